@@ -1,0 +1,55 @@
+# Zhucan: two commands do all set-up. `make run` serves the demo; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE := zhucan.settings
+
+.PHONY: install run test test-browser lint bench messages clean demo worker
+
+$(STAMP): requirements/dev.txt package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	  else echo "npm not found: browser accessibility tests will be skipped"; fi
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded shape: SQLite in the repository, demo data, the in-process development server.
+run: install
+	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py load_demo
+	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+demo: install
+	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py load_demo
+
+worker: install
+	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py db_worker
+
+# With DATABASE_URL set the suite runs on that PostgreSQL, otherwise on SQLite.
+test: install
+	$(BIN)/pytest -n 2 --dist loadfile
+
+test-browser: install
+	$(BIN)/pytest -m browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy zhucan
+	ZHUCAN_DEMO_MODE=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python -m bench
+
+messages: install
+	cd zhucan && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete --ignore "*/tests/*"
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore ".venv/*" --ignore "node_modules/*" --ignore "zhucan/*"
+	$(BIN)/python manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) node_modules var db.sqlite3 db.sqlite3-*

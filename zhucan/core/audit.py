@@ -1,0 +1,75 @@
+"""Writing audit entries. Services call ``record`` inside their transaction."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+
+from zhucan.core.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class RequestOrigin:
+    ip: str | None
+    user_agent: str
+
+
+# Set by AuditContextMiddleware so that services need not pass the request around.
+current_origin: contextvars.ContextVar[RequestOrigin | None] = contextvars.ContextVar(
+    "zhucan_audit_origin", default=None
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def record(
+    *,
+    by: Any,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    org_path: str = "",
+) -> AuditEntry:
+    """Append one audit entry. Must run inside the caller's transaction (fails loudly if not)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must be called inside the service's transaction")
+    origin = current_origin.get()
+    actor = by if getattr(by, "is_authenticated", False) else None
+    if target is not None and not org_path:
+        org_path = getattr(target, "audit_org_path", "") or ""
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=(actor.get_username() if actor else "system")[:150],
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:200] if target is not None else "",
+        org_path=org_path,
+        changes=_jsonable(changes or {}),
+        ip=origin.ip if origin else None,
+        user_agent=(origin.user_agent if origin else "")[:200],
+    )
+
+
+def diff(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Apply ``values`` to ``instance`` and return {field: [old, new]} for what really changed."""
+    changed: dict[str, list[Any]] = {}
+    for name, new in values.items():
+        old = getattr(instance, name)
+        if old != new:
+            changed[name] = [_jsonable(old), _jsonable(new)]
+            setattr(instance, name, new)
+    return changed

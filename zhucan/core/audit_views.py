@@ -1,0 +1,94 @@
+"""The audit log for auditors: search by person, action, object and date; export to Excel."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
+from zhucan.core.forms import Form
+from zhucan.core.models import AuditEntry
+from zhucan.orgs.access import capability_roots, has_capability
+from zhucan.orgs.roles import Capability
+
+
+class AuditSearchForm(Form):
+    q = forms.CharField(label=gettext_lazy("Person, action or object"), required=False, max_length=100)
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
+
+
+def audit_entries_visible_to(user: object) -> QuerySet[AuditEntry]:
+    """Auditors see the entries of their jurisdiction; superusers see all."""
+    if getattr(user, "is_superuser", False):
+        return AuditEntry.objects.all()
+    condition = Q(pk__in=[])
+    for path in capability_roots(user, Capability.AUDIT):
+        condition |= Q(org_path__startswith=path)
+    return AuditEntry.objects.filter(condition)
+
+
+def _filtered(request: HttpRequest, form: AuditSearchForm) -> QuerySet[AuditEntry]:
+    entries = audit_entries_visible_to(request.user)
+    if not form.is_valid():
+        return entries.none()
+    data = form.cleaned_data
+    if data.get("q"):
+        q = data["q"]
+        entries = entries.filter(
+            Q(actor_name__icontains=q) | Q(action__icontains=q) | Q(object_repr__icontains=q)
+        )
+    tz = timezone.get_current_timezone()
+    if data.get("date_from"):
+        entries = entries.filter(at__gte=datetime.combine(data["date_from"], time.min, tzinfo=tz))
+    if data.get("date_to"):
+        entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
+    return entries
+
+
+def audit_log_page(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.AUDIT):
+        raise PermissionDenied
+    form = AuditSearchForm(request.GET or None)
+    entries = _filtered(request, form) if request.GET else audit_entries_visible_to(request.user)
+    if request.GET.get("format") == "xlsx":
+        return _export(entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_log.html", {
+        "form": form, "page_obj": page,
+        "querystring_base": (query.urlencode() + "&") if query else "",
+        "export_query": query.urlencode(),
+    })
+
+
+def _export(entries: QuerySet[AuditEntry]) -> HttpResponse:
+    workbook = new_workbook()
+    table = XlsxTable(workbook, _("Audit log"),
+                      [_("Time"), _("User"), _("Action"), _("Object"), _("Changes"), _("IP address")],
+                      widths=[20, 16, 30, 30, 60, 16])
+    table.add_rows(
+        (e.at, e.actor_name, e.action, e.object_repr, str(e.changes), e.ip or "")
+        for e in entries.iterator(chunk_size=2000)
+    )
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="audit-log.xlsx"'
+    return response

@@ -1,0 +1,45 @@
+"""Form plumbing shared by every app: accessible errors and hints without per-form code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+
+
+class AccessibleBoundField(BoundField):
+    """Links each input to its hint and error text and marks invalid inputs for screen readers."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        described = []
+        if self.help_text:
+            described.append(f"{self.auto_id}_hint")
+        if self.form.is_bound and self.errors:
+            described.append(f"{self.auto_id}_error")
+            attrs["aria-invalid"] = "true"
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+        else:
+            attrs.pop("aria-describedby", None)
+        return attrs
+
+
+class AccessibleFormMixin:
+    bound_field_class = AccessibleBoundField
+    template_name_div = "includes/form_fields.html"
+
+
+class Form(AccessibleFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(AccessibleFormMixin, forms.ModelForm):
+    pass
+
+
+def apply_domain_error(form: forms.BaseForm, error: Any) -> None:
+    """Show a service's DomainError on the field it names, or at the top of the form."""
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, error.message)

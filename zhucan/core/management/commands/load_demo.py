@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from zhucan.orgs import demo as orgs_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Pingdingshan demo (organisations, people; later campaigns). Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            orgs_demo.load()
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪 / Demo data loaded."))
+        self.stdout.write("演示账号（密码均为 %s）/ Demo accounts:" % orgs_demo.DEMO_PASSWORD)
+        for username, full_name, key, role in orgs_demo.DEMO_USERS:
+            self.stdout.write(f"  {username:<18} {full_name}  {key}  {role}")
+        self.stdout.write(f"  {'outsider':<18} 无单位用户（没有所属单位，看不到任何数据）")

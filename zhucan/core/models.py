@@ -1,0 +1,63 @@
+"""The audit log: append-only, written by services in the same transaction as the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit entry from the application."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("audit entries cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text so the trail still says who acted after an account is removed.
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    # The organisation whose jurisdiction the change falls in; auditors see their subtree.
+    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit entries cannot be deleted")

@@ -1,0 +1,108 @@
+"""Walk every URL pattern with every standard person: nothing leaks outside a jurisdiction.
+
+New views join automatically. A URL whose keyword argument is unknown here fails the test:
+add a builder to OBJECT_IN_COUNTY_A that returns an object owned by county A.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from zhucan.conftest import World
+from zhucan.testing.auth import login_verified
+
+# URL names that anyone may open without signing in.
+PUBLIC = {
+    "core:healthz", "accounts:login", "accounts:display", "accounts:login_verify",
+    "accounts:password_reset",
+}
+# Namespaces not walked: Django's own admin is for superusers only and has its own checks.
+SKIPPED_NAMESPACES = {"admin"}
+
+# kwarg name -> builder(world) giving an object that belongs to county A.
+OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
+    "org_pk": lambda w: w.county_a_unit.pk,
+    "membership_pk": lambda w: w.county_a_officer.memberships.get().pk,
+    "user_pk": lambda w: w.county_a_officer.pk,
+}
+
+
+def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            yield from _walk(entry, f"{namespace}{ns}:" if ns else namespace)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def all_named_urls() -> list[tuple[str, list[str]]]:
+    found = []
+    for name, pattern in _walk(get_resolver()):
+        kwargs = sorted(pattern.pattern.regex.groupindex)
+        found.append((name, kwargs))
+    return sorted(set((n, tuple(k)) for n, k in found))  # type: ignore[arg-type]
+
+
+URLS = all_named_urls()
+
+
+def _url(world: World, name: str, kwargs: list[str]) -> str:
+    missing = [k for k in kwargs if k not in OBJECT_IN_COUNTY_A]
+    assert not missing, f"{name}: add a builder for {missing} to OBJECT_IN_COUNTY_A"
+    return reverse(name, kwargs={k: OBJECT_IN_COUNTY_A[k](world) for k in kwargs})
+
+
+@pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
+def test_anonymous_is_sent_to_login_except_on_public_pages(client, world, name, kwargs):
+    url = _url(world, name, list(kwargs))
+    response = client.get(url)
+    if name in PUBLIC:
+        assert response.status_code in (200, 302, 405)
+    else:
+        assert response.status_code in (302, 405), f"{name} answered {response.status_code}"
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [u for u in URLS if u[1]], ids=[n for n, k in URLS if k])
+def test_objects_of_county_a_are_404_for_other_jurisdictions(client, world, name, kwargs):
+    url = _url(world, name, list(kwargs))
+    for person in (world.county_b_officer, world.outsider, world.member_unit_reporter):
+        client.logout()
+        login_verified(client, person)
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 404, (
+                f"{name} {method.__name__.upper()} as {person.username}: {response.status_code}"
+            )
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [u for u in URLS if u[1]], ids=[n for n, k in URLS if k])
+def test_objects_of_county_a_are_reachable_from_above(client, world, name, kwargs):
+    url = _url(world, name, list(kwargs))
+    for person in (world.county_a_officer, world.city_officer):
+        client.logout()
+        login_verified(client, person)
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403, 405), f"{name} as {person.username}"
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [u for u in URLS if not u[1]], ids=[n for n, k in URLS if not k])
+def test_pages_never_show_county_a_to_others(client, world, name, kwargs):
+    url = _url(world, name, list(kwargs))
+    for person in (world.county_b_officer, world.outsider):
+        client.logout()
+        login_verified(client, person)
+        response = client.get(url)
+        assert response.status_code < 500
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            body = response.content.decode()
+            assert world.county_a.name not in body, f"{name} shows county A to {person.username}"
+            assert world.county_a_unit.name not in body

@@ -1,0 +1,107 @@
+"""Demo organisations and people for Pingdingshan (平顶山市, 410400), as in the 2020 notice.
+
+Loaded through the same services as real data; idempotent by name within parent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhucan.accounts.models import User
+from zhucan.accounts.services import create_user
+from zhucan.orgs.models import Department, Membership, Organisation
+from zhucan.orgs.services import add_membership, create_organisation
+
+DEMO_PASSWORD = "Zhucan2020demo"  # noqa: S105 - the published demo password, shown on screen
+
+CITY_CODE = "410400"
+COUNTIES = [
+    ("410402", "新华区"), ("410403", "卫东区"), ("410404", "石龙区"), ("410411", "湛河区"),
+    ("410421", "宝丰县"), ("410422", "叶县"), ("410423", "鲁山县"), ("410425", "郏县"),
+    ("410481", "舞钢市"), ("410482", "汝州市"),
+]
+# The member units the notice's duties name (民政、人社、卫健、医保、教育、住建、扶贫办、工会、共青团、妇联、驻军部队).
+CITY_MEMBER_UNITS = [
+    ("平顶山市民政局", Department.CIVIL_AFFAIRS),
+    ("平顶山市人力资源和社会保障局", Department.HUMAN_RESOURCES),
+    ("平顶山市卫生健康委员会", Department.HEALTH),
+    ("平顶山市医疗保障局", Department.MEDICAL_INSURANCE),
+    ("平顶山市教育局", Department.EDUCATION),
+    ("平顶山市住房和城乡建设局", Department.HOUSING),
+    ("平顶山市扶贫开发办公室", Department.RURAL_REVITALISATION),
+    ("平顶山市总工会", Department.UNION),
+    ("共青团平顶山市委员会", Department.YOUTH_LEAGUE),
+    ("平顶山市妇女联合会", Department.WOMENS_FEDERATION),
+    ("驻平顶山部队", Department.MILITARY),
+    ("中共平顶山市委宣传部", Department.PUBLICITY),
+]
+COUNTY_MEMBER_UNITS = [
+    ("民政局", Department.CIVIL_AFFAIRS),
+    ("人力资源和社会保障局", Department.HUMAN_RESOURCES),
+    ("卫生健康委员会", Department.HEALTH),
+    ("医疗保障局", Department.MEDICAL_INSURANCE),
+    ("教育局", Department.EDUCATION),
+    ("住房和城乡建设局", Department.HOUSING),
+    ("扶贫开发办公室", Department.RURAL_REVITALISATION),
+    ("总工会", Department.UNION),
+    ("团委", Department.YOUTH_LEAGUE),
+    ("妇女联合会", Department.WOMENS_FEDERATION),
+]
+
+DEMO_USERS = [
+    # username, full name, organisation key, role
+    ("city_officer", "高秋法", "city", Membership.Role.COORDINATOR),
+    ("city_admin", "王建国", "city", Membership.Role.ADMIN),
+    ("city_reviewer", "李梅", "city", Membership.Role.REVIEWER),
+    ("city_auditor", "赵丽", "city", Membership.Role.AUDITOR),
+    ("xinhua_officer", "张伟", "410402", Membership.Role.COORDINATOR),
+    ("yexian_officer", "刘洋", "410422", Membership.Role.COORDINATOR),
+    ("yexian_reporter", "陈静", "410422", Membership.Role.REPORTER),
+    ("minzheng_reporter", "孙强", "city:civil_affairs", Membership.Role.REPORTER),
+]
+
+
+def _org(by: Any, *, name: str, parent: Organisation | None, **fields: Any) -> Organisation:
+    existing = Organisation.objects.filter(parent=parent, name=name).first()
+    if existing:
+        return existing
+    return create_organisation(by=by, name=name, parent=parent, **fields)
+
+
+def load(by: Any = None) -> dict[str, Organisation]:
+    """Create the Pingdingshan tree and the demo people. Returns the organisations by key."""
+    orgs: dict[str, Organisation] = {}
+    city = _org(by, name="平顶山市人民政府残疾人工作委员会", parent=None, kind="committee",
+                region_code=CITY_CODE, short_name="市政府残工委", issuer_code="平残工委",
+                phone="2690909", email="pdscanlian@163.com")
+    orgs["city"] = city
+    orgs["city:federation"] = _org(by, name="平顶山市残疾人联合会", parent=city, kind="federation",
+                                   region_code=CITY_CODE, department=Department.FEDERATION,
+                                   short_name="市残联")
+    for name, department in CITY_MEMBER_UNITS:
+        orgs[f"city:{department}"] = _org(by, name=name, parent=city, kind="member_unit",
+                                           region_code=CITY_CODE, department=department)
+    for code, county in COUNTIES:
+        committee = _org(by, name=f"{county}人民政府残疾人工作委员会", parent=city,
+                         kind="committee", region_code=code, short_name=f"{county}残工委",
+                         issuer_code=f"{county[0]}残工委")
+        orgs[code] = committee
+        _org(by, name=f"{county}残疾人联合会", parent=committee, kind="federation",
+             region_code=code, department=Department.FEDERATION, short_name=f"{county}残联")
+        for unit, department in COUNTY_MEMBER_UNITS:
+            orgs[f"{code}:{department}"] = _org(by, name=f"{county}{unit}", parent=committee,
+                                                kind="member_unit", region_code=code,
+                                                department=department)
+    for username, full_name, key, role in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            create_user(by=by, username=username, full_name=full_name, password=DEMO_PASSWORD,
+                        organisation=orgs[key], role=role)
+        else:
+            add_membership(by=by, user=user, organisation=orgs[key], role=role)
+    if not User.objects.filter(username="outsider").exists():
+        # Someone with an account but no organisation: sees nothing, is told why.
+        outsider = User(username="outsider", full_name="无单位用户")
+        outsider.set_password(DEMO_PASSWORD)
+        outsider.save()
+    return orgs

@@ -1,0 +1,195 @@
+"""Regions (GB/T 2260) and the organisation tree that defines every jurisdiction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from zhucan.accounts.models import User
+
+
+class Region(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+        TOWNSHIP = "township", _("Township")
+        VILLAGE = "village", _("Village")
+
+    # Six digits for province, city and county (GB/T 2260); 9 or 12 for township and village.
+    code = models.CharField(_("region code"), max_length=12, primary_key=True)
+    name = models.CharField(_("name"), max_length=60)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_current = models.BooleanField(_("in current use"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class Department(models.TextChoices):
+    """The departments that sit on a committee, as notices name them (see GLOSSARY)."""
+
+    FEDERATION = "federation", _("Disabled Persons' Federation")
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil Affairs")
+    HUMAN_RESOURCES = "human_resources", _("Human Resources and Social Security")
+    HEALTH = "health", _("Health")
+    MEDICAL_INSURANCE = "medical_insurance", _("Medical Insurance")
+    EDUCATION = "education", _("Education")
+    HOUSING = "housing", _("Housing and Urban-Rural Development")
+    RURAL_REVITALISATION = "rural_revitalisation", _("Poverty Alleviation (Rural Revitalisation)")
+    UNION = "union", _("Trade Union")
+    YOUTH_LEAGUE = "youth_league", _("Communist Youth League")
+    WOMENS_FEDERATION = "womens_federation", _("Women's Federation")
+    MILITARY = "military", _("Garrison Forces")
+    PUBLICITY = "publicity", _("Publicity Department")
+    FINANCE = "finance", _("Finance")
+    OTHER = "other", _("Other")
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def visible_to(self, user: User | Any) -> OrganisationQuerySet:
+        """The organisations in the user's jurisdiction: the subtrees of their memberships."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        paths = jurisdiction_paths(user)
+        if not paths:
+            return self.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        return self.filter(condition)
+
+    def subtree_of(self, org: Organisation) -> OrganisationQuerySet:
+        return self.filter(path__startswith=org.path)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("Disability work committee")
+        FEDERATION = "federation", _("Disabled Persons' Federation")
+        MEMBER_UNIT = "member_unit", _("Member unit")
+        INSTITUTION = "institution", _("Institution")
+        GOVERNMENT = "government", _("People's government")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    department = models.CharField(
+        _("department"), max_length=30, choices=Department.choices, blank=True
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path "/1/7/42/": a jurisdiction is one indexed prefix query at any depth.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    issuer_code = models.CharField(_("document issuer code"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.path
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(p) for p in self.path.strip("/").split("/") if p]
+
+    def is_within(self, other: Organisation) -> bool:
+        return self.path.startswith(other.path)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        COORDINATOR = "coordinator", _("Coordinator")
+        REPORTER = "reporter", _("Reporter")
+        REVIEWER = "reviewer", _("Reviewer")
+        VIEWER = "viewer", _("Viewer")
+        AUDITOR = "auditor", _("Auditor")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.organisation.path
+
+
+def jurisdiction_paths(user: Any) -> list[str]:
+    """Root paths of the user's jurisdiction, minimal (a path inside another is dropped).
+
+    Cached on the user object for the request, since every scoped query needs it.
+    """
+    cached = getattr(user, "_zhucan_jurisdiction_paths", None)
+    if cached is not None:
+        return list(cached)
+    paths = sorted(
+        set(
+            Membership.objects.filter(user=user, organisation__is_active=True).values_list(
+                "organisation__path", flat=True
+            )
+        )
+    )
+    minimal: list[str] = []
+    for path in paths:
+        if not any(path.startswith(root) for root in minimal):
+            minimal.append(path)
+    user._zhucan_jurisdiction_paths = tuple(minimal)
+    return minimal

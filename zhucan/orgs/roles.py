@@ -1,0 +1,37 @@
+"""What each role may do. One table, so that the rules can be read in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from zhucan.orgs.models import Membership
+
+Role = Membership.Role
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # see the work of the jurisdiction
+    REPORT = "report"  # write drafts and submit plans and reports
+    REVIEW = "review"  # approve or return what the level below submits
+    COORDINATE = "coordinate"  # run campaigns: notices, reminders, exports
+    MANAGE_ORGS = "manage_orgs"  # change the organisation tree
+    MANAGE_PEOPLE = "manage_people"  # add people and give them roles
+    AUDIT = "audit"  # read and export the audit log
+    PERSONAL_DATA = "personal_data"  # see (masked) personal data of registered people
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(Capability),
+    Role.COORDINATOR: frozenset(
+        {Capability.VIEW, Capability.REPORT, Capability.COORDINATE, Capability.PERSONAL_DATA}
+    ),
+    Role.REVIEWER: frozenset({Capability.VIEW, Capability.REVIEW, Capability.PERSONAL_DATA}),
+    Role.REPORTER: frozenset({Capability.VIEW, Capability.REPORT}),
+    Role.VIEWER: frozenset({Capability.VIEW}),
+    Role.AUDITOR: frozenset({Capability.VIEW, Capability.AUDIT, Capability.PERSONAL_DATA}),
+}
+
+# Roles that can see personal data must sign in with a second factor (PIPL: sensitive data).
+ROLES_REQUIRING_2FA = frozenset(
+    role for role, caps in ROLE_CAPABILITIES.items() if Capability.PERSONAL_DATA in caps
+)

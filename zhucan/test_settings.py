@@ -1,0 +1,20 @@
+"""Settings for the test suite: production-like (2FA required, secure defaults) but fast."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "zhucan-test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("SECURE_SSL", "0")
+os.environ.setdefault("ZHUCAN_REQUIRE_2FA", "1")
+
+from zhucan.settings import *  # noqa: E402,F403
+
+# Argon2 on every test login would dominate the run; the hasher itself is tested separately.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+STORAGES = {  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
