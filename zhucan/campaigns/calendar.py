@@ -1,0 +1,49 @@
+"""Dates and editions of recurring days: 全国助残日 is the third Sunday of May since 1991."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from datetime import date
+from typing import Protocol
+
+
+class DateRuleLike(Protocol):
+    date_rule: str
+    month: int | None
+    day: int | None
+    weekday: int | None
+    nth: int | None
+    first_year: int | None
+
+
+def day_in_year(kind: DateRuleLike, year: int) -> date | None:
+    if kind.date_rule == "fixed" and kind.month and kind.day:
+        return date(year, kind.month, kind.day)
+    if kind.date_rule == "nth_weekday" and kind.month and kind.weekday is not None and kind.nth:
+        days = [
+            week[kind.weekday]
+            for week in _calendar.monthcalendar(year, kind.month)
+            if week[kind.weekday] != 0
+        ]
+        return date(year, kind.month, days[kind.nth - 1])
+    return None
+
+
+def edition_in_year(kind: DateRuleLike, year: int) -> int | None:
+    if kind.first_year and year >= kind.first_year:
+        return year - kind.first_year + 1
+    return None
+
+
+# The days a committee commonly runs campaigns for. Editable later in the admin.
+STANDARD_KINDS = [
+    # name, rule, month, day, weekday, nth, first year
+    ("全国助残日", "nth_weekday", 5, None, 6, 3, 1991),
+    ("国际残疾人日", "fixed", 12, 3, None, None, 1992),
+    ("全国爱耳日", "fixed", 3, 3, None, None, 2000),
+    ("全国爱眼日", "fixed", 6, 6, None, None, 1996),
+    ("残疾预防日", "fixed", 8, 25, None, None, 2017),
+    ("国际盲人节", "fixed", 10, 15, None, None, 1984),
+    ("世界孤独症日", "fixed", 4, 2, None, None, 2008),
+    ("全国特殊教育宣传周", "none", None, None, None, None, None),
+]
