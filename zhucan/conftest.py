@@ -37,22 +37,49 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    city = make_org(name="平顶山市人民政府残疾人工作委员会", region_code="410400", issuer_code="平残工委")
-    city_unit = make_org(name="平顶山市民政局", parent=city, kind="member_unit", department="civil_affairs")
+    return build_world()
+
+
+def build_world() -> World:
+    """The standard tree and people; needs database access (the browser tests call it too)."""
+    city = make_org(
+        name="平顶山市人民政府残疾人工作委员会", region_code="410400", issuer_code="平残工委"
+    )
+    city_unit = make_org(
+        name="平顶山市民政局", parent=city, kind="member_unit", department="civil_affairs"
+    )
     county_a = make_org(name="新华区人民政府残疾人工作委员会", parent=city, region_code="410402")
-    county_a_unit = make_org(name="新华区民政局", parent=county_a, kind="member_unit",
-                             region_code="410402", department="civil_affairs")
+    county_a_unit = make_org(
+        name="新华区民政局",
+        parent=county_a,
+        kind="member_unit",
+        region_code="410402",
+        department="civil_affairs",
+    )
     county_b = make_org(name="叶县人民政府残疾人工作委员会", parent=city, region_code="410422")
-    R = Membership.Role
+    role = Membership.Role
     return World(
-        city=city, city_unit=city_unit, county_a=county_a, county_a_unit=county_a_unit,
+        city=city,
+        city_unit=city_unit,
+        county_a=county_a,
+        county_a_unit=county_a_unit,
         county_b=county_b,
-        city_officer=make_user(username="city_officer", full_name="高秋法", org=city, role=R.COORDINATOR),
-        city_admin=make_user(username="city_admin", full_name="王建国", org=city, role=R.ADMIN),
-        city_auditor=make_user(username="city_auditor", full_name="赵丽", org=city, role=R.AUDITOR),
-        county_a_officer=make_user(username="county_a_officer", full_name="张伟", org=county_a, role=R.COORDINATOR),
-        county_b_officer=make_user(username="county_b_officer", full_name="刘洋", org=county_b, role=R.COORDINATOR),
-        member_unit_reporter=make_user(username="member_unit_reporter", full_name="孙强", org=city_unit, role=R.REPORTER),
+        city_officer=make_user(
+            username="city_officer", full_name="高秋法", org=city, role=role.COORDINATOR
+        ),
+        city_admin=make_user(username="city_admin", full_name="王建国", org=city, role=role.ADMIN),
+        city_auditor=make_user(
+            username="city_auditor", full_name="赵丽", org=city, role=role.AUDITOR
+        ),
+        county_a_officer=make_user(
+            username="county_a_officer", full_name="张伟", org=county_a, role=role.COORDINATOR
+        ),
+        county_b_officer=make_user(
+            username="county_b_officer", full_name="刘洋", org=county_b, role=role.COORDINATOR
+        ),
+        member_unit_reporter=make_user(
+            username="member_unit_reporter", full_name="孙强", org=city_unit, role=role.REPORTER
+        ),
         outsider=make_user(username="outsider", full_name="无单位用户"),
     )
 

@@ -1,7 +1,9 @@
-"""Zhucan settings. Everything comes from the environment with safe defaults (docs/configuration.md)."""
+"""Zhucan settings: all from the environment, with safe defaults (docs/configuration.md)."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -15,10 +17,28 @@ DEBUG = envbool("DEBUG", False)
 # The embedded demo (make run) relaxes 2FA and shows the demo accounts; never set in production.
 DEMO_MODE = envbool("ZHUCAN_DEMO_MODE", False)
 
-_DEV_SECRET = "zhucan-insecure-development-key-never-use-in-production-0123456789"
-SECRET_KEY = envstr("SECRET_KEY", _DEV_SECRET if (DEBUG or DEMO_MODE) else "")
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG and ZHUCAN_DEMO_MODE are off")
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else a random key kept in a private file.
+
+    A single server then needs no configuration to be safe; several web servers must share one
+    key, so set SECRET_KEY (or SECRET_KEY_FILE on shared storage) for them.
+    """
+    key = envstr("SECRET_KEY", "")
+    if key:
+        return key
+    path = Path(envstr("SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

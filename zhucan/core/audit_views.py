@@ -22,11 +22,15 @@ from zhucan.orgs.roles import Capability
 
 
 class AuditSearchForm(Form):
-    q = forms.CharField(label=gettext_lazy("Person, action or object"), required=False, max_length=100)
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(
+        label=gettext_lazy("Person, action or object"), required=False, max_length=100
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -73,18 +77,26 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_log.html", {
-        "form": form, "page_obj": page,
-        "querystring_base": (query.urlencode() + "&") if query else "",
-        "export_query": query.urlencode(),
-    })
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_base": (query.urlencode() + "&") if query else "",
+            "export_query": query.urlencode(),
+        },
+    )
 
 
 def _export(entries: QuerySet[AuditEntry]) -> HttpResponse:
     workbook = new_workbook()
-    table = XlsxTable(workbook, _("Audit log"),
-                      [_("Time"), _("User"), _("Action"), _("Object"), _("Changes"), _("IP address")],
-                      widths=[20, 16, 30, 30, 60, 16])
+    table = XlsxTable(
+        workbook,
+        _("Audit log"),
+        [_("Time"), _("User"), _("Action"), _("Object"), _("Changes"), _("IP address")],
+        widths=[20, 16, 30, 30, 60, 16],
+    )
     table.add_rows(
         (e.at, e.actor_name, e.action, e.object_repr, str(e.changes), e.ip or "")
         for e in entries.iterator(chunk_size=2000)

@@ -57,7 +57,9 @@ def make_cell(ws: Any, value: Any, number_format: str | None = None) -> Any:
         return cell
     if isinstance(value, (int, float, Decimal)):
         cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = number_format or ("#,##0.00" if isinstance(value, Decimal) else "#,##0")
+        cell.number_format = number_format or (
+            "#,##0.00" if isinstance(value, Decimal) else "#,##0"
+        )
         return cell
     return text_cell(ws, str(value))
 
@@ -65,12 +67,21 @@ def make_cell(ws: Any, value: Any, number_format: str | None = None) -> Any:
 class XlsxTable:
     """One sheet with a header row. ``add_rows`` takes any iterable, consumed lazily."""
 
-    def __init__(self, workbook: Workbook, title: str, headers: Sequence[str],
-                 widths: Sequence[int] | None = None) -> None:
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        headers: Sequence[str],
+        widths: Sequence[int] | None = None,
+    ) -> None:
         self.ws = workbook.create_sheet(title=title[:31])
         self.ws.freeze_panes = "A2"
         for index, header in enumerate(headers, start=1):
-            width = widths[index - 1] if widths and index - 1 < len(widths) else max(10, len(header) * 2 + 2)
+            width = (
+                widths[index - 1]
+                if widths and index - 1 < len(widths)
+                else max(10, len(header) * 2 + 2)
+            )
             self.ws.column_dimensions[get_column_letter(index)].width = width
         header_cells = []
         for header in headers:

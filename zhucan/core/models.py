@@ -9,16 +9,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditLogIsAppendOnly(Exception):
+class AuditLogAppendOnlyError(Exception):
     """Raised on any attempt to change or delete an audit entry from the application."""
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> int:
-        raise AuditLogIsAppendOnly("audit entries cannot be changed")
+        raise AuditLogAppendOnlyError("audit entries cannot be changed")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+        raise AuditLogAppendOnlyError("audit entries cannot be deleted")
 
 
 class AuditEntry(models.Model):
@@ -56,8 +56,8 @@ class AuditEntry(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise AuditLogIsAppendOnly("audit entries cannot be changed")
+            raise AuditLogAppendOnlyError("audit entries cannot be changed")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+        raise AuditLogAppendOnlyError("audit entries cannot be deleted")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -34,5 +34,7 @@ def todos_for(user: Any) -> list[Todo]:
     items: list[Todo] = []
     for provider in _providers:
         items.extend(provider(user))
-    far_future = datetime.max.replace(tzinfo=None)
-    return sorted(items, key=lambda t: (t.due.replace(tzinfo=None) if t.due else far_future, t.title))
+    far_future = datetime.max.replace(tzinfo=UTC)
+    return sorted(
+        items, key=lambda t: (t.due or far_future, t.title)
+    )

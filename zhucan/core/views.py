@@ -13,11 +13,15 @@ from zhucan.orgs.access import has_jurisdiction, visible_organisations
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     roots = visible_organisations(request.user).order_by("depth", "path")[:5]
-    return render(request, "core/home.html", {
-        "todos": todos_for(request.user),
-        "has_jurisdiction": has_jurisdiction(request.user),
-        "roots": roots,
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "todos": todos_for(request.user),
+            "has_jurisdiction": has_jurisdiction(request.user),
+            "roots": roots,
+        },
+    )
 
 
 @login_required

@@ -12,17 +12,73 @@ from zhucan.orgs.services import add_membership, create_organisation
 _seq = itertools.count(1)
 
 
-def make_org(*, name: str | None = None, parent: Organisation | None = None,
-             kind: str = "committee", region_code: str = "410400", **fields: Any) -> Organisation:
-    return create_organisation(by=None, name=name or f"单位{next(_seq)}", parent=parent,
-                               kind=kind, region_code=region_code, **fields)
+def make_org(
+    *,
+    name: str | None = None,
+    parent: Organisation | None = None,
+    kind: str = "committee",
+    region_code: str = "410400",
+    **fields: Any,
+) -> Organisation:
+    return create_organisation(
+        by=None,
+        name=name or f"单位{next(_seq)}",
+        parent=parent,
+        kind=kind,
+        region_code=region_code,
+        **fields,
+    )
 
 
-def make_user(*, username: str | None = None, full_name: str = "", org: Organisation | None = None,
-              role: str = Membership.Role.COORDINATOR, **fields: Any) -> User:
+def make_user(
+    *,
+    username: str | None = None,
+    full_name: str = "",
+    org: Organisation | None = None,
+    role: str = Membership.Role.COORDINATOR,
+    **fields: Any,
+) -> User:
     user = User(username=username or f"user{next(_seq)}", full_name=full_name, **fields)
     user.set_password("Test-password-123")
     user.save()
     if org is not None:
         add_membership(by=None, user=user, organisation=org, role=role)
     return user
+
+
+def make_campaign(
+    *,
+    issuing_org: Organisation,
+    by: Any,
+    publish: bool = True,
+    recipients: list[str] | None = None,
+    serial: int | None = None,
+) -> Any:
+    """A small 全国助残日 campaign issued by ``issuing_org``, through the real services."""
+    from datetime import date
+
+    from zhucan.campaigns.notice_types import Contact, Duty, ParsedNotice
+    from zhucan.campaigns.services import import_notice, publish_campaign
+
+    number = serial or next(_seq)
+    parsed = ParsedNotice(
+        issuer=issuing_org.name,
+        header=f"{issuing_org.name}文件",
+        doc_number=f"测残工委〔2020〕{number}号",
+        issuer_code="测残工委",
+        doc_year=2020,
+        doc_serial=number,
+        title=f"{issuing_org.name}关于开展第三十次全国助残日活动的通知",
+        recipients=recipients or ["各县（市、区）残工委", "各成员单位"],
+        campaign_name="全国助残日",
+        campaign_edition=30,
+        campaign_date=date(2020, 5, 17),
+        theme="助残脱贫 决胜小康",
+        duties=[Duty(number=1, text="各级民政部门要开展慰问。", departments=["民政"])],
+        slogans=["决战脱贫攻坚 决胜全面小康"],
+        contacts=[Contact(name="高秋法", phone="2690909", email="pdscanlian@163.com")],
+    )
+    campaign = import_notice(by=by, issuing_org=issuing_org, parsed=parsed)
+    if publish:
+        campaign = publish_campaign(by=by, campaign=campaign)
+    return campaign

@@ -6,10 +6,15 @@ from zhucan.campaigns.calendar import day_in_year, edition_in_year
 from zhucan.campaigns.models import CampaignKind
 
 
-@pytest.mark.parametrize(("year", "edition", "day"), [
-    (1991, 1, date(1991, 5, 19)), (2020, 30, date(2020, 5, 17)), (2021, 31, date(2021, 5, 16)),
-    (2026, 36, date(2026, 5, 17)),
-])
+@pytest.mark.parametrize(
+    ("year", "edition", "day"),
+    [
+        (1991, 1, date(1991, 5, 19)),
+        (2020, 30, date(2020, 5, 17)),
+        (2021, 31, date(2021, 5, 16)),
+        (2026, 36, date(2026, 5, 17)),
+    ],
+)
 def test_national_day_for_helping_the_disabled(db, year, edition, day):
     kind = CampaignKind.objects.get(name="全国助残日")
     assert day_in_year(kind, year) == day

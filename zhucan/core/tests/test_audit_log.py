@@ -2,7 +2,7 @@ import pytest
 from django.db import connection, transaction
 
 from zhucan.core import audit
-from zhucan.core.models import AuditEntry, AuditLogIsAppendOnly
+from zhucan.core.models import AuditEntry, AuditLogAppendOnlyError
 from zhucan.orgs.services import create_organisation
 
 
@@ -13,8 +13,13 @@ def entry(world):
 
 def test_a_service_write_records_who_what_where_and_the_changes(world, city_officer):
     with transaction.atomic():
-        org = create_organisation(by=city_officer, name="平顶山市残疾人康复中心", kind="institution",
-                                  region_code="410400", parent=world.city)
+        org = create_organisation(
+            by=city_officer,
+            name="平顶山市残疾人康复中心",
+            kind="institution",
+            region_code="410400",
+            parent=world.city,
+        )
     entry = AuditEntry.objects.get(action="orgs.organisation.created", object_id=str(org.pk))
     assert entry.actor == city_officer
     assert entry.actor_name == "city_officer"
@@ -25,13 +30,13 @@ def test_a_service_write_records_who_what_where_and_the_changes(world, city_offi
 
 def test_audit_entries_cannot_be_changed_or_deleted(entry):
     entry.action = "forged"
-    with pytest.raises(AuditLogIsAppendOnly):
+    with pytest.raises(AuditLogAppendOnlyError):
         entry.save()
-    with pytest.raises(AuditLogIsAppendOnly):
+    with pytest.raises(AuditLogAppendOnlyError):
         entry.delete()
-    with pytest.raises(AuditLogIsAppendOnly):
+    with pytest.raises(AuditLogAppendOnlyError):
         AuditEntry.objects.filter(pk=entry.pk).update(action="forged")
-    with pytest.raises(AuditLogIsAppendOnly):
+    with pytest.raises(AuditLogAppendOnlyError):
         AuditEntry.objects.all().delete()
 
 
@@ -54,7 +59,12 @@ def test_a_failed_service_leaves_no_audit_entry(world, city_officer):
     before = AuditEntry.objects.count()
     with pytest.raises(Exception):  # noqa: B017 - any failure must roll back the entry too
         with transaction.atomic():
-            create_organisation(by=city_officer, name="临时单位", kind="committee",
-                                region_code="410400", parent=world.city)
+            create_organisation(
+                by=city_officer,
+                name="临时单位",
+                kind="committee",
+                region_code="410400",
+                parent=world.city,
+            )
             raise ValueError("crash after the write")
     assert AuditEntry.objects.count() == before

@@ -1,10 +1,10 @@
-from openpyxl import load_workbook
 import io
 
+from django.db import transaction
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from zhucan.core import audit
-from django.db import transaction
 from zhucan.testing.auth import login_verified
 
 
@@ -32,8 +32,12 @@ def test_county_auditor_sees_only_their_county(client, world):
 
 def test_export_is_formula_safe(client, world):
     with transaction.atomic():
-        audit.record(by=world.city_officer, action="test.formula", target=world.city,
-                     changes={"name": "=HYPERLINK(\"http://evil\")"})
+        audit.record(
+            by=world.city_officer,
+            action="test.formula",
+            target=world.city,
+            changes={"name": '=HYPERLINK("http://evil")'},
+        )
     login_verified(client, world.city_auditor)
     response = client.get(reverse("core:audit"), {"q": "test.formula", "format": "xlsx"})
     assert response.status_code == 200
@@ -47,6 +51,8 @@ def test_export_is_formula_safe(client, world):
 
 def test_invalid_date_range_shows_a_clear_error(client, world):
     login_verified(client, world.city_auditor)
-    response = client.get(reverse("core:audit"), {"date_from": "2020-05-20", "date_to": "2020-05-01"})
+    response = client.get(
+        reverse("core:audit"), {"date_from": "2020-05-20", "date_to": "2020-05-01"}
+    )
     assert response.status_code == 200
     assert b"data-error-summary" in response.content

@@ -8,8 +8,12 @@ from zhucan.testing.auth import login_verified
 
 
 def _counts():
-    return (Organisation.objects.count(), User.objects.count(), Membership.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_load_demo_is_idempotent(db):

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             orgs_demo.load()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / Demo data loaded."))
-        self.stdout.write("演示账号（密码均为 %s）/ Demo accounts:" % orgs_demo.DEMO_PASSWORD)
+        self.stdout.write(f"演示账号（密码均为 {orgs_demo.DEMO_PASSWORD}）/ Demo accounts:")
         for username, full_name, key, role in orgs_demo.DEMO_USERS:
             self.stdout.write(f"  {username:<18} {full_name}  {key}  {role}")
         self.stdout.write(f"  {'outsider':<18} 无单位用户（没有所属单位，看不到任何数据）")

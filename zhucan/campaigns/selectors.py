@@ -1,0 +1,127 @@
+"""Reads that are more than a filter: the notice as a document, the receipt table, the matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from zhucan.campaigns.access import assignments_visible_to
+from zhucan.campaigns.models import Campaign, Receipt
+from zhucan.campaigns.notice_types import Block, Contact, Deadline, Duty, ParsedNotice
+from zhucan.orgs.models import Organisation
+
+
+def notice_document(campaign: Campaign) -> ParsedNotice:
+    """The campaign's notice in the structure the 公文 renderer takes."""
+    notice = campaign.notice
+    return ParsedNotice(
+        issuer=notice.issuer,
+        header=notice.header,
+        doc_number=notice.doc_number,
+        issuer_code=notice.issuer_code,
+        doc_year=notice.doc_year,
+        doc_serial=notice.doc_serial,
+        title=notice.title,
+        recipients=list(notice.recipients),
+        campaign_name=campaign.kind.name,
+        campaign_edition=campaign.edition,
+        campaign_date=campaign.date,
+        theme=campaign.theme,
+        duties=[
+            Duty(number=d.number, text=d.text, departments=list(d.departments))
+            for d in campaign.duties.all()
+        ],
+        slogans=[s.text for s in campaign.slogans.all()],
+        publicity=campaign.publicity,
+        contacts=[
+            Contact(name=c.name, phone=c.phone or None, email=c.email or None)
+            for c in campaign.contacts.all()
+        ],
+        deadlines=[Deadline(what=d.what, date=d.due) for d in campaign.deadlines.all()],
+        issue_date=notice.issue_date,
+        signature=notice.signature or notice.issuer,
+        copied_to=list(notice.copied_to),
+        body=[
+            Block(level=b.get("level", 0), text=b.get("text", ""), number=b.get("number"))
+            for b in notice.body
+        ],
+    )
+
+
+@dataclass
+class ReceiptTable:
+    rows: list[Receipt]
+    signed: int
+    total: int
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.signed
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.signed / self.total) if self.total else 0
+
+
+def receipt_table(campaign: Campaign) -> ReceiptTable:
+    rows = list(
+        campaign.receipts.select_related("organisation", "signed_by").order_by(
+            "signed_at", "organisation__path"
+        )
+    )
+    return ReceiptTable(rows=rows, signed=sum(1 for r in rows if r.signed_at), total=len(rows))
+
+
+@dataclass
+class MatrixRow:
+    organisation: Organisation
+    cells: list[str | None]  # per duty: None (not assigned), "assigned", "acknowledged"
+
+
+@dataclass
+class DutyMatrix:
+    duties: list[Any]
+    rows: list[MatrixRow] = field(default_factory=list)
+    # Rolled up: (label, number of organisations, assigned cells, acknowledged cells)
+    by_county: list[tuple[str, int, int, int]] = field(default_factory=list)
+    by_department: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+
+def duty_matrix(user: Any, campaign: Campaign) -> DutyMatrix:
+    """Duties by organisation, with roll-ups by county and by department. Three queries."""
+    duties = list(campaign.duties.all())
+    column = {d.pk: i for i, d in enumerate(duties)}
+    rows: dict[int, MatrixRow] = {}
+    assignments = (
+        assignments_visible_to(user, campaign)
+        .select_related("organisation", "organisation__parent")
+        .order_by("organisation__path")
+    )
+    for a in assignments:
+        row = rows.setdefault(a.organisation_id, MatrixRow(a.organisation, [None] * len(duties)))
+        row.cells[column[a.duty_id]] = a.status
+    matrix = DutyMatrix(duties=duties, rows=list(rows.values()))
+    issuer_depth = campaign.issuing_org.depth
+    county: dict[str, list[int]] = {}
+    department: dict[str, list[int]] = {}
+    for row in matrix.rows:
+        org = row.organisation
+        # The county a row belongs to: itself if it sits right under the issuer, else its parent.
+        county_name = (
+            org.name if org.depth == issuer_depth + 1 or org.parent is None else org.parent.name
+        )
+        if org.depth == issuer_depth + 1 and org.kind != Organisation.Kind.COMMITTEE:
+            county_name = campaign.issuing_org.name
+        assigned = sum(1 for c in row.cells if c)
+        acknowledged = sum(1 for c in row.cells if c == "acknowledged")
+        for bucket, key in (
+            (county, county_name),
+            (department, org.get_department_display() or org.get_kind_display()),
+        ):
+            totals = bucket.setdefault(str(key), [0, 0, 0])
+            totals[0] += 1
+            totals[1] += assigned
+            totals[2] += acknowledged
+    matrix.by_county = [(k, *v) for k, v in county.items()]  # type: ignore[misc]
+    matrix.by_department = sorted(((k, *v) for k, v in department.items()), key=lambda t: t[0])  # type: ignore[misc]
+    return matrix

@@ -1,0 +1,209 @@
+"""The whole notice cycle on the real seed notice: import, publish, sign, remind, download."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from zhucan.campaigns import services
+from zhucan.campaigns.models import Campaign, DutyAssignment, Receipt, Reminder
+from zhucan.core.models import AuditEntry
+from zhucan.testing.auth import login_verified
+
+SEED = Path(__file__).parent / "notices" / "pingdingshan_2020.txt"
+
+
+@pytest.fixture
+def seed_campaign(client, world):
+    login_verified(client, world.city_officer)
+    upload = SimpleUploadedFile("通知.txt", SEED.read_bytes(), content_type="text/plain")
+    response = client.post(
+        reverse("campaigns:import"), {"issuing_org": world.city.pk, "file": upload}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Campaign.objects.get()
+
+
+def test_import_the_seed_notice_into_a_draft(seed_campaign, world):
+    c = seed_campaign
+    assert c.status == Campaign.Status.DRAFT
+    assert c.notice.doc_number == "平残工委〔2020〕2号"
+    assert c.notice.title == "平顶山市人民政府残疾人工作委员会关于开展第三十次全国助残日活动的通知"
+    assert c.edition == 30 and c.date == date(2020, 5, 17) and c.year == 2020
+    assert c.theme == "助残脱贫 决胜小康"
+    assert c.duties.count() == 8
+    assert c.slogans.count() == 7
+    assert [(x.name, x.phone, x.email) for x in c.contacts.all()] == [
+        ("高秋法", "2690909", "pdscanlian@163.com")
+    ]
+    assert AuditEntry.objects.filter(
+        action="campaigns.notice.imported", object_id=str(c.pk)
+    ).exists()
+
+
+def test_publish_sends_to_every_recipient_once_and_fills_the_duty_matrix(
+    client, seed_campaign, world
+):
+    url = reverse("campaigns:publish", kwargs={"campaign_pk": seed_campaign.pk})
+    client.post(url)
+    client.post(url)  # a double click publishes once
+    receipts = set(Receipt.objects.values_list("organisation__name", flat=True))
+    assert receipts == {world.county_a.name, world.county_b.name, world.city_unit.name}
+    assert AuditEntry.objects.filter(action="campaigns.campaign.published").count() == 1
+    # Duty 2 says 各级民政: the city's civil-affairs bureau and the county's counterpart.
+    duty2 = set(
+        DutyAssignment.objects.filter(duty__number=2).values_list("organisation__name", flat=True)
+    )
+    assert duty2 == {world.city_unit.name, world.county_a_unit.name}
+    duty7 = set(
+        DutyAssignment.objects.filter(duty__number=7).values_list("organisation__name", flat=True)
+    )
+    assert duty7 == {world.county_a.name, world.county_b.name}
+    seed_campaign.notice.refresh_from_db()
+    assert any("残联" in name for name in seed_campaign.notice.unmatched_recipients)
+
+
+def test_county_signs_and_the_city_sees_the_receipt_table_update(client, seed_campaign, world):
+    services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
+    receipt = Receipt.objects.get(organisation=world.county_a)
+    client.logout()
+    login_verified(client, world.county_a_officer)
+    home = client.get(reverse("core:home")).content.decode()
+    assert "平顶山市人民政府残疾人工作委员会关于开展第三十次全国助残日活动的通知" in home
+    client.post(reverse("campaigns:sign", kwargs={"receipt_pk": receipt.pk}))
+    receipt.refresh_from_db()
+    assert receipt.signed_by == world.county_a_officer and receipt.signed_at
+    assert not DutyAssignment.objects.filter(
+        organisation=world.county_a, status="assigned"
+    ).exists()
+    # County A cannot sign county B's receipt: it does not even exist for them.
+    other = Receipt.objects.get(organisation=world.county_b)
+    assert (
+        client.post(reverse("campaigns:sign", kwargs={"receipt_pk": other.pk})).status_code == 404
+    )
+    other.refresh_from_db()
+    assert other.signed_at is None
+    client.logout()
+    login_verified(client, world.city_officer)
+    table = client.get(
+        reverse("campaigns:receipts", kwargs={"campaign_pk": seed_campaign.pk})
+    ).content.decode()
+    assert "张伟" in table
+    assert "1 of 3" in table or "3 个单位中已有 1 个" in table
+
+
+def test_remind_only_the_missing_ones_once(client, seed_campaign, world):
+    services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
+    services.sign_receipt(
+        by=world.county_a_officer, receipt=Receipt.objects.get(organisation=world.county_a)
+    )
+    world.county_b_officer.email = "yexian@example.cn"
+    world.county_b_officer.save(update_fields=["email"])
+    url = reverse("campaigns:remind", kwargs={"campaign_pk": seed_campaign.pk})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("django.db.transaction.on_commit", lambda fn, using=None, robust=False: fn())
+        client.post(url)
+        client.post(url)  # the same minute: not sent twice
+    reminded = set(Reminder.objects.values_list("receipt__organisation__name", flat=True))
+    assert reminded == {world.county_b.name, world.city_unit.name}
+    assert Reminder.objects.count() == 2
+    assert [m.to for m in mail.outbox] == [["yexian@example.cn"]]
+
+
+def test_scheduled_reminder_goes_out_once_before_the_first_deadline(seed_campaign, world):
+    services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
+    first = services.send_scheduled_receipt_reminders(today=date(2020, 5, 15), days_before=3)
+    again = services.send_scheduled_receipt_reminders(today=date(2020, 5, 16), days_before=3)
+    too_early = services.send_scheduled_receipt_reminders(today=date(2020, 5, 1), days_before=3)
+    assert first == 3 and again == 0 and too_early == 0
+
+
+def test_download_the_official_document(client, seed_campaign):
+    docx = client.get(
+        reverse("campaigns:notice_file", kwargs={"campaign_pk": seed_campaign.pk, "fmt": "docx"})
+    )
+    assert docx.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert (
+        text.index("平残工委〔2020〕2号")
+        < text.index("关于开展第三十次全国助残日活动的通知")
+        < text.index("助残脱贫 决胜小康")
+    )
+    pdf = client.get(
+        reverse("campaigns:notice_file", kwargs={"campaign_pk": seed_campaign.pk, "fmt": "pdf"})
+    )
+    assert pdf.content.startswith(b"%PDF")
+    slogans = client.get(reverse("campaigns:slogans", kwargs={"campaign_pk": seed_campaign.pk}))
+    lines = slogans.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "决战脱贫攻坚 决胜全面小康" and len(lines) == 7
+
+
+def test_duty_matrix_page_and_excel(client, seed_campaign, world, django_assert_max_num_queries):
+    services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
+    url = reverse("campaigns:matrix", kwargs={"campaign_pk": seed_campaign.pk})
+    with django_assert_max_num_queries(20):
+        page = client.get(url)
+    body = page.content.decode()
+    assert "<caption>" in body and 'scope="row"' in body
+    book = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    sheet = book.worksheets[0]
+    assert sheet.max_column == 9  # the organisation and eight duties
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert world.county_a_unit.name in names
+
+
+def test_a_second_notice_with_the_same_number_is_refused(client, seed_campaign, world):
+    upload = SimpleUploadedFile("通知.txt", SEED.read_bytes(), content_type="text/plain")
+    response = client.post(
+        reverse("campaigns:import"), {"issuing_org": world.city.pk, "file": upload}
+    )
+    assert response.status_code == 200
+    assert "平残工委〔2020〕2号" in response.content.decode()
+    assert Campaign.objects.count() == 1
+
+
+def test_text_that_is_not_a_notice_is_refused_with_a_message(client, world):
+    login_verified(client, world.city_officer)
+    before = AuditEntry.objects.count()
+    response = client.post(
+        reverse("campaigns:import"),
+        {"issuing_org": world.city.pk, "text": "床前明月光，疑是地上霜。"},
+    )
+    assert response.status_code == 200
+    assert b"data-error-summary" in response.content
+    assert Campaign.objects.count() == 0 and AuditEntry.objects.count() == before
+
+
+def test_a_forged_issuing_organisation_is_refused(client, world):
+    login_verified(client, world.county_a_officer)
+    response = client.post(
+        reverse("campaigns:import"), {"issuing_org": world.county_b.pk, "text": SEED.read_text()}
+    )
+    assert response.status_code == 200
+    assert Campaign.objects.count() == 0
+
+
+def test_an_edit_in_another_tab_is_detected(client, seed_campaign):
+    url = reverse("campaigns:edit", kwargs={"campaign_pk": seed_campaign.pk})
+    form = {
+        "version": seed_campaign.version,
+        "title": "改过的标题",
+        "doc_number": "平残工委〔2020〕2号",
+        "recipients": "各县（市、区）残工委",
+        "theme": "助残脱贫 决胜小康",
+        "slogans": "口号一",
+    }
+    assert client.post(url, form).status_code == 302
+    stale = dict(form, title="另一个标签页的标题")
+    response = client.post(url, stale)
+    assert response.status_code == 200 and b"data-error-summary" in response.content
+    seed_campaign.notice.refresh_from_db()
+    assert seed_campaign.notice.title == "改过的标题"

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhucan.campaigns import services
+from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.campaigns.forms import ImportNoticeForm, NoticeEditForm
+from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.notice_parser import NoticeFileError, parse_notice_text
+from zhucan.campaigns.notice_upload import read_uploaded_notice
+from zhucan.campaigns.selectors import receipt_table
+from zhucan.core.errors import DomainError
+from zhucan.core.forms import apply_domain_error
+from zhucan.orgs.access import has_capability
+from zhucan.orgs.roles import Capability
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    campaigns = Campaign.objects.visible_to(request.user).select_related(
+        "kind", "issuing_org", "notice"
+    )
+    if q:
+        campaigns = campaigns.filter(notice__title__icontains=q) | campaigns.filter(
+            notice__doc_number__icontains=q
+        )
+    page = Paginator(campaigns.order_by("-year", "-created_at"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "querystring_base": f"q={q}&" if q else "",
+            "can_import": has_capability(request.user, Capability.COORDINATE),
+        },
+    )
+
+
+@login_required
+def import_notice(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.COORDINATE):
+        raise PermissionDenied
+    form = ImportNoticeForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = (
+                read_uploaded_notice(form.cleaned_data["file"])
+                if form.cleaned_data.get("file")
+                else form.cleaned_data["text"]
+            )
+            parsed = parse_notice_text(text)
+            campaign = services.import_notice(
+                by=request.user,
+                issuing_org=form.cleaned_data["issuing_org"],
+                parsed=parsed,
+                source_text=text,
+            )
+        except NoticeFileError as error:
+            form.add_error("file" if form.cleaned_data.get("file") else "text", str(error))
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The notice was imported as a draft. Check each field below before publishing."),
+            )
+            return redirect("campaigns:detail", campaign_pk=campaign.pk)
+    return render(request, "campaigns/import_notice.html", {"form": form})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    can_coordinate = has_capability(request.user, Capability.COORDINATE, campaign.issuing_org)
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "notice": campaign.notice,
+            "can_coordinate": can_coordinate,
+            "duties": campaign.duties.all(),
+            "slogans": campaign.slogans.all(),
+            "contacts": campaign.contacts.all(),
+            "deadlines": campaign.deadlines.all(),
+            "receipts": receipt_table(campaign) if can_coordinate else None,
+            "my_receipts": campaign.receipts.filter(
+                organisation__in=request.user.memberships.values("organisation")
+            ).select_related("organisation"),
+        },
+    )
+
+
+@login_required
+def edit_notice(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    if not has_capability(request.user, Capability.COORDINATE, campaign.issuing_org):
+        raise PermissionDenied
+    notice = campaign.notice
+    initial = {
+        "version": campaign.version,
+        "title": notice.title,
+        "doc_number": notice.doc_number,
+        "recipients": "\n".join(notice.recipients),
+        "theme": campaign.theme,
+        "date": campaign.date,
+        "slogans": "\n".join(s.text for s in campaign.slogans.all()),
+        "publicity": campaign.publicity,
+        "plans_due": campaign.plans_due,
+        "reports_due": campaign.reports_due,
+        "summary_due": campaign.summary_due,
+        "signature": notice.signature,
+        "issue_date": notice.issue_date,
+    }
+    form = NoticeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_notice(by=request.user, campaign=campaign, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The notice was saved."))
+            return redirect("campaigns:detail", campaign_pk=campaign.pk)
+    return render(request, "campaigns/edit_notice.html", {"form": form, "campaign": campaign})
+
+
+@require_POST
+@login_required
+def publish(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    try:
+        was_draft = campaign.status == Campaign.Status.DRAFT
+        campaign = services.publish_campaign(by=request.user, campaign=campaign)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if was_draft:
+            messages.success(
+                request,
+                _("The notice was sent to %(n)d organisations.") % {"n": campaign.receipts.count()},
+            )
+    return redirect("campaigns:detail", campaign_pk=campaign.pk)

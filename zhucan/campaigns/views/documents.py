@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.campaigns.documents import render_notice_docx, render_notice_pdf
+from zhucan.campaigns.selectors import duty_matrix, notice_document
+from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def notice_file(request: HttpRequest, campaign_pk: int, fmt: str) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    document = notice_document(campaign)
+    name = document.title or "notice"
+    if fmt == "docx":
+        return _attachment(render_notice_docx(document), DOCX, f"{name}.docx")
+    if fmt == "pdf":
+        return _attachment(render_notice_pdf(document), "application/pdf", f"{name}.pdf")
+    raise Http404
+
+
+@login_required
+def slogans_text(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    """The slogans as a plain list, one a line, for printing banners."""
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    text = "\r\n".join(s.text for s in campaign.slogans.all()) + "\r\n"
+    return _attachment(
+        text.encode("utf-8-sig"), "text/plain; charset=utf-8", f"{campaign.year}宣传口号.txt"
+    )
+
+
+@login_required
+def matrix(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    data = duty_matrix(request.user, campaign)
+    if request.GET.get("format") == "xlsx":
+        return _matrix_xlsx(campaign, data)
+    return render(request, "campaigns/duty_matrix.html", {"campaign": campaign, "matrix": data})
+
+
+def _matrix_xlsx(campaign, data) -> HttpResponse:  # type: ignore[no-untyped-def]
+    labels = {None: "", "assigned": _("Assigned"), "acknowledged": _("Acknowledged")}
+    workbook = new_workbook()
+    table = XlsxTable(
+        workbook,
+        _("Duty matrix"),
+        [_("Organisation")] + [_("Duty %(n)d") % {"n": d.number} for d in data.duties],
+        widths=[34] + [12] * len(data.duties),
+    )
+    table.add_rows([row.organisation.name, *[labels[c] for c in row.cells]] for row in data.rows)
+    rollup = XlsxTable(
+        workbook,
+        _("By county"),
+        [_("County"), _("Organisations"), _("Duties assigned"), _("Acknowledged")],
+    )
+    rollup.add_rows(data.by_county)
+    by_dept = XlsxTable(
+        workbook,
+        _("By department"),
+        [_("Department"), _("Organisations"), _("Duties assigned"), _("Acknowledged")],
+    )
+    by_dept.add_rows(data.by_department)
+    return _attachment(workbook_bytes(workbook), XLSX_CONTENT_TYPE, f"{campaign.year}任务分工.xlsx")

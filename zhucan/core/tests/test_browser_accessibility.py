@@ -1,0 +1,90 @@
+"""axe-core (WCAG 2.0-2.2 A/AA and best practice) on every page, as it renders in Chromium.
+
+Every named URL is walked as in test_permissions.py; new views join automatically. Each page
+is checked in the standard display and in large text + high contrast, the home and sign-in
+pages in English too, and the sign-in form in its error state. A failure prints each violation
+with its impact, the rule's help, the CSS target and the HTML, ready to fix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from zhucan.core.tests.test_permissions import URLS
+from zhucan.testing.browser import (
+    axe_report,
+    open_page,
+    set_display,
+    target_for,
+    why_not_a_page,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _console_report(browser_pages, page, label: str) -> str | None:
+    errors = browser_pages.errors(page)
+    if not errors:
+        return None
+    return f"{label}: errors in the browser console (CSP or script):\n  " + "\n  ".join(errors)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
+def test_every_page_passes_axe(browser_world, browser_pages, name, kwargs):
+    target = target_for(browser_world, name, kwargs)
+    reason = why_not_a_page(target)
+    if reason:
+        pytest.skip(reason)
+    page = browser_pages.new(target.person)
+    problems = []
+
+    open_page(page, target.url)
+    label = f"{name} as {target.who}, standard display"
+    problems += [axe_report(page, label), _console_report(browser_pages, page, label)]
+
+    set_display(page, text_size="large", contrast="high")
+    label = f"{name} as {target.who}, large text + high contrast"
+    problems += [axe_report(page, label), _console_report(browser_pages, page, label)]
+
+    problems = [p for p in problems if p]
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ["core:home", "accounts:login", "orgs:list"])
+def test_pages_in_english_pass_axe(browser_world, browser_pages, name):
+    target = target_for(browser_world, name, [])
+    page = browser_pages.new(target.person, language="en")
+    open_page(page, target.url)
+    assert page.get_attribute("html", "lang") == "en"
+    report = axe_report(page, f"{name} as {target.who}, in English")
+    assert report is None, report
+
+
+@pytest.mark.parametrize("mode", ["standard", "large-high-contrast"])
+@pytest.mark.parametrize(
+    ("case", "username", "password"),
+    [("empty", "", ""), ("wrong-password", "member_unit_reporter", "not-the-password")],
+)
+def test_sign_in_errors_are_summarised_focused_and_pass_axe(
+    browser_world, browser_pages, mode, case, username, password
+):
+    page = browser_pages.new()
+    open_page(page, reverse("accounts:login"))
+    if mode != "standard":
+        set_display(page, text_size="large", contrast="high")
+    page.fill("input[name='username']", username)
+    page.fill("input[name='password']", password)
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main button[type='submit']").click()
+
+    assert page.locator("[data-error-summary]").count() == 1, (
+        "no error summary after a failed sign-in"
+    )
+    focused = page.evaluate(
+        "() => document.activeElement && document.activeElement.hasAttribute('data-error-summary')"
+    )
+    assert focused, "the error summary must take focus so screen readers announce it first"
+    report = axe_report(page, f"sign-in error state ({case}, {mode})")
+    assert report is None, report
+    assert not browser_pages.errors(page), browser_pages.errors(page)
