@@ -238,6 +238,9 @@ TASKS = {
     }
 }
 
+# Unsigned recipients are reminded this many days before a notice's first deadline.
+RECEIPT_REMINDER_DAYS_BEFORE = envint("RECEIPT_REMINDER_DAYS_BEFORE", 3)
+
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "zhucan@localhost")
 
@@ -246,5 +249,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # WeasyPrint and fontTools report every step of a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -190,6 +190,9 @@ def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
     locked.published_at = now
     locked.version += 1
     locked.save(update_fields=["status", "published_at", "version"])
+    from zhucan.campaigns.tasks import schedule_receipt_reminder
+
+    transaction.on_commit(lambda: schedule_receipt_reminder(locked.pk))
     audit.record(
         by=by,
         action="campaigns.campaign.published",
@@ -258,21 +261,25 @@ def remind_unsigned(*, by: Any, campaign: Campaign) -> int:
 
 
 @transaction.atomic
-def send_scheduled_receipt_reminders(*, today: date, days_before: int) -> int:
-    """Remind unsigned recipients ``days_before`` the first deadline; each only once."""
-    sent = 0
-    campaigns = Campaign.objects.filter(status=Campaign.Status.PUBLISHED).prefetch_related(
-        "deadlines"
+def send_receipt_reminders_for(*, campaign: Campaign) -> int:
+    """The automatic reminder before the first deadline: each unsigned recipient, only once."""
+    from zhucan.campaigns.tasks import first_deadline
+
+    if campaign.status != Campaign.Status.PUBLISHED:
+        return 0
+    deadline = first_deadline(campaign)
+    key = f"auto:before:{deadline.isoformat() if deadline else 'none'}"
+    sent = sum(
+        _remind(receipt, key=key, by=None)
+        for receipt in campaign.receipts.filter(signed_at__isnull=True)
     )
-    for campaign in campaigns:
-        deadlines = sorted(d.due for d in campaign.deadlines.all())
-        first = deadlines[0] if deadlines else campaign.plans_due or campaign.date
-        if first is None or not (0 <= (first - today).days <= days_before):
-            continue
-        for receipt in campaign.receipts.filter(signed_at__isnull=True):
-            sent += _remind(receipt, key=f"auto:before:{first.isoformat()}", by=None)
     if sent:
-        audit.record(by=None, action="campaigns.receipts.auto_reminded", changes={"sent": sent})
+        audit.record(
+            by=None,
+            action="campaigns.receipts.auto_reminded",
+            target=campaign,
+            changes={"sent": sent},
+        )
     return sent
 
 

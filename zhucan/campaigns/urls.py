@@ -7,6 +7,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("", campaigns.campaign_list, name="list"),
     path("import/", campaigns.import_notice, name="import"),
+    path("import/preview/", campaigns.preview_notice, name="preview"),
     path("<int:campaign_pk>/", campaigns.campaign_detail, name="detail"),
     path("<int:campaign_pk>/edit/", campaigns.edit_notice, name="edit"),
     path("<int:campaign_pk>/publish/", campaigns.publish, name="publish"),

@@ -23,15 +23,14 @@ _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(r"^(?P<num>(?P<n>\d{1,2})\s*[.．、])(?!\d)\s*")),
     (4, re.compile(r"^(?P<num>(?P<n>[①-⑳]))\s*")),
 )
+_MARKER_START = frozenset(f"（({_CN}0123456789") | {chr(c) for c in range(0x2460, 0x2474)}
+_INLINE_HEADING_RE = re.compile(r"^(?P<head>[^。，,；;：:]{2,20})。\s*(?P<rest>.+)$")
+
 # Headings are short; a longer first line is an item with its text on the same line.
 HEADING_MAX_CHARS = 30
 # A printed 公文 line holds 28 characters and a paragraph's first line is indented by two, so
 # the part of a paragraph before a page break is never shorter than this.
 PAGE_LINE_CHARS = 24
-
-
-_MARKER_START = frozenset(f"（({_CN}0123456789") | {chr(c) for c in range(0x2460, 0x2474)}
-_INLINE_HEADING_RE = re.compile(r"^(?P<head>[^。，,；;：:]{2,20})。\s*(?P<rest>.+)$")
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def is_heading(block: Block) -> bool:
 
 
 def split_inline_heading(text: str) -> tuple[str, str]:
-    """ "加强宣传报道。要充分利用…" is a heading followed by its text in the same paragraph."""
+    """(heading, rest) of "加强宣传报道。要充分利用…": a heading run into its paragraph."""
     match = _INLINE_HEADING_RE.match(text)
     return (match.group("head"), match.group("rest")) if match else (text, "")
 

@@ -120,6 +120,7 @@ def find_campaign(title: str, body: str, context_year: int) -> Campaign:
         expected_edition = campaign.date.year - rule.first_year + 1
         if campaign.edition is not None and campaign.edition != expected_edition:
             campaign.notes.append(
-                f"{campaign.date.year}年应为第{expected_edition}次{name}，通知写的是第{campaign.edition}次"
+                f"{name}自{rule.first_year}年起举办，{campaign.date.year}年应为第{expected_edition}届，"
+                f"通知写的是第{campaign.edition}届"
             )
     return campaign

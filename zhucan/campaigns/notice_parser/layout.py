@@ -30,6 +30,8 @@ ORG_LINE_RE = re.compile(
 _PRINT_LINE_RE = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{DATE_PATTERN})\s*印发$")
 _PRINT_COUNT_RE = re.compile(r"^[（(]?共印\s*\d+\s*份[）)]?$")
 _COPIED_RE = re.compile(r"^抄\s*送\s*[：:]\s*(?P<rest>.*)$")
+# "现将有关事项通知如下：" ends with a colon too, but it opens the body.
+_NOT_RECIPIENTS_RE = re.compile(r"如下|现将|现就|为了|为做好|特此|根据")
 _NOTE_RE = re.compile(r"^[（(](?:此件|本件|联系人|附件)")
 _SIGNATURE_WITH_DATE_RE = re.compile(rf"^(?P<org>\S.*?)\s+(?P<date>(?:{DATE_PATTERN}))$")
 
@@ -56,7 +58,7 @@ class Layout:
     issue_date: date | None = None
     date_line: Line | None = None
     copied_to: list[str] = field(default_factory=list)
-    printed_by: str | None = None
+    printer: str | None = None
     print_date: date | None = None
     notes: list[Line] = field(default_factory=list)
     body_start: int = 0
@@ -112,6 +114,10 @@ def _find_front(lines: list[Line], layout: Layout) -> int:
         previous = lines[title_start - 1].text
         if not _is_title_piece(previous) or len(previous) > 40:
             break
+        # Above "关于…", only the issuing organs belong to the title, not a stray line.
+        has_about = any("关于" in line.text for line in lines[title_start : title_end + 1])
+        if has_about and not all(ORG_LINE_RE.match(word) for word in previous.split()):
+            break
         title_start -= 1
     layout.title_lines = lines[title_start : title_end + 1]
     layout.title = join_title(line.text for line in layout.title_lines)
@@ -121,7 +127,7 @@ def _find_front(lines: list[Line], layout: Layout) -> int:
 def _find_recipients(lines: list[Line], start: int, layout: Layout) -> int:
     for end in range(start, min(len(lines), start + 3)):
         text = lines[end].text
-        if "。" in text or len(text) > 200:
+        if "。" in text or len(text) > 200 or _NOT_RECIPIENTS_RE.search(text):
             break
         if text[-1] in "：:":
             layout.recipients_lines = lines[start : end + 1]
@@ -142,7 +148,7 @@ def _find_back(lines: list[Line], start: int, layout: Layout) -> int:
         text = lines[i].text
         match = _PRINT_LINE_RE.match(text) if len(text) <= CLOSING_LINE_MAX_CHARS else None
         if match:
-            layout.printed_by = despace(match.group("org")) or None
+            layout.printer = despace(match.group("org")) or None
             layout.print_date = parse_date_line(match.group("date"))
             end = i
             break

@@ -97,7 +97,7 @@ def parse_notice_text(text: str, *, today: date | None = None) -> ParsedNotice:
         issue_date=layout.issue_date,
         signature=layout.signature,
         copied_to=layout.copied_to,
-        printer=layout.printed_by,
+        printer=layout.printer,
         print_date=layout.print_date,
         body=blocks,
     )

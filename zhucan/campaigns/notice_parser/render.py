@@ -53,8 +53,10 @@ def format_notice_text(notice: ParsedNotice) -> str:
         )
     campaign = _NONE
     if notice.campaign_name:
-        edition = f"第{notice.campaign_edition}次" if notice.campaign_edition else ""
-        campaign = f"{edition}{notice.campaign_name}，日期：{_value(notice.campaign_date)}"
+        campaign = (
+            f"{notice.campaign_name}，届次：{_value(notice.campaign_edition)}，"
+            f"日期：{_value(notice.campaign_date)}"
+        )
     lines = [
         f"版头：{_value(notice.header)}",
         f"发文机关：{_value(notice.issuer)}",

@@ -16,7 +16,7 @@ from .blocks import (
 )
 from .departments import find_departments
 
-_THEME_HEADING_RE = re.compile(r"主题")
+_THEME_HEADING_RE = re.compile(r"主题$")
 _THEME_INLINE_RE = re.compile(r"主题\s*[：:。]\s*(?P<theme>.+)$")
 _THEME_IN_TEXT_RE = re.compile(
     r"主题(?:是|为)\s*[：:]?\s*[“\"「『](?P<a>[^”\"」』]{2,60})[”\"」』]"

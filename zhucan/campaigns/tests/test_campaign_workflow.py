@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
@@ -118,12 +119,28 @@ def test_remind_only_the_missing_ones_once(client, seed_campaign, world):
     assert [m.to for m in mail.outbox] == [["yexian@example.cn"]]
 
 
-def test_scheduled_reminder_goes_out_once_before_the_first_deadline(seed_campaign, world):
-    services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
-    first = services.send_scheduled_receipt_reminders(today=date(2020, 5, 15), days_before=3)
-    again = services.send_scheduled_receipt_reminders(today=date(2020, 5, 16), days_before=3)
-    too_early = services.send_scheduled_receipt_reminders(today=date(2020, 5, 1), days_before=3)
-    assert first == 3 and again == 0 and too_early == 0
+def test_publishing_schedules_one_automatic_reminder_that_runs_once(
+    seed_campaign, world, django_capture_on_commit_callbacks, settings
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from zhucan.campaigns.tasks import send_receipt_reminders
+
+    seed_campaign.plans_due = date(2099, 5, 10)
+    seed_campaign.save(update_fields=["plans_due"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
+    queued = DBTaskResult.objects.get()
+    assert queued.run_after.date() == date(2099, 5, 7)  # three days before the first deadline
+    # The worker was down when it was due: it runs when the worker comes back, and only once.
+    DBTaskResult.objects.filter(pk=queued.pk).update(run_after=timezone.now() - timedelta(days=1))
+    call_command(
+        "db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    assert Reminder.objects.count() == 3
+    assert send_receipt_reminders.call(seed_campaign.pk) == 0  # a retry sends nothing more
+    assert Reminder.objects.count() == 3
 
 
 def test_download_the_official_document(client, seed_campaign):
@@ -207,3 +224,18 @@ def test_an_edit_in_another_tab_is_detected(client, seed_campaign):
     assert response.status_code == 200 and b"data-error-summary" in response.content
     seed_campaign.notice.refresh_from_db()
     assert seed_campaign.notice.title == "改过的标题"
+
+
+def test_preview_shows_what_was_recognised_and_saves_nothing(client, world):
+    login_verified(client, world.city_officer)
+    text = SEED.read_text()
+    response = client.post(
+        reverse("campaigns:import"),
+        {"issuing_org": world.city.pk, "text": text, "action": "preview"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "平残工委〔2020〕2号" in body and "gongwen__header" in body
+    fragment = client.post(reverse("campaigns:preview"), {"text": text}).content.decode()
+    assert "助残脱贫 决胜小康" in fragment and "<html" not in fragment
+    assert Campaign.objects.count() == 0

@@ -581,3 +581,23 @@ def test_unreadable_files(tmp_path: Path, name: str, content: bytes, message: st
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(NoticeFileError, match="找不到文件"):
         read_notice_file(tmp_path / "nope.txt")
+
+
+def test_opening_sentence_with_a_colon_is_not_taken_for_recipients() -> None:
+    text = "关于开展全国助残日活动的通知\n为做好今年助残日工作，现将有关事项通知如下：\n正文。"
+    notice = parse_notice_text(text)
+    assert notice.recipients == []
+    assert notice.body[0].text == "为做好今年助残日工作，现将有关事项通知如下："
+
+
+def test_stray_line_above_a_title_is_not_part_of_it() -> None:
+    notice = parse_notice_text("附件1\n关于开展全国助残日活动的通知\n各单位：\n正文。")
+    assert notice.title == "关于开展全国助残日活动的通知"
+
+
+def test_theme_heading_is_the_one_that_names_the_theme() -> None:
+    text = (
+        "关于开展全国助残日活动的通知\n各单位：\n一、活动内容\n（一）围绕主题开展宣传\n"
+        "各地要广泛宣传。\n二、活动主题\n助残脱贫 决胜小康\n"
+    )
+    assert parse_notice_text(text).theme == "助残脱贫 决胜小康"

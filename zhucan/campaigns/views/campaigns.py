@@ -7,19 +7,25 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhucan.campaigns import services
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.forms import ImportNoticeForm, NoticeEditForm
 from zhucan.campaigns.models import Campaign
-from zhucan.campaigns.notice_parser import NoticeFileError, parse_notice_text
+from zhucan.campaigns.notice_parser import NoticeFileError, is_notice, parse_notice_text
 from zhucan.campaigns.notice_upload import read_uploaded_notice
 from zhucan.campaigns.selectors import receipt_table
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
+
+NOT_A_NOTICE = gettext_lazy(
+    "This does not look like a notice: no title or document number was found. "
+    "Check that you chose the right file."
+)
 
 
 @login_required
@@ -47,36 +53,58 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _read_form_text(form: ImportNoticeForm) -> str:
+    upload = form.cleaned_data.get("file")
+    return read_uploaded_notice(upload) if upload else form.cleaned_data["text"]
+
+
 @login_required
 def import_notice(request: HttpRequest) -> HttpResponse:
+    """Write or import a notice. "Preview" shows what was recognised; nothing is saved until
+    the person creates the draft, and the draft is checked again before it is published."""
     if not has_capability(request.user, Capability.COORDINATE):
         raise PermissionDenied
     form = ImportNoticeForm(request.POST or None, request.FILES or None, user=request.user)
+    preview = None
     if request.method == "POST" and form.is_valid():
         try:
-            text = (
-                read_uploaded_notice(form.cleaned_data["file"])
-                if form.cleaned_data.get("file")
-                else form.cleaned_data["text"]
-            )
+            text = _read_form_text(form)
             parsed = parse_notice_text(text)
-            campaign = services.import_notice(
-                by=request.user,
-                issuing_org=form.cleaned_data["issuing_org"],
-                parsed=parsed,
-                source_text=text,
-            )
+            if not is_notice(parsed):
+                raise NoticeFileError(str(NOT_A_NOTICE))
+            if request.POST.get("action") == "preview":
+                preview = parsed
+            else:
+                campaign = services.import_notice(
+                    by=request.user,
+                    issuing_org=form.cleaned_data["issuing_org"],
+                    parsed=parsed,
+                    source_text=text,
+                )
+                messages.success(
+                    request,
+                    _(
+                        "The notice was imported as a draft. "
+                        "Check each field below before publishing."
+                    ),
+                )
+                return redirect("campaigns:detail", campaign_pk=campaign.pk)
         except NoticeFileError as error:
             form.add_error("file" if form.cleaned_data.get("file") else "text", str(error))
         except DomainError as error:
             apply_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The notice was imported as a draft. Check each field below before publishing."),
-            )
-            return redirect("campaigns:detail", campaign_pk=campaign.pk)
-    return render(request, "campaigns/import_notice.html", {"form": form})
+    return render(request, "campaigns/import_notice.html", {"form": form, "preview": preview})
+
+
+@require_POST
+@login_required
+def preview_notice(request: HttpRequest) -> HttpResponse:
+    """The live preview beside the editor: the parsed notice as an HTML fragment."""
+    if not has_capability(request.user, Capability.COORDINATE):
+        raise PermissionDenied
+    text = request.POST.get("text", "")[:200_000]
+    parsed = parse_notice_text(text) if text.strip() else None
+    return render(request, "campaigns/includes/notice_preview.html", {"preview": parsed})
 
 
 @login_required
