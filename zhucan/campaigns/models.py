@@ -140,6 +140,10 @@ class Notice(models.Model):
     source_text = models.TextField(blank=True)
     parse_report = models.JSONField(default=list, blank=True)
     unmatched_recipients = models.JSONField(default=list, blank=True)
+    # Organisations a person added by hand where the notice's words matched nothing.
+    extra_recipients = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("added recipients")
+    )
 
     class Meta:
         verbose_name = _("notice")

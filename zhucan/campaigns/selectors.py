@@ -125,3 +125,31 @@ def duty_matrix(user: Any, campaign: Campaign) -> DutyMatrix:
     matrix.by_county = [(k, *v) for k, v in county.items()]  # type: ignore[misc]
     matrix.by_department = sorted(((k, *v) for k, v in department.items()), key=lambda t: t[0])  # type: ignore[misc]
     return matrix
+
+
+@dataclass
+class RecipientPreview:
+    matched: list[Organisation]
+    unmatched: list[str]
+    extra: list[Organisation]
+    candidates: list[Organisation]
+
+
+def recipient_preview(campaign: Campaign) -> RecipientPreview:
+    """Who a draft will be sent to, what matched nothing, and whom a person may add by hand."""
+    from zhucan.campaigns.matching import TreeIndex, match_recipients
+
+    notice = campaign.notice
+    index = TreeIndex(campaign.issuing_org)
+    match = match_recipients(index, notice.recipients)
+    extra = list(notice.extra_recipients.order_by("path"))
+    taken = {o.pk for o in match.organisations} | {o.pk for o in extra}
+    depth = campaign.issuing_org.depth
+    candidates = [
+        o
+        for o in Organisation.objects.subtree_of(campaign.issuing_org)
+        .filter(is_active=True, depth__gt=depth, depth__lte=depth + 2)
+        .order_by("path")
+        if o.pk not in taken
+    ]
+    return RecipientPreview(match.organisations, match.unmatched, extra, candidates)

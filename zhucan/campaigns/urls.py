@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhucan.campaigns.views import campaigns, documents, receipts
+from zhucan.campaigns.views import campaigns, documents, receipts, recipients
 
 app_name = "campaigns"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:campaign_pk>/", campaigns.campaign_detail, name="detail"),
     path("<int:campaign_pk>/edit/", campaigns.edit_notice, name="edit"),
     path("<int:campaign_pk>/publish/", campaigns.publish, name="publish"),
+    path("<int:campaign_pk>/recipients/", recipients.recipients, name="recipients"),
+    path("<int:campaign_pk>/cascade/", recipients.create_child, name="cascade"),
     path("<int:campaign_pk>/receipts/", receipts.receipts, name="receipts"),
     path("<int:campaign_pk>/remind/", receipts.remind, name="remind"),
     path("receipts/<int:receipt_pk>/sign/", receipts.sign, name="sign"),

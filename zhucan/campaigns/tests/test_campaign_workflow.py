@@ -239,3 +239,43 @@ def test_preview_shows_what_was_recognised_and_saves_nothing(client, world):
     fragment = client.post(reverse("campaigns:preview"), {"text": text}).content.decode()
     assert "助残脱贫 决胜小康" in fragment and "<html" not in fragment
     assert Campaign.objects.count() == 0
+
+
+def test_unmatched_recipients_are_resolved_by_hand_before_publishing(client, world):
+    from zhucan.testing.factories import make_campaign, make_org
+
+    rehab = make_org(name="平顶山市残疾人康复中心", parent=world.city, kind="institution")
+    campaign = make_campaign(
+        issuing_org=world.city,
+        by=world.city_officer,
+        publish=False,
+        recipients=["各县（市、区）残工委", "市康复中心"],
+    )
+    login_verified(client, world.city_officer)
+    url = reverse("campaigns:recipients", kwargs={"campaign_pk": campaign.pk})
+    page = client.get(url).content.decode()
+    assert "市康复中心" in page and world.county_a.name in page
+    # A forged id from outside the issuer's tree is "not found", and nothing changes.
+    client.post(url, {"organisation": 999999, "add": "1"})
+    client.post(url, {"organisation": rehab.pk, "add": "1"})
+    services.publish_campaign(by=world.city_officer, campaign=campaign)
+    names = set(campaign.receipts.values_list("organisation__name", flat=True))
+    assert names == {world.county_a.name, world.county_b.name, rehab.name}
+
+
+def test_a_county_starts_its_own_campaign_from_the_city_notice(client, seed_campaign, world):
+    services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
+    client.logout()
+    login_verified(client, world.county_a_officer)
+    detail = client.get(reverse("campaigns:detail", kwargs={"campaign_pk": seed_campaign.pk}))
+    assert "cascade" in detail.content.decode()
+    url = reverse("campaigns:cascade", kwargs={"campaign_pk": seed_campaign.pk})
+    response = client.post(url, {"organisation": world.county_a.pk})
+    child = Campaign.objects.get(parent=seed_campaign)
+    assert response.status_code == 302 and child.issuing_org == world.county_a
+    assert child.theme == "助残脱贫 决胜小康" and child.duties.count() == 8
+    assert child.slogans.count() == 7 and child.status == Campaign.Status.DRAFT
+    # Not twice, and not for a county that did not receive it.
+    client.post(url, {"organisation": world.county_a.pk})
+    assert Campaign.objects.filter(parent=seed_campaign).count() == 1
+    assert client.post(url, {"organisation": world.county_b.pk}).status_code == 404

@@ -17,6 +17,7 @@ from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.notice_parser import NoticeFileError, is_notice, parse_notice_text
 from zhucan.campaigns.notice_upload import read_uploaded_notice
 from zhucan.campaigns.selectors import receipt_table
+from zhucan.campaigns.views.recipients import committees_that_can_cascade
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import has_capability
@@ -123,6 +124,7 @@ def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "contacts": campaign.contacts.all(),
             "deadlines": campaign.deadlines.all(),
             "receipts": receipt_table(campaign) if can_coordinate else None,
+            "cascade_orgs": committees_that_can_cascade(request.user, campaign),
             "my_receipts": campaign.receipts.filter(
                 organisation__in=request.user.memberships.values("organisation")
             ).select_related("organisation"),

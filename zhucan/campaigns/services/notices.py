@@ -1,54 +1,31 @@
-"""Every write to campaigns: import a notice, edit the draft, publish, sign, remind."""
+"""Writing notices: import a parsed notice into a draft, correct it, start a child campaign."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.calendar import day_in_year, edition_in_year
 from zhucan.campaigns.docnumber import parse_doc_number
-from zhucan.campaigns.matching import TreeIndex, match_duty, match_recipients
 from zhucan.campaigns.models import (
     Campaign,
-    CampaignKind,
     Contact,
     Deadline,
     Duty,
-    DutyAssignment,
     Notice,
     Receipt,
-    Reminder,
     Slogan,
 )
 from zhucan.campaigns.notice_types import ParsedNotice
+from zhucan.campaigns.services.common import DEADLINE_KINDS, kind_for, require
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
-from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
-
-DEADLINE_KINDS = {
-    "活动方案": Deadline.Kind.PLAN,
-    "活动开展情况": Deadline.Kind.REPORT,
-    "典型活动": Deadline.Kind.TYPICAL,
-    "活动总结": Deadline.Kind.SUMMARY,
-}
-
-
-def _require(by: Any, capability: Capability, org: Organisation) -> None:
-    if not has_capability(by, capability, org):
-        raise DomainError(_("You are not allowed to do this for %(org)s.") % {"org": org.name})
-
-
-def _kind_for(name: str | None) -> CampaignKind:
-    kind = CampaignKind.objects.filter(name=name or "全国助残日").first()
-    if kind is None:
-        raise DomainError(_("Unknown campaign kind %(name)s.") % {"name": name}, field="kind")
-    return kind
 
 
 def _fill_children(campaign: Campaign, parsed: ParsedNotice) -> None:
@@ -90,10 +67,10 @@ def import_notice(
     parent: Campaign | None = None,
 ) -> Campaign:
     """Create a draft campaign from a parsed notice. A person checks it before publishing."""
-    _require(by, Capability.COORDINATE, issuing_org)
+    require(by, Capability.COORDINATE, issuing_org)
     if not parsed.title:
         raise DomainError(_("The notice has no title; it cannot be imported."), field="title")
-    kind = _kind_for(parsed.campaign_name)
+    kind = kind_for(parsed.campaign_name)
     year = (parsed.campaign_date.year if parsed.campaign_date else None) or parsed.doc_year
     if year is None:
         year = timezone.localdate().year
@@ -156,134 +133,6 @@ def import_notice(
 
 
 @transaction.atomic
-def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
-    """Send the notice to every recipient and set up the duty matrix. A second call does nothing."""
-    locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
-    _require(by, Capability.COORDINATE, locked.issuing_org)
-    if locked.status != Campaign.Status.DRAFT:
-        return locked  # idempotent: a double click or a resend publishes once
-    notice = locked.notice
-    index = TreeIndex(locked.issuing_org)
-    recipients = match_recipients(index, notice.recipients)
-    if not recipients.organisations:
-        raise DomainError(
-            _(
-                "None of the recipients could be matched to an organisation. "
-                "Correct the recipients before publishing."
-            ),
-            field="recipients",
-        )
-    now = timezone.now()
-    Receipt.objects.bulk_create(
-        Receipt(campaign=locked, organisation=org, sent_at=now) for org in recipients.organisations
-    )
-    unmatched_duties = []
-    assignments = []
-    for duty in locked.duties.all():
-        matched = match_duty(index, duty.text, duty.departments)
-        assignments += [DutyAssignment(duty=duty, organisation=o) for o in matched.organisations]
-        unmatched_duties += [f"{duty.number}. {name}" for name in matched.unmatched]
-    DutyAssignment.objects.bulk_create(assignments)
-    notice.unmatched_recipients = recipients.unmatched + unmatched_duties
-    notice.save(update_fields=["unmatched_recipients"])
-    locked.status = Campaign.Status.PUBLISHED
-    locked.published_at = now
-    locked.version += 1
-    locked.save(update_fields=["status", "published_at", "version"])
-    from zhucan.campaigns.tasks import schedule_receipt_reminder
-
-    transaction.on_commit(lambda: schedule_receipt_reminder(locked.pk))
-    audit.record(
-        by=by,
-        action="campaigns.campaign.published",
-        target=locked,
-        changes={
-            "receipts": len(recipients.organisations),
-            "duty_assignments": len(assignments),
-            "unmatched": notice.unmatched_recipients,
-        },
-    )
-    return locked
-
-
-@transaction.atomic
-def sign_receipt(*, by: Any, receipt: Receipt) -> Receipt:
-    """The recipient acknowledges the notice (签收). Only people of that organisation or above."""
-    locked = Receipt.objects.select_for_update().select_related("organisation").get(pk=receipt.pk)
-    if not (
-        has_capability(by, Capability.REPORT, locked.organisation)
-        or has_capability(by, Capability.COORDINATE, locked.organisation)
-    ):
-        raise DomainError(_("Only the receiving organisation can sign for this notice."))
-    if locked.signed_at is not None:
-        return locked
-    locked.signed_at = timezone.now()
-    locked.signed_by = by
-    locked.save(update_fields=["signed_at", "signed_by"])
-    DutyAssignment.objects.filter(
-        duty__campaign_id=locked.campaign_id,
-        organisation=locked.organisation,
-        status=DutyAssignment.Status.ASSIGNED,
-    ).update(status=DutyAssignment.Status.ACKNOWLEDGED, acknowledged_at=locked.signed_at)
-    audit.record(by=by, action="campaigns.receipt.signed", target=locked)
-    return locked
-
-
-def _remind(receipt: Receipt, *, key: str, by: Any) -> bool:
-    """Record one reminder; False when that reminder was already sent (the key is unique)."""
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(receipt=receipt, key=key, sent_by=by)
-    except IntegrityError:
-        return False
-    Receipt.objects.filter(pk=receipt.pk).update(
-        last_reminded_at=timezone.now(), reminder_count=receipt.reminder_count + 1
-    )
-    from zhucan.campaigns.notifications import notify_receipt_reminder
-
-    transaction.on_commit(lambda: notify_receipt_reminder(receipt.pk))
-    return True
-
-
-@transaction.atomic
-def remind_unsigned(*, by: Any, campaign: Campaign) -> int:
-    """Remind every recipient that has not signed yet. Returns how many were reminded."""
-    _require(by, Capability.COORDINATE, campaign.issuing_org)
-    key = f"manual:{timezone.now():%Y%m%d%H%M}"  # one click a minute, however many requests
-    sent = sum(
-        _remind(receipt, key=key, by=by)
-        for receipt in campaign.receipts.filter(signed_at__isnull=True)
-    )
-    audit.record(
-        by=by, action="campaigns.receipts.reminded", target=campaign, changes={"sent": sent}
-    )
-    return sent
-
-
-@transaction.atomic
-def send_receipt_reminders_for(*, campaign: Campaign) -> int:
-    """The automatic reminder before the first deadline: each unsigned recipient, only once."""
-    from zhucan.campaigns.tasks import first_deadline
-
-    if campaign.status != Campaign.Status.PUBLISHED:
-        return 0
-    deadline = first_deadline(campaign)
-    key = f"auto:before:{deadline.isoformat() if deadline else 'none'}"
-    sent = sum(
-        _remind(receipt, key=key, by=None)
-        for receipt in campaign.receipts.filter(signed_at__isnull=True)
-    )
-    if sent:
-        audit.record(
-            by=None,
-            action="campaigns.receipts.auto_reminded",
-            target=campaign,
-            changes={"sent": sent},
-        )
-    return sent
-
-
-@transaction.atomic
 def update_notice(
     *,
     by: Any,
@@ -304,7 +153,7 @@ def update_notice(
 ) -> Campaign:
     """Correct a draft notice before publishing. ``version`` detects an edit in another tab."""
     locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
-    _require(by, Capability.COORDINATE, locked.issuing_org)
+    require(by, Capability.COORDINATE, locked.issuing_org)
     if locked.status != Campaign.Status.DRAFT:
         raise DomainError(_("A published notice cannot be changed."))
     if locked.version != version:
@@ -369,3 +218,88 @@ def update_notice(
     if changes:
         audit.record(by=by, action="campaigns.notice.changed", target=locked, changes=changes)
     return locked
+
+
+@transaction.atomic
+def set_extra_recipient(
+    *, by: Any, campaign: Campaign, organisation: Organisation, add: bool
+) -> Campaign:
+    """Add (or take back) a recipient by hand, for words of the notice that matched nothing."""
+    locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
+    require(by, Capability.COORDINATE, locked.issuing_org)
+    if locked.status != Campaign.Status.DRAFT:
+        raise DomainError(_("Recipients cannot be changed after publishing."))
+    if organisation.pk == locked.issuing_org_id or not organisation.is_within(locked.issuing_org):
+        raise DomainError(
+            _("Choose an organisation under %(org)s.") % {"org": locked.issuing_org.name},
+            field="organisation",
+        )
+    if add:
+        locked.notice.extra_recipients.add(organisation)
+    else:
+        locked.notice.extra_recipients.remove(organisation)
+    audit.record(
+        by=by,
+        action="campaigns.notice.recipient_added" if add else "campaigns.notice.recipient_removed",
+        target=locked,
+        changes={"organisation": organisation.pk, "name": organisation.name},
+    )
+    return locked
+
+
+@transaction.atomic
+def create_child_campaign(*, by: Any, parent: Campaign, issuing_org: Organisation) -> Campaign:
+    """A county's own campaign under the city's: it starts from the parent's theme, slogans and
+    duties, and everything reported in it rolls up to the parent."""
+    require(by, Capability.COORDINATE, issuing_org)
+    if not Receipt.objects.filter(campaign=parent, organisation=issuing_org).exists():
+        raise DomainError(_("%(org)s did not receive this notice.") % {"org": issuing_org.name})
+    if Campaign.objects.filter(parent=parent, issuing_org=issuing_org).exists():
+        raise DomainError(
+            _("%(org)s already has its own campaign for this notice.") % {"org": issuing_org.name}
+        )
+    kind = parent.kind
+    edition = f"第{parent.edition}次" if parent.edition else ""
+    campaign = Campaign.objects.create(
+        kind=kind,
+        year=parent.year,
+        edition=parent.edition,
+        date=parent.date,
+        theme=parent.theme,
+        issuing_org=issuing_org,
+        parent=parent,
+        publicity=parent.publicity,
+        plans_due=parent.plans_due,
+        reports_due=parent.reports_due,
+        summary_due=parent.summary_due,
+        created_by=by,
+    )
+    parent_notice = parent.notice
+    Notice.objects.create(
+        campaign=campaign,
+        header=f"{issuing_org.name}文件",
+        issuer=issuing_org.name,
+        issuer_code=issuing_org.issuer_code,
+        title=f"{issuing_org.name}关于开展{edition}{kind.name}活动的通知",
+        recipients=["各乡镇人民政府（街道办事处）", "各成员单位"],
+        body=parent_notice.body,
+        signature=issuing_org.name,
+    )
+    Slogan.objects.bulk_create(
+        Slogan(campaign=campaign, number=s.number, text=s.text) for s in parent.slogans.all()
+    )
+    Duty.objects.bulk_create(
+        Duty(campaign=campaign, number=d.number, text=d.text, departments=d.departments)
+        for d in parent.duties.all()
+    )
+    Contact.objects.bulk_create(
+        Contact(campaign=campaign, name=c.name, phone=c.phone, email=c.email)
+        for c in parent.contacts.all()
+    )
+    audit.record(
+        by=by,
+        action="campaigns.campaign.child_created",
+        target=campaign,
+        changes={"parent": parent.pk},
+    )
+    return campaign

@@ -1,0 +1,25 @@
+"""Every write to campaigns goes through these functions (one transaction, one audit entry)."""
+
+from zhucan.campaigns.services.notices import (
+    create_child_campaign,
+    import_notice,
+    set_extra_recipient,
+    update_notice,
+)
+from zhucan.campaigns.services.publishing import publish_campaign
+from zhucan.campaigns.services.receipts import (
+    remind_unsigned,
+    send_receipt_reminders_for,
+    sign_receipt,
+)
+
+__all__ = [
+    "create_child_campaign",
+    "set_extra_recipient",
+    "import_notice",
+    "publish_campaign",
+    "remind_unsigned",
+    "send_receipt_reminders_for",
+    "sign_receipt",
+    "update_notice",
+]

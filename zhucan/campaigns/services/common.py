@@ -1,0 +1,32 @@
+"""Checks shared by the campaign services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from zhucan.campaigns.models import CampaignKind, Deadline
+from zhucan.core.errors import DomainError
+from zhucan.orgs.access import has_capability
+from zhucan.orgs.models import Organisation
+from zhucan.orgs.roles import Capability
+
+DEADLINE_KINDS = {
+    "活动方案": Deadline.Kind.PLAN,
+    "活动开展情况": Deadline.Kind.REPORT,
+    "典型活动": Deadline.Kind.TYPICAL,
+    "活动总结": Deadline.Kind.SUMMARY,
+}
+
+
+def require(by: Any, capability: Capability, org: Organisation) -> None:
+    if not has_capability(by, capability, org):
+        raise DomainError(_("You are not allowed to do this for %(org)s.") % {"org": org.name})
+
+
+def kind_for(name: str | None) -> CampaignKind:
+    kind = CampaignKind.objects.filter(name=name or "全国助残日").first()
+    if kind is None:
+        raise DomainError(_("Unknown campaign kind %(name)s.") % {"name": name}, field="kind")
+    return kind

@@ -1,0 +1,72 @@
+"""Publishing a notice: receipts for every recipient and the duty matrix, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhucan.campaigns.matching import TreeIndex, match_duty, match_recipients
+from zhucan.campaigns.models import (
+    Campaign,
+    DutyAssignment,
+    Receipt,
+)
+from zhucan.campaigns.services.common import require
+from zhucan.core import audit
+from zhucan.core.errors import DomainError
+from zhucan.orgs.roles import Capability
+
+
+@transaction.atomic
+def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
+    """Send the notice to every recipient and set up the duty matrix. A second call does nothing."""
+    locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
+    require(by, Capability.COORDINATE, locked.issuing_org)
+    if locked.status != Campaign.Status.DRAFT:
+        return locked  # idempotent: a double click or a resend publishes once
+    notice = locked.notice
+    index = TreeIndex(locked.issuing_org)
+    recipients = match_recipients(index, notice.recipients)
+    recipients.add(list(notice.extra_recipients.all()))
+    if not recipients.organisations:
+        raise DomainError(
+            _(
+                "None of the recipients could be matched to an organisation. "
+                "Correct the recipients before publishing."
+            ),
+            field="recipients",
+        )
+    now = timezone.now()
+    Receipt.objects.bulk_create(
+        Receipt(campaign=locked, organisation=org, sent_at=now) for org in recipients.organisations
+    )
+    unmatched_duties = []
+    assignments = []
+    for duty in locked.duties.all():
+        matched = match_duty(index, duty.text, duty.departments)
+        assignments += [DutyAssignment(duty=duty, organisation=o) for o in matched.organisations]
+        unmatched_duties += [f"{duty.number}. {name}" for name in matched.unmatched]
+    DutyAssignment.objects.bulk_create(assignments)
+    notice.unmatched_recipients = recipients.unmatched + unmatched_duties
+    notice.save(update_fields=["unmatched_recipients"])
+    locked.status = Campaign.Status.PUBLISHED
+    locked.published_at = now
+    locked.version += 1
+    locked.save(update_fields=["status", "published_at", "version"])
+    from zhucan.campaigns.tasks import schedule_receipt_reminder
+
+    transaction.on_commit(lambda: schedule_receipt_reminder(locked.pk))
+    audit.record(
+        by=by,
+        action="campaigns.campaign.published",
+        target=locked,
+        changes={
+            "receipts": len(recipients.organisations),
+            "duty_assignments": len(assignments),
+            "unmatched": notice.unmatched_recipients,
+        },
+    )
+    return locked
