@@ -14,7 +14,7 @@ MAX_NOTICE_BYTES = 5 * 1024 * 1024
 
 
 class ImportNoticeForm(Form):
-    issuing_org = forms.ModelChoiceField(
+    issuing_org: forms.ModelChoiceField = forms.ModelChoiceField(
         label=gettext_lazy("Issuing organisation"),
         queryset=None,
         empty_label=None,  # type: ignore[arg-type]
@@ -35,10 +35,10 @@ class ImportNoticeForm(Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issuing_org"].queryset = (
-            organisations_with_capability(  # type: ignore[attr-defined]
-                user, Capability.COORDINATE
-            )
+        field = self.fields["issuing_org"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            organisations_with_capability(user, Capability.COORDINATE)
             .filter(kind="committee", is_active=True)
             .order_by("path")
         )

@@ -27,7 +27,7 @@ def is_formula_like(value: str) -> bool:
     return value.startswith(FORMULA_PREFIXES)
 
 
-def text_cell(ws: Any, value: str) -> WriteOnlyCell:
+def text_cell(ws: Any, value: str) -> Any:
     """A cell that stays text whatever it starts with (stored inline, with Excel's quote prefix)."""
     cell = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"
@@ -52,11 +52,11 @@ def make_cell(ws: Any, value: Any, number_format: str | None = None) -> Any:
         cell.number_format = number_format or "yyyy-mm-dd hh:mm"
         return cell
     if isinstance(value, date):
-        cell = WriteOnlyCell(ws, value=value)
+        cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
         cell.number_format = number_format or "yyyy-mm-dd"
         return cell
     if isinstance(value, (int, float, Decimal)):
-        cell = WriteOnlyCell(ws, value=value)
+        cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
         cell.number_format = number_format or (
             "#,##0.00" if isinstance(value, Decimal) else "#,##0"
         )

@@ -27,7 +27,7 @@ class AccessibleBoundField(BoundField):
 
 
 class AccessibleFormMixin:
-    bound_field_class = AccessibleBoundField
+    bound_field_class: type[BoundField] | None = AccessibleBoundField
     template_name_div = "includes/form_fields.html"
 
 

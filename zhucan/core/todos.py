@@ -35,6 +35,4 @@ def todos_for(user: Any) -> list[Todo]:
     for provider in _providers:
         items.extend(provider(user))
     far_future = datetime.max.replace(tzinfo=UTC)
-    return sorted(
-        items, key=lambda t: (t.due or far_future, t.title)
-    )
+    return sorted(items, key=lambda t: (t.due or far_future, t.title))

@@ -21,6 +21,7 @@ from zhucan.campaigns.views.recipients import committees_that_can_cascade
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import has_capability
+from zhucan.orgs.models import Membership
 from zhucan.orgs.roles import Capability
 
 NOT_A_NOTICE = gettext_lazy(
@@ -126,7 +127,9 @@ def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "receipts": receipt_table(campaign) if can_coordinate else None,
             "cascade_orgs": committees_that_can_cascade(request.user, campaign),
             "my_receipts": campaign.receipts.filter(
-                organisation__in=request.user.memberships.values("organisation")
+                organisation__in=Membership.objects.filter(user_id=request.user.pk or 0).values(
+                    "organisation"
+                )
             ).select_related("organisation"),
         },
     )

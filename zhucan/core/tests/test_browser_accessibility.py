@@ -13,11 +13,12 @@ from django.urls import reverse
 
 from zhucan.core.tests.test_permissions import URLS
 from zhucan.testing.browser import (
+    Target,
     axe_report,
+    axe_violations,
+    find_target,
     open_page,
     set_display,
-    target_for,
-    why_not_a_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -32,10 +33,9 @@ def _console_report(browser_pages, page, label: str) -> str | None:
 
 @pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
 def test_every_page_passes_axe(browser_world, browser_pages, name, kwargs):
-    target = target_for(browser_world, name, kwargs)
-    reason = why_not_a_page(target)
-    if reason:
-        pytest.skip(reason)
+    target = find_target(browser_world, name, kwargs)
+    if not isinstance(target, Target):
+        pytest.skip(target)
     page = browser_pages.new(target.person)
     problems = []
 
@@ -53,7 +53,8 @@ def test_every_page_passes_axe(browser_world, browser_pages, name, kwargs):
 
 @pytest.mark.parametrize("name", ["core:home", "accounts:login", "orgs:list"])
 def test_pages_in_english_pass_axe(browser_world, browser_pages, name):
-    target = target_for(browser_world, name, [])
+    target = find_target(browser_world, name, [])
+    assert isinstance(target, Target), target
     page = browser_pages.new(target.person, language="en")
     open_page(page, target.url)
     assert page.get_attribute("html", "lang") == "en"
@@ -88,3 +89,14 @@ def test_sign_in_errors_are_summarised_focused_and_pass_axe(
     report = axe_report(page, f"sign-in error state ({case}, {mode})")
     assert report is None, report
     assert not browser_pages.errors(page), browser_pages.errors(page)
+
+
+def test_the_harness_catches_a_planted_violation(browser_world, browser_pages):
+    """Guards the guard: axe must really run inside the page, under its real CSP."""
+    page = browser_pages.new()
+    open_page(page, reverse("accounts:login"))
+    page.evaluate(
+        "() => { const img = document.createElement('img'); img.src = 'data:,';"
+        " document.querySelector('main').append(img); }"
+    )
+    assert "image-alt" in {v["id"] for v in axe_violations(page)}

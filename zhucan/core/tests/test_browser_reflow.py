@@ -1,0 +1,90 @@
+"""Reflow (WCAG 1.4.10): at 320 CSS px wide nothing scrolls sideways but a table in its wrap.
+
+320 px is what a 1280 px screen shows at 400 % zoom, and what a phone shows. Checked on the
+home, sign-in and organisation list pages (and every other page too), in the standard display
+and in large text; axe runs there as well, since some rules (scrollable regions, target size)
+only bite when the page is narrow.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from zhucan.testing.browser import (
+    Target,
+    axe_report,
+    find_target,
+    open_page,
+    page_targets,
+    set_display,
+)
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT = 320, 640
+REQUIRED = ["core:home", "accounts:login", "orgs:list"]
+
+# Elements that stick out of the viewport, other than inside a scrolling table wrap.
+OVERFLOW = """width => {
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.table-wrap') && !el.classList.contains('table-wrap')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > width + 0.5) {
+      const parent = el.parentElement;
+      if (parent && parent.getBoundingClientRect().right > width + 0.5
+          && !parent.classList.contains('table-wrap')) continue;  // report the outermost only
+      out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
+        + `${el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : ''}`
+        + ` right=${Math.round(r.right)}px: ${el.outerHTML.slice(0, 120)}`);
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, offenders: out.slice(0, 10)};
+}"""
+
+MODES = {"standard": None, "large-text": {"text_size": "large", "contrast": "normal"}}
+
+
+def _reflow_problems(page, target: Target, mode: str) -> list[str]:
+    result = page.evaluate(OVERFLOW, WIDTH)
+    problems = []
+    if result["scrollWidth"] > WIDTH:
+        problems.append(
+            f"{target.name} as {target.who} ({mode}): scrolls sideways at {WIDTH}px "
+            f"(scrollWidth {result['scrollWidth']}px); widest elements:\n    "
+            + "\n    ".join(result["offenders"])
+        )
+    report = axe_report(page, f"{target.name} as {target.who} at {WIDTH}px ({mode})")
+    if report:
+        problems.append(report)
+    return problems
+
+
+def _check(browser_pages, targets: list[Target], mode: str) -> list[str]:
+    pages = {}
+    problems = []
+    for target in targets:
+        page = pages.get(target.who)
+        if page is None:
+            page = pages[target.who] = browser_pages.new(target.person, viewport=(WIDTH, HEIGHT))
+        open_page(page, target.url)
+        if MODES[mode]:
+            set_display(page, **MODES[mode])
+        problems += _reflow_problems(page, target, mode)
+    return problems
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("name", REQUIRED)
+def test_no_horizontal_scroll_at_320px(browser_world, browser_pages, name, mode):
+    target = find_target(browser_world, name, [])
+    assert isinstance(target, Target), target
+    problems = _check(browser_pages, [target], mode)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_every_other_page_reflows_at_320px(browser_world, browser_pages, mode):
+    targets = [t for t in page_targets(browser_world) if t.name not in REQUIRED]
+    problems = _check(browser_pages, targets, mode)
+    assert not problems, "\n\n".join(problems)
