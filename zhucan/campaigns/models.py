@@ -306,3 +306,36 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt} · {self.key}"
+
+
+def _attachment_path(instance: NoticeAttachment, filename: str) -> str:
+    # A random name on disk: the person's file name is kept only as data, never as a path.
+    import uuid
+
+    return f"notices/{instance.notice_id}/{uuid.uuid4().hex}"
+
+
+class NoticeAttachment(models.Model):
+    """A file sent with the notice (附件): a form to fill, a table, a list."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.notice.campaign.issuing_org.path

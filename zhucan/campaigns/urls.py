@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhucan.campaigns.views import campaigns, documents, receipts, recipients
+from zhucan.campaigns.views import attachments, campaigns, documents, duties, receipts, recipients
 
 app_name = "campaigns"
 
@@ -13,6 +13,15 @@ urlpatterns = [
     path("<int:campaign_pk>/publish/", campaigns.publish, name="publish"),
     path("<int:campaign_pk>/recipients/", recipients.recipients, name="recipients"),
     path("<int:campaign_pk>/cascade/", recipients.create_child, name="cascade"),
+    path("<int:campaign_pk>/duties/edit/", duties.edit_duties, name="edit_duties"),
+    path("<int:campaign_pk>/attachments/", attachments.attachments, name="attachments"),
+    path("attachments/<int:attachment_pk>/", attachments.download_attachment, name="attachment"),
+    path(
+        "attachments/<int:attachment_pk>/delete/",
+        attachments.delete_attachment,
+        name="delete_attachment",
+    ),
+    path("<int:campaign_pk>/close/", attachments.close, name="close"),
     path("<int:campaign_pk>/receipts/", receipts.receipts, name="receipts"),
     path("<int:campaign_pk>/remind/", receipts.remind, name="remind"),
     path("receipts/<int:receipt_pk>/sign/", receipts.sign, name="sign"),

@@ -303,3 +303,39 @@ def create_child_campaign(*, by: Any, parent: Campaign, issuing_org: Organisatio
         changes={"parent": parent.pk},
     )
     return campaign
+
+
+@transaction.atomic
+def update_duties(
+    *, by: Any, campaign: Campaign, version: int, duties: list[tuple[int, str, list[str]]]
+) -> Campaign:
+    """Correct the duties of a draft: their text and the departments each one names."""
+    locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
+    require(by, Capability.COORDINATE, locked.issuing_org)
+    if locked.status != Campaign.Status.DRAFT:
+        raise DomainError(_("The duties of a published notice cannot be changed."))
+    if locked.version != version:
+        raise DomainError(
+            _(
+                "Someone else changed this notice while you were editing it. "
+                "Reload the page to see their changes, then make yours again."
+            )
+        )
+    numbers = [n for n, _text, _departments in duties]
+    if len(set(numbers)) != len(numbers):
+        raise DomainError(_("Two duties have the same number."))
+    before = [(d.number, d.text, d.departments) for d in locked.duties.all()]
+    locked.duties.all().delete()
+    Duty.objects.bulk_create(
+        Duty(campaign=locked, number=n, text=text, departments=departments)
+        for n, text, departments in sorted(duties)
+    )
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    audit.record(
+        by=by,
+        action="campaigns.duties.changed",
+        target=locked,
+        changes={"before": before, "after": sorted(duties)},
+    )
+    return locked

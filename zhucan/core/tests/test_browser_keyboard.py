@@ -250,3 +250,20 @@ def test_idle_warning_takes_focus_passes_axe_and_extends_with_the_keyboard(
     assert ext.value.ok
     dialog.wait_for(state="hidden", timeout=5_000)
     assert not browser_pages.errors(page), browser_pages.errors(page)
+
+
+def test_large_text_and_high_contrast_buttons_work_from_the_keyboard(browser_world, browser_pages):
+    login_url = reverse("accounts:login")
+    page = browser_pages.new()  # a visitor: the choice lives in the session
+    open_page(page, login_url)
+    for field, attr, value in (
+        ("text_size", "data-text-size", "large"),
+        ("contrast", "data-contrast", "high"),
+    ):
+        _tab_to(page, f"() => document.activeElement.name === '{field}'")
+        with page.expect_navigation(wait_until="load"):
+            page.keyboard.press("Enter")
+        assert urlparse(page.url).path == login_url, "the display form does not come back"
+        assert page.get_attribute("html", attr) == value, f"{field} did not switch to {value}"
+        button = page.locator(f".display-settings button[name='{field}']")
+        assert button.get_attribute("aria-pressed") == "true"

@@ -34,7 +34,21 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "campaign_pk": lambda w: _county_a_campaign(w).pk,
     "receipt_pk": lambda w: _county_a_campaign(w).receipts.get(organisation=w.county_a_unit).pk,
     "fmt": lambda w: "docx",
+    "attachment_pk": lambda w: _county_a_attachment(w).pk,
 }
+
+
+def _county_a_attachment(world: World) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhucan.campaigns.services import add_attachment
+
+    if not hasattr(world, "_attachment"):
+        upload = SimpleUploadedFile("附件1.txt", "活动统计表".encode(), content_type="text/plain")
+        world._attachment = add_attachment(  # type: ignore[attr-defined]
+            by=world.county_a_officer, campaign=_county_a_campaign(world), upload=upload
+        )
+    return world._attachment  # type: ignore[attr-defined]
 
 
 def _county_a_campaign(world: World) -> Any:

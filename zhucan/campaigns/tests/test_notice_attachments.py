@@ -1,0 +1,118 @@
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from zhucan.campaigns.models import Campaign, NoticeAttachment
+from zhucan.core.models import AuditEntry
+from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_campaign
+
+
+@pytest.fixture
+def campaign(world):
+    return make_campaign(issuing_org=world.city, by=world.city_officer, publish=False)
+
+
+def _post(client, campaign, name, content):
+    url = reverse("campaigns:attachments", kwargs={"campaign_pk": campaign.pk})
+    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+
+
+def _docx_bytes(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_attach_download_and_remove(client, world, campaign):
+    login_verified(client, world.city_officer)
+    pdf = b"%PDF-1.4\n%test\n"
+    assert _post(client, campaign, "../../附件1 活动统计表.pdf", pdf).status_code == 302
+    attachment = NoticeAttachment.objects.get()
+    assert attachment.name == "附件1 活动统计表.pdf"  # the path part is never kept
+    assert "/" not in attachment.file.name.removeprefix(f"notices/{campaign.notice.pk}/")
+    response = client.get(reverse("campaigns:attachment", kwargs={"attachment_pk": attachment.pk}))
+    assert b"".join(response.streaming_content) == pdf
+    assert "attachment;" in response["Content-Disposition"]
+    client.post(reverse("campaigns:delete_attachment", kwargs={"attachment_pk": attachment.pk}))
+    assert not NoticeAttachment.objects.exists()
+    assert AuditEntry.objects.filter(action__startswith="campaigns.attachment").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("setup.exe", b"MZ\x90\x00", "cannot be attached"),
+        ("table.pdf", b"<html>not a pdf</html>", "does not match"),
+        ("table.docx", b"PK\x03\x04garbage", "damaged"),
+        ("empty.txt", b"", "empty"),
+    ],
+)
+def test_bad_files_are_refused_with_a_message(client, world, campaign, name, content, message):
+    login_verified(client, world.city_officer)
+    client.cookies["django_language"] = "en"
+    response = _post(client, campaign, name, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not NoticeAttachment.objects.exists()
+
+
+def test_a_zip_bomb_docx_is_refused(client, world, campaign):
+    login_verified(client, world.city_officer)
+    client.cookies["django_language"] = "en"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w/>")
+        with archive.open("word/padding.xml", "w") as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(120):
+                member.write(chunk)
+    response = _post(client, campaign, "bomb.docx", buffer.getvalue())
+    assert "100 MB" in response.content.decode()
+    assert not NoticeAttachment.objects.exists()
+
+
+def test_other_counties_cannot_download(client, world, campaign):
+    login_verified(client, world.city_officer)
+    _post(client, campaign, "a.txt", "名单".encode())
+    attachment = NoticeAttachment.objects.get()
+    client.logout()
+    login_verified(client, world.outsider)
+    url = reverse("campaigns:attachment", kwargs={"attachment_pk": attachment.pk})
+    assert client.get(url).status_code == 404
+
+
+def test_close_a_published_campaign(client, world):
+    campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
+    login_verified(client, world.city_officer)
+    client.post(reverse("campaigns:close", kwargs={"campaign_pk": campaign.pk}))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CLOSED
+
+
+def test_correct_the_duties_of_a_draft(client, world, campaign):
+    login_verified(client, world.city_officer)
+    url = reverse("campaigns:edit_duties", kwargs={"campaign_pk": campaign.pk})
+    data = {
+        "version": campaign.version,
+        "duty-TOTAL_FORMS": "2",
+        "duty-INITIAL_FORMS": "1",
+        "duty-0-number": "1",
+        "duty-0-text": "各级民政、教育部门要开展慰问。",
+        "duty-0-departments": "民政、教育",
+        "duty-1-number": "",
+        "duty-1-text": "",
+        "duty-1-departments": "",
+    }
+    assert client.post(url, data).status_code == 302
+    duty = campaign.duties.get()
+    assert duty.departments == ["民政", "教育"]
+    # The same form again is stale now: refused with a message, nothing changed.
+    response = client.post(url, dict(data, **{"duty-0-departments": "工会"}))
+    assert response.status_code == 200 and b"data-error-summary" in response.content
+    assert campaign.duties.get().departments == ["民政", "教育"]

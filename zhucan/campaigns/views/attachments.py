@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from zhucan.campaigns import services
+from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.campaigns.models import Campaign, NoticeAttachment
+from zhucan.core.errors import DomainError
+from zhucan.core.forms import Form, apply_domain_error
+from zhucan.orgs.access import has_capability
+from zhucan.orgs.roles import Capability
+
+
+class AttachmentForm(Form):
+    file = forms.FileField(
+        label=gettext_lazy("File to attach"),
+        help_text=gettext_lazy("Word, Excel, PDF, text or a picture, at most 20 MB."),
+    )
+
+
+def _attachment_for_user(request: HttpRequest, attachment_pk: int) -> NoticeAttachment:
+    visible = Campaign.objects.visible_to(request.user)
+    return get_object_or_404(
+        NoticeAttachment.objects.select_related("notice__campaign__issuing_org").filter(
+            notice__campaign__in=visible
+        ),
+        pk=attachment_pk,
+    )
+
+
+@login_required
+def attachments(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    can_coordinate = has_capability(request.user, Capability.COORDINATE, campaign.issuing_org)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_coordinate:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.add_attachment(
+                    by=request.user, campaign=campaign, upload=form.cleaned_data["file"]
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The file was attached."))
+                return redirect("campaigns:attachments", campaign_pk=campaign.pk)
+    return render(
+        request,
+        "campaigns/attachments.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "can_coordinate": can_coordinate,
+            "attachments": campaign.notice.attachments.all(),
+        },
+    )
+
+
+@login_required
+def download_attachment(request: HttpRequest, attachment_pk: int) -> FileResponse:
+    attachment = _attachment_for_user(request, attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    return response
+
+
+@require_POST
+@login_required
+def delete_attachment(request: HttpRequest, attachment_pk: int) -> HttpResponse:
+    attachment = _attachment_for_user(request, attachment_pk)
+    campaign_pk = attachment.notice.campaign_id
+    try:
+        services.remove_attachment(by=request.user, attachment=attachment)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The attachment was removed."))
+    return redirect("campaigns:attachments", campaign_pk=campaign_pk)
+
+
+@require_POST
+@login_required
+def close(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    try:
+        services.close_campaign(by=request.user, campaign=campaign)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The campaign was closed."))
+    return redirect("campaigns:detail", campaign_pk=campaign.pk)
