@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from zhucan.campaigns import services
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.core.errors import DomainError
-from zhucan.core.forms import Form, apply_domain_error
+from zhucan.core.forms import Form
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 
