@@ -46,9 +46,11 @@ lint: install
 bench: install
 	$(BIN)/python -m bench
 
+# English msgids in code; Chinese in locale/zh_Hans. The compiled .mo is committed so that a
+# machine without gettext still shows Chinese.
 messages: install
-	cd zhucan && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete --ignore "*/tests/*"
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore ".venv/*" --ignore "node_modules/*" --ignore "zhucan/*"
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location \
+	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=bench --ignore="*/tests/*" --ignore="zhucan/testing/*"
 	$(BIN)/python manage.py compilemessages -l zh_Hans
 
 clean:
