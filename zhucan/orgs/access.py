@@ -75,3 +75,99 @@ def requires_second_factor(user: Any) -> bool:
 
 def has_jurisdiction(user: Any) -> bool:
     return bool(user.is_superuser or jurisdiction_paths(user))
+
+
+# --- Managing the tree and the people in it ------------------------------------------------
+
+
+def can_manage_orgs(user: Any, org: Organisation) -> bool:
+    return has_capability(user, Capability.MANAGE_ORGS, org)
+
+
+def can_change_activation(user: Any, org: Organisation) -> bool:
+    """Deactivating needs the capability strictly above the organisation, so that nobody
+    switches off the root of their own jurisdiction and locks themselves out."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return org.parent is not None and has_capability(user, Capability.MANAGE_ORGS, org.parent)
+
+
+def can_move(user: Any, org: Organisation) -> bool:
+    """Moving takes an organisation away from its parent, so the parent must be the user's."""
+    return org.parent is not None and has_capability(user, Capability.MANAGE_ORGS, org.parent)
+
+
+def manageable_parents(user: Any) -> Any:
+    """Active organisations the user may place units under."""
+    return organisations_with_capability(user, Capability.MANAGE_ORGS).filter(is_active=True)
+
+
+def get_membership_for_user(user: Any, pk: Any) -> Membership:
+    """A membership in an organisation of the user's jurisdiction; 404 otherwise."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation").filter(
+            organisation__in=visible_organisations(user)
+        ),
+        pk=pk,
+    )
+
+
+def people_visible_to(user: Any) -> Any:
+    """People with at least one membership in the user's jurisdiction."""
+    from zhucan.accounts.models import User
+
+    if getattr(user, "is_superuser", False):
+        return User.objects.all()
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(organisation__in=visible_organisations(user)).values(
+            "user_id"
+        )
+    )
+
+
+def get_person_for_user(user: Any, pk: Any) -> Any:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(people_visible_to(user), pk=pk)
+
+
+def find_person_to_manage(user: Any, username: str) -> Any | None:
+    """The person with this user name if they belong somewhere the user manages people.
+
+    The same answer (None) for "no such account" and "outside your jurisdiction", so the
+    search cannot be used to find out which accounts exist elsewhere.
+    """
+    from zhucan.accounts.models import User
+
+    candidates = User.objects.filter(username__iexact=(username or "").strip())
+    if not getattr(user, "is_superuser", False):
+        managed = organisations_with_capability(user, Capability.MANAGE_PEOPLE)
+        candidates = candidates.filter(memberships__organisation__in=managed)
+    return candidates.distinct().first()
+
+
+def may_manage_person(user: Any, person: Any, memberships: list[Membership] | None = None) -> bool:
+    """True when every membership of ``person`` lies where ``user`` manages people.
+
+    Disabling an account takes it away from every organisation it belongs to, so one role
+    outside the user's reach is enough to leave the decision to someone higher up.
+    ``memberships`` (with organisations) may be passed in to avoid a query per person.
+    """
+    if getattr(user, "is_superuser", False):
+        return True
+    if getattr(person, "is_superuser", False):
+        return False
+    roots = capability_roots(user, Capability.MANAGE_PEOPLE)
+    if not roots:
+        return False
+    if memberships is None:
+        memberships = list(Membership.objects.filter(user=person).select_related("organisation"))
+    return bool(memberships) and all(
+        any(m.organisation.path.startswith(root) for root in roots) for m in memberships
+    )

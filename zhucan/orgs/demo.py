@@ -16,11 +16,19 @@ DEMO_PASSWORD = "Zhucan2020demo"  # noqa: S105 - the published demo password, sh
 
 CITY_CODE = "410400"
 COUNTIES = [
-    ("410402", "新华区"), ("410403", "卫东区"), ("410404", "石龙区"), ("410411", "湛河区"),
-    ("410421", "宝丰县"), ("410422", "叶县"), ("410423", "鲁山县"), ("410425", "郏县"),
-    ("410481", "舞钢市"), ("410482", "汝州市"),
+    ("410402", "新华区"),
+    ("410403", "卫东区"),
+    ("410404", "石龙区"),
+    ("410411", "湛河区"),
+    ("410421", "宝丰县"),
+    ("410422", "叶县"),
+    ("410423", "鲁山县"),
+    ("410425", "郏县"),
+    ("410481", "舞钢市"),
+    ("410482", "汝州市"),
 ]
-# The member units the notice's duties name (民政、人社、卫健、医保、教育、住建、扶贫办、工会、共青团、妇联、驻军部队).
+# The member units the notice's duties name:
+# 民政、人社、卫健、医保、教育、住建、扶贫办、工会、共青团、妇联、驻军部队.
 CITY_MEMBER_UNITS = [
     ("平顶山市民政局", Department.CIVIL_AFFAIRS),
     ("平顶山市人力资源和社会保障局", Department.HUMAN_RESOURCES),
@@ -71,32 +79,76 @@ def _org(by: Any, *, name: str, parent: Organisation | None, **fields: Any) -> O
 def load(by: Any = None) -> dict[str, Organisation]:
     """Create the Pingdingshan tree and the demo people. Returns the organisations by key."""
     orgs: dict[str, Organisation] = {}
-    city = _org(by, name="平顶山市人民政府残疾人工作委员会", parent=None, kind="committee",
-                region_code=CITY_CODE, short_name="市政府残工委", issuer_code="平残工委",
-                phone="2690909", email="pdscanlian@163.com")
+    city = _org(
+        by,
+        name="平顶山市人民政府残疾人工作委员会",
+        parent=None,
+        kind="committee",
+        region_code=CITY_CODE,
+        short_name="市政府残工委",
+        issuer_code="平残工委",
+        phone="2690909",
+        email="pdscanlian@163.com",
+    )
     orgs["city"] = city
-    orgs["city:federation"] = _org(by, name="平顶山市残疾人联合会", parent=city, kind="federation",
-                                   region_code=CITY_CODE, department=Department.FEDERATION,
-                                   short_name="市残联")
+    orgs["city:federation"] = _org(
+        by,
+        name="平顶山市残疾人联合会",
+        parent=city,
+        kind="federation",
+        region_code=CITY_CODE,
+        department=Department.FEDERATION,
+        short_name="市残联",
+    )
     for name, department in CITY_MEMBER_UNITS:
-        orgs[f"city:{department}"] = _org(by, name=name, parent=city, kind="member_unit",
-                                           region_code=CITY_CODE, department=department)
+        orgs[f"city:{department}"] = _org(
+            by,
+            name=name,
+            parent=city,
+            kind="member_unit",
+            region_code=CITY_CODE,
+            department=department,
+        )
     for code, county in COUNTIES:
-        committee = _org(by, name=f"{county}人民政府残疾人工作委员会", parent=city,
-                         kind="committee", region_code=code, short_name=f"{county}残工委",
-                         issuer_code=f"{county[0]}残工委")
+        committee = _org(
+            by,
+            name=f"{county}人民政府残疾人工作委员会",
+            parent=city,
+            kind="committee",
+            region_code=code,
+            short_name=f"{county}残工委",
+            issuer_code=f"{county[0]}残工委",
+        )
         orgs[code] = committee
-        _org(by, name=f"{county}残疾人联合会", parent=committee, kind="federation",
-             region_code=code, department=Department.FEDERATION, short_name=f"{county}残联")
+        _org(
+            by,
+            name=f"{county}残疾人联合会",
+            parent=committee,
+            kind="federation",
+            region_code=code,
+            department=Department.FEDERATION,
+            short_name=f"{county}残联",
+        )
         for unit, department in COUNTY_MEMBER_UNITS:
-            orgs[f"{code}:{department}"] = _org(by, name=f"{county}{unit}", parent=committee,
-                                                kind="member_unit", region_code=code,
-                                                department=department)
+            orgs[f"{code}:{department}"] = _org(
+                by,
+                name=f"{county}{unit}",
+                parent=committee,
+                kind="member_unit",
+                region_code=code,
+                department=department,
+            )
     for username, full_name, key, role in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            create_user(by=by, username=username, full_name=full_name, password=DEMO_PASSWORD,
-                        organisation=orgs[key], role=role)
+            create_user(
+                by=by,
+                username=username,
+                full_name=full_name,
+                password=DEMO_PASSWORD,
+                organisation=orgs[key],
+                role=role,
+            )
         else:
             add_membership(by=by, user=user, organisation=orgs[key], role=role)
     if not User.objects.filter(username="outsider").exists():

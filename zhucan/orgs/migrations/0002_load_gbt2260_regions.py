@@ -15,8 +15,11 @@ def load(apps, schema_editor):
         parent = r.parent_code if r.parent_code in codes else None
         if parent is None and r.level == "county" and r.code[:2] + "0000" in codes:
             parent = r.code[:2] + "0000"
-        rows.append(region_model(code=r.code, name=r.name, level=r.level,
-                                 is_current=r.is_current, parent_id=parent))
+        rows.append(
+            region_model(
+                code=r.code, name=r.name, level=r.level, is_current=r.is_current, parent_id=parent
+            )
+        )
     rows.sort(key=lambda region: order[region.level])
     region_model.objects.bulk_create(rows, batch_size=2000)
 

@@ -1,0 +1,225 @@
+"""People of one organisation: who has which role, adding people, roles, disabling accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from zhucan.accounts.services import add_person, set_user_active
+from zhucan.core.errors import DomainError
+from zhucan.core.forms import apply_domain_error
+from zhucan.orgs.access import (
+    find_person_to_manage,
+    get_membership_for_user,
+    get_organisation_for_user,
+    get_person_for_user,
+    has_capability,
+    may_manage_person,
+    visible_organisations,
+)
+from zhucan.orgs.forms import GrantRoleForm, PersonForm
+from zhucan.orgs.models import Membership, Organisation
+from zhucan.orgs.roles import Capability
+from zhucan.orgs.services import grant_role, remove_membership
+
+
+def _require_people_manager(user: Any, org: Organisation) -> None:
+    if not has_capability(user, Capability.MANAGE_PEOPLE, org):
+        raise PermissionDenied
+
+
+@login_required
+def people(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = get_organisation_for_user(request.user, org_pk)
+    can_manage = has_capability(request.user, Capability.MANAGE_PEOPLE, org)
+    memberships = list(
+        Membership.objects.filter(organisation=org)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "user__memberships",
+                queryset=Membership.objects.select_related("organisation"),
+                to_attr="all_memberships",
+            )
+        )
+        .order_by("user__full_name", "user__username", "role")
+    )
+    rows = [
+        {
+            "membership": m,
+            "person": m.user,
+            "can_change_account": can_manage
+            and m.user_id != request.user.pk
+            and may_manage_person(request.user, m.user, m.user.all_memberships),  # type: ignore[attr-defined]
+            "only_role": len(m.user.all_memberships) == 1,  # type: ignore[attr-defined]
+        }
+        for m in memberships
+    ]
+    return render(request, "orgs/people.html", {"org": org, "rows": rows, "can_manage": can_manage})
+
+
+@never_cache  # the page after adding may show a new password: never keep it in a cache
+@login_required
+def person_add(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = get_organisation_for_user(request.user, org_pk)
+    _require_people_manager(request.user, org)
+    form = PersonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = add_person(
+                by=request.user,
+                organisation=org,
+                username=data["username"],
+                full_name=data["full_name"],
+                password=data["password"],
+                role=data["role"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if form.password_generated:
+                # Shown once, in this response only: it is stored nowhere but as a hash.
+                return render(
+                    request,
+                    "orgs/person_created.html",
+                    {"org": org, "person": person, "password": data["password"]},
+                )
+            messages.success(request, _("%(name)s was added.") % {"name": person.get_full_name()})
+            return redirect("orgs:people", org_pk=org.pk)
+    return render(request, "orgs/person_form.html", {"org": org, "form": form})
+
+
+@login_required
+def role_grant(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = get_organisation_for_user(request.user, org_pk)
+    _require_people_manager(request.user, org)
+    form = GrantRoleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        person = find_person_to_manage(request.user, username)
+        if person is None:
+            form.add_error(
+                "username",
+                _("No one with the user name %(name)s was found in your jurisdiction.")
+                % {"name": username},
+            )
+        else:
+            try:
+                grant_role(
+                    by=request.user, user=person, organisation=org, role=form.cleaned_data["role"]
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s now has a role in %(org)s.")
+                    % {"name": person.get_full_name(), "org": org.name},
+                )
+                return redirect("orgs:people", org_pk=org.pk)
+    return render(request, "orgs/role_grant.html", {"org": org, "form": form})
+
+
+@login_required
+def membership_remove(request: HttpRequest, membership_pk: int) -> HttpResponse:
+    membership = get_membership_for_user(request.user, membership_pk)
+    org = membership.organisation
+    _require_people_manager(request.user, org)
+    error = ""
+    if request.method == "POST":
+        try:
+            remove_membership(by=request.user, membership=membership)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request,
+                _("%(name)s no longer has the role %(role)s here.")
+                % {"name": membership.user.get_full_name(), "role": membership.get_role_display()},
+            )
+            return redirect("orgs:people", org_pk=org.pk)
+    only_role = (
+        not Membership.objects.filter(user_id=membership.user_id).exclude(pk=membership.pk).exists()
+    )
+    return render(
+        request,
+        "orgs/membership_remove.html",
+        {
+            "membership": membership,
+            "org": org,
+            "person": membership.user,
+            "only_role": only_role,
+            "is_self": membership.user_id == request.user.pk,
+            "error": error,
+        },
+    )
+
+
+def _return_org(request: HttpRequest, person: Any) -> Organisation | None:
+    """Where to go back to: the organisation the person came from, if the viewer sees it."""
+    raw = request.POST.get("from") or request.GET.get("from") or ""
+    visible = visible_organisations(request.user)
+    if raw.isdigit():
+        found = visible.filter(pk=int(raw)).first()
+        if found is not None:
+            return found
+    return visible.filter(memberships__user=person).order_by("path").first()
+
+
+def _set_account_active(request: HttpRequest, user_pk: int, *, active: bool) -> HttpResponse:
+    person = get_person_for_user(request.user, user_pk)
+    memberships = list(
+        Membership.objects.filter(user=person)
+        .select_related("organisation")
+        .order_by("organisation__path")
+    )
+    if not may_manage_person(request.user, person, memberships):
+        raise PermissionDenied
+    back = _return_org(request, person)
+    error = ""
+    if request.method == "POST":
+        try:
+            set_user_active(by=request.user, user=person, active=active)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            message = (
+                _("%(name)s can sign in again.") if active else _("%(name)s can no longer sign in.")
+            )
+            messages.success(request, message % {"name": person.get_full_name()})
+            if back is not None:
+                return redirect("orgs:people", org_pk=back.pk)
+            return redirect("orgs:list")
+    return render(
+        request,
+        "orgs/person_activation.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "activate": active,
+            "back": back,
+            "is_self": person.pk == request.user.pk,
+            "error": error,
+        },
+    )
+
+
+@login_required
+def person_disable(request: HttpRequest, user_pk: int) -> HttpResponse:
+    return _set_account_active(request, user_pk, active=False)
+
+
+@login_required
+def person_enable(request: HttpRequest, user_pk: int) -> HttpResponse:
+    return _set_account_active(request, user_pk, active=True)
