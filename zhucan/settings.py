@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhucan.accounts",
     "zhucan.orgs",
     "zhucan.campaigns",
+    "zhucan.plans",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "zhucan.accounts.middleware.ActiveAccountMiddleware",
+    "zhucan.accounts.middleware.SecondFactorMiddleware",
     "zhucan.accounts.middleware.IdleTimeoutMiddleware",
     "zhucan.accounts.middleware.PreferencesMiddleware",
     "zhucan.core.middleware.AuditContextMiddleware",

@@ -1,35 +1,107 @@
-"""Account-level guards that run on every request."""
+"""Account-level guards that run on every request.
+
+They run before MessageMiddleware in MIDDLEWARE, so they cannot use django.contrib.messages;
+they send people to the sign-in page with a ``reason`` that the page turns into a message.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import resolve_url
+from django.urls import reverse
+
+from zhucan.accounts import twofactor
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
 # Requests that must not count as the person being active (the timeout warning polls these).
 PASSIVE_PATHS = ("/accounts/session/status/",)
 
+# Why someone was sent to the sign-in page; the page shows the matching message.
+REASON_IDLE = "idle"
+REASON_DISABLED = "disabled"
+REASON_LOCKED = "locked"
+
+
+def login_url(*, reason: str, next_url: str = "") -> str:
+    query = {"reason": reason}
+    if next_url:
+        query["next"] = next_url
+    return f"{resolve_url(settings.LOGIN_URL)}?{urlencode(query)}"
+
+
+def _next_for(request: HttpRequest) -> str:
+    # Only pages can be returned to: a POST target would answer 405 after signing in again.
+    return request.get_full_path() if request.method in ("GET", "HEAD") else ""
+
 
 class ActiveAccountMiddleware:
-    """Ends the session of an account that was disabled while it was signed in."""
+    """Ends the session of an account that was disabled while it was signed in.
+
+    Django's ModelBackend.get_user() does not load disabled accounts, so such a person arrives
+    here as anonymous with their id still in the session. Without this they would only be
+    bounced to the sign-in page with no word of why; the request never reaches a view.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not user.is_active:
+        if user is None:
+            return self.get_response(request)
+        if user.is_authenticated:
+            disabled = not user.is_active
+        else:
+            user_id = request.session.get(SESSION_KEY)
+            disabled = (
+                user_id is not None
+                and get_user_model().objects.filter(pk=user_id, is_active=False).exists()
+            )
+        if disabled:
             logout(request)
-            messages.error(request, _("Your account has been disabled. Please contact your administrator."))
-            return redirect(settings.LOGIN_URL)
+            return HttpResponseRedirect(login_url(reason=REASON_DISABLED))
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Sends people who must give a second factor, and have not yet, to set-up or the code page.
+
+    Place right after ActiveAccountMiddleware (after OTPMiddleware, which adds is_verified()).
+    Only the pages needed to finish signing in (or give up) stay open until then.
+    """
+
+    OPEN_URL_NAMES = (
+        "accounts:two_factor_setup",
+        "accounts:two_factor_verify",
+        "accounts:logout",
+        "accounts:display",
+        "accounts:session_status",
+        "accounts:session_extend",
+        "core:healthz",
+    )
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self._open_paths: frozenset[str] | None = None
+
+    def _is_open(self, request: HttpRequest) -> bool:
+        if self._open_paths is None:
+            # Reversed on first use: the URLconf is not ready when middleware is built.
+            self._open_paths = frozenset(reverse(name) for name in self.OPEN_URL_NAMES)
+        path = request.path_info
+        return path in self._open_paths or path.startswith(str(settings.STATIC_URL))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and not self._is_open(request) and twofactor.needs_second_factor(user):
+            return HttpResponseRedirect(twofactor.challenge_url(user, _next_for(request)))
         return self.get_response(request)
 
 
@@ -45,14 +117,29 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = time.time()
-            last = request.session.get(self.SESSION_KEY)
-            if last is not None and now - float(last) > settings.SESSION_IDLE_TIMEOUT:
+            passive = request.path_info.startswith(PASSIVE_PATHS)
+            if seconds_left(request, now=now) <= 0:
                 logout(request)
-                messages.info(request, _("You were signed out after a period of inactivity."))
-                return redirect(f"{redirect(settings.LOGIN_URL).url}?next={request.path}")
-            if not request.path.startswith(PASSIVE_PATHS):
+                if passive:
+                    # The warning script polls here; it takes the person to the sign-in page.
+                    return JsonResponse(
+                        {"remaining": 0, "login_url": login_url(reason=REASON_IDLE)}
+                    )
+                return HttpResponseRedirect(
+                    login_url(reason=REASON_IDLE, next_url=_next_for(request))
+                )
+            if not passive:
                 request.session[self.SESSION_KEY] = now
         return self.get_response(request)
+
+
+def seconds_left(request: HttpRequest, *, now: float | None = None) -> float:
+    """Seconds until the idle timeout signs this session out (the full timeout if unknown)."""
+    timeout = float(settings.SESSION_IDLE_TIMEOUT)
+    last = request.session.get(IdleTimeoutMiddleware.SESSION_KEY)
+    if last is None:
+        return timeout
+    return timeout - ((now if now is not None else time.time()) - float(last))
 
 
 class PreferencesMiddleware:

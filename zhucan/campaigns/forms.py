@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhucan.core.forms import Form
+from zhucan.core.forms import DateInput, Form
 from zhucan.orgs.access import organisations_with_capability
 from zhucan.orgs.roles import Capability
 
@@ -79,7 +79,7 @@ class NoticeEditForm(Form):
     date = forms.DateField(
         label=gettext_lazy("Date of the day"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     slogans = forms.CharField(
         label=gettext_lazy("Slogans"),
@@ -95,23 +95,23 @@ class NoticeEditForm(Form):
     plans_due = forms.DateField(
         label=gettext_lazy("Plans due"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     reports_due = forms.DateField(
         label=gettext_lazy("Reports due"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     summary_due = forms.DateField(
         label=gettext_lazy("Summary due"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     signature = forms.CharField(label=gettext_lazy("Signed by"), max_length=100, required=False)
     issue_date = forms.DateField(
         label=gettext_lazy("Issue date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def clean_recipients(self) -> list[str]:

@@ -76,6 +76,12 @@ def receipt_table(campaign: Campaign) -> ReceiptTable:
 class MatrixRow:
     organisation: Organisation
     cells: list[str | None]  # per duty: None (not assigned), "assigned", "acknowledged"
+    # per duty: the planned activities (from submitted plans) that serve it
+    planned: list[list[Any]] = field(default_factory=list)
+
+    @property
+    def cells_with_plans(self) -> list[tuple[str | None, list[Any]]]:
+        return list(zip(self.cells, self.planned or [[]] * len(self.cells), strict=True))
 
 
 @dataclass
@@ -85,6 +91,21 @@ class DutyMatrix:
     # Rolled up: (label, number of organisations, assigned cells, acknowledged cells)
     by_county: list[tuple[str, int, int, int]] = field(default_factory=list)
     by_department: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+
+def add_planned_activities(
+    user: Any, campaign: Campaign, duties: list[Any], rows: dict[int, MatrixRow]
+) -> None:
+    """Fill each cell's planned activities; an organisation that planned for a duty it was not
+    given still gets its row, so nothing planned goes unseen. One query."""
+    from zhucan.plans.selectors import planned_activities_by_duty
+
+    planned = planned_activities_by_duty(campaign, user=user)
+    for (_duty_id, _org_id), activities in planned.items():
+        org = activities[0].plan.organisation
+        rows.setdefault(org.pk, MatrixRow(org, [None] * len(duties)))
+    for row in rows.values():
+        row.planned = [planned.get((d.pk, row.organisation.pk), []) for d in duties]
 
 
 def duty_matrix(user: Any, campaign: Campaign) -> DutyMatrix:
@@ -100,6 +121,7 @@ def duty_matrix(user: Any, campaign: Campaign) -> DutyMatrix:
     for a in assignments:
         row = rows.setdefault(a.organisation_id, MatrixRow(a.organisation, [None] * len(duties)))
         row.cells[column[a.duty_id]] = a.status
+    add_planned_activities(user, campaign, duties, rows)
     matrix = DutyMatrix(duties=duties, rows=list(rows.values()))
     issuer_depth = campaign.issuing_org.depth
     county: dict[str, list[int]] = {}

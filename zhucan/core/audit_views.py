@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
-from zhucan.core.forms import Form
+from zhucan.core.forms import DateInput, Form
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.access import capability_roots, has_capability
 from zhucan.orgs.roles import Capability
@@ -26,10 +26,10 @@ class AuditSearchForm(Form):
         label=gettext_lazy("Person, action or object"), required=False, max_length=100
     )
     date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=DateInput()
     )
     date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), required=False, widget=DateInput()
     )
 
     def clean(self) -> dict:

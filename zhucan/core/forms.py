@@ -43,3 +43,13 @@ def apply_domain_error(form: forms.BaseForm, error: Any) -> None:
     """Show a service's DomainError on the field it names, or at the top of the form."""
     field = getattr(error, "field", None)
     form.add_error(field if field in form.fields else None, error.message)
+
+
+class DateInput(forms.DateInput):
+    """A native date picker. Its value must be ISO (2020-05-17) whatever the language, or the
+    browser shows the field empty and the date is lost on save."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from zhucan.core.audit import RequestOrigin, current_origin
+from zhucan.core.net import client_ip
 
 
 class AuditContextMiddleware:
@@ -16,7 +17,7 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = current_origin.set(
             RequestOrigin(
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         )

@@ -82,3 +82,45 @@ def make_campaign(
     if publish:
         campaign = publish_campaign(by=by, campaign=campaign)
     return campaign
+
+
+def make_plan(
+    *,
+    campaign: Any,
+    organisation: Organisation,
+    by: Any,
+    activities: list[dict[str, Any]] | None = None,
+    submit: bool = False,
+) -> Any:
+    """A plan of ``organisation`` for a campaign it received, through the real services.
+
+    One online activity unless ``activities`` (dicts of ActivityInput fields over defaults).
+    """
+    from datetime import date
+
+    from zhucan.plans.services import ActivityInput, create_plan, submit_plan, update_plan
+
+    defaults: dict[str, Any] = {
+        "title": "线上助残宣传",
+        "start_date": date(2020, 5, 17),
+        "end_date": date(2020, 5, 17),
+        "category": "publicity",
+        "mode": "online",
+        "expected_attendance": 20,
+        "person_responsible": "张伟",
+        "phone": "2690909",
+    }
+    plan = create_plan(by=by, campaign=campaign, organisation=organisation)
+    plan = update_plan(
+        by=by,
+        plan=plan,
+        version=plan.version,
+        aims="营造全社会扶残助残的良好氛围。",
+        leadership="成立活动领导小组。",
+        publicity="利用微信公众号开展宣传。",
+        safeguards="做好疫情防控。",
+        activities=[ActivityInput(**(defaults | row)) for row in (activities or [{}])],
+    )
+    if submit:
+        plan = submit_plan(by=by, plan=plan, version=plan.version)
+    return plan

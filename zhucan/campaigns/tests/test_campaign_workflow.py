@@ -279,3 +279,19 @@ def test_a_county_starts_its_own_campaign_from_the_city_notice(client, seed_camp
     client.post(url, {"organisation": world.county_a.pk})
     assert Campaign.objects.filter(parent=seed_campaign).count() == 1
     assert client.post(url, {"organisation": world.county_b.pk}).status_code == 404
+
+
+def test_the_duty_matrix_shows_what_each_organisation_planned(client, world):
+    from zhucan.testing.factories import make_campaign, make_plan
+
+    campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
+    duty = campaign.duties.get()
+    make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer,
+              activities=[{"title": "走访慰问困难残疾人家庭", "duty": duty}], submit=True)
+    login_verified(client, world.city_officer)
+    url = reverse("campaigns:matrix", kwargs={"campaign_pk": campaign.pk})
+    body = client.get(url).content.decode()
+    assert "走访慰问困难残疾人家庭" in body
+    sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).worksheets[0]
+    values = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
+    assert "1" in (values[world.county_a.name] or "")

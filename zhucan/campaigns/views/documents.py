@@ -61,7 +61,15 @@ def _matrix_xlsx(campaign, data) -> HttpResponse:  # type: ignore[no-untyped-def
         [_("Organisation")] + [_("Duty %(n)d") % {"n": d.number} for d in data.duties],
         widths=[34] + [12] * len(data.duties),
     )
-    table.add_rows([row.organisation.name, *[labels[c] for c in row.cells]] for row in data.rows)
+    def cell(status: str | None, planned: list) -> str:  # type: ignore[type-arg]
+        parts = [str(labels[status])] if status else []
+        if planned:
+            parts.append(_("%(n)d planned") % {"n": len(planned)})
+        return "；".join(parts)
+
+    table.add_rows(
+        [row.organisation.name, *[cell(c, p) for c, p in row.cells_with_plans]] for row in data.rows
+    )
     rollup = XlsxTable(
         workbook,
         _("By county"),

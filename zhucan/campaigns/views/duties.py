@@ -66,7 +66,7 @@ def edit_duties(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The duties were saved."))
             return redirect("campaigns:detail", campaign_pk=campaign.pk)
-    errors: list[Any] = [error] if error else []
+    errors: list[tuple[str | None, str]] = [(None, error)] if error else []
     for number, form in enumerate(formset.forms, start=1):
         for field in form:
             for message in field.errors:

@@ -17,6 +17,7 @@ from zhucan.testing.browser import (
     axe_report,
     axe_violations,
     find_target,
+    id_problems,
     open_page,
     set_display,
 )
@@ -42,6 +43,7 @@ def test_every_page_passes_axe(browser_world, browser_pages, name, kwargs):
     open_page(page, target.url)
     label = f"{name} as {target.who}, standard display"
     problems += [axe_report(page, label), _console_report(browser_pages, page, label)]
+    problems += [f"{label}: {problem}" for problem in id_problems(page)]
 
     set_display(page, text_size="large", contrast="high")
     label = f"{name} as {target.who}, large text + high contrast"
@@ -100,3 +102,29 @@ def test_the_harness_catches_a_planted_violation(browser_world, browser_pages):
         " document.querySelector('main').append(img); }"
     )
     assert "image-alt" in {v["id"] for v in axe_violations(page)}
+
+
+def test_a_field_with_several_errors_announces_them_all(browser_world, browser_pages):
+    """Password rules can fail together: each message must be read with the field."""
+    page = browser_pages.new(browser_world.city_officer)
+    open_page(page, reverse("accounts:password_change"))
+    page.fill("input[name='old_password']", "Test-password-123")
+    page.fill("input[name='new_password']", "1234")
+    page.fill("input[name='new_password_again']", "1234")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main button[type='submit']").click()
+
+    field = page.locator("input[name='new_password']")
+    described = (field.get_attribute("aria-describedby") or "").split()
+    assert field.get_attribute("aria-invalid") == "true"
+    read_with_field = page.evaluate(
+        "ids => ids.map(id => document.getElementById(id)?.textContent || '').join(' ')", described
+    )
+    messages = page.locator(".field--error .field__error").all_inner_texts()
+    assert len(messages) >= 2, f"expected several errors for 1234, got {messages}"
+    assert id_problems(page) == []
+    spoken = "".join(read_with_field.split())
+    unread = [m for m in messages if "".join(m.split()) not in spoken]
+    assert not unread, f"not read with the field: {unread}"
+    report = axe_report(page, "password change with several errors on one field")
+    assert report is None, report

@@ -20,8 +20,6 @@ PUBLIC = {
     "core:healthz",
     "accounts:login",
     "accounts:display",
-    "accounts:login_verify",
-    "accounts:password_reset",
 }
 # Namespaces not walked: Django's own admin is for superusers only and has its own checks.
 SKIPPED_NAMESPACES = {"admin"}
@@ -35,7 +33,22 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "receipt_pk": lambda w: _county_a_campaign(w).receipts.get(organisation=w.county_a_unit).pk,
     "fmt": lambda w: "docx",
     "attachment_pk": lambda w: _county_a_attachment(w).pk,
+    "plan_pk": lambda w: _county_a_plan(w).pk,
 }
+
+
+def _county_a_plan(world: World) -> Any:
+    """County A's member unit's plan for county A's campaign, submitted (built once per world)."""
+    from zhucan.testing.factories import make_plan
+
+    if not hasattr(world, "_plan"):
+        world._plan = make_plan(  # type: ignore[attr-defined]
+            campaign=_county_a_campaign(world),
+            organisation=world.county_a_unit,
+            by=world.county_a_officer,
+            submit=True,
+        )
+    return world._plan  # type: ignore[attr-defined]
 
 
 def _county_a_attachment(world: World) -> Any:

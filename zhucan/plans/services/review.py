@@ -1,0 +1,179 @@
+"""The review workflow: submit (freezing a version), approve, return with comments, comment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhucan.campaigns.models import Campaign
+from zhucan.core import audit
+from zhucan.core.errors import DomainError
+from zhucan.orgs.access import has_capability
+from zhucan.orgs.roles import Capability
+from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity, PlanVersion
+from zhucan.plans.safety import check_activities, rules_for
+from zhucan.plans.services.common import CommentInput, already_decided, check_version, require
+from zhucan.plans.versions import take_snapshot
+
+
+def _lock(plan: Plan) -> Plan:
+    # Locking the row serialises two reviewers (or two clicks): the second sees the first's state.
+    return (
+        Plan.objects.select_for_update()
+        .select_related("organisation", "campaign__issuing_org", "decided_by")
+        .get(pk=plan.pk)
+    )
+
+
+@transaction.atomic
+def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
+    """Submit the plan for review. A second click finds it submitted and does nothing."""
+    locked = _lock(plan)
+    require(by, Capability.REPORT, locked.organisation)
+    if locked.status == Plan.Status.SUBMITTED:
+        return locked
+    if locked.status == Plan.Status.APPROVED:
+        raise already_decided(locked)
+    check_version(locked, version)
+    campaign = locked.campaign
+    if campaign.status != Campaign.Status.PUBLISHED:
+        raise DomainError(_("The campaign is closed; plans can no longer be submitted."))
+    activities = list(locked.activities.select_related("duty", "region"))
+    if not activities:
+        raise DomainError(_("Add at least one planned activity before submitting the plan."))
+    rules = rules_for(campaign)
+    broken = check_activities(rules, activities)
+    if broken and rules.enforce:
+        raise DomainError(
+            _("The plan breaks the campaign's safety rules and cannot be submitted: %(rules)s")
+            % {"rules": " ".join(f"({i}) {b.message}" for i, b in enumerate(broken, start=1))}
+        )
+    now = timezone.now()
+    late = bool(campaign.plans_due and timezone.localdate(now) > campaign.plans_due)
+    number = locked.versions.count() + 1
+    PlanVersion.objects.create(
+        plan=locked,
+        number=number,
+        submitted_at=now,
+        submitted_by=by,
+        snapshot=take_snapshot(locked, activities),
+        late=late,
+    )
+    if locked.submitted_at is None:
+        locked.late = late
+    locked.status = Plan.Status.SUBMITTED
+    locked.submitted_at = now
+    locked.version += 1
+    locked.save(update_fields=["status", "submitted_at", "late", "version", "updated_at"])
+    audit.record(
+        by=by,
+        action="plans.plan.submitted",
+        target=locked,
+        changes={"number": number, "late": late, "warnings": [b.message for b in broken]},
+    )
+    return locked
+
+
+def _lock_for_decision(by: Any, plan: Plan, version: int) -> Plan:
+    locked = _lock(plan)
+    require(by, Capability.REVIEW, locked.campaign.issuing_org)
+    if locked.status in (Plan.Status.APPROVED, Plan.Status.RETURNED):
+        raise already_decided(locked)
+    if locked.status != Plan.Status.SUBMITTED:
+        raise DomainError(_("This plan has not been submitted yet."))
+    if locked.version != version:
+        raise DomainError(
+            _("The plan was submitted again after you opened it. Reload the page to review it.")
+        )
+    return locked
+
+
+def _comment(plan: Plan, by: Any, item: CommentInput, version: PlanVersion | None) -> PlanComment:
+    text = item.text.strip()
+    if not text:
+        raise DomainError(_("Write the comment."), field="text")
+    if item.section and item.section not in SECTIONS:
+        raise DomainError(_("Choose what the comment is about."), field="target")
+    activity = None
+    if item.activity_id is not None:
+        activity = PlannedActivity.objects.filter(plan=plan, pk=item.activity_id).first()
+        if activity is None:
+            raise DomainError(_("That activity is not part of this plan."), field="target")
+    return PlanComment.objects.create(
+        plan=plan,
+        version=version,
+        section="" if activity else item.section,
+        activity=activity,
+        activity_title=activity.title if activity else "",
+        text=text,
+        author=by,
+    )
+
+
+def _decide(locked: Plan, by: Any, status: str) -> None:
+    locked.status = status
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.version += 1
+    locked.save(update_fields=["status", "decided_at", "decided_by", "version", "updated_at"])
+
+
+@transaction.atomic
+def approve_plan(*, by: Any, plan: Plan, version: int, comment: CommentInput | None = None) -> Plan:
+    """Approve a submitted plan (reviewers of the issuing organisation or above)."""
+    locked = _lock_for_decision(by, plan, version)
+    latest = locked.versions.order_by("-number").first()
+    if comment is not None and comment.text.strip():
+        _comment(locked, by, comment, latest)
+    _decide(locked, by, Plan.Status.APPROVED)
+    audit.record(
+        by=by,
+        action="plans.plan.approved",
+        target=locked,
+        changes={"number": latest.number if latest else None},
+    )
+    return locked
+
+
+@transaction.atomic
+def return_plan(*, by: Any, plan: Plan, version: int, comments: Sequence[CommentInput]) -> Plan:
+    """Send a submitted plan back to its author, saying what must change (at least once)."""
+    locked = _lock_for_decision(by, plan, version)
+    if not [c for c in comments if c.text.strip()]:
+        raise DomainError(
+            _("Write at least one comment to say what needs to change."), field="text"
+        )
+    latest = locked.versions.order_by("-number").first()
+    written = [_comment(locked, by, c, latest) for c in comments if c.text.strip()]
+    _decide(locked, by, Plan.Status.RETURNED)
+    audit.record(
+        by=by,
+        action="plans.plan.returned",
+        target=locked,
+        changes={"number": latest.number if latest else None, "comments": len(written)},
+    )
+    return locked
+
+
+@transaction.atomic
+def add_comment(*, by: Any, plan: Plan, comment: CommentInput) -> PlanComment:
+    """A remark at any time, by a reviewer or by the plan's own people (to answer one)."""
+    locked = _lock(plan)
+    if not (
+        has_capability(by, Capability.REVIEW, locked.campaign.issuing_org)
+        or has_capability(by, Capability.REPORT, locked.organisation)
+    ):
+        raise DomainError(_("You are not allowed to comment on this plan."))
+    latest = locked.versions.order_by("-number").first()
+    written = _comment(locked, by, comment, latest)
+    audit.record(
+        by=by,
+        action="plans.comment.added",
+        target=written,
+        changes={"plan": locked.pk, "section": written.section, "activity": written.activity_id},
+    )
+    return written
