@@ -24,3 +24,6 @@ TASKS = {
     }
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests assert the English msgids so that a better Chinese wording never breaks them;
+# test_i18n checks that the real default is Chinese and that pages render in it.
+LANGUAGE_CODE = "en"

@@ -25,12 +25,8 @@ class AuditSearchForm(Form):
     q = forms.CharField(
         label=gettext_lazy("Person, action or object"), required=False, max_length=100
     )
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=DateInput()
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=DateInput()
-    )
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
 
     def clean(self) -> dict:
         data = super().clean() or {}

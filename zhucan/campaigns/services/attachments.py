@@ -63,7 +63,11 @@ def remove_attachment(*, by: Any, attachment: NoticeAttachment) -> None:
 @transaction.atomic
 def close_campaign(*, by: Any, campaign: Campaign) -> Campaign:
     """Close a published campaign: nothing more is sent; what was reported stays."""
-    locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
+    locked = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("issuing_org")
+        .get(pk=campaign.pk)
+    )
     require(by, Capability.COORDINATE, locked.issuing_org)
     if locked.status == Campaign.Status.CLOSED:
         return locked

@@ -152,7 +152,11 @@ def update_notice(
     issue_date: date | None,
 ) -> Campaign:
     """Correct a draft notice before publishing. ``version`` detects an edit in another tab."""
-    locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
+    locked = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("issuing_org")
+        .get(pk=campaign.pk)
+    )
     require(by, Capability.COORDINATE, locked.issuing_org)
     if locked.status != Campaign.Status.DRAFT:
         raise DomainError(_("A published notice cannot be changed."))
@@ -225,7 +229,11 @@ def set_extra_recipient(
     *, by: Any, campaign: Campaign, organisation: Organisation, add: bool
 ) -> Campaign:
     """Add (or take back) a recipient by hand, for words of the notice that matched nothing."""
-    locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
+    locked = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("issuing_org")
+        .get(pk=campaign.pk)
+    )
     require(by, Capability.COORDINATE, locked.issuing_org)
     if locked.status != Campaign.Status.DRAFT:
         raise DomainError(_("Recipients cannot be changed after publishing."))
@@ -310,7 +318,11 @@ def update_duties(
     *, by: Any, campaign: Campaign, version: int, duties: list[tuple[int, str, list[str]]]
 ) -> Campaign:
     """Correct the duties of a draft: their text and the departments each one names."""
-    locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
+    locked = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("issuing_org")
+        .get(pk=campaign.pk)
+    )
     require(by, Capability.COORDINATE, locked.issuing_org)
     if locked.status != Campaign.Status.DRAFT:
         raise DomainError(_("The duties of a published notice cannot be changed."))

@@ -23,7 +23,11 @@ from zhucan.orgs.roles import Capability
 @transaction.atomic
 def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
     """Send the notice to every recipient and set up the duty matrix. A second call does nothing."""
-    locked = Campaign.objects.select_for_update().select_related("issuing_org").get(pk=campaign.pk)
+    locked = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("issuing_org")
+        .get(pk=campaign.pk)
+    )
     require(by, Capability.COORDINATE, locked.issuing_org)
     if locked.status != Campaign.Status.DRAFT:
         return locked  # idempotent: a double click or a resend publishes once

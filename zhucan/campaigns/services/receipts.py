@@ -24,7 +24,11 @@ from zhucan.orgs.roles import Capability
 @transaction.atomic
 def sign_receipt(*, by: Any, receipt: Receipt) -> Receipt:
     """The recipient acknowledges the notice (签收). Only people of that organisation or above."""
-    locked = Receipt.objects.select_for_update().select_related("organisation").get(pk=receipt.pk)
+    locked = (
+        Receipt.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=receipt.pk)
+    )
     if not (
         has_capability(by, Capability.REPORT, locked.organisation)
         or has_capability(by, Capability.COORDINATE, locked.organisation)

@@ -61,6 +61,7 @@ def _matrix_xlsx(campaign, data) -> HttpResponse:  # type: ignore[no-untyped-def
         [_("Organisation")] + [_("Duty %(n)d") % {"n": d.number} for d in data.duties],
         widths=[34] + [12] * len(data.duties),
     )
+
     def cell(status: str | None, planned: list) -> str:  # type: ignore[type-arg]
         parts = [str(labels[status])] if status else []
         if planned:

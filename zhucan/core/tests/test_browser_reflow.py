@@ -8,6 +8,8 @@ every other page in large text; the axe rules that depend on the layout run ther
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from zhucan.testing.browser import (
@@ -71,15 +73,16 @@ def _reflow_problems(page, target: Target, mode: str) -> list[str]:
 
 
 def _check(browser_pages, targets: list[Target], mode: str) -> list[str]:
-    pages = {}
+    pages: dict[str, Any] = {}
     problems = []
     for target in targets:
         page = pages.get(target.who)
         if page is None:
             page = pages[target.who] = browser_pages.new(target.person, viewport=(WIDTH, HEIGHT))
         open_page(page, target.url)
-        if MODES[mode]:
-            set_display(page, **MODES[mode])
+        display = MODES[mode]
+        if display:
+            set_display(page, **display)
         problems += _reflow_problems(page, target, mode)
     return problems
 

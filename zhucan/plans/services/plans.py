@@ -114,7 +114,9 @@ def update_plan(
     remove_document: bool = False,
 ) -> Plan:
     """Save the author's edit of a draft or returned plan. ``version`` detects another tab."""
-    locked = Plan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
+    locked = (
+        Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=plan.pk)
+    )
     require(by, Capability.REPORT, locked.organisation)
     if locked.status == Plan.Status.SUBMITTED:
         raise DomainError(

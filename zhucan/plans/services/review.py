@@ -23,7 +23,7 @@ from zhucan.plans.versions import take_snapshot
 def _lock(plan: Plan) -> Plan:
     # Locking the row serialises two reviewers (or two clicks): the second sees the first's state.
     return (
-        Plan.objects.select_for_update()
+        Plan.objects.select_for_update(of=("self",))
         .select_related("organisation", "campaign__issuing_org", "decided_by")
         .get(pk=plan.pk)
     )

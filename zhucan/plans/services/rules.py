@@ -31,7 +31,7 @@ def update_safety_rules(
     # get_or_create retries a lost insert race as a get, so two first edits cannot both insert.
     created = SafetyRules.objects.get_or_create(campaign=campaign)[0]
     rules = (
-        SafetyRules.objects.select_for_update()
+        SafetyRules.objects.select_for_update(of=("self",))
         .select_related("campaign__issuing_org")
         .get(pk=created.pk)
     )
