@@ -107,7 +107,9 @@ class NoticeEditForm(Form):
         required=False,
         widget=DateInput(),
     )
-    signature = forms.CharField(label=gettext_lazy("Signed by"), max_length=100, required=False)
+    signature = forms.CharField(
+        label=gettext_lazy("Signature (issuing organisation)"), max_length=100, required=False
+    )
     issue_date = forms.DateField(
         label=gettext_lazy("Issue date"),
         required=False,
