@@ -171,7 +171,7 @@ def test_duty_matrix_page_and_excel(client, seed_campaign, world, django_assert_
     with django_assert_max_num_queries(20):
         page = client.get(url)
     body = page.content.decode()
-    assert "<caption>" in body and 'scope="row"' in body
+    assert '<caption id="duty-matrix-caption-1">' in body and 'scope="row"' in body
     book = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
     sheet = book.worksheets[0]
     assert sheet.max_column == 9  # the organisation and eight duties
