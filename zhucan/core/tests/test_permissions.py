@@ -84,12 +84,12 @@ def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URL
             yield f"{namespace}{entry.name}", entry
 
 
-def all_named_urls() -> list[tuple[str, list[str]]]:
-    found = []
-    for name, pattern in _walk(get_resolver()):
-        kwargs = sorted(pattern.pattern.regex.groupindex)
-        found.append((name, kwargs))
-    return sorted(set((n, tuple(k)) for n, k in found))  # type: ignore[arg-type]
+def all_named_urls() -> list[tuple[str, tuple[str, ...]]]:
+    found = {
+        (name, tuple(sorted(pattern.pattern.regex.groupindex)))
+        for name, pattern in _walk(get_resolver())
+    }
+    return sorted(found)
 
 
 URLS = all_named_urls()
