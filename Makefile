@@ -35,7 +35,7 @@ test: install
 	$(BIN)/pytest -n 2 --dist loadfile
 
 test-browser: install
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -m browser -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .

@@ -18,6 +18,8 @@ from zhucan.accounts.models import User
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.testing.factories import make_org, make_user
 
+pytest_plugins = ["zhucan.testing.browser"]
+
 
 @dataclass
 class World:
