@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export DJANGO_SETTINGS_MODULE := zhucan.settings
 
 .PHONY: install run test test-browser lint bench messages clean demo worker
 
