@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from zhucan.campaigns.models import Campaign, DutyAssignment, Receipt
-from zhucan.orgs.models import jurisdiction_paths
-
-
-def _paths_q(user: Any, field: str) -> Q | None:
-    if user.is_superuser:
-        return Q()
-    paths = jurisdiction_paths(user)
-    if not paths:
-        return None
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{f"{field}__startswith": path})
-    return condition
+from zhucan.orgs.models import jurisdiction_q
 
 
 def get_campaign_for_user(user: Any, pk: Any) -> Campaign:
@@ -34,8 +22,8 @@ def receipts_visible_to(user: Any) -> QuerySet[Receipt]:
     """A recipient sees its own receipt; the issuer's jurisdiction sees all receipts it sent."""
     if not getattr(user, "is_authenticated", False):
         return Receipt.objects.none()
-    own = _paths_q(user, "organisation__path")
-    issued = _paths_q(user, "campaign__issuing_org__path")
+    own = jurisdiction_q(user, "organisation__path")
+    issued = jurisdiction_q(user, "campaign__issuing_org__path")
     if own is None or issued is None:
         return Receipt.objects.none()
     return Receipt.objects.filter(own | issued)
@@ -53,8 +41,8 @@ def get_receipt_for_user(user: Any, pk: Any) -> Receipt:
 
 def assignments_visible_to(user: Any, campaign: Campaign) -> QuerySet[DutyAssignment]:
     qs = DutyAssignment.objects.filter(duty__campaign=campaign)
-    issuer_paths = _paths_q(user, "duty__campaign__issuing_org__path")
-    own = _paths_q(user, "organisation__path")
+    issuer_paths = jurisdiction_q(user, "duty__campaign__issuing_org__path")
+    own = jurisdiction_q(user, "organisation__path")
     if issuer_paths is None or own is None:
         return qs.none()
     return qs.filter(issuer_paths | own)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhucan.orgs.models import Organisation, jurisdiction_paths
+from zhucan.orgs.models import Organisation, jurisdiction_q
 
 
 class CampaignKind(models.Model):
@@ -43,18 +43,12 @@ class CampaignKind(models.Model):
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def visible_to(self, user: Any) -> CampaignQuerySet:
         """Campaigns issued in the user's jurisdiction, or addressed to an organisation in it."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        issued = jurisdiction_q(user, "issuing_org__path")
+        if issued is None:
             return self.none()
-        if user.is_superuser:
+        if not issued:  # a superuser
             return self.all()
-        paths = jurisdiction_paths(user)
-        if not paths:
-            return self.none()
-        issued = Q()
-        received = Q()
-        for path in paths:
-            issued |= Q(issuing_org__path__startswith=path)
-            received |= Q(receipts__organisation__path__startswith=path)
+        received = jurisdiction_q(user, "receipts__organisation__path")
         published = Q(status__in=[Campaign.Status.PUBLISHED, Campaign.Status.CLOSED])
         return self.filter(issued | (published & received)).distinct()
 

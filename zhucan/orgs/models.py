@@ -62,17 +62,8 @@ class Department(models.TextChoices):
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def visible_to(self, user: User | Any) -> OrganisationQuerySet:
         """The organisations in the user's jurisdiction: the subtrees of their memberships."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        paths = jurisdiction_paths(user)
-        if not paths:
-            return self.none()
-        condition = Q()
-        for path in paths:
-            condition |= Q(path__startswith=path)
-        return self.filter(condition)
+        condition = jurisdiction_q(user, "path")
+        return self.none() if condition is None else self.filter(condition)
 
     def subtree_of(self, org: Organisation) -> OrganisationQuerySet:
         return self.filter(path__startswith=org.path)
@@ -196,3 +187,21 @@ def jurisdiction_paths(user: Any) -> list[str]:
             minimal.append(path)
     user._zhucan_jurisdiction_paths = tuple(minimal)
     return minimal
+
+
+def jurisdiction_q(user: Any, *path_fields: str) -> Q | None:
+    """A filter for rows whose organisation path (any of ``path_fields``, e.g.
+    "organisation__path") lies in the user's jurisdiction. None means "nothing"; an empty Q,
+    for superusers, means "everything". Every model's ``visible_to`` is built on this."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Q()
+    paths = jurisdiction_paths(user)
+    if not paths:
+        return None
+    condition = Q()
+    for path in paths:
+        for field in path_fields:
+            condition |= Q(**{f"{field}__startswith": path})
+    return condition

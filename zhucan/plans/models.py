@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.campaigns.models import Campaign, Duty
-from zhucan.orgs.models import Organisation, Region, jurisdiction_paths
+from zhucan.orgs.models import Organisation, Region, jurisdiction_q
 
 # The free-text sections of a 实施方案, in the order the document prints them. The 组织领导
 # section is ``leadership`` in code: ``organisation`` is the owning organisation, as elsewhere.
@@ -28,18 +28,8 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def visible_to(self, user: Any) -> PlanQuerySet:
         """Plans of organisations in the user's jurisdiction, and every plan written for a
         campaign issued in it (the issuer reviews them)."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        paths = jurisdiction_paths(user)
-        if not paths:
-            return self.none()
-        condition = Q()
-        for path in paths:
-            condition |= Q(organisation__path__startswith=path)
-            condition |= Q(campaign__issuing_org__path__startswith=path)
-        return self.filter(condition)
+        condition = jurisdiction_q(user, "organisation__path", "campaign__issuing_org__path")
+        return self.none() if condition is None else self.filter(condition)
 
 
 class Plan(models.Model):

@@ -302,3 +302,15 @@ def test_the_duty_matrix_shows_what_each_organisation_planned(client, world):
     sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).worksheets[0]
     values = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
     assert "1" in (values[world.county_a.name] or "")
+
+
+def test_campaign_list_search_and_visibility(client, world):
+    from zhucan.testing.factories import make_campaign
+
+    make_campaign(issuing_org=world.city, by=world.city_officer, serial=7)
+    make_campaign(issuing_org=world.county_b, by=world.county_b_officer, serial=8, publish=False)
+    login_verified(client, world.county_a_officer)
+    body = client.get(reverse("campaigns:list"), {"q": "〔2020〕7号"}).content.decode()
+    assert "测残工委〔2020〕7号" in body
+    body = client.get(reverse("campaigns:list")).content.decode()
+    assert "测残工委〔2020〕8号" not in body  # county B's own campaign is not county A's business

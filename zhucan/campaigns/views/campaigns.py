@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,8 +38,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         "kind", "issuing_org", "notice"
     )
     if q:
-        campaigns = campaigns.filter(notice__title__icontains=q) | campaigns.filter(
-            notice__doc_number__icontains=q
+        campaigns = campaigns.filter(
+            Q(notice__title__icontains=q) | Q(notice__doc_number__icontains=q)
         )
     page = Paginator(campaigns.order_by("-year", "-created_at"), 20).get_page(
         request.GET.get("page")
