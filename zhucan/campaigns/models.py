@@ -48,7 +48,7 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
             return self.none()
         if not issued:  # a superuser
             return self.all()
-        received = jurisdiction_q(user, "receipts__organisation__path")
+        received = jurisdiction_q(user, "receipts__organisation__path") or Q(pk__in=[])
         published = Q(status__in=[Campaign.Status.PUBLISHED, Campaign.Status.CLOSED])
         return self.filter(issued | (published & received)).distinct()
 
