@@ -152,22 +152,10 @@ def short_timeout(settings):
     settings.SESSION_IDLE_WARNING = 27
 
 
-@pytest.fixture(params=["accounts", "base"])
-def warning_markup(request, settings, tmp_path):
-    """The warning as accounts/idle_warning.html writes it, and as base.html includes it now.
-
-    base.html includes includes/idle_warning.html; until it includes accounts/idle_warning.html
-    instead, the "accounts" case puts a one-line includes/idle_warning.html in front of it.
-    """
-    if request.param == "accounts":
-        (tmp_path / "includes").mkdir()
-        (tmp_path / "includes" / "idle_warning.html").write_text(
-            '{% include "accounts/idle_warning.html" %}', encoding="utf-8"
-        )
-        templates = [dict(t) for t in settings.TEMPLATES]
-        templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
-        settings.TEMPLATES = templates
-    return request.param
+@pytest.fixture
+def warning_markup():
+    """base.html includes accounts/idle_warning.html: the warning the tests check."""
+    return "accounts"
 
 
 @pytest.mark.browser
