@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from zhucan.campaigns.models import CampaignKind, Deadline
+from zhucan.campaigns.models import Campaign, CampaignKind, Deadline
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Organisation
@@ -30,3 +30,26 @@ def kind_for(name: str | None) -> CampaignKind:
     if kind is None:
         raise DomainError(_("Unknown campaign kind %(name)s.") % {"name": name}, field="kind")
     return kind
+
+
+def lock_draft(
+    *, by: Any, campaign: Campaign, published: str, version: int | None = None
+) -> Campaign:
+    """Lock a draft campaign for a change: the coordinator's right, the draft state (else the
+    ``published`` message), and, when ``version`` is given, no edit in another tab since."""
+    locked = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("issuing_org")
+        .get(pk=campaign.pk)
+    )
+    require(by, Capability.COORDINATE, locked.issuing_org)
+    if locked.status != Campaign.Status.DRAFT:
+        raise DomainError(published)
+    if version is not None and locked.version != version:
+        raise DomainError(
+            _(
+                "Someone else changed this notice while you were editing it. "
+                "Reload the page to see their changes, then make yours again."
+            )
+        )
+    return locked

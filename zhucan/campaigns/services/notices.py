@@ -21,7 +21,7 @@ from zhucan.campaigns.models import (
     Slogan,
 )
 from zhucan.campaigns.notice_types import ParsedNotice
-from zhucan.campaigns.services.common import DEADLINE_KINDS, kind_for, require
+from zhucan.campaigns.services.common import DEADLINE_KINDS, kind_for, lock_draft, require
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.models import Organisation
@@ -152,21 +152,12 @@ def update_notice(
     issue_date: date | None,
 ) -> Campaign:
     """Correct a draft notice before publishing. ``version`` detects an edit in another tab."""
-    locked = (
-        Campaign.objects.select_for_update(of=("self",))
-        .select_related("issuing_org")
-        .get(pk=campaign.pk)
+    locked = lock_draft(
+        by=by,
+        campaign=campaign,
+        version=version,
+        published=_("A published notice cannot be changed."),
     )
-    require(by, Capability.COORDINATE, locked.issuing_org)
-    if locked.status != Campaign.Status.DRAFT:
-        raise DomainError(_("A published notice cannot be changed."))
-    if locked.version != version:
-        raise DomainError(
-            _(
-                "Someone else changed this notice while you were editing it. "
-                "Reload the page to see their changes, then make yours again."
-            )
-        )
     number = parse_doc_number(doc_number) if doc_number.strip() else None
     if doc_number.strip() and number is None:
         raise DomainError(
@@ -229,14 +220,9 @@ def set_extra_recipient(
     *, by: Any, campaign: Campaign, organisation: Organisation, add: bool
 ) -> Campaign:
     """Add (or take back) a recipient by hand, for words of the notice that matched nothing."""
-    locked = (
-        Campaign.objects.select_for_update(of=("self",))
-        .select_related("issuing_org")
-        .get(pk=campaign.pk)
+    locked = lock_draft(
+        by=by, campaign=campaign, published=_("Recipients cannot be changed after publishing.")
     )
-    require(by, Capability.COORDINATE, locked.issuing_org)
-    if locked.status != Campaign.Status.DRAFT:
-        raise DomainError(_("Recipients cannot be changed after publishing."))
     if organisation.pk == locked.issuing_org_id or not organisation.is_within(locked.issuing_org):
         raise DomainError(
             _("Choose an organisation under %(org)s.") % {"org": locked.issuing_org.name},
@@ -318,21 +304,12 @@ def update_duties(
     *, by: Any, campaign: Campaign, version: int, duties: list[tuple[int, str, list[str]]]
 ) -> Campaign:
     """Correct the duties of a draft: their text and the departments each one names."""
-    locked = (
-        Campaign.objects.select_for_update(of=("self",))
-        .select_related("issuing_org")
-        .get(pk=campaign.pk)
+    locked = lock_draft(
+        by=by,
+        campaign=campaign,
+        version=version,
+        published=_("The duties of a published notice cannot be changed."),
     )
-    require(by, Capability.COORDINATE, locked.issuing_org)
-    if locked.status != Campaign.Status.DRAFT:
-        raise DomainError(_("The duties of a published notice cannot be changed."))
-    if locked.version != version:
-        raise DomainError(
-            _(
-                "Someone else changed this notice while you were editing it. "
-                "Reload the page to see their changes, then make yours again."
-            )
-        )
     numbers = [n for n, _text, _departments in duties]
     if len(set(numbers)) != len(numbers):
         raise DomainError(_("Two duties have the same number."))
