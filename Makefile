@@ -26,7 +26,9 @@ demo: install
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py load_demo
 
+# The background worker; it first makes sure the periodic reminder sweep is queued.
 worker: install
+	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py schedule_reminders
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py db_worker
 
 # With DATABASE_URL set the suite runs on that PostgreSQL, otherwise on SQLite.

@@ -12,16 +12,21 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhucan.settings")
     os.environ.setdefault("ZHUCAN_DEMO_MODE", "1")
     django.setup()
-    from bench import notices
+    from bench import completeness, notices
 
     figures: dict[str, float] = {}
-    for name, module in (("notices", notices),):
+    for name, module in (("notices", notices), ("completeness", completeness)):
         print(f"== {name}", flush=True)
         result = module.run()
         for key, value in result.items():
             print(f"  {key}: {value}")
         figures.update(result)
-    bars = {"notice_parse_ms": 100, "notice_docx_ms": 1000, "notice_pdf_ms": 5000}
+    bars = {
+        "notice_parse_ms": 100,
+        "notice_docx_ms": 1000,
+        "notice_pdf_ms": 5000,
+        "completeness_page_ms": 200,
+    }
     failed = [k for k, limit in bars.items() if figures[k] >= limit]
     print("BENCH " + " ".join(f"{k}={v}" for k, v in figures.items()))
     if failed:

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "zhucan.orgs",
     "zhucan.campaigns",
     "zhucan.plans",
+    "zhucan.notifications",
+    "zhucan.completeness",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "zhucan.core.context_processors.shell",
+                "zhucan.notifications.context_processors.bell",
             ],
         },
     }
@@ -240,11 +243,14 @@ TASKS = {
     }
 }
 
-# Unsigned recipients are reminded this many days before a notice's first deadline.
-RECEIPT_REMINDER_DAYS_BEFORE = envint("RECEIPT_REMINDER_DAYS_BEFORE", 3)
+# How often the background worker looks for reminders that are due (each campaign sets its own
+# schedule; this is only how soon after its time a reminder goes out).
+REMINDER_SWEEP_MINUTES = envint("REMINDER_SWEEP_MINUTES", 60)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "zhucan@localhost")
+# Text messages: a class like Django's email backends; the default only logs (number masked).
+SMS_BACKEND = envstr("ZHUCAN_SMS_BACKEND", "zhucan.notifications.sms.LogBackend")
 
 LOGGING = {
     "version": 1,

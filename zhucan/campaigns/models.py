@@ -266,8 +266,6 @@ class Receipt(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    last_reminded_at = models.DateTimeField(null=True, blank=True)
-    reminder_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["organisation__path"]
@@ -281,25 +279,6 @@ class Receipt(models.Model):
     @property
     def audit_org_path(self) -> str:
         return self.organisation.path
-
-
-class Reminder(models.Model):
-    """One reminder sent. The unique key stops a scheduled reminder from going out twice."""
-
-    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="reminders")
-    key = models.CharField(max_length=60)  # "auto:<deadline id>" or "manual:<timestamp>"
-    sent_at = models.DateTimeField(auto_now_add=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["receipt", "key"], name="reminder_unique_key")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.receipt} · {self.key}"
 
 
 def _attachment_path(instance: NoticeAttachment, filename: str) -> str:

@@ -62,6 +62,8 @@ class Plan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # When the plan was first delivered: completeness and timeliness count this one.
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     # Late means the first submission came after the deadline; a resubmission after a return
     # is the reviewer's timetable, not the organisation's lateness.
     late = models.BooleanField(_("late"), default=False)

@@ -324,10 +324,14 @@ _SNAPSHOT_KEY = pytest.StashKey[_Snapshot]()
 
 @pytest.fixture(scope="session", autouse=True)
 def _migration_data_snapshot(request: pytest.FixtureRequest) -> None:
-    """Copy the migration data before any test can flush it, when browser tests will run."""
-    if not any(_is_browser_test(item) for item in request.session.items):
-        return
-    if missing_requirements() and not require_browser():
+    """Copy the migration data before any test can flush it: browser tests and other
+    transactional tests flush every table when they end."""
+    items = request.session.items
+    flushing = any("transactional_db" in getattr(item, "fixturenames", ()) for item in items)
+    browsing = any(_is_browser_test(item) for item in items) and not (
+        missing_requirements() and not require_browser()
+    )
+    if not (flushing or browsing):
         return
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")

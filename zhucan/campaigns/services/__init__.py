@@ -5,6 +5,7 @@ from zhucan.campaigns.services.attachments import (
     close_campaign,
     remove_attachment,
 )
+from zhucan.campaigns.services.deadlines import set_deadlines
 from zhucan.campaigns.services.notices import (
     create_child_campaign,
     import_notice,
@@ -13,11 +14,7 @@ from zhucan.campaigns.services.notices import (
     update_notice,
 )
 from zhucan.campaigns.services.publishing import publish_campaign
-from zhucan.campaigns.services.receipts import (
-    remind_unsigned,
-    send_receipt_reminders_for,
-    sign_receipt,
-)
+from zhucan.campaigns.services.receipts import sign_receipt
 
 __all__ = [
     "add_attachment",
@@ -28,8 +25,7 @@ __all__ = [
     "set_extra_recipient",
     "import_notice",
     "publish_campaign",
-    "remind_unsigned",
-    "send_receipt_reminders_for",
+    "set_deadlines",
     "sign_receipt",
     "update_notice",
 ]

@@ -15,6 +15,7 @@ from zhucan.campaigns.models import (
     Receipt,
 )
 from zhucan.campaigns.services.common import require
+from zhucan.campaigns.signals import campaign_published
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
@@ -60,9 +61,10 @@ def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
     locked.published_at = now
     locked.version += 1
     locked.save(update_fields=["status", "published_at", "version"])
-    from zhucan.campaigns.tasks import schedule_receipt_reminder
-
-    transaction.on_commit(lambda: schedule_receipt_reminder(locked.pk))
+    # Who reacts to a publication (the reminder sweep) is not this app's business.
+    transaction.on_commit(
+        lambda: campaign_published.send(sender=Campaign, campaign_id=locked.pk), robust=True
+    )
     audit.record(
         by=by,
         action="campaigns.campaign.published",

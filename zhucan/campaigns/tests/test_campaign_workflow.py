@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
 from zhucan.campaigns import services
-from zhucan.campaigns.models import Campaign, DutyAssignment, Receipt, Reminder
+from zhucan.campaigns.models import Campaign, DutyAssignment, Receipt
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 
@@ -99,50 +97,6 @@ def test_county_signs_and_the_city_sees_the_receipt_table_update(client, seed_ca
     ).content.decode()
     assert "张伟" in table
     assert "1 of 3" in table or "3 个单位中已有 1 个" in table
-
-
-def test_remind_only_the_missing_ones_once(client, seed_campaign, world):
-    services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
-    services.sign_receipt(
-        by=world.county_a_officer, receipt=Receipt.objects.get(organisation=world.county_a)
-    )
-    world.county_b_officer.email = "yexian@example.cn"
-    world.county_b_officer.save(update_fields=["email"])
-    url = reverse("campaigns:remind", kwargs={"campaign_pk": seed_campaign.pk})
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("django.db.transaction.on_commit", lambda fn, using=None, robust=False: fn())
-        client.post(url)
-        client.post(url)  # the same minute: not sent twice
-    reminded = set(Reminder.objects.values_list("receipt__organisation__name", flat=True))
-    assert reminded == {world.county_b.name, world.city_unit.name}
-    assert Reminder.objects.count() == 2
-    assert [m.to for m in mail.outbox] == [["yexian@example.cn"]]
-
-
-def test_publishing_schedules_one_automatic_reminder_that_runs_once(
-    seed_campaign, world, django_capture_on_commit_callbacks, settings
-):
-    from django_tasks_db.models import DBTaskResult
-
-    from zhucan.campaigns.tasks import send_receipt_reminders
-
-    seed_campaign.plans_due = date(2099, 5, 10)
-    seed_campaign.save(update_fields=["plans_due"])
-    with django_capture_on_commit_callbacks(execute=True):
-        services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
-    queued = DBTaskResult.objects.get()
-    assert queued.run_after.date() == date(2099, 5, 7)  # three days before the first deadline
-    # The worker was down when it was due: it runs when the worker comes back, and only once.
-    DBTaskResult.objects.filter(pk=queued.pk).update(run_after=timezone.now() - timedelta(days=1))
-    # What the worker does with a due task (its own loop closes connections, which the test's
-    # transaction cannot survive on PostgreSQL).
-    due = list(DBTaskResult.objects.ready())
-    assert [d.pk for d in due] == [queued.pk]
-    for result in due:
-        result.task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
-    assert Reminder.objects.count() == 3
-    assert send_receipt_reminders.call(seed_campaign.pk) == 0  # a retry sends nothing more
-    assert Reminder.objects.count() == 3
 
 
 def test_download_the_official_document(client, seed_campaign):

@@ -36,21 +36,6 @@ def receipts(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = get_campaign_for_user(request.user, campaign_pk)
-    try:
-        sent = services.remind_unsigned(by=request.user, campaign=campaign)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Reminders sent to %(n)d organisations that have not signed.") % {"n": sent}
-        )
-    return redirect("campaigns:receipts", campaign_pk=campaign.pk)
-
-
-@require_POST
-@login_required
 def sign(request: HttpRequest, receipt_pk: int) -> HttpResponse:
     receipt = get_receipt_for_user(request.user, receipt_pk)
     try:

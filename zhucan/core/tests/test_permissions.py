@@ -34,7 +34,29 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "fmt": lambda w: "docx",
     "attachment_pk": lambda w: _county_a_attachment(w).pk,
     "plan_pk": lambda w: _county_a_plan(w).pk,
+    "notification_pk": lambda w: _county_a_notification(w).pk,
 }
+
+
+def _county_a_notification(world: World) -> Any:
+    """A notification of county A's officer: only that person may open it (built once)."""
+    from django.db import transaction
+
+    from zhucan.notifications.models import Notification
+    from zhucan.notifications.services import notify
+
+    if not hasattr(world, "_notification"):
+        with transaction.atomic():
+            notify(
+                users=[world.county_a_officer],
+                kind="reminder",
+                title="请签收通知",
+                url=reverse("core:home"),
+                email=False,
+            )
+        mine = Notification.objects.filter(user=world.county_a_officer)
+        world._notification = mine.latest("id")  # type: ignore[attr-defined]
+    return world._notification  # type: ignore[attr-defined]
 
 
 def _county_a_plan(world: World) -> Any:

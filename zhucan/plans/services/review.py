@@ -63,12 +63,22 @@ def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
         snapshot=take_snapshot(locked, activities),
         late=late,
     )
-    if locked.submitted_at is None:
+    if locked.first_submitted_at is None:
         locked.late = late
+        locked.first_submitted_at = now
     locked.status = Plan.Status.SUBMITTED
     locked.submitted_at = now
     locked.version += 1
-    locked.save(update_fields=["status", "submitted_at", "late", "version", "updated_at"])
+    locked.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "first_submitted_at",
+            "late",
+            "version",
+            "updated_at",
+        ]
+    )
     audit.record(
         by=by,
         action="plans.plan.submitted",

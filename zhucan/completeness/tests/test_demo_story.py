@@ -1,0 +1,107 @@
+"""The issue's story on the demo data: 新华区 plans, is warned, fixes, submits; the city returns
+it, 新华区 resubmits, the city approves; the completeness page shows 新华区 on time and the rest
+missing; the reminder sweep reminds only the missing, once."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign, Receipt
+from zhucan.completeness.models import ReminderSent
+from zhucan.completeness.services import run_sweep, sweep_campaign
+from zhucan.notifications.models import Notification
+from zhucan.plans import services as plans
+from zhucan.plans.models import Plan
+from zhucan.plans.safety import check_activities, rules_for
+from zhucan.testing.auth import login_verified
+
+XINHUA = "新华区人民政府残疾人工作委员会"
+
+
+def activity(attendance: int) -> plans.ActivityInput:
+    return plans.ActivityInput(
+        title="走访慰问困难残疾人家庭",
+        start_date=date(2020, 5, 15),
+        end_date=date(2020, 5, 17),
+        category="visit",
+        mode="in_person",
+        expected_attendance=attendance,
+        safety_measures="佩戴口罩，测温，保持距离",
+        person_responsible="张伟",
+        phone="0375-2690909",
+    )
+
+
+def edit(plan: Plan, by: User, attendance: int) -> Plan:
+    return plans.update_plan(
+        by=by,
+        plan=plan,
+        version=plan.version,
+        aims="营造扶残助残的良好氛围。",
+        leadership="成立领导小组。",
+        publicity="微信公众号专栏。",
+        safeguards="落实疫情防控措施。",
+        activities=[activity(attendance)],
+    )
+
+
+def test_the_demo_story(client, db, run_on_commit):
+    call_command("load_demo", stdout=io.StringIO())
+    campaign = Campaign.objects.get(notice__doc_number__contains="2号")
+    officer = User.objects.get(username="xinhua_officer")
+    reviewer = User.objects.get(username="city_reviewer")
+    xinhua = Receipt.objects.get(campaign=campaign, organisation__name=XINHUA).organisation
+
+    plan = plans.create_plan(by=officer, campaign=campaign, organisation=xinhua)
+    plan = edit(plan, officer, attendance=120)
+    warnings = check_activities(rules_for(campaign), list(plan.activities.all()))
+    assert warnings  # more people in person than the safety rules allow
+    plan = edit(plan, officer, attendance=40)
+    assert not check_activities(rules_for(campaign), list(plan.activities.all()))
+    plan = plans.submit_plan(by=officer, plan=plan, version=plan.version)
+    plan = plans.return_plan(
+        by=reviewer,
+        plan=plan,
+        version=plan.version,
+        comments=[plans.CommentInput(text="请补充志愿者安排。")],
+    )
+    plan = edit(plan, officer, attendance=30)
+    plan = plans.submit_plan(by=officer, plan=plan, version=plan.version)
+    plan = plans.approve_plan(by=reviewer, plan=plan, version=plan.version)
+    assert plan.status == Plan.Status.APPROVED and not plan.late
+
+    login_verified(client, User.objects.get(username="city_officer"))
+    page = client.get(
+        reverse("completeness:campaign", kwargs={"campaign_pk": campaign.pk}),
+        {"kind": "plan", "status": "on_time"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    detail = page.split('id="detail-heading"')[1]
+    assert f'<th scope="row">{XINHUA}</th>' in detail
+    assert "1 organisation" in detail  # only 新华区 is on time with its plan
+    recipients = Receipt.objects.filter(campaign=campaign).count()
+    missing = client.get(
+        reverse("completeness:campaign", kwargs={"campaign_pk": campaign.pk}),
+        {"kind": "plan", "status": "missing"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert f"{recipients - 1} organisations" in missing
+
+    # The demo's plans are due in a week; the sweep a few days before reminds the others only.
+    sweep_day = campaign.plans_due - timedelta(days=2)
+    sent = sweep_campaign(campaign_id=campaign.pk, today=sweep_day)
+    plan_reminders = ReminderSent.objects.filter(kind="plan")
+    assert plan_reminders.count() == recipients - 1
+    assert not plan_reminders.filter(organisation=xinhua).exists()
+    assert not ReminderSent.objects.filter(organisation=xinhua).exists()  # it signed, too
+    assert sweep_campaign(campaign_id=campaign.pk, today=sweep_day) == 0
+    assert sent == ReminderSent.objects.count()
+    assert not Notification.objects.filter(user=officer).exists()
+    # The periodic run on the real today does no harm either (nothing is due yet, or the same).
+    run_sweep()
+    assert not ReminderSent.objects.filter(organisation=xinhua).exists()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "zhucan.notifications"
+    verbose_name = "Notifications"
+    default_auto_field = "django.db.models.BigAutoField"
