@@ -39,7 +39,7 @@ def load() -> None:
         by=officer,
         campaign=campaign,
         version=campaign.version,
-        plans_due=today + timedelta(days=7),
+        plans_due=today + timedelta(days=2),
         reports_due=today + timedelta(days=21),
         summary_due=today + timedelta(days=30),
     )
