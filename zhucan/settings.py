@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhucan.orgs",
     "zhucan.campaigns",
     "zhucan.plans",
+    "zhucan.activities",
     "zhucan.notifications",
     "zhucan.completeness",
 ]

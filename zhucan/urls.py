@@ -8,6 +8,7 @@ urlpatterns = [
     path("orgs/", include("zhucan.orgs.urls")),
     path("campaigns/", include("zhucan.campaigns.urls")),
     path("plans/", include("zhucan.plans.urls")),
+    path("activities/", include("zhucan.activities.urls")),
     path("notifications/", include("zhucan.notifications.urls")),
     path("completeness/", include("zhucan.completeness.urls")),
     # Django admin's own login would skip the lockout and two-factor checks: send it to ours.

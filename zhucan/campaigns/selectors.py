@@ -78,10 +78,13 @@ class MatrixRow:
     cells: list[str | None]  # per duty: None (not assigned), "assigned", "acknowledged"
     # per duty: the planned activities (from submitted plans) that serve it
     planned: list[list[Any]] = field(default_factory=list)
+    # per duty: the accepted activity reports that carried it out
+    carried_out: list[list[Any]] = field(default_factory=list)
 
     @property
-    def cells_with_plans(self) -> list[tuple[str | None, list[Any]]]:
-        return list(zip(self.cells, self.planned or [[]] * len(self.cells), strict=True))
+    def cells_with_plans(self) -> list[tuple[str | None, list[Any], list[Any]]]:
+        empty: list[list[Any]] = [[] for _ in self.cells]
+        return list(zip(self.cells, self.planned or empty, self.carried_out or empty, strict=True))
 
 
 @dataclass
@@ -96,16 +99,24 @@ class DutyMatrix:
 def add_planned_activities(
     user: Any, campaign: Campaign, duties: list[Any], rows: dict[int, MatrixRow]
 ) -> None:
-    """Fill each cell's planned activities; an organisation that planned for a duty it was not
-    given still gets its row, so nothing planned goes unseen. One query."""
+    """Fill each cell's planned activities and accepted reports; an organisation that planned
+    or reported for a duty it was not given still gets its row, so nothing goes unseen. Two
+    queries (three when such an organisation has no row yet)."""
+    from zhucan.activities.duties import carried_out_by_duty
     from zhucan.plans.selectors import planned_activities_by_duty
 
     planned = planned_activities_by_duty(campaign, user=user)
     for (_duty_id, _org_id), activities in planned.items():
         org = activities[0].plan.organisation
         rows.setdefault(org.pk, MatrixRow(org, [None] * len(duties)))
+    done = carried_out_by_duty(campaign, user=user)
+    missing_rows = {org_id for _duty, org_id in done} - set(rows)
+    if missing_rows:
+        for org in Organisation.objects.filter(pk__in=missing_rows):
+            rows.setdefault(org.pk, MatrixRow(org, [None] * len(duties)))
     for row in rows.values():
         row.planned = [planned.get((d.pk, row.organisation.pk), []) for d in duties]
+        row.carried_out = [done.get((d.pk, row.organisation.pk), []) for d in duties]
 
 
 def duty_matrix(user: Any, campaign: Campaign) -> DutyMatrix:

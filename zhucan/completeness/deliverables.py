@@ -2,8 +2,8 @@
 its status against its deadline.
 
 Each kind names the app that owns the thing delivered and reads, in one query for any number
-of campaigns, when each organisation first delivered it. The activity reports and the summary
-join this table when their apps exist.
+of campaigns, when each organisation first delivered it. The summary report joins this table
+when its app exists.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, TextChoices
+from django.db.models import Min, Q, TextChoices
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhucan.activities.models import ActivityReport
 from zhucan.campaigns.models import Campaign
 from zhucan.completeness.models import DeliverableKind, ReminderSchedule
 from zhucan.plans.models import Plan
@@ -52,6 +53,19 @@ def _plans(campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
     }
 
 
+def _reports(campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
+    """The day each organisation submitted its first activity report (more may follow)."""
+    rows = (
+        ActivityReport.objects.filter(
+            scope, campaign_id__in=campaign_ids, first_submitted_at__isnull=False
+        )
+        .values("campaign_id", "organisation_id")
+        .annotate(on=Min(local_date("first_submitted_at")))
+        .values_list("campaign_id", "organisation_id", "on")
+    )
+    return {(c, o): on for c, o, on in rows if on is not None}
+
+
 def _first_other_due(campaign: Campaign) -> date | None:
     dates = [d for d in (campaign.plans_due, campaign.reports_due, campaign.summary_due) if d]
     return min(dates) if dates else None
@@ -65,6 +79,10 @@ def _receipts_due(campaign: Campaign, schedule: ReminderSchedule | None) -> date
 
 def _plans_due(campaign: Campaign, schedule: ReminderSchedule | None) -> date | None:
     return campaign.plans_due
+
+
+def _reports_due(campaign: Campaign, schedule: ReminderSchedule | None) -> date | None:
+    return campaign.reports_due
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,7 @@ class Deliverable:
 DELIVERABLES: tuple[Deliverable, ...] = (
     Deliverable(DeliverableKind.RECEIPT, _receipts_due, None, "campaigns:list"),
     Deliverable(DeliverableKind.PLAN, _plans_due, _plans, "plans:list"),
+    Deliverable(DeliverableKind.REPORT, _reports_due, _reports, "activities:list"),
 )
 BY_KIND = {d.kind.value: d for d in DELIVERABLES}
 

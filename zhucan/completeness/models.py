@@ -18,6 +18,7 @@ from zhucan.orgs.models import Organisation
 class DeliverableKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt of the notice")
     PLAN = "plan", _("Activity plan")
+    REPORT = "report", _("Activity reports")
 
 
 class ReminderSchedule(models.Model):

@@ -189,6 +189,17 @@ def jurisdiction_paths(user: Any) -> list[str]:
     return minimal
 
 
+def under_paths(paths: list[str], field_name: str) -> Q | None:
+    """Rows whose ``field_name`` (an organisation path) lies under any of ``paths``; None when
+    there are none (callers decide whether that means nothing or everything)."""
+    if not paths:
+        return None
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field_name}__startswith": path})
+    return condition
+
+
 def jurisdiction_q(user: Any, *path_fields: str) -> Q | None:
     """A filter for rows whose organisation path (any of ``path_fields``, e.g.
     "organisation__path") lies in the user's jurisdiction. None means "nothing"; an empty Q,

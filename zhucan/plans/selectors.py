@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.orgs.access import capability_roots
-from zhucan.orgs.models import Membership, Organisation
+from zhucan.orgs.models import Membership, Organisation, under_paths
 from zhucan.orgs.roles import ROLE_CAPABILITIES, Capability
 from zhucan.plans.models import (
     SECTIONS,
@@ -224,15 +224,6 @@ class MyPlanRow:
     plan: Plan | None
 
 
-def _under(paths: list[str], field_name: str) -> Q | None:
-    if not paths:
-        return None
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{f"{field_name}__startswith": path})
-    return condition
-
-
 def my_plan_rows(user: Any, *, limit: int = 100) -> list[MyPlanRow]:
     """Each notice the person's own organisations received, with that organisation's plan.
 
@@ -263,7 +254,9 @@ def my_plan_rows(user: Any, *, limit: int = 100) -> list[MyPlanRow]:
 
 def plans_to_review(user: Any, *, limit: int = 100) -> list[Plan]:
     """Submitted plans for campaigns issued where the person reviews. One query."""
-    condition = _under(capability_roots(user, Capability.REVIEW), "campaign__issuing_org__path")
+    condition = under_paths(
+        capability_roots(user, Capability.REVIEW), "campaign__issuing_org__path"
+    )
     if condition is None:
         return []
     return list(
@@ -278,7 +271,7 @@ def overseen_campaigns(user: Any, *, limit: int = 20) -> list[Campaign]:
     roots = capability_roots(user, Capability.REVIEW) + capability_roots(
         user, Capability.COORDINATE
     )
-    condition = _under(roots, "issuing_org__path")
+    condition = under_paths(roots, "issuing_org__path")
     if condition is None:
         return []
     return list(

@@ -124,3 +124,39 @@ def make_plan(
     if submit:
         plan = submit_plan(by=by, plan=plan, version=plan.version)
     return plan
+
+
+def make_report(
+    *,
+    campaign: Any,
+    organisation: Organisation,
+    by: Any,
+    submit: bool = False,
+    **fields: Any,
+) -> Any:
+    """An activity report of ``organisation`` for a campaign it received, through the services.
+
+    A visit report of 20 people unless ``fields`` (ReportInput fields) say otherwise.
+    """
+    from datetime import date
+
+    from zhucan.activities.services import ReportInput, save_report, submit_report
+
+    defaults: dict[str, Any] = {
+        "category": "visit",
+        "title": "走访慰问困难残疾人家庭",
+        "start_date": date(2020, 5, 15),
+        "end_date": date(2020, 5, 17),
+        "mode": "in_person",
+        "attendance": 20,
+        "disabled_served": 12,
+    }
+    report = save_report(
+        by=by,
+        campaign=campaign,
+        organisation=organisation,
+        data=ReportInput(**(defaults | fields)),
+    )
+    if submit:
+        report = submit_report(by=by, report=report, version=report.version)
+    return report

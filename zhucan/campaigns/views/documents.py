@@ -62,14 +62,17 @@ def _matrix_xlsx(campaign, data) -> HttpResponse:  # type: ignore[no-untyped-def
         widths=[34] + [12] * len(data.duties),
     )
 
-    def cell(status: str | None, planned: list) -> str:  # type: ignore[type-arg]
+    def cell(status: str | None, planned: list, done: list) -> str:  # type: ignore[type-arg]
         parts = [str(labels[status])] if status else []
         if planned:
             parts.append(_("%(n)d planned") % {"n": len(planned)})
+        if done:
+            parts.append(_("%(n)d carried out") % {"n": len(done)})
         return "；".join(parts)
 
     table.add_rows(
-        [row.organisation.name, *[cell(c, p) for c, p in row.cells_with_plans]] for row in data.rows
+        [row.organisation.name, *[cell(c, p, d) for c, p, d in row.cells_with_plans]]
+        for row in data.rows
     )
     rollup = XlsxTable(
         workbook,

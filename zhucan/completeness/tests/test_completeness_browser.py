@@ -21,7 +21,7 @@ from zhucan.campaigns.services import (
 from zhucan.completeness import services
 from zhucan.testing.auth import login_verified
 from zhucan.testing.browser import axe_report, id_problems, open_page, set_display
-from zhucan.testing.factories import make_campaign, make_plan
+from zhucan.testing.factories import make_campaign, make_plan, make_report
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +57,8 @@ def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[
 
 
 def _campaign_with_a_cascade(world):
-    """City → county A → county A's civil affairs: county A has signed and sent its plan on
-    time, everyone else has not, and the sweep has reminded them before the deadline."""
+    """City → county A → county A's civil affairs: county A has signed and sent its plan and a
+    report on time, everyone else has not, and the sweep has reminded them before the deadline."""
     today = timezone.localdate()
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     campaign = set_deadlines(
@@ -74,6 +74,9 @@ def _campaign_with_a_cascade(world):
         receipt=Receipt.objects.get(campaign=campaign, organisation=world.county_a),
     )
     make_plan(
+        campaign=campaign, organisation=world.county_a, by=world.county_a_officer, submit=True
+    )
+    make_report(
         campaign=campaign, organisation=world.county_a, by=world.county_a_officer, submit=True
     )
     child = create_child_campaign(
@@ -121,7 +124,7 @@ def test_the_completeness_page_passes_axe_and_fits_a_phone(browser_world, browse
     # What each view is meant to show, so that axe looked at the right thing.
     open_page(page, _url("campaign", campaign))
     assert page.locator(f"table.rollup a[href='?node={world.county_a.pk}']").count() == 1
-    assert page.locator("form[action$='/remind/'] button").count() == 2
+    assert page.locator("form[action$='/remind/'] button").count() == 3  # receipt, plan, report
     open_page(page, _url("campaign", campaign, views["county A drilled down"]))
     assert page.locator(".breadcrumbs [aria-current='page']").count() == 1
     assert page.locator("#detail-caption + thead + tbody th[scope='row']").count() == 2
@@ -150,7 +153,7 @@ def test_filter_and_remind_with_the_keyboard_alone(browser_world, browser_pages)
         page.keyboard.press("Enter")
     assert "status=missing" in page.url
     names = rows.all_inner_texts()
-    assert world.county_a.name not in names  # delivered both on time
+    assert world.county_a.name not in names  # delivered all three on time
     assert set(names) == {world.county_a_unit.name, world.county_b.name, world.city_unit.name}
 
     # A remind button: reached by Tab from the top of the new page, pressed with Space.

@@ -196,3 +196,15 @@ def make_campaign_to_all(world):
     return make_campaign(
         issuing_org=world.city, by=world.city_officer, recipients=["各县（市、区）残工委"]
     )
+
+
+def test_a_submitted_activity_report_delivers_the_reports(world, campaign):
+    from zhucan.testing.factories import make_report
+
+    make_report(
+        campaign=campaign, organisation=world.county_a, by=world.county_a_officer, submit=True
+    )
+    make_report(campaign=campaign, organisation=world.county_b, by=world.county_b_officer)
+    rows = {r.name: r for r in completeness(world.city_officer, campaign).rows}
+    assert rows[world.county_a.name].cells["report"].status == "on_time"
+    assert rows[world.county_b.name].cells["report"].status == "missing"  # a draft is not sent

@@ -35,7 +35,70 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "attachment_pk": lambda w: _county_a_attachment(w).pk,
     "plan_pk": lambda w: _county_a_plan(w).pk,
     "notification_pk": lambda w: _county_a_notification(w).pk,
+    "report_pk": lambda w: _county_a_report(w).pk,
+    "client_id": lambda w: _county_a_report(w).client_id,
+    "typical_pk": lambda w: _county_a_typical(w).pk,
+    "photo_pk": lambda w: _county_a_photo(w).pk,
 }
+
+
+def _county_a_report(world: World) -> Any:
+    """A submitted activity report of county A's unit (built once)."""
+    from zhucan.testing.factories import make_report
+
+    if not hasattr(world, "_report"):
+        world._report = make_report(  # type: ignore[attr-defined]
+            campaign=_county_a_campaign(world),
+            organisation=world.county_a_unit,
+            by=world.county_a_officer,
+            submit=True,
+        )
+    return world._report  # type: ignore[attr-defined]
+
+
+def _county_a_photo(world: World) -> Any:
+    """A photo on a draft report of county A's unit, through the service (built once).
+
+    Not on ``_county_a_report``: other builders move that one on (returned, accepted), and
+    photos are added only to drafts.
+    """
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from zhucan.activities.services import add_photo
+    from zhucan.testing.factories import make_report
+
+    if not hasattr(world, "_photo"):
+        draft = make_report(
+            campaign=_county_a_campaign(world),
+            organisation=world.county_a_unit,
+            by=world.county_a_officer,
+            title="助残日活动照片",
+        )
+        jpeg = io.BytesIO()
+        Image.new("RGB", (40, 30), "navy").save(jpeg, "JPEG")
+        upload = SimpleUploadedFile("活动.jpg", jpeg.getvalue(), content_type="image/jpeg")
+        world._photo = add_photo(  # type: ignore[attr-defined]
+            by=world.county_a_officer, report=draft, upload=upload, consent=True
+        )
+    return world._photo  # type: ignore[attr-defined]
+
+
+def _county_a_typical(world: World) -> Any:
+    """County A's report, accepted by the city and put forward as typical (built once)."""
+    from zhucan.activities.services import accept_report, propose_typical
+
+    if not hasattr(world, "_typical"):
+        report = _county_a_report(world)
+        if report.status != report.Status.ACCEPTED:
+            report = accept_report(by=world.city_officer, report=report, version=report.version)
+            world._report = report  # type: ignore[attr-defined]
+        world._typical = propose_typical(  # type: ignore[attr-defined]
+            by=world.county_a_officer, report=report, account="线上直播慰问，覆盖全区"
+        )
+    return world._typical  # type: ignore[attr-defined]
 
 
 def _county_a_notification(world: World) -> Any:

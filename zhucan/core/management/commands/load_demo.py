@@ -5,17 +5,22 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from zhucan.activities import demo as activities_demo
 from zhucan.campaigns import demo as campaigns_demo
 from zhucan.orgs import demo as orgs_demo
 
 
 class Command(BaseCommand):
-    help = "Load the Pingdingshan demo: organisations, people and the 2020 campaign. Idempotent."
+    help = (
+        "Load the Pingdingshan demo: organisations, people, the 2020 campaign and one accepted "
+        "activity report. Idempotent."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             orgs_demo.load()
             campaigns_demo.load()
+            activities_demo.load()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / Demo data loaded."))
         self.stdout.write(f"演示账号（密码均为 {orgs_demo.DEMO_PASSWORD}）/ Demo accounts:")
         for username, full_name, key, role in orgs_demo.DEMO_USERS:

@@ -1,0 +1,132 @@
+"""Turning an uploaded photo into a clean JPEG and its thumbnail (pure: no database, no storage).
+
+A phone's photo carries where it was taken (GPS) and often who took it; people with
+disabilities in these photos must not be located through them. So the photo is decoded and
+encoded again from its pixels only: nothing of the original file's metadata survives.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from zhucan.core.errors import DomainError
+
+MAX_BYTES = 15 * 1024 * 1024
+# A 40-megapixel photo already needs about 160 MB to decode; more is refused before decoding.
+MAX_PIXELS = 40_000_000
+LONG_SIDE = 2560
+THUMB_LONG_SIDE = 320
+QUALITY = 85
+THUMB_QUALITY = 80
+# Decided by content (Pillow's own detection), never by the file name.
+FORMATS = ("JPEG", "PNG", "WEBP")
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    image: bytes
+    width: int
+    height: int
+    thumbnail: bytes
+
+
+def _not_a_photo() -> DomainError:
+    return DomainError(_("This file is not a photo (JPEG, PNG or WebP)."), field="photo")
+
+
+def _too_many_pixels() -> DomainError:
+    return DomainError(
+        _("The photo is too large to process (more than %(n)d million pixels).")
+        % {"n": MAX_PIXELS // 1_000_000},
+        field="photo",
+    )
+
+
+def _check_pixels(size: tuple[int, int]) -> None:
+    width, height = size
+    if width * height > MAX_PIXELS:
+        raise _too_many_pixels()
+
+
+def thumbnail_size(width: int, height: int, long_side: int = THUMB_LONG_SIDE) -> tuple[int, int]:
+    """A photo's size scaled down to ``long_side`` (by default, its thumbnail's size)."""
+    scale = min(1.0, long_side / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB, with any transparency laid on white (a JPEG has none)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    # convert() copies .info (which can hold exif, xmp, icc_profile, comments); empty it so
+    # that no encoder can write any of it. No exif= is passed on purpose.
+    image.info = {}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
+def _open(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data), formats=FORMATS)
+    _check_pixels(image.size)
+    return image
+
+
+def process_photo(upload: Any) -> ProcessedPhoto:
+    """Check that ``upload`` really is a JPEG, PNG or WebP photo of a sane size, and return it
+    upright, at most 2560 px on its long side, as a JPEG without metadata, with a thumbnail.
+
+    Raises DomainError (on the ``photo`` field) with a message for the person uploading.
+    """
+    too_big = DomainError(
+        _("The photo is larger than %(mb)d MB.") % {"mb": MAX_BYTES // 2**20}, field="photo"
+    )
+    if upload.size > MAX_BYTES:
+        raise too_big
+    upload.seek(0)
+    data = upload.read(MAX_BYTES + 1)
+    upload.seek(0)
+    if len(data) > MAX_BYTES:
+        raise too_big
+    if not data:
+        raise _not_a_photo()
+    try:
+        # Pillow only warns between its own limit and twice it; a warning must stop us too.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with _open(data) as probe:
+                probe.verify()
+            # verify() leaves the image unusable: open it again to decode it.
+            with _open(data) as original:
+                original.load()
+                upright = ImageOps.exif_transpose(original)
+    except DomainError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError):
+        raise _not_a_photo() from None
+
+    image = _flatten(upright)
+    image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_LONG_SIDE, THUMB_LONG_SIDE), Image.Resampling.LANCZOS)
+    return ProcessedPhoto(
+        image=_jpeg(image, QUALITY),
+        width=image.width,
+        height=image.height,
+        thumbnail=_jpeg(thumb, THUMB_QUALITY),
+    )

@@ -1,0 +1,152 @@
+"""Reads for the report pages that are more than a filter: the list, its filters, the choices a
+report form offers, and everything the detail page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from zhucan.activities.models import ActivityReport, Indicator, IndicatorValue, Institution, Visit
+from zhucan.activities.services.reports import indicators_for
+from zhucan.campaigns.models import Campaign, Duty, Receipt
+from zhucan.orgs.access import capability_roots
+from zhucan.orgs.models import Membership, Organisation, Region, under_paths
+from zhucan.orgs.roles import ROLE_CAPABILITIES, Capability
+from zhucan.plans.models import PlannedActivity
+
+# --- The list ------------------------------------------------------------------------------
+
+
+def visible_reports(
+    user: Any,
+    *,
+    q: str = "",
+    campaign: int | None = None,
+    status: str = "",
+    organisation: int | None = None,
+) -> QuerySet[ActivityReport]:
+    """The reports the person may see, newest first, narrowed by the list's search."""
+    reports = ActivityReport.objects.visible_to(user).select_related(
+        "organisation", "campaign__notice"
+    )
+    if q:
+        reports = reports.filter(title__icontains=q)
+    if campaign:
+        reports = reports.filter(campaign_id=campaign)
+    if status:
+        reports = reports.filter(status=status)
+    if organisation:
+        reports = reports.filter(organisation_id=organisation)
+    return reports.order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    campaigns: list[tuple[int, str]]
+    organisations: list[tuple[int, str]]
+
+
+def filter_choices(user: Any) -> FilterChoices:
+    """The campaigns and organisations that have reports the person may see. Two queries."""
+    visible = ActivityReport.objects.visible_to(user)
+    campaigns = (
+        Campaign.objects.filter(pk__in=visible.values("campaign_id"))
+        .select_related("notice")
+        .order_by("-year", "-created_at")
+    )
+    orgs = Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("path")
+    return FilterChoices(
+        campaigns=[(c.pk, c.notice.title if hasattr(c, "notice") else str(c)) for c in campaigns],
+        organisations=[(o.pk, o.name) for o in orgs],
+    )
+
+
+def reports_to_review(user: Any, *, limit: int = 50) -> list[ActivityReport]:
+    """Submitted reports of organisations where the person reviews or coordinates, except
+    their own (someone else must decide on those). One query."""
+    roots = capability_roots(user, Capability.REVIEW) + capability_roots(
+        user, Capability.COORDINATE
+    )
+    if getattr(user, "is_superuser", False):
+        roots = ["/"]
+    condition = under_paths(roots, "organisation__path")
+    if condition is None:
+        return []
+    return list(
+        ActivityReport.objects.visible_to(user)
+        .filter(condition, status=ActivityReport.Status.SUBMITTED)
+        .exclude(created_by_id=user.pk)
+        .select_related("organisation", "campaign__notice")
+        .order_by("submitted_at", "pk")[:limit]
+    )
+
+
+def new_report_choices(user: Any, *, limit: int = 100) -> list[Receipt]:
+    """The published campaigns each of the person's own organisations received, where the person
+    holds a role that writes reports (as plans do: "own" is the membership, not the subtree)."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.REPORT in caps]
+    orgs = Membership.objects.filter(
+        user_id=user.pk or 0, role__in=roles, organisation__is_active=True
+    ).values("organisation")
+    return list(
+        Receipt.objects.filter(organisation__in=orgs, campaign__status=Campaign.Status.PUBLISHED)
+        .select_related("campaign__notice", "organisation")
+        .order_by("-campaign__year", "-campaign__created_at", "organisation__path")[:limit]
+    )
+
+
+# --- The form ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportChoices:
+    """What a report of ``organisation`` for ``campaign`` may name, read once for the page."""
+
+    indicators: list[Indicator]
+    duties: dict[int, Duty]
+    regions: dict[str, Region]
+    planned: dict[int, PlannedActivity]
+    institutions: dict[int, Institution]
+
+    @classmethod
+    def load(cls, campaign: Campaign, organisation: Organisation) -> ReportChoices:
+        # The organisation's city (or province): a short list of regions, not all 6,000.
+        code = organisation.region_id or ""
+        prefix = code[:2] if code.endswith("0000") else code[:4]
+        regions = Region.objects.filter(code__startswith=prefix, is_current=True).order_by("code")
+        planned = PlannedActivity.objects.filter(
+            plan__campaign=campaign, plan__organisation=organisation
+        ).select_related("plan")
+        institutions = Institution.objects.filter(region__code__startswith=prefix)
+        return cls(
+            indicators=indicators_for(campaign),
+            duties={d.pk: d for d in campaign.duties.all()},
+            regions={r.code: r for r in regions},
+            planned={p.pk: p for p in planned.order_by("start_date", "pk")},
+            institutions={i.pk: i for i in institutions},
+        )
+
+
+# --- The detail page -----------------------------------------------------------------------
+
+
+@dataclass
+class ReportPage:
+    report: ActivityReport
+    duties: list[Duty]
+    values: list[IndicatorValue]
+    visits: list[Visit]
+
+
+def report_page(report: ActivityReport) -> ReportPage:
+    """Everything the detail page shows beside the report's own fields. Three queries."""
+    return ReportPage(
+        report=report,
+        duties=list(report.duties.order_by("number")),
+        values=list(
+            report.values.select_related("indicator").order_by("indicator__position", "pk")
+        ),
+        visits=list(report.visits.select_related("institution")),
+    )

@@ -1,0 +1,28 @@
+"""Every write to activity reports goes through these functions (one transaction, one audit
+entry each)."""
+
+from zhucan.activities.services.institutions import add_institution
+from zhucan.activities.services.media import add_media_report
+from zhucan.activities.services.photos import add_photo, remove_photo
+from zhucan.activities.services.reports import (
+    ReportInput,
+    VisitInput,
+    save_report,
+)
+from zhucan.activities.services.review import accept_report, return_report, submit_report
+from zhucan.activities.services.typical import decide_typical, propose_typical
+
+__all__ = [
+    "ReportInput",
+    "VisitInput",
+    "accept_report",
+    "add_photo",
+    "add_institution",
+    "add_media_report",
+    "decide_typical",
+    "propose_typical",
+    "remove_photo",
+    "return_report",
+    "save_report",
+    "submit_report",
+]

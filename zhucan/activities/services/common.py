@@ -1,0 +1,36 @@
+"""Checks shared by the activity services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from zhucan.activities.models import ActivityReport
+from zhucan.core.errors import DomainError
+from zhucan.orgs.access import has_capability
+from zhucan.orgs.models import Organisation
+from zhucan.orgs.roles import Capability
+
+
+def require(by: Any, capability: Capability, org: Organisation) -> None:
+    if not has_capability(by, capability, org):
+        raise DomainError(_("You are not allowed to do this for %(org)s.") % {"org": org.name})
+
+
+def lock(report: ActivityReport) -> ActivityReport:
+    return (
+        ActivityReport.objects.select_for_update(of=("self",))
+        .select_related("organisation", "campaign__issuing_org")
+        .get(pk=report.pk)
+    )
+
+
+def check_version(report: ActivityReport, version: int) -> None:
+    if report.version != version:
+        raise DomainError(
+            _(
+                "Someone else changed this report while you had it open. "
+                "Reload the page to see their changes, then make yours again."
+            )
+        )

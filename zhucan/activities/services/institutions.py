@@ -1,0 +1,84 @@
+"""The institution directory (福利院, 康复机构 …) that visits name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from zhucan.activities.models import Institution, InstitutionKind
+from zhucan.core import audit
+from zhucan.core.errors import DomainError
+from zhucan.orgs.access import has_capability
+from zhucan.orgs.models import Organisation, Region
+from zhucan.orgs.roles import Capability
+from zhucan.orgs.services import region_is_within
+
+
+def can_add_institution(user: Any, organisation: Organisation) -> bool:
+    return has_capability(user, Capability.COORDINATE, organisation) or has_capability(
+        user, Capability.REPORT, organisation
+    )
+
+
+@transaction.atomic
+def add_institution(
+    *,
+    by: Any,
+    organisation: Organisation,
+    name: str,
+    kind: str,
+    region: Region,
+    address: str = "",
+) -> Institution:
+    """Add an institution in the organisation's region (or a region inside it)."""
+    if not can_add_institution(by, organisation):
+        raise DomainError(
+            _("You are not allowed to do this for %(org)s.") % {"org": organisation.name}
+        )
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_("Enter the institution's name."), field="name")
+    if len(name) > 100:
+        raise DomainError(_("At most %(n)d characters, please.") % {"n": 100}, field="name")
+    address = " ".join((address or "").split())
+    if len(address) > 200:
+        raise DomainError(_("At most %(n)d characters, please.") % {"n": 200}, field="address")
+    if kind not in InstitutionKind.values:
+        raise DomainError(_("Choose the kind of institution."), field="kind")
+    if not _inside(region.code, organisation.region_id):
+        raise DomainError(
+            _("%(region)s is not inside the region of %(org)s.")
+            % {"region": str(region), "org": organisation.name},
+            field="region",
+        )
+    if Institution.objects.filter(region=region, name=name).exists():
+        raise DomainError(_duplicate(name, region), field="name")
+    try:
+        with transaction.atomic():  # a savepoint: a colleague may add the same one at once
+            institution = Institution.objects.create(
+                organisation=organisation, name=name, kind=kind, region=region, address=address
+            )
+    except IntegrityError:
+        raise DomainError(_duplicate(name, region), field="name") from None
+    audit.record(
+        by=by,
+        action="activities.institution.added",
+        target=institution,
+        changes={"name": name, "kind": kind, "region": region.code},
+    )
+    return institution
+
+
+def _inside(code: str, outer: str) -> bool:
+    # Township and village codes (9 and 12 digits) begin with their county's six digits.
+    county = code[:6]
+    return code == outer or county == outer or region_is_within(county, outer)
+
+
+def _duplicate(name: str, region: Region) -> str:
+    return _("%(region)s already has an institution named “%(name)s”.") % {
+        "region": str(region),
+        "name": name,
+    }

@@ -1,0 +1,103 @@
+"""Media coverage (宣传报道) of the campaign's activities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhucan.activities.models import ActivityReport, MediaReport
+from zhucan.activities.services.common import require
+from zhucan.campaigns.models import Campaign, Receipt
+from zhucan.core import audit
+from zhucan.core.errors import DomainError
+from zhucan.orgs.models import Organisation
+from zhucan.orgs.roles import Capability
+
+# Only web links: a javascript: or data: link would run in the reader's browser.
+_WEB_LINK = URLValidator(schemes=["http", "https"])
+
+
+def _clean_text(value: str, *, field: str, missing: str, max_length: int) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise DomainError(missing, field=field)
+    if len(value) > max_length:
+        raise DomainError(_("At most %(n)d characters, please.") % {"n": max_length}, field=field)
+    return value
+
+
+def _clean_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        _WEB_LINK(url)
+    except ValidationError:
+        raise DomainError(
+            _("Enter a web link that starts with http:// or https://."), field="url"
+        ) from None
+    if len(url) > 500:
+        raise DomainError(_("The link can be at most 500 characters."), field="url")
+    return url
+
+
+@transaction.atomic
+def add_media_report(
+    *,
+    by: Any,
+    campaign: Campaign,
+    organisation: Organisation,
+    outlet: str,
+    kind: str,
+    date: date,
+    title: str,
+    url: str = "",
+    activities: Sequence[ActivityReport] = (),
+) -> MediaReport:
+    """Record a piece of coverage of the organisation's work for a campaign it received."""
+    require(by, Capability.REPORT, organisation)
+    if not Receipt.objects.filter(campaign=campaign, organisation=organisation).exists():
+        raise DomainError(_("%(org)s did not receive this notice.") % {"org": organisation.name})
+    outlet = _clean_text(
+        outlet,
+        field="outlet",
+        missing=_("Name the outlet (newspaper, channel, account)."),
+        max_length=100,
+    )
+    title = _clean_text(
+        title, field="title", missing=_("Give the title of the report."), max_length=200
+    )
+    if kind not in MediaReport.Kind.values:
+        raise DomainError(_("Choose the type of media."), field="kind")
+    url = _clean_url(url)
+    for activity in activities:
+        if activity.organisation_id != organisation.pk or activity.campaign_id != campaign.pk:
+            raise DomainError(
+                _("“%(title)s” is not an activity of %(org)s for this campaign.")
+                % {"title": activity.title, "org": organisation.name},
+                field="activities",
+            )
+    media = MediaReport.objects.create(
+        campaign=campaign,
+        organisation=organisation,
+        outlet=outlet,
+        kind=kind,
+        date=date,
+        title=title,
+        url=url,
+        created_by=by,
+    )
+    media.activities.set(activities)
+    audit.record(
+        by=by,
+        action="activities.media.added",
+        target=media,
+        changes={"title": title, "url": url, "activities": [a.pk for a in activities]},
+    )
+    return media

@@ -1,0 +1,137 @@
+"""Adding photos to an activity report and removing them.
+
+A photo is two files (the photo and its thumbnail) and a row. Storage is not part of the
+database transaction, so the files are cleaned up by hand: a failure leaves neither a row nor
+a stored file behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhucan.activities.images import ProcessedPhoto, process_photo
+from zhucan.activities.models import ActivityReport, Photo
+from zhucan.activities.services.common import lock, require
+from zhucan.core import audit
+from zhucan.core.errors import DomainError
+from zhucan.orgs.roles import Capability
+
+MAX_PHOTOS = 10
+
+
+def _check_can_add(report: ActivityReport, count: int) -> None:
+    if not report.is_editable:
+        raise DomainError(
+            _("Photos can be changed only while the report is a draft or has been returned.")
+        )
+    if count >= MAX_PHOTOS:
+        raise DomainError(
+            _("A report can have at most %(n)d photos.") % {"n": MAX_PHOTOS}, field="photo"
+        )
+
+
+def add_photo(
+    *,
+    by: Any,
+    report: ActivityReport,
+    upload: Any,
+    caption: str = "",
+    consent: bool = False,
+    people_recognisable: bool = True,
+) -> Photo:
+    """Add a photo to a draft or returned report: re-encoded without EXIF/GPS, with a thumbnail.
+
+    Recognisable people must have agreed to be shown (``consent``). At most 10 per report.
+    """
+    require(by, Capability.REPORT, report.organisation)
+    _check_can_add(report, report.photos.count())
+    if people_recognisable and not consent:
+        raise DomainError(
+            _("Confirm that the people who can be recognised agreed to be shown."),
+            field="consent",
+        )
+    # Decoding a photo takes a while: done before the transaction, so no row lock waits on it.
+    processed = process_photo(upload)
+    written: list[tuple[Storage, str]] = []
+    try:
+        return _store(
+            by=by,
+            report=report,
+            processed=processed,
+            caption=caption.strip(),
+            consent=consent,
+            written=written,
+        )
+    except BaseException:
+        # The row was rolled back (or never made): the files must go too.
+        for storage, name in written:
+            storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _store(
+    *,
+    by: Any,
+    report: ActivityReport,
+    processed: ProcessedPhoto,
+    caption: str,
+    consent: bool,
+    written: list[tuple[Storage, str]],
+) -> Photo:
+    # Checked again under the report's lock: a second phone may have added photos meanwhile.
+    locked = lock(report)
+    _check_can_add(locked, locked.photos.count())
+    photo = Photo(
+        report=locked,
+        caption=caption,
+        consent=consent,
+        uploaded_by=by,
+    )
+    for field, content in ((photo.image, processed.image), (photo.thumbnail, processed.thumbnail)):
+        field.save("photo.jpg", ContentFile(content), save=False)
+        written.append((field.storage, field.name or ""))
+    # Saving the image field reads its size back from storage; these are the same numbers.
+    photo.width, photo.height = processed.width, processed.height
+    photo.save()
+    audit.record(
+        by=by,
+        action="activities.photo.added",
+        target=photo,
+        changes={"report": locked.pk, "caption": caption, "consent": consent},
+    )
+    return photo
+
+
+@transaction.atomic
+def remove_photo(*, by: Any, photo: Photo) -> None:
+    """Remove a photo of a draft or returned report; its files go once the removal commits."""
+    report = lock(photo.report)
+    require(by, Capability.REPORT, report.organisation)
+    if not report.is_editable:
+        raise DomainError(
+            _("Photos can be changed only while the report is a draft or has been returned.")
+        )
+    audit.record(
+        by=by,
+        action="activities.photo.removed",
+        target=photo,
+        changes={"report": report.pk, "caption": photo.caption},
+    )
+    files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f.name]
+    photo.delete()
+    transaction.on_commit(_delete_files(files))
+
+
+def _delete_files(files: list[tuple[Storage, str]]) -> Callable[[], None]:
+    def delete() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    return delete

@@ -1,0 +1,245 @@
+"""Writing an activity report: its fields, indicator values and visits, in one save.
+
+A save names the report by the id the phone made for it (``client_id``): a resend after a
+dropped connection finds the report it already made and changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from zhucan.activities.models import (
+    ActivityReport,
+    Category,
+    Indicator,
+    IndicatorValue,
+    Institution,
+    Mode,
+    Visit,
+)
+from zhucan.activities.services.common import check_version, lock, require
+from zhucan.campaigns.models import Campaign, Duty, Receipt
+from zhucan.core import audit
+from zhucan.core.errors import DomainError
+from zhucan.orgs.models import Organisation, Region
+from zhucan.orgs.roles import Capability
+from zhucan.plans.models import PlannedActivity
+
+CENT = Decimal("0.01")
+REPORT_FIELDS = (
+    "category",
+    "title",
+    "start_date",
+    "end_date",
+    "region",
+    "place",
+    "mode",
+    "attendance",
+    "disabled_served",
+    "volunteers",
+    "cash",
+    "goods_value",
+    "description",
+    "safety_measures",
+    "planned_activity",
+)
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    kind: str
+    institution: Institution | None = None
+    households: int = 0
+    leaders: str = ""
+    cash: Decimal = Decimal(0)
+    goods_value: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """What the report form (or the phone's quick report, or an Excel row) gives."""
+
+    category: str
+    title: str
+    start_date: date
+    end_date: date
+    mode: str
+    attendance: int = 0
+    disabled_served: int = 0
+    volunteers: int = 0
+    cash: Decimal = Decimal(0)
+    goods_value: Decimal = Decimal(0)
+    place: str = ""
+    region: Region | None = None
+    description: str = ""
+    safety_measures: str = ""
+    planned_activity: PlannedActivity | None = None
+    duties: Sequence[Duty] = ()
+    # indicator id -> value; an indicator left out has no value.
+    values: Mapping[int, Decimal] = field(default_factory=dict)
+    visits: Sequence[VisitInput] = ()
+
+
+def indicators_for(campaign: Campaign) -> list[Indicator]:
+    """The default indicators and the campaign's own, in their order."""
+    from django.db.models import Q
+
+    return list(Indicator.objects.filter(Q(campaign=None) | Q(campaign=campaign)))
+
+
+def _money(value: Decimal, label: str) -> Decimal:
+    if value < 0:
+        raise DomainError(_("%(field)s cannot be negative.") % {"field": label})
+    if value != value.quantize(CENT):
+        raise DomainError(
+            _("%(field)s: amounts in yuan have at most two decimals.") % {"field": label}
+        )
+    return value
+
+
+def _check(campaign: Campaign, organisation: Organisation, data: ReportInput) -> None:
+    """Refuse the whole save on the first problem, before anything is written."""
+    if not data.title.strip():
+        raise DomainError(_("Give the activity a title."), field="title")
+    if data.category not in Category.values:
+        raise DomainError(_("Choose a category."), field="category")
+    if data.mode not in Mode.values:
+        raise DomainError(_("Choose online or in person."), field="mode")
+    if data.end_date < data.start_date:
+        raise DomainError(_("The end date is before the start date."), field="end_date")
+    for name in ("attendance", "disabled_served", "volunteers"):
+        if getattr(data, name) < 0:
+            raise DomainError(_("Numbers of people cannot be negative."), field=name)
+    _money(data.cash, _("Cash given"))
+    _money(data.goods_value, _("Value of goods"))
+    for duty in data.duties:
+        if duty.campaign_id != campaign.pk:
+            raise DomainError(
+                _("Duty %(number)d belongs to another campaign.") % {"number": duty.number},
+                field="duties",
+            )
+    planned = data.planned_activity
+    if planned is not None and (
+        planned.plan.campaign_id != campaign.pk or planned.plan.organisation_id != organisation.pk
+    ):
+        raise DomainError(
+            _("The planned activity is not in this organisation's plan for this campaign."),
+            field="planned_activity",
+        )
+    for number, visit in enumerate(data.visits, start=1):
+        if visit.kind not in Visit.Kind.values:
+            raise DomainError(_("Visit %(n)d: choose what was visited.") % {"n": number})
+        if (visit.kind == Visit.Kind.INSTITUTION) != (visit.institution is not None):
+            raise DomainError(
+                _("Visit %(n)d: name the institution, or choose families in difficulty.")
+                % {"n": number}
+            )
+        if visit.households < 0:
+            raise DomainError(_("Visit %(n)d: households cannot be negative.") % {"n": number})
+        _money(visit.cash, _("Visit %(n)d: cash") % {"n": number})
+        _money(visit.goods_value, _("Visit %(n)d: value of goods") % {"n": number})
+
+
+def _check_values(campaign: Campaign, category: str, values: Mapping[int, Decimal]) -> None:
+    known = {i.pk: i for i in indicators_for(campaign)}
+    for pk, value in values.items():
+        indicator = known.get(pk)
+        if indicator is None:
+            raise DomainError(_("An indicator of another campaign was given. Reload the page."))
+        if value < 0:
+            raise DomainError(
+                _("%(indicator)s cannot be negative.") % {"indicator": indicator.name},
+                field=f"indicator_{pk}",
+            )
+        if indicator.unit == Indicator.Unit.COUNT and value != value.to_integral_value():
+            raise DomainError(
+                _("%(indicator)s is a whole number.") % {"indicator": indicator.name},
+                field=f"indicator_{pk}",
+            )
+        if value != value.quantize(CENT):
+            raise DomainError(
+                _("%(indicator)s: amounts in yuan have at most two decimals.")
+                % {"indicator": indicator.name},
+                field=f"indicator_{pk}",
+            )
+
+
+@transaction.atomic
+def save_report(
+    *,
+    by: Any,
+    campaign: Campaign,
+    organisation: Organisation,
+    data: ReportInput,
+    client_id: uuid.UUID | None = None,
+    version: int | None = None,
+) -> ActivityReport:
+    """Create the report (or, with the ``client_id`` of an existing one, change it). A resend of
+    a save already made, or of a report already submitted, returns the report unchanged."""
+    require(by, Capability.REPORT, organisation)
+    if campaign.status != Campaign.Status.PUBLISHED:
+        raise DomainError(_("Reports can only be filed for a published, open campaign."))
+    if not Receipt.objects.filter(campaign=campaign, organisation=organisation).exists():
+        raise DomainError(_("%(org)s did not receive this notice.") % {"org": organisation.name})
+    client_id = client_id or uuid.uuid4()
+    existing = ActivityReport.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        report = lock(existing)
+        if report.organisation_id != organisation.pk or report.campaign_id != campaign.pk:
+            raise DomainError(_("This report belongs to another organisation or campaign."))
+        if not report.is_editable:
+            return report  # a resend after the submit went through
+        if version is not None:
+            check_version(report, version)
+    _check(campaign, organisation, data)
+    _check_values(campaign, data.category, data.values)
+    values = {name: getattr(data, name) for name in REPORT_FIELDS}
+    if existing is None:
+        try:
+            with transaction.atomic():  # a savepoint: a parallel resend may win the race
+                report = ActivityReport.objects.create(
+                    campaign=campaign,
+                    organisation=organisation,
+                    client_id=client_id,
+                    created_by=by,
+                    **values,
+                )
+        except IntegrityError:
+            return ActivityReport.objects.get(client_id=client_id)
+        changes: dict[str, Any] = {"created": True}
+        action = "activities.report.created"
+    else:
+        changes = audit.diff(report, values)
+        report.version += 1
+        report.save()
+        action = "activities.report.changed"
+    report.duties.set(data.duties)
+    report.values.all().delete()
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(report=report, indicator_id=pk, value=value)
+        for pk, value in data.values.items()
+    )
+    report.visits.all().delete()
+    Visit.objects.bulk_create(
+        Visit(
+            report=report,
+            kind=v.kind,
+            institution=v.institution,
+            households=v.households,
+            leaders=v.leaders,
+            cash=v.cash,
+            goods_value=v.goods_value,
+        )
+        for v in data.visits
+    )
+    changes |= {"values": len(data.values), "visits": len(data.visits)}
+    audit.record(by=by, action=action, target=report, changes=changes)
+    return report

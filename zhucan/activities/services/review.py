@@ -1,0 +1,102 @@
+"""Submitting a report, and the office above returning or accepting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhucan.activities.models import ActivityReport
+from zhucan.activities.services.common import check_version, lock, require
+from zhucan.campaigns.models import Campaign
+from zhucan.core import audit
+from zhucan.core.errors import DomainError
+from zhucan.orgs.access import has_capability
+from zhucan.orgs.roles import Capability
+
+
+def already_decided(report: ActivityReport) -> DomainError:
+    return DomainError(
+        _("This report was already %(status)s by someone else. Reload the page.")
+        % {"status": report.get_status_display()}
+    )
+
+
+@transaction.atomic
+def submit_report(*, by: Any, report: ActivityReport, version: int) -> ActivityReport:
+    """Send the report up. A second click (or a resend) finds it submitted and does nothing."""
+    locked = lock(report)
+    require(by, Capability.REPORT, locked.organisation)
+    if locked.status in (ActivityReport.Status.SUBMITTED, ActivityReport.Status.ACCEPTED):
+        return locked
+    check_version(locked, version)
+    if locked.campaign.status != Campaign.Status.PUBLISHED:
+        raise DomainError(_("The campaign is closed; reports can no longer be submitted."))
+    now = timezone.now()
+    locked.status = ActivityReport.Status.SUBMITTED
+    locked.submitted_at = now
+    locked.first_submitted_at = locked.first_submitted_at or now
+    locked.version += 1
+    locked.save(
+        update_fields=["status", "submitted_at", "first_submitted_at", "version", "updated_at"]
+    )
+    audit.record(by=by, action="activities.report.submitted", target=locked)
+    return locked
+
+
+def _decide(by: Any, report: ActivityReport, version: int) -> ActivityReport:
+    """The checks before accepting or returning. Reviewers and coordinators of the reporting
+    organisation or above decide (a county office checks its reporters' work before the city
+    counts it), but never on a report they wrote themselves."""
+    locked = lock(report)
+    org = locked.organisation
+    if not (
+        has_capability(by, Capability.REVIEW, org) or has_capability(by, Capability.COORDINATE, org)
+    ):
+        raise DomainError(_("Only a reviewer or coordinator can accept or return this report."))
+    if locked.created_by_id == by.pk:
+        raise DomainError(_("Someone else must accept or return a report you wrote yourself."))
+    if locked.status != ActivityReport.Status.SUBMITTED:
+        raise already_decided(locked)
+    check_version(locked, version)
+    return locked
+
+
+@transaction.atomic
+def accept_report(*, by: Any, report: ActivityReport, version: int) -> ActivityReport:
+    """Accept the report: from now on it counts in the statistics."""
+    locked = _decide(by, report, version)
+    locked.status = ActivityReport.Status.ACCEPTED
+    locked.decided_at, locked.decided_by = timezone.now(), by
+    locked.version += 1
+    locked.save(update_fields=["status", "decided_at", "decided_by", "version", "updated_at"])
+    audit.record(by=by, action="activities.report.accepted", target=locked)
+    return locked
+
+
+@transaction.atomic
+def return_report(*, by: Any, report: ActivityReport, version: int, reason: str) -> ActivityReport:
+    """Send the report back to its authors with the reason."""
+    if not reason.strip():
+        raise DomainError(_("Say what must change before returning the report."), field="reason")
+    locked = _decide(by, report, version)
+    locked.status = ActivityReport.Status.RETURNED
+    locked.return_reason = reason.strip()
+    locked.decided_at, locked.decided_by = timezone.now(), by
+    locked.version += 1
+    locked.save(
+        update_fields=[
+            "status",
+            "return_reason",
+            "decided_at",
+            "decided_by",
+            "version",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        by=by, action="activities.report.returned", target=locked, changes={"reason": reason}
+    )
+    return locked

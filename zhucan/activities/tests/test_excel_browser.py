@@ -1,0 +1,61 @@
+"""The Excel import page in Chromium: axe-core at desktop width and at 320 px, empty and with
+a dry run that lists problems (the URL walk only ever sees it empty)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from zhucan.activities.tests.test_excel import _row, _xlsx
+from zhucan.testing.browser import axe_report, open_page
+from zhucan.testing.factories import make_campaign
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT = 320, 640
+
+
+def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[str]:
+    """Every axe rule at both widths, and no sideways scrolling at 320 px."""
+    problems = [axe_report(page, label)]
+    problems += browser_pages.errors(page)
+    if narrow:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > WIDTH:
+            problems.append(f"{label}: scrolls sideways ({width}px wide at {WIDTH}px)")
+    return [p for p in problems if p]
+
+
+def _dry_run(page, path) -> None:
+    page.set_input_files("#id_file", str(path))
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main form button[type='submit']").last.click()
+
+
+def test_the_import_page_passes_axe_empty_and_with_problems(browser_world, browser_pages, tmp_path):
+    world = browser_world
+    campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
+    url = reverse("activities:import", kwargs={"campaign_pk": campaign.pk})
+    upload = tmp_path / "活动情况.xlsx"
+    upload.write_bytes(
+        _xlsx(
+            [
+                _row(world.county_a.name, title="好的一行"),
+                _row(world.county_b.name + "（不存在）"),
+                _row(world.county_a.name, 类别="联欢", 参与人数=-3, 结束日期=date(2020, 5, 1)),
+            ]
+        )
+    )
+    problems = []
+    for label, viewport in (("desktop", (1280, 800)), ("320px", (WIDTH, HEIGHT))):
+        narrow = viewport[0] == WIDTH
+        page = browser_pages.new(world.county_a_officer, viewport=viewport)
+        open_page(page, url)
+        problems += _problems(browser_pages, page, f"import, empty, {label}", narrow=narrow)
+        _dry_run(page, upload)
+        assert page.locator("#problems-caption").is_visible()
+        assert page.locator("button[name='confirm-scope'][value='valid']").is_visible()
+        problems += _problems(browser_pages, page, f"import, dry run, {label}", narrow=narrow)
+    assert not problems, "\n\n".join(problems)

@@ -1,0 +1,13 @@
+from zhucan.activities.views import excel, media, photos, quick, reports, typical
+
+app_name = "activities"
+
+# Each views module lists its own patterns, so that the parts of the app stay apart.
+urlpatterns = [
+    *reports.urlpatterns,
+    *quick.urlpatterns,
+    *photos.urlpatterns,
+    *typical.urlpatterns,
+    *media.urlpatterns,
+    *excel.urlpatterns,
+]

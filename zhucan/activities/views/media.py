@@ -1,0 +1,296 @@
+"""Media coverage (宣传报道) and the institution directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhucan.activities.models import ActivityReport, Institution, InstitutionKind, MediaReport
+from zhucan.activities.services.institutions import add_institution
+from zhucan.activities.services.media import add_media_report
+from zhucan.campaigns.models import Campaign
+from zhucan.core.errors import DomainError
+from zhucan.core.forms import DateInput, Form, apply_domain_error
+from zhucan.orgs.access import organisations_with_capability
+from zhucan.orgs.models import Organisation, Region, jurisdiction_q
+from zhucan.orgs.roles import Capability
+
+PAGE_SIZE = 25
+
+
+# --- Selectors: every media and institution query starts here --------------------------------
+
+
+def visible_media(user: Any) -> QuerySet[MediaReport]:
+    """Coverage by organisations in the user's jurisdiction."""
+    condition = jurisdiction_q(user, "organisation__path")
+    if condition is None:
+        return MediaReport.objects.none()
+    return MediaReport.objects.filter(condition)
+
+
+def visible_institutions(user: Any) -> QuerySet[Institution]:
+    condition = jurisdiction_q(user, "organisation__path")
+    if condition is None:
+        return Institution.objects.none()
+    return Institution.objects.filter(condition)
+
+
+def media_writers(user: Any) -> QuerySet[Organisation]:
+    """The user's organisations that may report and received a published campaign."""
+    return (
+        organisations_with_capability(user, Capability.REPORT)
+        .filter(is_active=True, receipts__campaign__status=Campaign.Status.PUBLISHED)
+        .distinct()
+        .order_by("path")
+    )
+
+
+def institution_keepers(user: Any) -> QuerySet[Organisation]:
+    writers = organisations_with_capability(user, Capability.REPORT) | (
+        organisations_with_capability(user, Capability.COORDINATE)
+    )
+    return writers.filter(is_active=True).distinct().order_by("path")
+
+
+def _regions_inside(orgs: list[Organisation]) -> QuerySet[Region]:
+    condition = Q(pk__in=[])
+    for org in orgs:
+        code = org.region_id
+        # GB/T 2260 nests by prefix: 410000 → 41, 410400 → 4104, 410402 → 410402.
+        prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+        condition |= Q(code__startswith=prefix)
+    return Region.objects.filter(condition, is_current=True).order_by("code")
+
+
+# --- Forms -------------------------------------------------------------------------------------
+
+
+class MediaFilterForm(Form):
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All campaigns"),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        required=False,
+        choices=[("", gettext_lazy("All types")), *MediaReport.Kind.choices],
+    )
+
+    def __init__(self, *args: Any, campaigns: QuerySet[Campaign], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+
+
+class ActivityChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.organisation.name} · {obj.title}（{obj.start_date:%Y-%m-%d}）"
+
+
+class MediaForm(Form):
+    campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects)
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects
+    )
+    outlet = forms.CharField(
+        label=gettext_lazy("Outlet"),
+        help_text=gettext_lazy("The newspaper, channel, website or account, e.g. 平顶山日报"),
+        max_length=100,
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=MediaReport.Kind.choices)
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    # A plain text field: the service checks the link (only http and https) and says why.
+    url = forms.CharField(
+        label=gettext_lazy("Link"),
+        help_text=gettext_lazy("The web address, starting with https:// (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.URLInput(),
+    )
+    activities = ActivityChoiceField(
+        label=gettext_lazy("Activities covered"),
+        help_text=gettext_lazy("Activity reports of the organisation that the coverage is about"),
+        queryset=ActivityReport.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["campaign"].queryset = (  # type: ignore[attr-defined]
+            Campaign.objects.filter(
+                status=Campaign.Status.PUBLISHED, receipts__organisation__in=organisations
+            )
+            .select_related("kind", "issuing_org")
+            .distinct()
+        )
+        self.fields["activities"].queryset = (  # type: ignore[attr-defined]
+            ActivityReport.objects.filter(
+                organisation__in=organisations, campaign__status=Campaign.Status.PUBLISHED
+            )
+            .select_related("organisation")
+            .order_by("organisation__path", "-start_date")
+        )
+
+
+class InstitutionFilterForm(Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("All kinds")), *InstitutionKind.choices],
+    )
+
+
+class InstitutionForm(Form):
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Kept by"), queryset=Organisation.objects
+    )
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=InstitutionKind.choices)
+    region = forms.ModelChoiceField(label=gettext_lazy("Region"), queryset=Region.objects)
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["region"].queryset = _regions_inside(list(organisations))  # type: ignore[attr-defined]
+
+
+# --- Views -------------------------------------------------------------------------------------
+
+
+def _querystring(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return (query.urlencode() + "&") if query else ""
+
+
+@login_required
+def media_list(request: HttpRequest) -> HttpResponse:
+    base = visible_media(request.user)
+    campaigns = Campaign.objects.filter(pk__in=base.values("campaign")).select_related(
+        "kind", "issuing_org"
+    )
+    form = MediaFilterForm(request.GET or None, campaigns=campaigns)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = base
+    if data.get("campaign"):
+        rows = rows.filter(campaign=data["campaign"])
+    if data.get("kind"):
+        rows = rows.filter(kind=data["kind"])
+    counts = (
+        rows.values("organisation__name", "organisation__path")
+        .annotate(n=Count("pk"))
+        .order_by("organisation__path")
+    )
+    page = Paginator(
+        rows.select_related("organisation").prefetch_related("activities"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/media_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": list(page.object_list),
+            "counts": list(counts),
+            "can_add": media_writers(request.user).exists(),
+            "searching": bool(data.get("campaign") or data.get("kind")),
+            "querystring_base": _querystring(request),
+        },
+    )
+
+
+@login_required
+def new_media(request: HttpRequest) -> HttpResponse:
+    organisations = media_writers(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = MediaForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            add_media_report(
+                by=request.user,
+                campaign=data["campaign"],
+                organisation=data["organisation"],
+                outlet=data["outlet"],
+                kind=data["kind"],
+                date=data["date"],
+                title=data["title"],
+                url=data["url"],
+                activities=list(data["activities"]),
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The media report was added."))
+            return redirect("activities:media")
+    return render(request, "activities/media_form.html", {"form": form})
+
+
+@login_required
+def institution_list(request: HttpRequest) -> HttpResponse:
+    keepers = institution_keepers(request.user)
+    can_add = keepers.exists()
+    # Its own ids: the filter form above has a "kind" field too.
+    add_form = InstitutionForm(
+        request.POST if request.method == "POST" else None, organisations=keepers, auto_id="add_%s"
+    )
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if add_form.is_valid():
+            data = add_form.cleaned_data
+            try:
+                institution = add_institution(by=request.user, **data)
+            except DomainError as error:
+                apply_domain_error(add_form, error)
+            else:
+                messages.success(
+                    request, _("%(name)s was added to the directory.") % {"name": institution.name}
+                )
+                return redirect("activities:institutions")
+    form = InstitutionFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = visible_institutions(request.user).select_related("region", "organisation")
+    if data.get("kind"):
+        rows = rows.filter(kind=data["kind"])
+    page = Paginator(rows.order_by("region_id", "name"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "activities/institution_list.html",
+        {
+            "form": form,
+            "add_form": add_form,
+            "can_add": can_add,
+            "page_obj": page,
+            "rows": list(page.object_list),
+            "searching": bool(data.get("kind")),
+            "querystring_base": _querystring(request),
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("media/", media_list, name="media"),
+    path("media/new/", new_media, name="new_media"),
+    path("institutions/", institution_list, name="institutions"),
+]

@@ -1,0 +1,238 @@
+"""The quick report: one short form a reporter fills in on a phone, often on a poor connection.
+
+It works without JavaScript. static/zhucan/quick-report.js keeps a draft on the phone and sends
+the form with fetch (``X-Requested-With: fetch``), retrying until the connection returns; the
+form's ``client_id`` makes every resend meet the same report, never a second one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhucan.activities.models import ActivityReport, Category, Indicator, Mode
+from zhucan.activities.services import ReportInput, save_report, submit_report
+from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.campaigns.models import Campaign, Receipt
+from zhucan.core.errors import DomainError
+from zhucan.core.forms import DateInput, Form, apply_domain_error
+from zhucan.orgs.access import get_organisation_for_user, organisations_with_capability
+from zhucan.orgs.roles import Capability
+
+HOUSEHOLDS = "households_visited"  # the default indicator the form's households field fills
+PAIRS_SHOWN = 200
+
+
+def writable_pairs(user: Any) -> list[tuple[str, str]]:
+    """(``"campaign_id:organisation_id"``, label) for every published campaign an organisation
+    received where the person may report: ``plans.access.writable_recipients`` over all open
+    campaigns at once. One query."""
+    receipts = (
+        Receipt.objects.filter(
+            organisation__in=organisations_with_capability(user, Capability.REPORT),
+            campaign__status=Campaign.Status.PUBLISHED,
+        )
+        .select_related("campaign__kind", "campaign__issuing_org", "organisation")
+        .order_by("-campaign__year", "-campaign__created_at", "organisation__path")
+    )[:PAIRS_SHOWN]
+    return [
+        (
+            f"{r.campaign_id}:{r.organisation_id}",
+            f"{r.campaign} · {r.organisation.short_name or r.organisation.name}",
+        )
+        for r in receipts
+    ]
+
+
+def _count(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        error_messages={
+            "invalid": _("Enter a whole number, such as 20."),
+            "min_value": _("Enter 0 or more."),
+        },
+    )
+
+
+class QuickReportForm(Form):
+    pair = forms.ChoiceField(
+        label=_("Campaign and organisation"),
+        error_messages={
+            "required": _("Choose the campaign and the organisation you report for."),
+            "invalid_choice": _("You cannot report for this campaign and organisation."),
+        },
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", _("Choose a category")), *Category.choices],
+        error_messages={"required": _("Choose a category.")},
+    )
+    title = forms.CharField(
+        label=_("What was the activity?"),
+        max_length=200,
+        error_messages={"required": _("Give the activity a title.")},
+    )
+    date = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Enter the date of the activity."),
+            "invalid": _("Enter a real date, such as 2020-05-17."),
+        },
+    )
+    mode = forms.ChoiceField(
+        label=_("Online or in person"),
+        choices=[("", _("Choose online or in person")), *Mode.choices],
+        error_messages={"required": _("Choose online or in person.")},
+    )
+    attendance = _count(_("People who took part"))
+    disabled_served = _count(_("Disabled people served"))
+    cash = forms.DecimalField(
+        label=_("Cash given (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}),
+        error_messages={
+            "invalid": _("Enter an amount in yuan, such as 500 or 500.50."),
+            "min_value": _("Enter 0 or more."),
+            "max_decimal_places": _("Enter at most two decimals (fen)."),
+            "max_digits": _("Enter a smaller amount."),
+            "max_whole_digits": _("Enter a smaller amount."),
+        },
+    )
+    households = _count(_("Households visited"))
+    description = forms.CharField(
+        label=_("What happened (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, pairs: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["pair"])
+        # One choice is chosen for the person; with several they must pick on purpose.
+        choices: list[tuple[str, Any]] = [("", _("Choose")), *pairs]
+        field.choices = pairs if len(pairs) == 1 else choices
+        if len(pairs) == 1:
+            field.initial = pairs[0][0]
+
+    def report_input(self, households: Indicator | None) -> ReportInput:
+        data = self.cleaned_data
+        values = {}
+        if households is not None and data["households"] is not None:
+            values[households.pk] = Decimal(data["households"])
+        return ReportInput(
+            category=data["category"],
+            title=data["title"],
+            start_date=data["date"],
+            end_date=data["date"],
+            mode=data["mode"],
+            attendance=data["attendance"] or 0,
+            disabled_served=data["disabled_served"] or 0,
+            cash=data["cash"] or Decimal(0),
+            description=data["description"],
+            values=values,
+        )
+
+
+def _ids(value: str) -> tuple[str, str] | None:
+    campaign_id, sep, organisation_id = value.partition(":")
+    # Digits that fit a bigint: a longer number would overflow in the query, not be "not found".
+    if not sep or not all(p.isdigit() and len(p) < 19 for p in (campaign_id, organisation_id)):
+        return None
+    return campaign_id, organisation_id
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+@login_required
+def quick_report(request: HttpRequest) -> HttpResponse:
+    pairs = writable_pairs(request.user)
+    if request.method != "POST":
+        # Most reports are written on the day; the date is one field less to fill on a phone.
+        initial = {"client_id": uuid.uuid4(), "date": timezone.localdate()}
+        form = QuickReportForm(pairs=pairs, initial=initial)
+        return _page(request, form, pairs)
+    form = QuickReportForm(request.POST, pairs=pairs)
+    report = _send(request, form)
+    if report is not None:
+        done = reverse("activities:quick_done", kwargs={"client_id": report.client_id})
+        return JsonResponse({"ok": True, "url": done}) if _wants_json(request) else redirect(done)
+    if _wants_json(request):
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return JsonResponse({"ok": False, "errors": errors}, status=400)
+    return _page(request, form, pairs)
+
+
+def _page(request: HttpRequest, form: QuickReportForm, pairs: list[Any]) -> HttpResponse:
+    return render(request, "activities/quick_report.html", {"form": form, "has_pairs": bool(pairs)})
+
+
+def _send(request: HttpRequest, form: QuickReportForm) -> ActivityReport | None:
+    """Save and submit the report, or put the problems on the form."""
+    ids = _ids(request.POST.get("pair", ""))
+    # A forged or foreign id is "not found", like one that does not exist; a visible pair the
+    # person may not report for is the form's "cannot report" error.
+    found = (
+        (
+            get_campaign_for_user(request.user, int(ids[0])),
+            get_organisation_for_user(request.user, ids[1]),
+        )
+        if ids is not None
+        else None
+    )
+    if not form.is_valid() or found is None:
+        return None
+    campaign, organisation = found
+    households = Indicator.objects.filter(campaign=None, code=HOUSEHOLDS).first()
+    try:
+        # Both or neither: a report saved but not submitted would wait unseen as a draft.
+        with transaction.atomic():
+            report = save_report(
+                by=request.user,
+                campaign=campaign,
+                organisation=organisation,
+                data=form.report_input(households),
+                client_id=form.cleaned_data["client_id"],
+            )
+            # A resend of a report already submitted: both services leave it as it is.
+            return submit_report(by=request.user, report=report, version=report.version)
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return None
+
+
+@login_required
+def quick_done(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    # Looked up first, whatever the method: outside the jurisdiction it is 404, never 405.
+    report = get_object_or_404(
+        ActivityReport.objects.visible_to(request.user).select_related("organisation"),
+        client_id=client_id,
+    )
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    return render(request, "activities/quick_done.html", {"report": report})
+
+
+urlpatterns = [
+    path("quick/", quick_report, name="quick"),
+    path("quick/done/<uuid:client_id>/", quick_done, name="quick_done"),
+]

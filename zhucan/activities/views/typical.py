@@ -1,0 +1,200 @@
+"""Typical activities (典型): a unit puts an accepted report forward; the office above decides;
+the city reads the accepted ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from zhucan.activities.access import get_report_for_user
+from zhucan.activities.models import ActivityReport, TypicalActivity
+from zhucan.activities.services.typical import (
+    ACCOUNT_MAX,
+    can_decide,
+    can_propose,
+    decide_typical,
+    propose_typical,
+)
+from zhucan.campaigns.models import Campaign
+from zhucan.core.errors import DomainError
+from zhucan.core.forms import Form, apply_domain_error
+
+PAGE_SIZE = 25
+TO_DECIDE_LIMIT = 200
+
+
+class ProposeForm(Form):
+    account = forms.CharField(
+        label=gettext_lazy("Why this activity is typical"),
+        help_text=gettext_lazy(
+            "A short account for the office above and the media: what was done, for whom, "
+            "and what others can learn from it."
+        ),
+        max_length=ACCOUNT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class TypicalFilterForm(Form):
+    STATUS_CHOICES = [
+        ("accepted", gettext_lazy("Accepted as typical")),
+        ("proposed", gettext_lazy("Proposed")),
+        ("declined", gettext_lazy("Not taken")),
+        ("all", gettext_lazy("All")),
+    ]
+
+    q = forms.CharField(label=gettext_lazy("Activity or organisation"), required=False)
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All campaigns"),
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=STATUS_CHOICES)
+
+    def __init__(self, *args: Any, campaigns: QuerySet[Campaign], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+
+
+def visible_typicals(user: Any) -> QuerySet[TypicalActivity]:
+    """Typical activities whose report the user may see; every typical query starts here."""
+    reports = ActivityReport.objects.visible_to(user)
+    return TypicalActivity.objects.filter(report__in=reports.values("pk")).select_related(
+        "report__organisation__parent",
+        "report__campaign__issuing_org",
+        "report__campaign__kind",
+    )
+
+
+def get_typical_for_user(user: Any, pk: Any) -> TypicalActivity:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(visible_typicals(user), pk=pk)
+
+
+def _report_url(report_pk: int) -> str:
+    # The report page lives in another part of the app; link to it once it exists.
+    try:
+        return reverse("activities:detail", args=[report_pk])
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def propose(request: HttpRequest, report_pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, report_pk)
+    if not can_propose(request.user, report):
+        raise PermissionDenied
+    existing = TypicalActivity.objects.filter(report=report).first()
+    form = ProposeForm(
+        request.POST or None, initial={"account": existing.account if existing else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            propose_typical(by=request.user, report=report, account=form.cleaned_data["account"])
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The activity was put forward as typical."))
+            return redirect("activities:typical")
+    return render(
+        request,
+        "activities/typical_propose.html",
+        {
+            "form": form,
+            "report": report,
+            "report_url": _report_url(report.pk),
+            "existing": existing,
+            "open": report.status == ActivityReport.Status.ACCEPTED
+            and (existing is None or existing.status == TypicalActivity.Status.PROPOSED),
+        },
+    )
+
+
+@login_required
+def typical_list(request: HttpRequest) -> HttpResponse:
+    base = visible_typicals(request.user)
+    campaigns = Campaign.objects.filter(pk__in=base.values("report__campaign")).select_related(
+        "kind", "issuing_org"
+    )
+    form = TypicalFilterForm(request.GET or None, campaigns=campaigns)
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or "accepted"
+    rows = base
+    if status != "all":
+        rows = rows.filter(status=status)
+    if data.get("campaign"):
+        rows = rows.filter(report__campaign=data["campaign"])
+    q = (data.get("q") or "").strip()
+    if q:
+        rows = rows.filter(
+            Q(report__title__icontains=q)
+            | Q(report__organisation__name__icontains=q)
+            | Q(account__icontains=q)
+        )
+    page = Paginator(rows.order_by("-proposed_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    items = list(page.object_list)
+    proposed = base.filter(status=TypicalActivity.Status.PROPOSED).order_by("proposed_at")
+    to_decide = [t for t in proposed[:TO_DECIDE_LIMIT] if can_decide(request.user, t)]
+    for item in [*items, *to_decide]:
+        item.report_url = _report_url(item.report_id)  # type: ignore[attr-defined]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "activities/typical_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": items,
+            "to_decide": to_decide,
+            "searching": bool(q or data.get("campaign") or status != "accepted"),
+            "querystring_base": (query.urlencode() + "&") if query else "",
+        },
+    )
+
+
+@require_POST
+@login_required
+def decide(request: HttpRequest, typical_pk: int) -> HttpResponse:
+    typical = get_typical_for_user(request.user, typical_pk)
+    if not can_decide(request.user, typical):
+        raise PermissionDenied
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose to accept the activity as typical or not to take it."))
+        return redirect("activities:typical")
+    try:
+        decide_typical(by=request.user, typical=typical, accept=decision == "accept")
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if decision == "accept":
+            messages.success(request, _("The activity was accepted as typical."))
+        else:
+            messages.success(request, _("The proposal was not taken."))
+    return redirect("activities:typical")
+
+
+urlpatterns: list[URLPattern] = [
+    path("<int:report_pk>/typical/", propose, name="propose_typical"),
+    path("typical/", typical_list, name="typical"),
+    path("typical/<int:typical_pk>/decide/", decide, name="decide_typical"),
+]
