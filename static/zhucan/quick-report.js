@@ -5,7 +5,11 @@
    client_id. Sending goes through fetch; when there is no connection the draft stays, the page
    says so, and the same form (same client_id) is sent again when the browser is back online
    and every 30 seconds, so the server meets the same report, never a second one. The texts
-   come from data- attributes rendered by Django, in the person's language. */
+   come from data- attributes rendered by Django, in the person's language.
+
+   A chosen photo goes with every resend while the page stays open (FormData takes the file
+   from the input). localStorage cannot hold the file, so the draft only remembers that one was
+   chosen: after a reload the page asks for it again instead of sending the report without it. */
 (function () {
   "use strict";
 
@@ -49,49 +53,76 @@
     let pending = false; // the person pressed Send and the report has not reached the server
     let sending = false;
     let timer = null;
+    let photoMissing = false; // a restored draft had a photo, not chosen again yet
 
-    function say(attribute) {
-      if (status) status.textContent = form.getAttribute(attribute) || "";
+    function say() {
+      if (!status) return;
+      status.textContent = Array.from(arguments).map(function (attribute) {
+        return form.getAttribute(attribute) || "";
+      }).join(" ");
     }
 
-    // What the person types: every named field but the CSRF token.
+    // What the person types: every named field but the CSRF token and the photo.
     function fields() {
       return Array.from(form.elements).filter(function (el) {
         return el.name && el.name !== "csrfmiddlewaretoken" && el.name !== "client_id" &&
-          el.type !== "submit" && el.type !== "button";
+          el.type !== "submit" && el.type !== "button" && el.type !== "file";
       });
     }
 
+    function photoChosen() {
+      return Array.from(form.elements).some(function (el) {
+        return el.type === "file" && el.files && el.files.length > 0;
+      });
+    }
+
+    // A checkbox is kept as true/false; any other field as its text.
+    function valueOf(el) {
+      return el.type === "checkbox" ? el.checked : el.value;
+    }
+
     // Selects and the date come filled in (the one pair, today): they do not count as typed.
-    function typed(el) {
+    function typed(el, value) {
+      if (el.type === "checkbox") return value === true;
       return el.tagName !== "SELECT" && el.type !== "hidden" && el.type !== "date" &&
-        el.value.trim() !== "";
+        String(value).trim() !== "";
     }
 
     function save() {
       const store = storage();
       if (!store) return;
       const values = {};
-      fields().forEach(function (el) { values[el.name] = el.value; });
+      fields().forEach(function (el) { values[el.name] = valueOf(el); });
       try {
-        store.setItem(key, JSON.stringify({ clientId: clientId.value, fields: values, pending: pending }));
+        store.setItem(key, JSON.stringify({
+          clientId: clientId.value, fields: values, pending: pending, photo: photoMissing || photoChosen()
+        }));
       } catch (e) { /* storage full: keep going without a draft */ }
     }
 
     function restore() {
       const draft = readDraft(key);
       // Only into an empty form: a form the server sent back with errors is newer.
-      if (!draft || fields().some(typed)) return;
-      const hasContent = Object.keys(draft.fields).some(function (name) {
+      if (!draft || photoChosen() || fields().some(function (el) { return typed(el, valueOf(el)); })) return;
+      const hasContent = draft.photo || Object.keys(draft.fields).some(function (name) {
         const el = form.elements.namedItem(name);
-        return el && typed({ tagName: el.tagName, type: el.type, value: String(draft.fields[name]) });
+        return el && el.type !== "file" && typed(el, draft.fields[name]);
       });
       if (!hasContent) return;
       fields().forEach(function (el) {
-        if (Object.prototype.hasOwnProperty.call(draft.fields, el.name)) el.value = draft.fields[el.name];
+        if (!Object.prototype.hasOwnProperty.call(draft.fields, el.name)) return;
+        if (el.type === "checkbox") el.checked = draft.fields[el.name] === true;
+        else el.value = draft.fields[el.name];
       });
       // The draft's id, not the new one: the server may already have it from a lost answer.
       if (draft.clientId) clientId.value = draft.clientId;
+      if (draft.photo) {
+        // Not sent by itself: without the photo it would go incomplete. The person chooses
+        // the photo again (or decides to go without it) and presses Send.
+        photoMissing = true;
+        say("data-restored", "data-photo-again");
+        return;
+      }
       say("data-restored");
       if (draft.pending) {
         pending = true;

@@ -1,4 +1,4 @@
-from zhucan.activities.views import excel, media, photos, quick, reports, typical
+from zhucan.activities.views import excel, media, photos, quick, reports, totals, typical
 
 app_name = "activities"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *typical.urlpatterns,
     *media.urlpatterns,
     *excel.urlpatterns,
+    *totals.urlpatterns,
 ]

@@ -186,3 +186,37 @@ def recipient_preview(campaign: Campaign) -> RecipientPreview:
         if o.pk not in taken
     ]
     return RecipientPreview(match.organisations, match.unmatched, extra, candidates)
+
+
+# A cascade goes province → city → county → township at most; the cap only guards the loop.
+MAX_CASCADE_DEPTH = 6
+# What the page needs of each cascaded campaign: a province has hundreds of them.
+CASCADE_FIELDS = (
+    "parent_id",
+    "status",
+    "year",
+    "plans_due",
+    "reports_due",
+    "summary_due",
+    "issuing_org__name",
+    "issuing_org__short_name",
+    "issuing_org__path",
+)
+
+
+def cascade(campaign: Campaign) -> list[Campaign]:
+    """The campaign and every campaign cascaded from it, level by level."""
+    found = [campaign]
+    level = [campaign.pk]
+    for _depth in range(MAX_CASCADE_DEPTH):
+        children = list(
+            Campaign.objects.filter(parent_id__in=level)
+            .exclude(status=Campaign.Status.DRAFT)
+            .select_related("issuing_org")
+            .only(*CASCADE_FIELDS)
+        )
+        if not children:
+            break
+        found.extend(children)
+        level = [c.pk for c in children]
+    return found

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from zhucan.campaigns.models import Campaign, Receipt
+from zhucan.campaigns.selectors import cascade
 from zhucan.completeness.deliverables import (
     DELIVERABLES,
     STATUS_ORDER,
@@ -26,21 +27,6 @@ from zhucan.completeness.deliverables import (
 )
 from zhucan.completeness.models import ReminderSchedule, ReminderSent
 from zhucan.orgs.models import Organisation, jurisdiction_paths, jurisdiction_q
-
-# A cascade goes province → city → county → township at most; the cap only guards the loop.
-MAX_CASCADE_DEPTH = 6
-# What the page needs of each cascaded campaign: a province has hundreds of them.
-CASCADE_FIELDS = (
-    "parent_id",
-    "status",
-    "year",
-    "plans_due",
-    "reports_due",
-    "summary_due",
-    "issuing_org__name",
-    "issuing_org__short_name",
-    "issuing_org__path",
-)
 
 
 @dataclass(slots=True)
@@ -119,24 +105,6 @@ class Completeness:
     rows: list[Row]
     groups: list[Group]
     totals: dict[str, Tally]
-
-
-def cascade(campaign: Campaign) -> list[Campaign]:
-    """The campaign and every campaign cascaded from it, level by level."""
-    found = [campaign]
-    level = [campaign.pk]
-    for _depth in range(MAX_CASCADE_DEPTH):
-        children = list(
-            Campaign.objects.filter(parent_id__in=level)
-            .exclude(status=Campaign.Status.DRAFT)
-            .select_related("issuing_org")
-            .only(*CASCADE_FIELDS)
-        )
-        if not children:
-            break
-        found.extend(children)
-        level = [c.pk for c in children]
-    return found
 
 
 def schedules_for(campaigns: list[Campaign]) -> dict[int, ReminderSchedule]:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
-from zhucan.activities.models import ActivityReport, IndicatorValue
+from zhucan.activities import images
+from zhucan.activities.models import ActivityReport, IndicatorValue, Photo
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_report
@@ -40,6 +45,42 @@ def form_data(campaign, organisation, **overrides) -> dict[str, str]:
         "client_id": str(uuid.uuid4()),
     }
     return values | overrides
+
+
+def jpeg(name: str = "IMG_0001.jpg") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def with_photo(campaign, organisation, **overrides) -> dict[str, object]:
+    photo: dict[str, object] = {
+        "photo": jpeg(),
+        "caption": "入户走访",
+        "nobody_recognisable": "on",
+    }
+    return form_data(campaign, organisation) | photo | overrides
+
+
+def _stored() -> set[str]:
+    folders = ["activities"]
+    found: set[str] = set()
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        found.update(f"{folder}/{name}" for name in files)
+        folders += [f"{folder}/{sub}" for sub in subfolders]
+    return found
+
+
+@pytest.fixture
+def stored_files():
+    """The files stored during the test (the in-memory storage outlives a test's database)."""
+    before = _stored()
+    return lambda: _stored() - before
 
 
 def done_url(client_id: str) -> str:
@@ -194,3 +235,131 @@ def test_posting_takes_a_bounded_number_of_queries(
     # A resend does less (22): it finds the report submitted and stops.
     with django_assert_max_num_queries(24):
         reporter_client.post(QUICK, data)
+
+
+# --- one photo with the report ------------------------------------------------------------
+
+
+def test_the_form_takes_a_photo_from_the_camera(reporter_client, world, campaign):
+    body = reporter_client.get(QUICK).content.decode()
+    assert 'enctype="multipart/form-data"' in body
+    assert 'type="file" name="photo" accept="image/*" capture="environment"' in body
+    assert 'name="nobody_recognisable"' in body and 'name="consent"' in body
+
+
+def test_a_report_with_a_photo_is_submitted_with_it_once(
+    stored_files, reporter_client, world, campaign
+):
+    data = with_photo(campaign, world.county_a)
+    response = reporter_client.post(QUICK, data)
+    assert response.status_code == 302
+    report = ActivityReport.objects.get()
+    assert report.status == ActivityReport.Status.SUBMITTED
+    photo = Photo.objects.get()
+    assert (photo.report, photo.caption, photo.uploaded_by) == (
+        report,
+        "入户走访",
+        report.created_by,
+    )
+    assert len(stored_files()) == 2  # the photo and its thumbnail
+    page = reporter_client.get(response["Location"]).content.decode()
+    assert reverse("activities:thumbnail", args=[photo.pk]) in page
+    assert 'alt="入户走访"' in page
+
+    # The phone never saw the answer and sends the same form, photo and all, by both routes.
+    data["photo"] = jpeg()
+    again = reporter_client.post(QUICK, data)
+    data["photo"] = jpeg()
+    fetched = reporter_client.post(QUICK, data, headers={"X-Requested-With": "fetch"})
+    assert again["Location"] == response["Location"]
+    assert fetched.json() == {"ok": True, "url": response["Location"]}
+    assert ActivityReport.objects.count() == 1
+    assert Photo.objects.count() == 1
+    assert len(stored_files()) == 2
+
+
+def test_people_who_agreed_may_be_shown(reporter_client, world, campaign):
+    data = with_photo(campaign, world.county_a, nobody_recognisable="", consent="on")
+    assert reporter_client.post(QUICK, data).status_code == 302
+    assert Photo.objects.get().consent is True
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"photo": SimpleUploadedFile("IMG_0002.jpg", b"not a photo", "image/jpeg")},
+            "photo",
+            "This file is not a photo (JPEG, PNG or WebP).",
+        ),
+        (
+            {"nobody_recognisable": ""},
+            "consent",
+            "Confirm that the people who can be recognised agreed to be shown.",
+        ),
+    ],
+)
+def test_a_refused_photo_saves_nothing_and_says_why(
+    stored_files, reporter_client, world, campaign, overrides, field, message
+):
+    data = with_photo(campaign, world.county_a, **overrides)
+    response = reporter_client.post(QUICK, data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "data-error-summary" in body
+    assert message in body
+    assert f'href="#id_{field}"' in body
+    assert f'id="id_{field}_error"' in body
+    assert not ActivityReport.objects.exists()
+    assert not Photo.objects.exists()
+    assert not stored_files()
+
+    # The script gets the same error as JSON, and nothing is saved either.
+    data["photo"] = (
+        SimpleUploadedFile("IMG_0002.jpg", b"not a photo", "image/jpeg")
+        if field == "photo"
+        else jpeg()
+    )
+    fetched = reporter_client.post(QUICK, data, headers={"X-Requested-With": "fetch"})
+    assert fetched.status_code == 400
+    assert fetched.json() == {"ok": False, "errors": {field: [message]}}
+    assert not ActivityReport.objects.exists()
+    assert not stored_files()
+
+
+def test_a_photo_too_big_saves_nothing(stored_files, reporter_client, world, campaign, monkeypatch):
+    monkeypatch.setattr(images, "MAX_BYTES", 100)
+    response = reporter_client.post(QUICK, with_photo(campaign, world.county_a))
+    assert response.status_code == 200
+    assert "data-error-summary" in response.content.decode()
+    # 100 bytes are "0 MB" in the message; the real limit reads "15 MB".
+    assert response.context["form"].errors["photo"] == ["The photo is larger than 0 MB."]
+    assert not ActivityReport.objects.exists()
+    assert not stored_files()
+
+
+def test_a_failure_after_the_photo_leaves_no_file_behind(
+    stored_files, reporter_client, world, campaign, monkeypatch
+):
+    def closed(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("zhucan.activities.views.quick.submit_report", closed)
+    with pytest.raises(RuntimeError):
+        reporter_client.post(QUICK, with_photo(campaign, world.county_a))
+    assert not ActivityReport.objects.exists()
+    assert not stored_files()
+
+
+def test_a_form_sent_back_with_a_problem_asks_for_the_photo_again(
+    stored_files, reporter_client, world, campaign
+):
+    response = reporter_client.post(QUICK, with_photo(campaign, world.county_a, title=""))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Give the activity a title." in body
+    # The browser does not fill the file input in again: the person must know.
+    assert "Choose the photo again: it is not kept while the form has a problem." in body
+    assert 'href="#id_photo"' in body
+    assert not ActivityReport.objects.exists()
+    assert not stored_files()

@@ -3,11 +3,14 @@ sideways scrolling, completion by keyboard alone, and a send that waits for the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
-from zhucan.activities.models import ActivityReport
+from zhucan.activities.models import ActivityReport, Photo
 from zhucan.testing.browser import axe_report, open_page, set_display
 from zhucan.testing.factories import make_campaign, make_user
 
@@ -50,6 +53,12 @@ def _fill(page) -> None:
     page.select_option("#id_mode", "in_person")
     page.fill("#id_attendance", "20")
     page.fill("#id_households", "35")
+
+
+def _photo(folder: Path) -> str:
+    path = folder / "IMG_0001.jpg"
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(path, "JPEG")
+    return str(path)
 
 
 def test_empty_error_and_done_states_pass_axe_and_fit_a_phone(browser_pages, phone):
@@ -114,10 +123,46 @@ def test_a_draft_comes_back_after_a_reload(phone):
     assert phone.locator(STATUS).text_content() == restored
 
 
+def test_a_photo_in_a_restored_draft_is_asked_for_again(phone, tmp_path):
+    phone.fill("#id_title", "残疾人就业招聘会")
+    phone.set_input_files("#id_photo", _photo(tmp_path))
+    phone.check("#id_nobody_recognisable")
+    phone.reload(wait_until="load")
+    assert phone.input_value("#id_title") == "残疾人就业招聘会"
+    assert phone.is_checked("#id_nobody_recognisable")
+    assert phone.eval_on_selector("#id_photo", "el => el.files.length") == 0
+    form = "form[data-quick-report]"
+    texts = [phone.get_attribute(form, a) for a in ("data-restored", "data-photo-again")]
+    expected = f"{texts[0]} {texts[1]}"
+    assert phone.locator(STATUS).text_content() == expected
+    assert phone.get_attribute(STATUS, "aria-live") == "polite"
+    # Reloaded once more before choosing it: still asked for.
+    phone.reload(wait_until="load")
+    assert phone.locator(STATUS).text_content() == expected
+    assert not ActivityReport.objects.exists()
+
+
+def test_a_refused_photo_is_shown_accessibly(browser_pages, phone, tmp_path):
+    _fill(phone)
+    phone.set_input_files("#id_photo", _photo(tmp_path))  # nobody-recognisable left unticked
+    with phone.expect_navigation(wait_until="load"):
+        phone.locator("main button[type='submit']").click()
+    assert phone.locator("a[href='#id_consent']").count() == 1
+    assert phone.locator("a[href='#id_photo']").count() == 1  # choose it again
+    problems = _problems(phone, "quick report with a refused photo")
+    refused = f"status of 400 (Bad Request) ({phone.url.split('/activities/')[0]}{QUICK})"
+    problems += [e for e in browser_pages.errors(phone) if not e.endswith(refused)]
+    assert not problems, "\n\n".join(problems)
+    assert not ActivityReport.objects.exists()
+
+
 def test_offline_the_report_waits_on_the_phone_and_is_sent_once_when_back_online(
-    browser_pages, phone
+    browser_pages, phone, tmp_path
 ):
     _fill(phone)
+    phone.set_input_files("#id_photo", _photo(tmp_path))
+    phone.fill("#id_caption", "入户走访")
+    phone.check("#id_nobody_recognisable")
     phone.context.set_offline(True)
     phone.locator("main button[type='submit']").click()
     offline = phone.get_attribute("form[data-quick-report]", "data-offline")
@@ -132,9 +177,14 @@ def test_offline_the_report_waits_on_the_phone_and_is_sent_once_when_back_online
         # Chromium says so by itself; saying it again must not send a second report.
         phone.evaluate("window.dispatchEvent(new Event('online'))")
     assert ActivityReport.objects.count() == 1
-    assert ActivityReport.objects.get().status == ActivityReport.Status.SUBMITTED
+    report = ActivityReport.objects.get()
+    assert report.status == ActivityReport.Status.SUBMITTED
+    # The photo went with the resend, once.
+    assert Photo.objects.get().report == report
+    assert phone.locator("main img[alt='入户走访']").is_visible()
 
     open_page(phone, QUICK)
     assert phone.input_value("#id_title") == ""
+    assert Photo.objects.count() == 1
     assert phone.locator(STATUS).text_content() == ""
     assert not browser_pages.errors(phone)

@@ -3,6 +3,10 @@
 It works without JavaScript. static/zhucan/quick-report.js keeps a draft on the phone and sends
 the form with fetch (``X-Requested-With: fetch``), retrying until the connection returns; the
 form's ``client_id`` makes every resend meet the same report, never a second one.
+
+One photo may come with the report. It is added in the same transaction as the report, so a
+photo that is refused leaves no report behind, and a resend of a report already submitted
+brings no second photo.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonR
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhucan.activities.models import ActivityReport, Category, Indicator, Mode
-from zhucan.activities.services import ReportInput, save_report, submit_report
+from zhucan.activities.images import thumbnail_size
+from zhucan.activities.models import ActivityReport, Category, Indicator, Mode, Photo
+from zhucan.activities.services import ReportInput, add_photo, save_report, submit_report
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core.errors import DomainError
@@ -31,6 +37,7 @@ from zhucan.orgs.roles import Capability
 
 HOUSEHOLDS = "households_visited"  # the default indicator the form's households field fills
 PAIRS_SHOWN = 200
+CHOOSE_AGAIN = _("Choose the photo again: it is not kept while the form has a problem.")
 
 
 def writable_pairs(user: Any) -> list[tuple[str, str]]:
@@ -121,6 +128,25 @@ class QuickReportForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # The same fields, texts and consent rule as the photo page (activities/photo_list.html).
+    photo = forms.FileField(
+        label=_("Photo"),
+        help_text=_("A JPEG, PNG or WebP photo, at most 15 MB."),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    caption = forms.CharField(
+        label=_("Caption"),
+        help_text=_("What the photo shows. It is read out to people who cannot see it."),
+        max_length=200,
+        required=False,
+    )
+    nobody_recognisable = forms.BooleanField(
+        label=_("Nobody can be recognised in this photo"), required=False
+    )
+    consent = forms.BooleanField(
+        label=_("The people who can be recognised agreed to be shown"), required=False
+    )
     client_id = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, pairs: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -171,7 +197,7 @@ def quick_report(request: HttpRequest) -> HttpResponse:
         initial = {"client_id": uuid.uuid4(), "date": timezone.localdate()}
         form = QuickReportForm(pairs=pairs, initial=initial)
         return _page(request, form, pairs)
-    form = QuickReportForm(request.POST, pairs=pairs)
+    form = QuickReportForm(request.POST, request.FILES, pairs=pairs)
     report = _send(request, form)
     if report is not None:
         done = reverse("activities:quick_done", kwargs={"client_id": report.client_id})
@@ -179,6 +205,10 @@ def quick_report(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         return JsonResponse({"ok": False, "errors": errors}, status=400)
+    if request.FILES.get("photo") and "photo" not in form.errors:
+        # Nothing was saved, and a browser never fills in a file input again: without this the
+        # report would be sent without its photo and nobody would notice.
+        form.add_error("photo", CHOOSE_AGAIN)
     return _page(request, form, pairs)
 
 
@@ -202,22 +232,48 @@ def _send(request: HttpRequest, form: QuickReportForm) -> ActivityReport | None:
     if not form.is_valid() or found is None:
         return None
     campaign, organisation = found
+    data = form.cleaned_data
     households = Indicator.objects.filter(campaign=None, code=HOUSEHOLDS).first()
+    photo: Photo | None = None
     try:
-        # Both or neither: a report saved but not submitted would wait unseen as a draft.
+        # All or nothing: a report saved but not submitted would wait unseen as a draft, and
+        # one submitted without its refused photo could no longer take it (only drafts can).
         with transaction.atomic():
             report = save_report(
                 by=request.user,
                 campaign=campaign,
                 organisation=organisation,
                 data=form.report_input(households),
-                client_id=form.cleaned_data["client_id"],
+                client_id=data["client_id"],
             )
+            # A resend of a report already submitted finds it no longer editable: the photo
+            # came with the first send and is not added a second time.
+            if data["photo"] is not None and report.is_editable:
+                photo = add_photo(
+                    by=request.user,
+                    report=report,
+                    upload=data["photo"],
+                    caption=data["caption"],
+                    consent=data["consent"],
+                    people_recognisable=not data["nobody_recognisable"],
+                )
             # A resend of a report already submitted: both services leave it as it is.
             return submit_report(by=request.user, report=report, version=report.version)
-    except DomainError as error:
+    except BaseException as error:
+        if photo is not None:
+            _delete_files(photo)
+        if not isinstance(error, DomainError):
+            raise
         apply_domain_error(form, error)
         return None
+
+
+def _delete_files(photo: Photo) -> None:
+    """The photo's row was rolled back with the report, but storage is not transactional:
+    add_photo cleans up only its own failures, so a failure after it is cleaned up here."""
+    for file in (photo.image, photo.thumbnail):
+        if file.name:
+            file.storage.delete(file.name)
 
 
 @login_required
@@ -229,7 +285,13 @@ def quick_done(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     )
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    return render(request, "activities/quick_done.html", {"report": report})
+    # The photo, if one came, is shown back: the reporter sees that it arrived.
+    photo = report.photos.order_by("pk").first()
+    context: dict[str, Any] = {"report": report, "photo": photo}
+    if photo is not None:
+        context["photo_alt"] = photo.caption or gettext("Photo %(n)d of the activity") % {"n": 1}
+        context["photo_size"] = thumbnail_size(photo.width, photo.height, long_side=200)
+    return render(request, "activities/quick_done.html", context)
 
 
 urlpatterns = [

@@ -1,0 +1,77 @@
+"""Live figures: only accepted reports count, summed up the tree, within the jurisdiction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from zhucan.activities.models import Indicator
+from zhucan.activities.services import accept_report, return_report
+from zhucan.activities.totals import indicator_totals
+from zhucan.campaigns.services import create_child_campaign, publish_campaign
+from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_report
+
+
+def households() -> Indicator:
+    return Indicator.objects.get(campaign=None, code="households_visited")
+
+
+def report(world, campaign, org, by, n, cash="0"):
+    return make_report(
+        campaign=campaign,
+        organisation=org,
+        by=by,
+        submit=True,
+        cash=Decimal(cash),
+        values={households().pk: Decimal(n)},
+    )
+
+
+def test_totals_count_accepted_reports_only_and_roll_up(world, campaign, county_reporter):
+    child = create_child_campaign(
+        by=world.county_a_officer, parent=campaign, issuing_org=world.county_a
+    )
+    child = publish_campaign(by=world.county_a_officer, campaign=child)
+    own = report(world, campaign, world.county_a, county_reporter, 10, cash="1000.50")
+    unit = report(world, child, world.county_a_unit, world.county_a_officer, 5)
+    other = report(world, campaign, world.county_b, world.county_b_officer, 7)
+    totals = indicator_totals(world.city_officer, campaign, node=world.city)
+    assert totals.total.reports == 0 and totals.indicators == []  # nothing accepted yet
+
+    accept_report(by=world.county_a_officer, report=own, version=own.version)
+    accept_report(by=world.city_officer, report=unit, version=unit.version)
+    accept_report(by=world.city_officer, report=other, version=other.version)
+    totals = indicator_totals(world.city_officer, campaign, node=world.city)
+    lines = {line.name: line for line in totals.lines}
+    county_a = lines[world.county_a.name]
+    assert county_a.reports == 2 and county_a.drillable
+    assert county_a.values[households().pk] == 15
+    assert county_a.cash == Decimal("1000.50")
+    assert lines[world.county_b.name].values[households().pk] == 7
+    assert totals.total.values[households().pk] == 22
+
+    # County A's officer sees only county A, and can drill into it.
+    mine = indicator_totals(world.county_a_officer, campaign, node=world.county_a)
+    assert mine.total.values[households().pk] == 15
+    assert {line.name for line in mine.lines} == {world.county_a.name, world.county_a_unit.name}
+
+
+def test_the_page_changes_when_a_report_is_accepted(client, world, campaign, county_reporter):
+    login_verified(client, world.city_officer)
+    url = reverse("activities:totals", kwargs={"campaign_pk": campaign.pk})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No accepted report yet" in page
+    first = report(world, campaign, world.county_a, county_reporter, 12)
+    accept_report(by=world.county_a_officer, report=first, version=first.version)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "走访慰问困难家庭户数" in page and ">12<" in page
+    second = report(world, campaign, world.county_a, county_reporter, 3)
+    return_report(by=world.county_a_officer, report=second, version=second.version, reason="x")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">12<" in page and ">15<" not in page  # a returned report does not count
+    # Outside the jurisdiction: 404 for a node, nothing of county A for county B.
+    login_verified(client, world.county_b_officer)
+    assert client.get(url, {"node": world.county_a.pk}).status_code == 404
+    assert world.county_a.name not in client.get(url).content.decode()
