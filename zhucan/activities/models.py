@@ -162,6 +162,10 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_org_path(self) -> str:
+        return self.campaign.issuing_org.path if self.campaign else ""
+
     def applies_to(self, category: str) -> bool:
         return not self.categories or category in self.categories
 

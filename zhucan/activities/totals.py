@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from zhucan.activities.models import ActivityReport, Indicator, IndicatorValue
 from zhucan.campaigns.models import Campaign
@@ -114,8 +114,7 @@ def indicator_totals(user: Any, campaign: Campaign, *, node: Organisation) -> To
         line.name = names.get(line.organisation_id, "")
         line.drillable = gid != 0 and gid in deeper
         total.add(line)
-    indicators = [
-        i for i in Indicator.objects.filter(Q(campaign=None) | Q(campaign=campaign)) if i.pk in used
-    ]
+    # Those given somewhere in view: a cascaded campaign may ask for more than this one.
+    indicators = list(Indicator.objects.filter(pk__in=used))
     ordered = sorted(lines.values(), key=lambda line: (not line.is_node, line.name))
     return Totals(campaign, node, indicators, ordered, total)

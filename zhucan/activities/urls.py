@@ -1,4 +1,13 @@
-from zhucan.activities.views import excel, media, photos, quick, reports, totals, typical
+from zhucan.activities.views import (
+    excel,
+    indicators,
+    media,
+    photos,
+    quick,
+    reports,
+    totals,
+    typical,
+)
 
 app_name = "activities"
 
@@ -11,4 +20,5 @@ urlpatterns = [
     *media.urlpatterns,
     *excel.urlpatterns,
     *totals.urlpatterns,
+    *indicators.urlpatterns,
 ]

@@ -1,6 +1,7 @@
 """Every write to activity reports goes through these functions (one transaction, one audit
 entry each)."""
 
+from zhucan.activities.services.indicators import add_indicator, remove_indicator
 from zhucan.activities.services.institutions import add_institution
 from zhucan.activities.services.media import add_media_report
 from zhucan.activities.services.photos import add_photo, remove_photo
@@ -13,6 +14,8 @@ from zhucan.activities.services.review import accept_report, return_report, subm
 from zhucan.activities.services.typical import decide_typical, propose_typical
 
 __all__ = [
+    "add_indicator",
+    "remove_indicator",
     "ReportInput",
     "VisitInput",
     "accept_report",

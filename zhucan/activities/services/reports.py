@@ -89,10 +89,16 @@ class ReportInput:
 
 
 def indicators_for(campaign: Campaign) -> list[Indicator]:
-    """The default indicators and the campaign's own, in their order."""
+    """The default indicators, and those the campaign or any campaign above it added (a county's
+    campaign asks for what the city's asks for), in their order."""
     from django.db.models import Q
 
-    return list(Indicator.objects.filter(Q(campaign=None) | Q(campaign=campaign)))
+    chain = [campaign.pk]
+    parent_id = campaign.parent_id
+    while parent_id is not None and len(chain) < 8:
+        chain.append(parent_id)
+        parent_id = Campaign.objects.filter(pk=parent_id).values_list("parent_id", flat=True)[0]
+    return list(Indicator.objects.filter(Q(campaign=None) | Q(campaign__in=chain)))
 
 
 def _money(value: Decimal, label: str) -> Decimal:
