@@ -345,3 +345,30 @@ def test_institutions_page(client, world, county_reporter):
     client.logout()
     login_verified(client, world.outsider)
     assert client.post(url, form).status_code == 403
+
+
+def test_media_counts_roll_up_to_each_county(client, world, campaign):
+    from zhucan.campaigns.services import create_child_campaign, publish_campaign
+
+    child = publish_campaign(
+        by=world.county_a_officer,
+        campaign=create_child_campaign(
+            by=world.county_a_officer, parent=campaign, issuing_org=world.county_a
+        ),
+    )
+    media(world.county_a_officer, campaign, world.county_a)
+    media(world.county_a_officer, child, world.county_a_unit, title="新华区民政局慰问报道")
+    media(world.county_b_officer, campaign, world.county_b, title="叶县助残日")
+    login_verified(client, world.city_officer)
+    page = client.get(reverse("activities:media")).content.decode()
+    counts = page.split('id="counts-caption"')[1].split("</table>")[0]
+    # County A's line holds its own report and its civil-affairs bureau's.
+    assert f'<th scope="row">{world.county_a.name}</th><td class="num">2</td>' in counts
+    assert f'<th scope="row">{world.county_b.name}</th><td class="num">1</td>' in counts
+    assert world.county_a_unit.name not in counts
+    # County A sees its own level: itself and its unit apart.
+    login_verified(client, world.county_a_officer)
+    page = client.get(reverse("activities:media")).content.decode()
+    counts = page.split('id="counts-caption"')[1].split("</table>")[0]
+    assert f'<th scope="row">{world.county_a_unit.name}</th><td class="num">1</td>' in counts
+    assert world.county_b.name not in counts

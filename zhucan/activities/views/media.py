@@ -23,7 +23,7 @@ from zhucan.campaigns.models import Campaign
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import DateInput, Form, apply_domain_error
 from zhucan.orgs.access import organisations_with_capability
-from zhucan.orgs.models import Organisation, Region, jurisdiction_q
+from zhucan.orgs.models import Organisation, Region, jurisdiction_paths, jurisdiction_q
 from zhucan.orgs.roles import Capability
 
 PAGE_SIZE = 25
@@ -180,6 +180,21 @@ def _querystring(request: HttpRequest) -> str:
     return (query.urlencode() + "&") if query else ""
 
 
+def _per_level_below(user: Any, counts: Any) -> list[tuple[str, int]]:
+    """Counts per organisation rolled up to the level directly below the top of the user's
+    jurisdiction: a city sees each county (with its units) and each of its own units; a county
+    its units. The top organisation's own reports stay on their own line."""
+    roots = sorted(jurisdiction_paths(user), key=len, reverse=True) or ["/"]
+    totals: dict[int, int] = {}
+    for org_path, n in counts:
+        root = next((r for r in roots if org_path.startswith(r)), "/")
+        rest = org_path[len(root) :].strip("/")
+        key = int(rest.split("/")[0]) if rest else int(root.strip("/").split("/")[-1] or 0)
+        totals[key] = totals.get(key, 0) + n
+    names = dict(Organisation.objects.filter(pk__in=totals).values_list("pk", "name"))
+    return sorted(((names.get(pk, ""), n) for pk, n in totals.items()), key=lambda row: row[0])
+
+
 @login_required
 def media_list(request: HttpRequest) -> HttpResponse:
     base = visible_media(request.user)
@@ -193,10 +208,9 @@ def media_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(campaign=data["campaign"])
     if data.get("kind"):
         rows = rows.filter(kind=data["kind"])
-    counts = (
-        rows.values("organisation__name", "organisation__path")
-        .annotate(n=Count("pk"))
-        .order_by("organisation__path")
+    counts = _per_level_below(
+        request.user,
+        rows.values_list("organisation__path").annotate(n=Count("pk")).order_by(),
     )
     page = Paginator(
         rows.select_related("organisation").prefetch_related("activities"), PAGE_SIZE
@@ -208,7 +222,7 @@ def media_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "rows": list(page.object_list),
-            "counts": list(counts),
+            "counts": counts,
             "can_add": media_writers(request.user).exists(),
             "searching": bool(data.get("campaign") or data.get("kind")),
             "querystring_base": _querystring(request),
