@@ -436,3 +436,44 @@ def test_the_photo_page_with_its_form_passes_axe_and_reflows(browser_world, brow
     assert not overflow["offenders"], overflow
     assert not [p for p in problems if p], "\n\n".join(p for p in problems if p)
     assert not browser_pages.errors(page)
+
+
+def test_a_report_with_20_values_and_5_photos_costs_a_bounded_number_of_queries(
+    world, campaign, county_reporter
+):
+    """The quality bar: a report with 20 indicator values, then 5 photos. Each photo costs the
+    same few queries, whatever is already on the report."""
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhucan.activities.models import Indicator
+
+    indicators = list(Indicator.objects.filter(campaign=None))
+    for n in range(len(indicators), 20):
+        indicators.append(
+            Indicator.objects.create(campaign=campaign, code=f"x{n}", name=f"指标{n}")
+        )
+    with CaptureQueriesContext(connection) as saving:
+        full = make_report(
+            campaign=campaign,
+            organisation=world.county_a,
+            by=county_reporter,
+            values={i.pk: Decimal(n + 1) for n, i in enumerate(indicators[:20])},
+        )
+    assert full.values.count() == 20
+    assert len(saving.captured_queries) <= 40
+    per_photo = []
+    for n in range(5):
+        content = encoded("RGB", (640, 480), "JPEG", color=(10 * n, 80, 160))
+        with CaptureQueriesContext(connection) as adding:
+            add_photo(
+                by=county_reporter,
+                report=full,
+                upload=upload(content, f"现场{n}.jpg"),
+                people_recognisable=False,
+            )
+        per_photo.append(len(adding.captured_queries))
+    assert Photo.objects.filter(report=full).count() == 5
+    assert len(set(per_photo)) == 1 and per_photo[0] <= 15, per_photo
