@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "zhucan.activities",
     "zhucan.notifications",
     "zhucan.completeness",
+    "zhucan.registry",
+    "zhucan.stats",
+    "zhucan.summaries",
 ]
 
 MIDDLEWARE = [

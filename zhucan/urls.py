@@ -11,6 +11,9 @@ urlpatterns = [
     path("activities/", include("zhucan.activities.urls")),
     path("notifications/", include("zhucan.notifications.urls")),
     path("completeness/", include("zhucan.completeness.urls")),
+    path("registry/", include("zhucan.registry.urls")),
+    path("stats/", include("zhucan.stats.urls")),
+    path("summaries/", include("zhucan.summaries.urls")),
     # Django admin's own login would skip the lockout and two-factor checks: send it to ours.
     path(
         "django-admin/login/",

@@ -1,0 +1,4 @@
+app_name = "summaries"
+
+# Each views module lists its own patterns, so that the parts of the app stay apart.
+urlpatterns: list = []
