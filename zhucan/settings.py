@@ -251,6 +251,32 @@ TASKS = {
 # schedule; this is only how soon after its time a reminder goes out).
 REMINDER_SWEEP_MINUTES = envint("REMINDER_SWEEP_MINUTES", 60)
 
+
+def _registry_keys() -> str:
+    """The registry's encryption keys: ``id:base64key,…`` (the first encrypts; all decrypt) and
+    ``blind:base64key`` for the search index. From ZHUCAN_REGISTRY_KEYS, else from a private
+    file made on first use (the embedded shape). Never in the database, never in a backup of it.
+    """
+    keys = envstr("ZHUCAN_REGISTRY_KEYS", "")
+    if keys:
+        return keys
+    path = Path(envstr("ZHUCAN_REGISTRY_KEYS_FILE", str(BASE_DIR / "var" / "registry_keys")))
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    import base64
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = ",".join(
+        f"{name}:{base64.b64encode(secrets.token_bytes(32)).decode()}" for name in ("k1", "blind")
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(fresh)
+    return fresh
+
+
+REGISTRY_KEYS = _registry_keys()
+
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "zhucan@localhost")
 # Text messages: a class like Django's email backends; the default only logs (number masked).

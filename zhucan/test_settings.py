@@ -5,6 +5,13 @@ import os
 os.environ.setdefault("SECRET_KEY", "zhucan-test-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("SECURE_SSL", "0")
 os.environ.setdefault("ZHUCAN_REQUIRE_2FA", "1")
+# Fixed test keys (32 bytes each): two field keys so that rotation can be tested.
+os.environ.setdefault(
+    "ZHUCAN_REGISTRY_KEYS",
+    "t2:MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI=,"
+    "t1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=,"
+    "blind:QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=",
+)
 
 from zhucan.settings import *  # noqa: E402,F403
 

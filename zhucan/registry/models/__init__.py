@@ -1,0 +1,7 @@
+"""The registry's models, one module per sub-domain so that parallel work stays apart."""
+
+from zhucan.registry.models.assistance import Assistance
+from zhucan.registry.models.education import EducationCase
+from zhucan.registry.models.people import Person, PersonQuerySet
+
+__all__ = ["Assistance", "EducationCase", "Person", "PersonQuerySet"]

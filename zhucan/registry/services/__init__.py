@@ -1,0 +1,1 @@
+"""Every write to the registry. Views, the import and commands call these."""

@@ -1,0 +1,256 @@
+"""Registering and correcting people.
+
+``check_person`` turns what a clerk typed (or a spreadsheet row) into clean values and a
+message per field; ``build_person`` makes the unsaved row with its ciphertexts, masked forms and
+blind index. The form and the Excel import share both, so a number is judged the same way
+wherever it comes from; the import saves in bulk, the form through ``register_person``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhucan.core import audit
+from zhucan.core.errors import DomainError
+from zhucan.orgs.access import has_capability
+from zhucan.orgs.models import Organisation, Region
+from zhucan.orgs.roles import Capability
+from zhucan.registry import crypto
+from zhucan.registry.idnumbers import (
+    IdNumber,
+    IdNumberError,
+    mask_id,
+    mask_phone,
+    mask_text,
+    normalise,
+    parse_certificate,
+    parse_id_number,
+)
+from zhucan.registry.models import Person
+
+_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}\d{7,8}|\d{7,8})$")
+NEED_FIELDS = ("need_income_fell", "need_no_guardian", "need_no_care", "need_other")
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """One person as typed: clear values, not yet checked."""
+
+    name: str
+    id_number: str
+    category: str
+    grade: int | None
+    certificate: str = ""
+    phone: str = ""
+    address: str = ""
+    region: Region | None = None
+    township: str = ""
+    village: str = ""
+    household_number: str = ""
+    guardian_name: str = ""
+    guardian_relation: str = ""
+    guardian_phone: str = ""
+    poverty: str = Person.Poverty.NONE
+    need_income_fell: bool = False
+    need_no_guardian: bool = False
+    need_no_care: bool = False
+    need_other: bool = False
+    need_note: str = ""
+    legal_basis: str = Person.LegalBasis.STATUTORY
+    consent_at: datetime | None = None
+    consent_note: str = ""
+
+
+@dataclass
+class Checked:
+    data: PersonData
+    id: IdNumber | None = None
+    certificate_suffix: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _phone(value: str) -> str:
+    return normalise(value).replace("+86", "", 1)
+
+
+def check_person(data: PersonData, *, today: date | None = None) -> Checked:
+    """Every field's problem at once (an import lists them all), clean values otherwise."""
+    result = Checked(data=data)
+    errors = result.errors
+    name = data.name.strip()
+    if not name:
+        errors["name"] = _("Enter the person's name.")
+    elif len(name) > 50:
+        errors["name"] = _("A name has at most 50 characters.")
+    try:
+        result.id = parse_id_number(data.id_number, today=today)
+    except IdNumberError as error:
+        errors["id_number"] = str(error)
+    if data.category not in Person.Category.values:
+        errors["category"] = _(
+            "Choose a disability category: 视力, 听力, 言语, 肢体, 智力, 精神 or 多重."
+        )
+    if data.grade not in Person.Grade.values:
+        errors["grade"] = _("Choose a grade from 一级 to 四级.")
+    if data.certificate.strip() and result.id is not None and "category" not in errors:
+        try:
+            certificate = parse_certificate(
+                data.certificate,
+                id_number=result.id.number,
+                category_digit=data.category,
+                grade=data.grade if "grade" not in errors else None,
+            )
+            result.certificate_suffix = certificate.suffix
+        except IdNumberError as error:
+            errors["certificate"] = str(error)
+    phones = {"phone": data.phone, "guardian_phone": data.guardian_phone}
+    clean_phones = {}
+    for key, value in phones.items():
+        clean_phones[key] = _phone(value) if value.strip() else ""
+        if clean_phones[key] and not _PHONE.match(clean_phones[key]):
+            errors[key] = _("A phone number is 11 digits for a mobile, or an area code and number.")
+    if data.poverty not in Person.Poverty.values:
+        errors["poverty"] = _("Choose a poverty status from the list.")
+    if data.legal_basis not in Person.LegalBasis.values:
+        errors["legal_basis"] = _("Choose the legal basis from the list.")
+    if data.legal_basis == Person.LegalBasis.CONSENT and data.consent_at is None:
+        errors["consent_at"] = _("Record when the person or guardian gave consent.")
+    for key, limit in (("address", 200), ("need_note", 200), ("guardian_name", 50)):
+        if len(getattr(data, key)) > limit:
+            errors[key] = _("This field has at most %(limit)d characters.") % {"limit": limit}
+    result.data = replace(
+        data,
+        name=name,
+        phone=clean_phones["phone"],
+        guardian_phone=clean_phones["guardian_phone"],
+        address=data.address.strip(),
+    )
+    return result
+
+
+def _apply(person: Person, checked: Checked, ring: crypto.Keyring) -> Person:
+    """Set every stored field of ``person`` from checked values (ciphertexts included)."""
+    data, number = checked.data, checked.id
+    assert number is not None and checked.ok
+    person.name = data.name
+    person.id_number_ct = crypto.encrypt(number.number, field="id_number", ring=ring)
+    person.id_index = crypto.blind_index(number.number, ring=ring)
+    person.id_masked = mask_id(number.number)
+    person.birth_date, person.sex = number.birth_date, number.sex
+    person.birthplace_code = number.birthplace_code
+    person.category, person.grade = data.category, int(data.grade or 0)
+    person.certificate_suffix = checked.certificate_suffix
+    person.phone_ct = crypto.encrypt(data.phone, field="phone", ring=ring)
+    person.phone_masked = mask_phone(data.phone) if data.phone else ""
+    person.address_ct = crypto.encrypt(data.address, field="address", ring=ring)
+    person.address_masked = mask_text(data.address)
+    person.guardian_phone_ct = crypto.encrypt(
+        data.guardian_phone, field="guardian_phone", ring=ring
+    )
+    person.guardian_phone_masked = mask_phone(data.guardian_phone) if data.guardian_phone else ""
+    for name in (
+        "region",
+        "township",
+        "village",
+        "household_number",
+        "guardian_name",
+        "guardian_relation",
+        "poverty",
+        *NEED_FIELDS,
+        "need_note",
+        "legal_basis",
+        "consent_at",
+        "consent_note",
+    ):
+        setattr(person, name, getattr(data, name))
+    return person
+
+
+def build_person(
+    *, checked: Checked, organisation: Organisation, by: Any, ring: crypto.Keyring | None = None
+) -> Person:
+    """The unsaved row for a checked person (the import saves many at once)."""
+    person = Person(organisation=organisation, org_path=organisation.path, created_by=by)
+    return _apply(person, checked, ring or crypto.keyring())
+
+
+def find_by_id_number(queryset: Any, raw: str) -> Person | None:
+    """Exact search through the blind index: one indexed lookup, nothing decrypted."""
+    try:
+        number = parse_id_number(raw).number
+    except IdNumberError:
+        return None
+    return queryset.filter(id_index=crypto.blind_index(number)).first()
+
+
+def require_registry_writer(by: Any, organisation: Organisation) -> None:
+    """Registering people is for those who may both report and see personal data there."""
+    if not (
+        has_capability(by, Capability.PERSONAL_DATA, organisation)
+        and has_capability(by, Capability.REPORT, organisation)
+    ):
+        raise DomainError(
+            _("You are not allowed to keep the registry of %(org)s.") % {"org": organisation.name}
+        )
+
+
+def _raise_first(checked: Checked) -> None:
+    if checked.errors:
+        key, message = next(iter(checked.errors.items()))
+        raise DomainError(message, field=key)
+
+
+@transaction.atomic
+def register_person(*, by: Any, organisation: Organisation, data: PersonData) -> Person:
+    """Add one person. The same ID number twice is refused: one person, one row."""
+    require_registry_writer(by, organisation)
+    checked = check_person(data)
+    _raise_first(checked)
+    person = build_person(checked=checked, organisation=organisation, by=by)
+    if Person.objects.filter(id_index=person.id_index).exists():
+        raise DomainError(
+            _("A person with this ID number is already registered."), field="id_number"
+        )
+    person.save()
+    audit.record(by=by, action="registry.person.registered", target=person)
+    return person
+
+
+@transaction.atomic
+def update_person(*, by: Any, person: Person, version: int, data: PersonData) -> Person:
+    """Correct a person's record; a stale form (someone saved first) is refused."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    require_registry_writer(by, locked.organisation)
+    if locked.version != version:
+        raise DomainError(
+            _(
+                "Someone else changed this record while you had it open. "
+                "Reload the page to see their changes, then make yours again."
+            )
+        )
+    checked = check_person(data)
+    _raise_first(checked)
+    before_index = locked.id_index
+    _apply(locked, checked, crypto.keyring())
+    if (
+        locked.id_index != before_index
+        and Person.objects.filter(id_index=locked.id_index).exclude(pk=locked.pk).exists()
+    ):
+        raise DomainError(
+            _("A person with this ID number is already registered."), field="id_number"
+        )
+    locked.version += 1
+    locked.save()
+    # Field names only: the audit log must not become a second copy of the personal data.
+    audit.record(by=by, action="registry.person.updated", target=locked)
+    return locked
