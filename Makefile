@@ -44,8 +44,10 @@ lint: install
 	$(BIN)/mypy zhucan
 	ZHUCAN_DEMO_MODE=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Benchmarks run against PostgreSQL (the production database), in scratch databases they drop.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/zhucan
 bench: install
-	$(BIN)/python -m bench
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python -m bench
 
 # English msgids in code; Chinese in locale/zh_Hans. The compiled .mo is committed so that a
 # machine without gettext still shows Chinese.
