@@ -1,0 +1,179 @@
+"""A streaming .xlsx writer for large exports: rows go straight into the zip as they come.
+
+openpyxl builds a cell object per value (about 8,000 rows a second here, even write-only);
+this writes the sheet's XML directly, so a 100,000-row export takes a few seconds and memory
+stays flat whatever the length. It writes only what exports need: one sheet, a bold frozen
+header row, column widths, and number, money and date formats. Text is always stored inline as
+text, never as a formula, and text that a spreadsheet would take for one (``=``, ``+``, ``-``,
+``@``…) also carries Excel's quote prefix, as ``core.excel`` does.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from zhucan.core.excel import FORMULA_PREFIXES
+
+# Characters XML 1.0 cannot hold (a pasted control character would make the file unreadable).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Style indexes in STYLES below.
+HEADER, INTEGER, MONEY, DATE, DATETIME, TEXT, QUOTED = 1, 2, 3, 4, 5, 6, 7
+_EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 - Excel's serial dates have no zone
+
+_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
+</Types>"""  # noqa: E501
+_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
+</Relationships>"""  # noqa: E501
+_WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+</Relationships>"""  # noqa: E501
+_WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets>
+</workbook>"""  # noqa: E501
+STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>
+<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDDDDD"/></patternFill></fill></fills>
+<borders count="1"><border/></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="8">
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
+<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>
+<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>
+</cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+</styleSheet>"""  # noqa: E501
+
+
+def _text(value: str) -> str:
+    return escape(_ILLEGAL.sub("", value))
+
+
+class StreamingXlsx:
+    """Write one sheet to ``fileobj`` (a file, or anything with ``write``), row by row.
+
+    ``with StreamingXlsx(out, title=…, headers=…) as sheet: sheet.write_rows(rows)``
+    """
+
+    def __init__(
+        self,
+        fileobj: IO[bytes],
+        *,
+        title: str,
+        headers: Sequence[str],
+        widths: Sequence[int] | None = None,
+    ) -> None:
+        self.zip = zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+        for name, body in (
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _ROOT_RELS),
+            ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+            ("xl/workbook.xml", _WORKBOOK.format(title=escape(title[:31], {'"': "&quot;"}))),
+            ("xl/styles.xml", STYLES),
+        ):
+            self.zip.writestr(name, body)
+        self._sheet = self.zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
+        self._width = len(headers)
+        self.rows = 0  # rows written, the header included
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(
+                (
+                    widths[i] if widths and i < len(widths) else max(10, len(h) * 2 + 2)
+                    for i, h in enumerate(headers)
+                ),
+                start=1,
+            )
+        )
+        self._write(
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+            f"<cols>{cols}</cols><sheetData>"
+        )
+        self._row([str(h) for h in headers], header=True)
+
+    def __enter__(self) -> StreamingXlsx:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write(self, text: str) -> None:
+        self._sheet.write(text.encode())
+
+    def _cell(self, value: Any) -> str:
+        """One cell's XML. Cells carry no reference: Excel, WPS, LibreOffice and openpyxl place
+        them in order, and leaving the references out makes long exports a third faster."""
+        kind = type(value)
+        if kind is str:
+            if not value:
+                return "<c/>"
+            style = QUOTED if value.startswith(FORMULA_PREFIXES) else TEXT
+            return f'<c s="{style}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'  # noqa: E501
+        if kind is int:
+            return f'<c s="{INTEGER}"><v>{value}</v></c>'
+        if kind is Decimal or kind is float:
+            return f'<c s="{MONEY}"><v>{value}</v></c>'
+        if value is None:
+            return "<c/>"
+        if kind is bool:
+            return f'<c s="{TEXT}" t="inlineStr"><is><t>{"是" if value else "否"}</t></is></c>'
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                from django.utils import timezone
+
+                value = timezone.localtime(value).replace(tzinfo=None)
+            serial = (value - _EPOCH).total_seconds() / 86400
+            return f'<c s="{DATETIME}"><v>{serial:.10f}</v></c>'
+        if isinstance(value, date):
+            return f'<c s="{DATE}"><v>{(value - _EPOCH.date()).days}</v></c>'
+        if isinstance(value, (int, float, Decimal)):
+            return self._cell(int(value) if isinstance(value, int) else Decimal(value))
+        return self._cell(str(value))
+
+    def _row(self, values: Sequence[Any], *, header: bool = False) -> None:
+        self.rows += 1
+        if header:
+            cells = "".join(
+                f'<c s="{HEADER}" t="inlineStr"><is><t xml:space="preserve">{_text(str(v))}</t></is></c>'  # noqa: E501
+                for v in values
+            )
+        else:
+            cells = "".join(map(self._cell, values[: self._width]))
+        self._write(f'<row r="{self.rows}">{cells}</row>')
+
+    def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            self._row(row)
+
+    def close(self) -> None:
+        if self._sheet.closed:
+            return
+        self._write("</sheetData></worksheet>")
+        self._sheet.close()
+        self.zip.close()
