@@ -203,7 +203,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # WhiteNoise serves from here; an empty folder until collectstatic is fine (finders serve in demo).
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Apache ECharts from npm (package.json; `npm ci`), served as static/echarts/echarts.min.js.
+    ("echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -1,4 +1,6 @@
+from zhucan.stats.views import dashboard, exports
+
 app_name = "stats"
 
 # Each views module lists its own patterns, so that the parts of the app stay apart.
-urlpatterns: list = []
+urlpatterns = [*dashboard.urlpatterns, *exports.urlpatterns]

@@ -15,6 +15,7 @@ from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
+from zhucan.stats.services import count_accepted_report, uncount_report
 
 
 def already_decided(report: ActivityReport) -> DomainError:
@@ -46,7 +47,12 @@ def submit_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
     return locked
 
 
-def _decide(by: Any, report: ActivityReport, version: int) -> ActivityReport:
+def _decide(
+    by: Any,
+    report: ActivityReport,
+    version: int,
+    allowed: tuple[str, ...] = (ActivityReport.Status.SUBMITTED,),
+) -> ActivityReport:
     """The checks before accepting or returning. Reviewers and coordinators of the reporting
     organisation or above decide (a county office checks its reporters' work before the city
     counts it), but never on a report they wrote themselves."""
@@ -58,7 +64,10 @@ def _decide(by: Any, report: ActivityReport, version: int) -> ActivityReport:
         raise DomainError(_("Only a reviewer or coordinator can accept or return this report."))
     if locked.created_by_id == by.pk:
         raise DomainError(_("Someone else must accept or return a report you wrote yourself."))
-    if locked.status != ActivityReport.Status.SUBMITTED:
+    if locked.status not in allowed:
+        raise already_decided(locked)
+    if locked.status != ActivityReport.Status.SUBMITTED and locked.version != version:
+        # Decided since the page was opened: say so, rather than "changed by someone".
         raise already_decided(locked)
     check_version(locked, version)
     return locked
@@ -72,16 +81,21 @@ def accept_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
     locked.decided_at, locked.decided_by = timezone.now(), by
     locked.version += 1
     locked.save(update_fields=["status", "decided_at", "decided_by", "version", "updated_at"])
+    count_accepted_report(report=locked)
     audit.record(by=by, action="activities.report.accepted", target=locked)
     return locked
 
 
 @transaction.atomic
 def return_report(*, by: Any, report: ActivityReport, version: int, reason: str) -> ActivityReport:
-    """Send the report back to its authors with the reason."""
+    """Send the report back to its authors with the reason. An accepted report may be returned
+    for correction too: it leaves the statistics until it is accepted again."""
     if not reason.strip():
         raise DomainError(_("Say what must change before returning the report."), field="reason")
-    locked = _decide(by, report, version)
+    locked = _decide(
+        by, report, version, (ActivityReport.Status.SUBMITTED, ActivityReport.Status.ACCEPTED)
+    )
+    was_accepted = locked.status == ActivityReport.Status.ACCEPTED
     locked.status = ActivityReport.Status.RETURNED
     locked.return_reason = reason.strip()
     locked.decided_at, locked.decided_by = timezone.now(), by
@@ -96,6 +110,8 @@ def return_report(*, by: Any, report: ActivityReport, version: int, reason: str)
             "updated_at",
         ]
     )
+    if was_accepted:
+        uncount_report(report=locked)
     audit.record(
         by=by, action="activities.report.returned", target=locked, changes={"reason": reason}
     )

@@ -1,0 +1,104 @@
+"""The metrics a cell can hold, what each one means, and what one accepted report adds.
+
+Every accepted report adds, with a count of 1 each:
+
+* ``reports`` (value 1), ``attendance``, ``disabled_served``, ``volunteers``, ``cash``,
+  ``goods_value`` (its figures, zero included),
+* ``category:<category>`` and ``mode:<mode>`` (value 1),
+
+then one ``indicator:<indicator id>`` per indicator value it gives (ids, not codes: a
+campaign's own indicator may reuse a default code), and per visit ``visit:household`` or
+``visit:<institution kind>`` (value 1) and, for households, ``households`` (the households
+visited). The rebuild's SQL (services/rebuild.py) says the same in SQL; a test holds them equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from zhucan.activities.models import Category, InstitutionKind, Mode, Visit
+
+REPORTS = "reports"
+# (metric, label, is an amount in yuan)
+FIGURES: tuple[tuple[str, Any, bool], ...] = (
+    ("attendance", _("Attendance"), False),
+    ("disabled_served", _("Disabled people served"), False),
+    ("volunteers", _("Volunteers"), False),
+    ("cash", _("Cash given (yuan)"), True),
+    ("goods_value", _("Value of goods (yuan)"), True),
+)
+HOUSEHOLDS = "households"
+HOUSEHOLD_VISITS = f"visit:{Visit.Kind.HOUSEHOLD.value}"
+MONEY = {key for key, _label, money in FIGURES if money}
+
+
+def category(value: str) -> str:
+    return f"category:{value}"
+
+
+def mode(value: str) -> str:
+    return f"mode:{value}"
+
+
+def indicator(pk: int) -> str:
+    return f"indicator:{pk}"
+
+
+def visit(kind: str) -> str:
+    return f"visit:{kind}"
+
+
+def category_columns() -> list[tuple[str, Any]]:
+    return [(category(value), label) for value, label in Category.choices]
+
+
+def mode_columns() -> list[tuple[str, Any]]:
+    return [(mode(value), label) for value, label in Mode.choices]
+
+
+def visit_columns() -> list[tuple[str, Any]]:
+    return [(HOUSEHOLD_VISITS, _("Families in difficulty"))] + [
+        (visit(value), label) for value, label in InstitutionKind.choices
+    ]
+
+
+Figures = dict[str, tuple[Decimal, int]]
+
+
+@dataclass
+class Contribution:
+    """What one report adds to every cell it counts in."""
+
+    figures: Figures
+
+    def add(self, metric: str, value: Any, count: int = 1) -> None:
+        old_value, old_count = self.figures.get(metric, (Decimal(0), 0))
+        self.figures[metric] = (old_value + Decimal(value), old_count + count)
+
+
+def contribution(
+    report: Any,
+    values: Iterable[tuple[int, Decimal]],
+    visits: Iterable[tuple[str, str | None, int]],
+) -> Contribution:
+    """``values``: (indicator id, value); ``visits``: (kind, institution kind, households)."""
+    result = Contribution({})
+    result.add(REPORTS, 1)
+    for key, _label, _money in FIGURES:
+        result.add(key, getattr(report, key))
+    result.add(category(report.category), 1)
+    result.add(mode(report.mode), 1)
+    for indicator_id, value in values:
+        result.add(indicator(indicator_id), value)
+    for kind, institution_kind, households in visits:
+        if kind == Visit.Kind.HOUSEHOLD:
+            result.add(HOUSEHOLD_VISITS, 1)
+            result.add(HOUSEHOLDS, households)
+        else:
+            result.add(visit(institution_kind or ""), 1)
+    return result

@@ -1,0 +1,125 @@
+"""Adding an accepted report's figures to its cells, and taking them off again.
+
+Called by the review services inside their transaction (the roll-up is internal bookkeeping: the
+accept or return itself is what the audit log records). One upsert statement per event, whatever
+the depth of the tree: ``INSERT … ON CONFLICT DO UPDATE`` on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from zhucan.activities.models import ActivityReport, IndicatorValue, Visit
+from zhucan.campaigns.models import Campaign
+from zhucan.orgs.models import Organisation
+from zhucan.stats.metrics import contribution
+from zhucan.stats.models import Cell
+
+
+def campaign_chain(campaign_id: int) -> list[tuple[int, str]]:
+    """The campaign and every campaign above it, each with its issuer's path. One query."""
+    campaigns = connection.ops.quote_name(Campaign._meta.db_table)
+    orgs = connection.ops.quote_name(Organisation._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE chain(id, parent_id, hops) AS (
+            SELECT id, parent_id, 0 FROM {campaigns} WHERE id = %s
+            UNION ALL
+            SELECT c.id, c.parent_id, chain.hops + 1
+            FROM {campaigns} c JOIN chain ON c.id = chain.parent_id
+            WHERE chain.hops < 10
+        )
+        SELECT chain.id, o.path FROM chain
+        JOIN {campaigns} c ON c.id = chain.id
+        JOIN {orgs} o ON o.id = c.issuing_org_id
+        ORDER BY chain.hops
+    """  # noqa: S608 - table names from the models, the id a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [campaign_id])
+        return [(int(pk), str(path)) for pk, path in cursor.fetchall()]
+
+
+def ancestor_paths(path: str) -> list[tuple[int, str]]:
+    """(id, path) of the organisation of ``path`` and of every one above it, from the path."""
+    ids = [int(p) for p in path.strip("/").split("/") if p]
+    return [(pk, "/" + "/".join(str(i) for i in ids[: n + 1]) + "/") for n, pk in enumerate(ids)]
+
+
+def cell_keys(campaign_id: int, org_path: str) -> list[tuple[int, int]]:
+    """Every (campaign, organisation) a report of the organisation at ``org_path`` for the
+    campaign counts in: each campaign of the chain, with each organisation from the reporter
+    up to that campaign's issuer (no higher: above the issuer the campaign has no meaning)."""
+    orgs = ancestor_paths(org_path)
+    return [
+        (campaign_pk, org_pk)
+        for campaign_pk, issuer_path in campaign_chain(campaign_id)
+        for org_pk, path in orgs
+        if path.startswith(issuer_path)
+    ]
+
+
+def _upsert(rows: list[tuple[int, int, str, Decimal, int]]) -> None:
+    """Add (campaign, organisation, metric, value, count) to the cells, creating missing ones.
+
+    Rows go in sorted by key, so two accepts that meet at the same cells (the province's, say)
+    lock them in the same order and wait for each other instead of deadlocking.
+    """
+    if not rows:
+        return
+    table = connection.ops.quote_name(Cell._meta.db_table)
+    now = timezone.now()
+    rows = sorted(rows)
+    per_row = 6
+    limit = max(1, (connection.features.max_query_params or 30000) // per_row)
+    for start in range(0, len(rows), limit):
+        chunk = rows[start : start + limit]
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params: list[Any] = []
+        for campaign_id, org_id, metric, value, count in chunk:
+            params += [campaign_id, org_id, metric, value, count, now]
+        sql = f"""
+            INSERT INTO {table} (campaign_id, organisation_id, metric, value, count, updated_at)
+            VALUES {placeholders}
+            ON CONFLICT (campaign_id, organisation_id, metric) DO UPDATE SET
+                value = {table}.value + excluded.value,
+                count = {table}.count + excluded.count,
+                updated_at = excluded.updated_at
+        """  # noqa: S608 - the table name from the model, every value a parameter
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _apply(report: ActivityReport, sign: int) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("roll-up cells change only inside the review's transaction")
+    values = IndicatorValue.objects.filter(report=report).values_list("indicator_id", "value")
+    visits = Visit.objects.filter(report=report).values_list(
+        "kind", "institution__kind", "households"
+    )
+    figures = contribution(report, values, visits).figures
+    keys = cell_keys(report.campaign_id, report.organisation.path)
+    _upsert(
+        [
+            (campaign_id, org_id, metric, value * sign, count * sign)
+            for campaign_id, org_id in keys
+            for metric, (value, count) in figures.items()
+        ]
+    )
+
+
+def count_accepted_report(*, report: ActivityReport) -> None:
+    """Add a report that has just been accepted to every cell it counts in. Four queries."""
+    _apply(report, +1)
+
+
+def uncount_report(*, report: ActivityReport) -> None:
+    """Take an accepted report that is being returned for correction off its cells again.
+
+    The report cannot change while accepted, so this takes off exactly what was added.
+    (An institution whose kind is changed in the directory, or an organisation moved in the tree,
+    would shift what a report counts in: run ``rebuild_stats`` after such a change.)
+    """
+    _apply(report, -1)

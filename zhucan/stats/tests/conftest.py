@@ -1,0 +1,156 @@
+"""A city campaign, county A's own campaign cascaded from it, and reports all over the tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from zhucan.activities.models import Indicator, Institution, InstitutionKind
+from zhucan.activities.services import VisitInput, accept_report
+from zhucan.campaigns.services import create_child_campaign, publish_campaign
+from zhucan.orgs.models import Region
+from zhucan.testing.factories import make_campaign, make_report, make_user
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def campaign(world):
+    return make_campaign(issuing_org=world.city, by=world.city_officer)
+
+
+@pytest.fixture
+def child(world, campaign):
+    child = create_child_campaign(
+        by=world.county_a_officer, parent=campaign, issuing_org=world.county_a
+    )
+    return publish_campaign(by=world.county_a_officer, campaign=child)
+
+
+@pytest.fixture
+def county_reporter(world):
+    return make_user(
+        username="xinhua_reporter", full_name="陈静", org=world.county_a, role="reporter"
+    )
+
+
+def households() -> Indicator:
+    return Indicator.objects.get(campaign=None, code="households_visited")
+
+
+def institution(world, kind: str, name: str) -> Institution:
+    return Institution.objects.create(
+        organisation=world.county_a, name=name, kind=kind, region=Region.objects.get(code="410402")
+    )
+
+
+@dataclass
+class Story:
+    """Four accepted reports (one in the child campaign), one only submitted."""
+
+    campaign: Any
+    child: Any
+    own: Any  # county A's own report, city campaign
+    unit: Any  # county A's unit, county A's campaign
+    other: Any  # county B
+    city_unit: Any  # the city's member unit
+    pending: Any  # submitted, never accepted
+
+
+def accept(report, by):
+    return accept_report(by=by, report=report, version=report.version)
+
+
+@pytest.fixture
+def story(world, campaign, child, county_reporter) -> Story:
+    return build_story(world, campaign, child, county_reporter)
+
+
+def build_story(world, campaign=None, child=None, county_reporter=None) -> Story:
+    """The reports of ``Story``; the campaigns and the reporter are made when not given (the
+    browser tests, on their committed world, call this directly)."""
+    if campaign is None:
+        campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
+    if child is None:
+        child = create_child_campaign(
+            by=world.county_a_officer, parent=campaign, issuing_org=world.county_a
+        )
+        child = publish_campaign(by=world.county_a_officer, campaign=child)
+    if county_reporter is None:
+        county_reporter = make_user(
+            username="xinhua_reporter", full_name="陈静", org=world.county_a, role="reporter"
+        )
+    home = institution(world, InstitutionKind.WELFARE_HOME, "新华区社会福利院")
+    care = institution(world, InstitutionKind.CARE_HOME, "叶县托养中心")
+    own = make_report(
+        campaign=campaign,
+        organisation=world.county_a,
+        by=county_reporter,
+        submit=True,
+        attendance=20,
+        disabled_served=12,
+        volunteers=3,
+        cash=Decimal("1000.50"),
+        goods_value=Decimal("200"),
+        values={households().pk: Decimal(10)},
+        visits=[
+            VisitInput(kind="household", households=10, cash=Decimal("1000.50")),
+            VisitInput(kind="institution", institution=home),
+        ],
+    )
+    unit = make_report(
+        campaign=child,
+        organisation=world.county_a_unit,
+        by=world.county_a_officer,
+        submit=True,
+        category="publicity",
+        mode="online",
+        attendance=50,
+        disabled_served=5,
+        values={households().pk: Decimal(5)},
+    )
+    other = make_report(
+        campaign=campaign,
+        organisation=world.county_b,
+        by=world.county_b_officer,
+        submit=True,
+        disabled_served=7,
+        attendance=9,
+        values={households().pk: Decimal(7)},
+        visits=[VisitInput(kind="institution", institution=care)],
+    )
+    city_unit = make_report(
+        campaign=campaign,
+        organisation=world.city_unit,
+        by=world.member_unit_reporter,
+        submit=True,
+        category="employment",
+        mode="both",
+        attendance=0,
+        disabled_served=0,
+        cash=Decimal("300"),
+    )
+    pending = make_report(
+        campaign=campaign,
+        organisation=world.county_b,
+        by=world.county_b_officer,
+        submit=True,
+        disabled_served=1000,
+    )
+    return Story(
+        campaign=campaign,
+        child=child,
+        own=accept(own, world.county_a_officer),
+        unit=accept(unit, world.city_officer),
+        other=accept(other, world.city_officer),
+        city_unit=accept(city_unit, world.city_officer),
+        pending=pending,
+    )

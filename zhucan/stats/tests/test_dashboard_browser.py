@@ -1,0 +1,61 @@
+"""The dashboard in Chromium with figures in it: the charts draw under the strict CSP (no
+console error), carry their aria description, and the page passes axe at desktop width and at
+320 px with large text, without scrolling sideways."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from zhucan.stats.tests.conftest import build_story
+from zhucan.testing.browser import axe_report, open_page, set_display
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT = 320, 640
+NARROW_RULES = ["scrollable-region-focusable", "target-size", "meta-viewport"]
+
+
+def test_charts_draw_and_the_page_passes_axe(browser_world, browser_pages):
+    world = browser_world
+    story = build_story(world)
+    url = reverse("stats:dashboard", args=[story.campaign.pk])
+    page = browser_pages.new(world.city_officer)
+    open_page(page, url)
+    page.wait_for_selector("[data-chart='lines'] canvas")
+    charts = page.locator("[data-chart]")
+    assert charts.count() == 5
+    label = page.locator("[data-chart='lines']").get_attribute("aria-label") or ""
+    assert world.county_a.name in label  # ECharts' aria description names the bars
+    problems = [axe_report(page, "dashboard with charts"), *browser_pages.errors(page)]
+
+    phone = browser_pages.new(world.city_officer, viewport=(WIDTH, HEIGHT))
+    open_page(phone, url)
+    set_display(phone, text_size="large", contrast="normal")
+    phone.wait_for_selector("[data-chart='lines'] canvas")
+    problems.append(axe_report(phone, "dashboard at 320px", rules=NARROW_RULES))
+    problems += browser_pages.errors(phone)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    if width > WIDTH:
+        problems.append(f"scrolls sideways ({width}px wide at {WIDTH}px)")
+
+    unit = reverse("stats:reports", args=[story.campaign.pk, world.county_a_unit.pk])
+    open_page(page, unit)
+    problems.append(axe_report(page, "a unit's accepted reports"))
+    problems = [p for p in problems if p]
+    assert not problems, "\n\n".join(problems)
+
+
+def test_print_is_one_a4_page(browser_world, browser_pages):
+    world = browser_world
+    story = build_story(world)
+    page = browser_pages.new(world.city_officer)
+    open_page(page, reverse("stats:dashboard", args=[story.campaign.pk]))
+    page.emulate_media(media="print")
+    assert page.locator(".stats-charts").first.is_hidden()
+    assert page.locator(".stats-filters").is_hidden()
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 1, f"the dashboard prints on {pages} A4 pages"

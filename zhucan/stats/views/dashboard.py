@@ -1,0 +1,118 @@
+"""The statistics dashboards: a campaign's figures at a node, level by level, down to one
+organisation's accepted reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+
+from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.campaigns.models import Campaign
+from zhucan.orgs.access import get_organisation_for_user
+from zhucan.orgs.models import Organisation
+from zhucan.stats import selectors
+from zhucan.stats.charts import build_charts
+from zhucan.stats.forms import FilterForm
+from zhucan.stats.tables import build_tables
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The campaign chosen (else the latest one the person sees), from the top of their part of
+    the tree."""
+    if request.GET.get("campaign"):
+        chosen = get_campaign_for_user(request.user, request.GET["campaign"])
+        return redirect("stats:dashboard", campaign_pk=chosen.pk)
+    campaign = selectors.default_campaign(request.user)
+    if campaign is None:
+        return render(request, "stats/no_campaign.html")
+    return redirect("stats:dashboard", campaign_pk=campaign.pk)
+
+
+def node_for(request: HttpRequest, campaign: Campaign, org_pk: Any | None) -> Organisation:
+    """The node asked for (404 outside the jurisdiction or the campaign's tree), else the top
+    of the person's view of the campaign."""
+    if org_pk is None:
+        node = selectors.default_node(request.user, campaign)
+        if node is None:
+            raise Http404
+        return node
+    node = get_organisation_for_user(request.user, org_pk)
+    if not selectors.check_node(campaign, node):
+        raise Http404
+    return node
+
+
+def filter_form(request: HttpRequest, campaign: Campaign) -> FilterForm:
+    asked = any(request.GET.get(k) for k in ("duty", "category", "mode", "date_from", "date_to"))
+    return FilterForm(request.GET if asked else None, campaign=campaign)
+
+
+@login_required
+def dashboard(request: HttpRequest, campaign_pk: int, org_pk: int | None = None) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    node = node_for(request, campaign, org_pk)
+    form = filter_form(request, campaign)
+    board = selectors.dashboard(request.user, campaign, node=node, filters=form.filters())
+    top = selectors.default_node(request.user, campaign)
+    charts = build_charts(board)
+    tables = build_tables(board)
+    by_key = {t.key: t for t in tables}
+    for chart in charts:
+        if chart.table in by_key:
+            by_key[chart.table].charts.append(chart)
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "campaign": campaign,
+            "board": board,
+            "form": form,
+            "query": request.GET.urlencode(),
+            "breadcrumbs": selectors.breadcrumbs(node, top),
+            "campaigns": selectors.campaign_choices(request.user),
+            "tables": tables,
+            "charts": charts,
+            "chart_data": {c.key: c.as_json() for c in charts},
+        },
+    )
+
+
+@login_required
+def reports(request: HttpRequest, campaign_pk: int, org_pk: int) -> HttpResponse:
+    """One organisation's own accepted reports for the campaign, each linking to the report."""
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    organisation = node_for(request, campaign, org_pk)
+    form = filter_form(request, campaign)
+    found = selectors.accepted_reports(campaign, organisation, form.filters())
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    top = selectors.default_node(request.user, campaign)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "stats/reports.html",
+        {
+            "campaign": campaign,
+            "organisation": organisation,
+            "form": form,
+            "page_obj": page,
+            "querystring_base": f"{query.urlencode()}&" if query else "",
+            "breadcrumbs": selectors.breadcrumbs(organisation, top)
+            + ([(organisation.pk, organisation.name)] if top and organisation.pk != top.pk else []),
+            "top": top,
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("", home, name="home"),
+    path("campaigns/<int:campaign_pk>/", dashboard, name="dashboard"),
+    path("campaigns/<int:campaign_pk>/orgs/<int:org_pk>/", dashboard, name="node"),
+    path("campaigns/<int:campaign_pk>/orgs/<int:org_pk>/reports/", reports, name="reports"),
+]

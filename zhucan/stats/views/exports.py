@@ -1,0 +1,34 @@
+"""The dashboard's tables as Excel."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+
+from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.core.excel import XLSX_CONTENT_TYPE
+from zhucan.stats import selectors
+from zhucan.stats.exports import dashboard_workbook
+from zhucan.stats.views.dashboard import filter_form, node_for
+
+
+@login_required
+def export(request: HttpRequest, campaign_pk: int, org_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    node = node_for(request, campaign, org_pk)
+    board = selectors.dashboard(
+        request.user, campaign, node=node, filters=filter_form(request, campaign).filters()
+    )
+    response = HttpResponse(dashboard_workbook(board), content_type=XLSX_CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="stats-{campaign.pk}-{node.pk}-{stamp}.xlsx"'
+    )
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("campaigns/<int:campaign_pk>/orgs/<int:org_pk>/export.xlsx", export, name="export"),
+]

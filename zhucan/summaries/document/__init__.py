@@ -1,0 +1,1 @@
+"""The summary report as a document: its content (``content``) and its .docx and PDF forms."""

@@ -1,0 +1,388 @@
+"""The figures of a summary report, read live from the data in a fixed number of queries.
+
+Everything counts accepted activity reports only (as the statistics do), of the campaign and its
+cascaded campaigns, from the organisation's whole subtree within the reader's jurisdiction.
+Duties are matched by number: a cascaded campaign copies its parent's duties with their numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from zhucan.activities.models import (
+    ActivityReport,
+    Indicator,
+    IndicatorValue,
+    InstitutionKind,
+    MediaReport,
+    Photo,
+    TypicalActivity,
+    Visit,
+)
+from zhucan.campaigns.models import Campaign, Duty
+from zhucan.completeness.selectors import completeness
+from zhucan.orgs.models import Organisation
+from zhucan.plans.models import Plan, PlannedActivity
+from zhucan.summaries.access import summary_scope
+from zhucan.summaries.names import abbreviate
+
+ZERO = Decimal(0)
+EXAMPLES_PER_DUTY = 3
+MAX_TYPICAL = 10
+MEDIA_LISTED = 5
+# Counted from the visits when they give it, so the same households are not said twice.
+HOUSEHOLDS_CODE = "households_visited"
+
+
+@dataclass
+class IndicatorTotal:
+    code: str
+    name: str
+    unit: str
+    value: Decimal
+
+
+@dataclass
+class Overall:
+    reports: int = 0
+    organisations: int = 0
+    online: int = 0
+    attendance: int = 0
+    disabled_served: int = 0
+    volunteers: int = 0
+    cash: Decimal = ZERO
+    goods_value: Decimal = ZERO
+    plans: int = 0
+    planned: int = 0
+
+
+@dataclass
+class Visits:
+    households: int = 0
+    institutions: int = 0
+    # Institution kind (value) -> number of visits to institutions of that kind.
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class DutyFigures:
+    number: int
+    text: str
+    departments: list[str]
+    planned: int = 0
+    reports: int = 0
+    disabled_served: int = 0
+    cash: Decimal = ZERO
+    goods_value: Decimal = ZERO
+    indicators: list[IndicatorTotal] = field(default_factory=list)
+    examples: list[tuple[str, str]] = field(default_factory=list)  # (organisation, activity)
+
+
+@dataclass
+class TypicalItem:
+    pk: int
+    organisation: str
+    title: str
+    account: str
+    start_date: date
+    end_date: date
+    photo: Photo | None
+
+
+@dataclass
+class MediaItem:
+    outlet: str
+    title: str
+    kind: str
+    date: date
+
+
+@dataclass
+class Media:
+    total: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    items: list[MediaItem] = field(default_factory=list)
+
+
+@dataclass
+class Done:
+    done: int = 0
+    expected: int = 0
+    on_time: int = 0
+
+
+@dataclass
+class CompletenessLine:
+    organisation_id: int
+    name: str
+    is_node: bool
+    cells: dict[str, Done]
+
+
+@dataclass
+class Figures:
+    campaign: Campaign
+    organisation: Organisation
+    cascade: list[Campaign]
+    today: date
+    overall: Overall
+    visits: Visits
+    indicators: list[IndicatorTotal]
+    duties: list[DutyFigures]
+    typical: list[TypicalItem]
+    media: Media
+    completeness: list[CompletenessLine]
+    completeness_total: dict[str, Done]
+
+
+def _indicator_totals(rows: Any, names: dict[int, Indicator]) -> list[IndicatorTotal]:
+    """Non-zero totals in the indicators' own order."""
+    known = sorted(
+        ((names[pk], value) for pk, value in rows if pk in names and value),
+        key=lambda pair: (pair[0].position, pair[0].pk),
+    )
+    return [IndicatorTotal(i.code, i.name, i.unit, value) for i, value in known]
+
+
+def _overall(reports: Any) -> Overall:
+    row = reports.aggregate(
+        n=Count("pk"),
+        orgs=Count("organisation", distinct=True),
+        online=Count("pk", filter=Q(mode=PlannedActivity.Mode.ONLINE)),
+        attendance=Sum("attendance"),
+        served=Sum("disabled_served"),
+        volunteers=Sum("volunteers"),
+        cash=Sum("cash"),
+        goods=Sum("goods_value"),
+    )
+    return Overall(
+        reports=row["n"],
+        organisations=row["orgs"],
+        online=row["online"],
+        attendance=row["attendance"] or 0,
+        disabled_served=row["served"] or 0,
+        volunteers=row["volunteers"] or 0,
+        cash=row["cash"] or ZERO,
+        goods_value=row["goods"] or ZERO,
+    )
+
+
+def _visits(reports: Any) -> Visits:
+    visits = Visits()
+    rows = (
+        Visit.objects.filter(report__in=reports)
+        .values("kind", "institution__kind")
+        .annotate(n=Count("pk"), households=Sum("households"))
+    )
+    for row in rows:
+        if row["kind"] == Visit.Kind.HOUSEHOLD:
+            visits.households += row["households"] or 0
+        elif row["institution__kind"]:
+            visits.institutions += row["n"]
+            kind = row["institution__kind"]
+            visits.by_kind[kind] = visits.by_kind.get(kind, 0) + row["n"]
+    # In the order the notice lists the places to visit.
+    order = list(InstitutionKind.values)
+    visits.by_kind = dict(sorted(visits.by_kind.items(), key=lambda kv: order.index(kv[0])))
+    return visits
+
+
+def _duties(
+    campaign: Campaign, ids: list[int], reports: Any, planned_scope: Q, names: dict[int, Indicator]
+) -> list[DutyFigures]:
+    duties = {
+        d.number: DutyFigures(d.number, d.text, list(d.departments))
+        for d in Duty.objects.filter(campaign=campaign).order_by("number")
+    }
+    if not duties:
+        return []
+    planned = (
+        PlannedActivity.objects.filter(
+            plan__campaign__in=ids,
+            plan__status__in=[Plan.Status.SUBMITTED, Plan.Status.APPROVED],
+            duty__number__in=list(duties),
+        )
+        .filter(planned_scope)
+        .values("duty__number")
+        .annotate(n=Count("pk"))
+    )
+    for row in planned:
+        duties[row["duty__number"]].planned = row["n"]
+    served = (
+        reports.filter(duties__number__in=list(duties))
+        .values("duties__number")
+        .annotate(
+            n=Count("pk", distinct=True),
+            served=Sum("disabled_served"),
+            cash=Sum("cash"),
+            goods=Sum("goods_value"),
+        )
+    )
+    for row in served:
+        duty = duties[row["duties__number"]]
+        duty.reports = row["n"]
+        duty.disabled_served = row["served"] or 0
+        duty.cash = row["cash"] or ZERO
+        duty.goods_value = row["goods"] or ZERO
+    values = (
+        IndicatorValue.objects.filter(report__in=reports, report__duties__number__in=list(duties))
+        .values("report__duties__number", "indicator_id")
+        .annotate(total=Sum("value"))
+    )
+    per_duty: dict[int, list[tuple[int, Decimal]]] = {}
+    for row in values:
+        per_duty.setdefault(row["report__duties__number"], []).append(
+            (row["indicator_id"], row["total"] or ZERO)
+        )
+    for number, rows in per_duty.items():
+        duties[number].indicators = _indicator_totals(rows, names)
+    # The biggest few activities of each duty, as examples: one query with a window.
+    examples = (
+        reports.filter(duties__number__in=list(duties))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("duties__number")],
+                order_by=[F("disabled_served").desc(), F("attendance").desc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=EXAMPLES_PER_DUTY)
+        .values_list("duties__number", "organisation__name", "organisation__short_name", "title")
+        .order_by("duties__number", "rank")
+    )
+    for number, name, short, title in examples:
+        duties[number].examples.append((abbreviate(name, short), title))
+    return list(duties.values())
+
+
+def _typical(ids: list[int], scope: Q) -> list[TypicalItem]:
+    typicals = list(
+        TypicalActivity.objects.filter(
+            status=TypicalActivity.Status.ACCEPTED,
+            report__status=ActivityReport.Status.ACCEPTED,
+            report__campaign__in=ids,
+        )
+        .filter(scope)
+        .select_related("report__organisation")
+        .order_by("report__organisation__path", "report__start_date", "pk")[:MAX_TYPICAL]
+    )
+    first_photo: dict[int, Photo] = {}
+    photos = Photo.objects.filter(report__in=[t.report_id for t in typicals]).order_by(
+        "report_id", "uploaded_at", "pk"
+    )
+    for photo in photos:
+        first_photo.setdefault(photo.report_id, photo)
+    return [
+        TypicalItem(
+            pk=t.pk,
+            organisation=abbreviate(t.report.organisation.name, t.report.organisation.short_name),
+            title=t.report.title,
+            account=t.account,
+            start_date=t.report.start_date,
+            end_date=t.report.end_date,
+            photo=first_photo.get(t.report_id),
+        )
+        for t in typicals
+    ]
+
+
+def _media(ids: list[int], scope: Q) -> Media:
+    media = Media()
+    rows = MediaReport.objects.filter(scope, campaign__in=ids)
+    order = list(MediaReport.Kind.values)
+    counts = dict(rows.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    media.by_kind = {kind: counts[kind] for kind in order if counts.get(kind)}
+    media.total = sum(media.by_kind.values())
+    media.items = [
+        MediaItem(m.outlet, m.title, m.kind, m.date)
+        for m in rows.order_by("date", "pk")[:MEDIA_LISTED]
+    ]
+    return media
+
+
+def _completeness(
+    user: Any, campaign: Campaign, org: Organisation
+) -> tuple[list[CompletenessLine], dict[str, Done]]:
+    """Completeness per organisation directly below, in the order an office lists them: this
+    level, then the counties by region code, then the units along the tree."""
+    report = completeness(user, campaign, node=org)
+    details = {
+        pk: (short, kind in ("committee", "government", "federation"), region, path)
+        for pk, short, kind, region, path in Organisation.objects.filter(
+            pk__in=[g.organisation_id for g in report.groups]
+        ).values_list("pk", "short_name", "kind", "region_id", "path")
+    }
+
+    def cells(tallies: Any) -> dict[str, Done]:
+        return {kind: Done(t.done, t.expected, t.on_time) for kind, t in tallies.items()}
+
+    def order(group: Any) -> tuple[bool, bool, str, list[int]]:
+        _short, is_area, region, path = details.get(group.organisation_id, ("", False, "", ""))
+        # A county has its own region; a unit shares its parent's, so it goes by the tree.
+        county = is_area and region != org.region_id
+        steps = [int(step) for step in path.strip("/").split("/") if step]
+        return (not group.is_node, not county, region if county else "", steps)
+
+    lines = [
+        CompletenessLine(
+            organisation_id=g.organisation_id,
+            name=abbreviate(g.name, details.get(g.organisation_id, ("",))[0]),
+            is_node=g.is_node,
+            cells=cells(g.tallies),
+        )
+        for g in sorted(report.groups, key=order)
+    ]
+    return lines, cells(report.totals)
+
+
+def summary_figures(user: Any, cascade: list[Campaign], org: Organisation) -> Figures:
+    """Every figure the summary states, for ``org`` and everything under it."""
+    campaign = cascade[0]
+    ids = [c.pk for c in cascade]
+    scope = summary_scope(user, org)
+    reports = ActivityReport.objects.filter(
+        scope, campaign__in=ids, status=ActivityReport.Status.ACCEPTED
+    )
+    overall = _overall(reports)
+    plans = Plan.objects.filter(
+        scope, campaign__in=ids, status__in=[Plan.Status.SUBMITTED, Plan.Status.APPROVED]
+    ).aggregate(n=Count("pk", distinct=True), planned=Count("activities"))
+    overall.plans, overall.planned = plans["n"], plans["planned"]
+    visits = _visits(reports)
+    totals = list(
+        IndicatorValue.objects.filter(report__in=reports)
+        .values("indicator_id")
+        .annotate(total=Sum("value"))
+        .values_list("indicator_id", "total")
+    )
+    names = {i.pk: i for i in Indicator.objects.filter(pk__in=[pk for pk, _ in totals])}
+    indicators = _indicator_totals(totals, names)
+    if not visits.households:
+        given = next((i.value for i in indicators if i.code == HOUSEHOLDS_CODE), ZERO)
+        visits.households = int(given)
+    indicators = [i for i in indicators if i.code != HOUSEHOLDS_CODE]
+    duties = _duties(
+        campaign, ids, reports, summary_scope(user, org, "plan__organisation__path"), names
+    )
+    lines, total = _completeness(user, campaign, org)
+    return Figures(
+        campaign=campaign,
+        organisation=org,
+        cascade=cascade,
+        today=timezone.localdate(),
+        overall=overall,
+        visits=visits,
+        indicators=indicators,
+        duties=duties,
+        typical=_typical(ids, summary_scope(user, org, "report__organisation__path")),
+        media=_media(ids, scope),
+        completeness=lines,
+        completeness_total=total,
+    )
