@@ -7,7 +7,8 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zhucan.activities.models import ActivityReport
+from zhucan.activities.models import ActivityReport, ImportJob, MediaReport
+from zhucan.campaigns.models import Campaign
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 
@@ -23,6 +24,25 @@ def get_report_for_user(user: Any, pk: Any) -> ActivityReport:
         ),
         pk=pk,
     )
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def get_media_for_user(user: Any, pk: Any) -> MediaReport:
+    return get_object_or_404(
+        MediaReport.objects.visible_to(user).select_related("organisation", "campaign"),
+        pk=_pk(pk),
+    )
+
+
+def get_import_job_for_user(user: Any, campaign: Campaign, pk: Any) -> ImportJob:
+    """An import job of this campaign that the person may follow; 404 otherwise."""
+    return get_object_or_404(ImportJob.objects.visible_to(user), campaign=campaign, pk=_pk(pk))
 
 
 def can_write(user: Any, report: ActivityReport) -> bool:

@@ -15,10 +15,18 @@ its values and an audit entry for every row (a dozen queries each, for up to 5,0
 still name only the first problem of a row. The confirmed import calls ``save_report`` for
 every row inside one transaction, so whatever the dry run missed still stops the whole import.
 
-Re-importing a file would make every report twice. Each import writes one
-``activities.reports.imported`` audit entry per organisation with the file's digest; a file
-whose digest was already imported for the same campaign and one of the same organisations is
-refused.
+Re-importing. Each import writes one ``activities.reports.imported`` audit entry per
+organisation with the file's digest; a file whose digest was already imported for the same
+campaign and one of the same organisations is refused, with who imported it and when. A
+*corrected* file has another digest, so each row also has a stable identity: the report's
+``client_id`` is a UUID5 of (campaign, organisation, activity title, category, start date,
+place), the activity as the people filling the sheet name it (see ``row_client_id`` for why
+those six, and why the client id rather than a separate fingerprint). A row whose report
+already exists is listed as "already imported (row N)" and skipped; the rows that failed
+before are imported.
+
+The confirmed import runs in the background (``services.imports``, ``tasks``); it checks the
+file again and saves every row in one transaction.
 """
 
 from __future__ import annotations
@@ -26,14 +34,14 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -47,12 +55,9 @@ from zhucan.activities.services.reports import (
     _check,
     _check_values,
     indicators_for,
-    save_report,
 )
 from zhucan.campaigns.models import Campaign
-from zhucan.core import audit
 from zhucan.core.errors import DomainError
-from zhucan.core.excel import XlsxTable, new_workbook, workbook_bytes
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.xlsx_reader import MAX_ROWS, UnreadableFileError, read_first_sheet
@@ -61,6 +66,8 @@ IMPORT_ACTION = "activities.reports.imported"
 TEMPLATE_ROWS = 1000  # rows the drop-down lists cover
 MAX_COUNT = 10**9
 MAX_YUAN = Decimal(10**12)  # max_digits=14 with two decimals
+# Fixed for ever: every imported report's client_id is derived from it (see row_client_id).
+ROW_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:zhucan:activities:excel-import-row")
 
 # field, header, required, kind (text / date / count / yuan / choice / organisation)
 COLUMNS: list[tuple[str, str, bool, str]] = [
@@ -121,7 +128,7 @@ def chinese_label(label: Any) -> str:
     return found.group(1) if found else text
 
 
-def _choice_labels(choices: Any) -> dict[str, str]:
+def choice_labels(choices: Any) -> dict[str, str]:
     """code → Chinese label."""
     return {value: chinese_label(label) for value, label in choices.choices}
 
@@ -195,14 +202,15 @@ def build_template(*, campaign: Campaign, recipients: Sequence[Organisation]) ->
     notes.append(
         [
             f"本表最多 {MAX_ROWS} 行、文件最大 5 MB。先上传检查，检查无误后再次上传同一文件并"
-            "确认导入。导入的活动为草稿，核对后再提交。同一文件不能重复导入。"
+            "确认导入。导入的活动为草稿，核对后再提交。同一文件不能重复导入；更正后的文件可"
+            "再次导入，已导入的活动（单位、活动名称、类别、开始日期、地点相同）会跳过。"
         ]
     )
     category_rows = _list_block(
-        notes, ["类别可选值", "代码"], ((v, k) for k, v in _choice_labels(Category).items())
+        notes, ["类别可选值", "代码"], ((v, k) for k, v in choice_labels(Category).items())
     )
     mode_rows = _list_block(
-        notes, ["形式可选值", "代码"], ((v, k) for k, v in _choice_labels(Mode).items())
+        notes, ["形式可选值", "代码"], ((v, k) for k, v in choice_labels(Mode).items())
     )
     org_rows = _list_block(notes, ["可填报的单位"], ([org.name] for org in recipients))
     for letter, width in zip("ABC", [30, 20, 80], strict=True):
@@ -251,6 +259,8 @@ class ImportRow:
     organisation: Organisation | None = None
     data: ReportInput | None = None
     valid: bool = True
+    client_id: uuid.UUID | None = None  # the report this row makes (set when the row is valid)
+    already_imported: bool = False
 
 
 @dataclass
@@ -270,9 +280,14 @@ class ImportCheck:
 
     @property
     def valid_rows(self) -> list[ImportRow]:
+        """The rows to import: valid, and not imported before."""
         if self.file_problems:
             return []
-        return [r for r in self.rows if r.valid]
+        return [r for r in self.rows if r.valid and not r.already_imported]
+
+    @property
+    def already_imported(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.already_imported]
 
     def sorted_problems(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: (p.row or 0, p.column.rjust(3)))
@@ -462,7 +477,7 @@ def _check_row(
                         _("Unknown value “%(value)s”. Choose one of: %(labels)s.")
                         % {
                             "value": text[:40],
-                            "labels": "、".join(_choice_labels(choices).values()),
+                            "labels": "、".join(choice_labels(choices).values()),
                         }
                     )
                 parsed[name] = lookup[_normalise(text)]
@@ -505,12 +520,88 @@ def _check_row(
         try:
             # The service's own rules, as save_report runs them before it writes.
             _check(ctx.campaign, row.organisation, row.data)
-            _check_values(ctx.campaign, row.data.category, row.data.values)
+            _check_values(ctx.campaign, row.data.category, row.data.values, ctx.indicators)
         except DomainError as exc:
             target = (exc.field or "").replace("indicator_", "indicator:")
             fail(target, exc.message)
     row.valid = not problems
     return row, problems
+
+
+def _key_text(text: str) -> str:
+    # Full-width and half-width forms, spacing and letter case are not what makes an activity.
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def row_client_id(
+    *, campaign: Campaign, organisation: Organisation, data: ReportInput
+) -> uuid.UUID:
+    """The stable identity of the report an imported row makes.
+
+    Why these six (campaign, organisation, title, category, start date, place): they are how
+    the people who fill the sheet name an activity (who, for which campaign, what, when,
+    where); the category tells apart the generic titles units use ("全国助残日活动") for two
+    activities on one day. The figures, texts, mode and end date are left out because
+    they are what a corrected file corrects; the row number because rows move when lines are
+    inserted or sorted. So a row corrected *after* it was imported is still the same activity
+    and is skipped (its report is changed in the app), and two rows naming the same activity
+    in one file are one report.
+
+    Why a UUID5 in ``client_id`` rather than a fingerprint column: the unique index on
+    ``client_id`` already exists, so the database itself refuses a second report even when two
+    imports race; and the identity is fixed when the report is made, so changing the report's
+    title in the app later does not make a re-import of the old file create it again.
+    """
+    key = "\x1f".join(
+        [
+            str(campaign.pk),
+            str(organisation.pk),
+            _key_text(data.title),
+            data.category,
+            data.start_date.isoformat(),
+            _key_text(data.place),
+        ]
+    )
+    return uuid.uuid5(ROW_NAMESPACE, key)
+
+
+def _mark_rows_already_imported(check: ImportCheck, campaign: Campaign) -> None:
+    """Give each valid row its report's client_id; a row naming the same activity as an earlier
+    row is a problem, a row whose report exists is marked already imported."""
+    first_row: dict[uuid.UUID, int] = {}
+    for row in check.rows:
+        if not row.valid or row.organisation is None or row.data is None:
+            continue
+        row.client_id = row_client_id(
+            campaign=campaign, organisation=row.organisation, data=row.data
+        )
+        if row.client_id in first_row:
+            row.valid = False
+            check.problems.append(
+                Problem(
+                    row.row,
+                    _(
+                        "The same activity as row %(row)d (same organisation, activity, "
+                        "category, start date and place). Give each activity one row."
+                    )
+                    % {"row": first_row[row.client_id]},
+                    get_column_letter(2),
+                    HEADER_FOR_FIELD["title"],
+                )
+            )
+        else:
+            first_row[row.client_id] = row.row
+    ids = list(first_row)
+    existing: set[uuid.UUID] = set()
+    for start in range(0, len(ids), 500):  # a bounded number of parameters per query
+        existing.update(
+            ActivityReport.objects.filter(client_id__in=ids[start : start + 500]).values_list(
+                "client_id", flat=True
+            )
+        )
+    for row in check.rows:
+        if row.valid and row.client_id in existing:
+            row.already_imported = True
 
 
 def _already_imported(
@@ -585,146 +676,6 @@ def check_file(
     repeated = _already_imported(campaign, check.digest, organisations)
     if repeated is not None:
         check.problems.append(repeated)
-    return check
-
-
-def import_reports(
-    *,
-    by: Any,
-    campaign: Campaign,
-    recipients: Sequence[Organisation],
-    data: bytes,
-    only_valid: bool,
-    file_name: str = "",
-) -> ImportCheck:
-    """Check the file again and create a draft report for every row (``only_valid``: for every
-    row without a problem) in one transaction, through ``save_report``; then one audit entry
-    per organisation with the file's digest. All or nothing: one refused row saves nothing."""
-    check = check_file(data=data, campaign=campaign, recipients=recipients)
-    rows = check.valid_rows
-    if (check.problems and not only_valid) or not rows:
         return check
-    current: ImportRow | None = None
-    try:
-        with transaction.atomic():
-            # Two confirmations of the same file at once: the second waits, then sees the first.
-            locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-            organisations = {r.organisation for r in rows if r.organisation is not None}
-            repeated = _already_imported(locked, check.digest, organisations)
-            if repeated is not None:
-                raise DomainError(repeated.message)
-            counts: dict[Organisation, int] = {}
-            for row in rows:
-                current = row
-                assert row.organisation is not None and row.data is not None
-                save_report(
-                    by=by,
-                    campaign=locked,
-                    organisation=row.organisation,
-                    data=row.data,
-                    client_id=uuid.uuid4(),
-                )
-                counts[row.organisation] = counts.get(row.organisation, 0) + 1
-            current = None
-            for org, count in counts.items():
-                audit.record(
-                    by=by,
-                    action=IMPORT_ACTION,
-                    target=locked,
-                    org_path=org.path,
-                    changes={
-                        "sha256": check.digest,
-                        "organisation": org.pk,
-                        "reports": count,
-                        "rows": len(check.rows),
-                        "file_name": file_name[:200],
-                    },
-                )
-    except DomainError as exc:
-        # Something changed between the check and the import: nothing was saved.
-        check.problems.append(Problem(current.row if current else None, exc.message))
-        return check
-    check.imported = len(rows)
+    _mark_rows_already_imported(check, campaign)
     return check
-
-
-# --- The export --------------------------------------------------------------------------
-
-EXPORT_HEADERS = [
-    "单位名称",
-    "所属工作",
-    "活动名称",
-    "类别",
-    "形式",
-    "开始日期",
-    "结束日期",
-    "地点",
-    "参与人数",
-    "服务残疾人数",
-    "志愿者人数",
-    "慰问金（元）",
-    "物资折款（元）",
-    "活动简介",
-    "防控措施",
-    "状态",
-]
-EXPORT_WIDTHS = [32, 30, 30, 12, 12, 12, 12, 20, 10, 12, 10, 14, 14, 40, 30, 10]
-
-
-def export_indicators(reports: Any) -> list[Indicator]:
-    """The default indicators and those of the campaigns the reports belong to."""
-    from django.db.models import Q
-
-    campaigns = reports.order_by().values("campaign_id").distinct()
-    return list(Indicator.objects.filter(Q(campaign=None) | Q(campaign__in=campaigns)))
-
-
-def _export_rows(reports: Any, indicators: list[Indicator]) -> Iterator[list[Any]]:
-    categories, modes = _choice_labels(Category), _choice_labels(Mode)
-    statuses = _choice_labels(ActivityReport.Status)
-    for report in reports:
-        values = {v.indicator_id: v.value for v in report.values.all()}
-        yield [
-            report.organisation.name,
-            str(report.campaign),
-            report.title,
-            categories.get(report.category, report.category),
-            modes.get(report.mode, report.mode),
-            report.start_date,
-            report.end_date,
-            report.place,
-            report.attendance,
-            report.disabled_served,
-            report.volunteers,
-            report.cash,
-            report.goods_value,
-            report.description,
-            report.safety_measures,
-            statuses.get(report.status, report.status),
-            *(
-                (values.get(i.pk) if i.unit == Indicator.Unit.YUAN else _whole(values.get(i.pk)))
-                for i in indicators
-            ),
-        ]
-
-
-def _whole(value: Decimal | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def export_reports(reports: Any) -> bytes:
-    """One row per report (Chinese headers, amounts as #,##0.00, text that stays text), then
-    one column per indicator. ``reports`` is already scoped to what the person may see."""
-    indicators = export_indicators(reports)
-    reports = reports.select_related(
-        "organisation", "campaign__issuing_org", "campaign__kind"
-    ).prefetch_related("values")
-    workbook = new_workbook()
-    table = XlsxTable(
-        workbook,
-        "活动情况",
-        EXPORT_HEADERS + [i.name for i in indicators],
-        widths=EXPORT_WIDTHS,
-    )
-    table.add_rows(_export_rows(reports.iterator(chunk_size=500), indicators))
-    return workbook_bytes(workbook)

@@ -7,11 +7,13 @@ phone that resends it after a dropped connection meets the same report, never a 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.campaigns.models import Campaign, Duty
@@ -332,8 +334,25 @@ class TypicalActivity(models.Model):
         return self.report.organisation.path
 
 
+class MediaReportQuerySet(models.QuerySet["MediaReport"]):
+    def visible_to(self, user: Any) -> MediaReportQuerySet:
+        """Coverage by organisations in the user's jurisdiction."""
+        condition = jurisdiction_q(user, "organisation__path")
+        return self.none() if condition is None else self.filter(condition)
+
+
+def _screenshot_path(instance: MediaReport, filename: str) -> str:
+    # A random name, as for photos: the person's file name is never a path.
+    return f"media_reports/{uuid.uuid4().hex}.jpg"
+
+
+def _screenshot_thumb_path(instance: MediaReport, filename: str) -> str:
+    return f"media_reports/{uuid.uuid4().hex}-thumb.jpg"
+
+
 class MediaReport(models.Model):
-    """Media coverage (宣传报道) of the campaign's activities."""
+    """Media coverage (宣传报道) of the campaign's activities. The screenshot goes through the
+    photos' pipeline (re-encoded without metadata) and is served only to those who may see it."""
 
     class Kind(models.TextChoices):
         TV = "tv", _("TV")
@@ -352,7 +371,10 @@ class MediaReport(models.Model):
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
     url = models.URLField(_("link"), max_length=500, blank=True)
-    screenshot = models.ImageField(_("screenshot"), upload_to="media_reports/", blank=True)
+    screenshot = models.ImageField(_("screenshot"), upload_to=_screenshot_path, blank=True)
+    screenshot_thumbnail = models.ImageField(upload_to=_screenshot_thumb_path, blank=True)
+    screenshot_width = models.PositiveIntegerField(default=0)
+    screenshot_height = models.PositiveIntegerField(default=0)
     activities = models.ManyToManyField(
         ActivityReport, blank=True, related_name="media_reports", verbose_name=_("activities")
     )
@@ -360,6 +382,8 @@ class MediaReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MediaReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -372,3 +396,103 @@ class MediaReport(models.Model):
     @property
     def audit_org_path(self) -> str:
         return self.organisation.path
+
+
+# 5,000 rows take a few minutes; a job running for longer than this lost its worker.
+IMPORT_STALLED_AFTER = timedelta(hours=1)
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: Any) -> ImportJobQuerySet:
+        """The person's own imports, and those for organisations in their jurisdiction."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        condition = jurisdiction_q(user, "organisation__path")
+        mine = Q(created_by=user)
+        # Not the file (up to 5 MB): the progress page is polled every few seconds.
+        return self.filter(mine if condition is None else mine | condition).defer("data")
+
+
+class ImportJob(models.Model):
+    """An Excel import of activity reports saved by the background worker after a dry run.
+
+    ``organisation`` is the nearest organisation above (or equal to) every organisation in the
+    file's rows: it scopes who sees the job, and with the campaign and the file's digest it is
+    the job's identity while it waits or runs (the same file sent twice is one job). The file
+    is kept in ``data`` only until the job ends.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="import_jobs")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    digest = models.CharField(_("file digest (SHA-256)"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    only_valid = models.BooleanField(_("only the valid rows"), default=False)
+    data = models.BinaryField(editable=False, default=b"")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows to import"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    imported = models.PositiveIntegerField(_("reports imported"), default=0)
+    # [{"row": 5, "message": "…"}]: rows skipped (already imported) and problems found.
+    skipped = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(_("why it failed"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            # The same file for the same campaign and organisation: one job while it waits or
+            # runs, however often it is sent (a double click, two tabs, two people).
+            models.UniqueConstraint(
+                fields=["campaign", "organisation", "digest"],
+                condition=Q(status__in=["queued", "running"]),
+                name="import_job_once_while_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "created_by"])]
+
+    def __str__(self) -> str:
+        return self.file_name or self.digest[:12]
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.organisation.path
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running for longer than any import takes: its worker was stopped (the transaction
+        was rolled back, so nothing of it was saved)."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.started_at is not None
+            and timezone.now() - self.started_at > IMPORT_STALLED_AFTER
+        )
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)

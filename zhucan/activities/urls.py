@@ -1,5 +1,6 @@
 from zhucan.activities.views import (
     excel,
+    import_jobs,
     indicators,
     media,
     photos,
@@ -19,6 +20,7 @@ urlpatterns = [
     *typical.urlpatterns,
     *media.urlpatterns,
     *excel.urlpatterns,
+    *import_jobs.urlpatterns,
     *totals.urlpatterns,
     *indicators.urlpatterns,
 ]

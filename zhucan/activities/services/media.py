@@ -1,4 +1,9 @@
-"""Media coverage (宣传报道) of the campaign's activities."""
+"""Media coverage (宣传报道) of the campaign's activities.
+
+A screenshot goes through the photos' pipeline (``images.process_photo``: checked by content,
+re-encoded without EXIF or GPS, decompression bombs refused). Storage is not part of the
+transaction, so as for photos a failure deletes the files it wrote.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhucan.activities.images import ProcessedPhoto, process_photo
 from zhucan.activities.models import ActivityReport, MediaReport
 from zhucan.activities.services.common import require
 from zhucan.campaigns.models import Campaign, Receipt
@@ -47,7 +55,6 @@ def _clean_url(url: str) -> str:
     return url
 
 
-@transaction.atomic
 def add_media_report(
     *,
     by: Any,
@@ -59,9 +66,55 @@ def add_media_report(
     title: str,
     url: str = "",
     activities: Sequence[ActivityReport] = (),
+    screenshot: Any = None,
 ) -> MediaReport:
-    """Record a piece of coverage of the organisation's work for a campaign it received."""
+    """Record a piece of coverage of the organisation's work for a campaign it received, with
+    an optional screenshot (an uploaded image; refused with a message when it is not one)."""
     require(by, Capability.REPORT, organisation)
+    processed = None
+    if screenshot is not None:
+        # Decoding takes a while: before the transaction, as for photos.
+        try:
+            processed = process_photo(screenshot)
+        except DomainError as error:
+            raise DomainError(error.message, field="screenshot") from None
+    written: list[tuple[Storage, str]] = []
+    try:
+        return _add(
+            by=by,
+            campaign=campaign,
+            organisation=organisation,
+            outlet=outlet,
+            kind=kind,
+            date=date,
+            title=title,
+            url=url,
+            activities=activities,
+            processed=processed,
+            written=written,
+        )
+    except BaseException:
+        # The row was rolled back (or never made): the files must go too.
+        for storage, name in written:
+            storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _add(
+    *,
+    by: Any,
+    campaign: Campaign,
+    organisation: Organisation,
+    outlet: str,
+    kind: str,
+    date: date,
+    title: str,
+    url: str,
+    activities: Sequence[ActivityReport],
+    processed: ProcessedPhoto | None,
+    written: list[tuple[Storage, str]],
+) -> MediaReport:
     if not Receipt.objects.filter(campaign=campaign, organisation=organisation).exists():
         raise DomainError(_("%(org)s did not receive this notice.") % {"org": organisation.name})
     outlet = _clean_text(
@@ -83,7 +136,7 @@ def add_media_report(
                 % {"title": activity.title, "org": organisation.name},
                 field="activities",
             )
-    media = MediaReport.objects.create(
+    media = MediaReport(
         campaign=campaign,
         organisation=organisation,
         outlet=outlet,
@@ -93,11 +146,25 @@ def add_media_report(
         url=url,
         created_by=by,
     )
+    if processed is not None:
+        for field, content in (
+            (media.screenshot, processed.image),
+            (media.screenshot_thumbnail, processed.thumbnail),
+        ):
+            field.save("screenshot.jpg", ContentFile(content), save=False)
+            written.append((field.storage, field.name or ""))
+        media.screenshot_width, media.screenshot_height = processed.width, processed.height
+    media.save()
     media.activities.set(activities)
     audit.record(
         by=by,
         action="activities.media.added",
         target=media,
-        changes={"title": title, "url": url, "activities": [a.pk for a in activities]},
+        changes={
+            "title": title,
+            "url": url,
+            "activities": [a.pk for a in activities],
+            "screenshot": processed is not None,
+        },
     )
     return media

@@ -154,8 +154,17 @@ def _check(campaign: Campaign, organisation: Organisation, data: ReportInput) ->
         _money(visit.goods_value, _("Visit %(n)d: value of goods") % {"n": number})
 
 
-def _check_values(campaign: Campaign, category: str, values: Mapping[int, Decimal]) -> None:
-    known = {i.pk: i for i in indicators_for(campaign)}
+def _check_values(
+    campaign: Campaign,
+    category: str,
+    values: Mapping[int, Decimal],
+    indicators: Sequence[Indicator] | None = None,
+) -> None:
+    """``indicators``: the campaign's, when the caller has them already (the Excel dry run
+    checks thousands of rows against the same list)."""
+    if indicators is None:
+        indicators = indicators_for(campaign)
+    known = {i.pk: i for i in indicators}
     for pk, value in values.items():
         indicator = known.get(pk)
         if indicator is None:

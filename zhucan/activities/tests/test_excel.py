@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from zhucan.activities.excel import COLUMNS, IMPORT_ACTION, check_file
 from zhucan.activities.models import ActivityReport, Indicator
+from zhucan.activities.tests.conftest import run_worker
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
@@ -77,11 +78,16 @@ def _token(response) -> str:
     return response.context["confirm_form"].initial["token"]
 
 
-def _confirm(client, campaign, data: bytes, token: str, scope: str = "all"):
-    return client.post(
+def _confirm(client, campaign, data: bytes, token: str, scope: str = "all", work: bool = True):
+    """Confirm the import; when it was queued (a redirect to its progress page), let the
+    background worker run it unless ``work`` is False."""
+    response = client.post(
         _url(campaign),
         {"confirm-file": _upload(data), "confirm-token": token, "confirm-scope": scope},
     )
+    if work and response.status_code == 302:
+        run_worker()
+    return response
 
 
 @pytest.fixture
@@ -338,7 +344,7 @@ def test_labels_codes_and_date_spellings_are_accepted(world, campaign, county_re
                 结束日期="2020年5月17日",
             ),
             _row(name, 类别="culture_sports", 形式="Online (线上)", 开始日期=20200515),
-            _row(name, **{"慰问金（元）": "1,200.50"}, 参与人数="30"),
+            _row(name, title="走访慰问", **{"慰问金（元）": "1,200.50"}, 参与人数="30"),
         ]
     )
     check = check_file(data=data, campaign=campaign, recipients=[world.county_a])

@@ -59,3 +59,41 @@ def test_the_import_page_passes_axe_empty_and_with_problems(browser_world, brows
         assert page.locator("button[name='confirm-scope'][value='valid']").is_visible()
         problems += _problems(browser_pages, page, f"import, dry run, {label}", narrow=narrow)
     assert not problems, "\n\n".join(problems)
+
+
+def test_the_progress_page_follows_the_worker(browser_world, browser_pages):
+    """A queued import: the page shows an indeterminate bar and a reload link; when the worker
+    has run, the script notices, the page reloads and says what was imported."""
+    from zhucan.activities.excel import check_file
+    from zhucan.activities.services.imports import start_import
+    from zhucan.activities.tests.conftest import run_worker
+    from zhucan.activities.views.excel import job_url
+
+    world = browser_world
+    campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
+    data = _xlsx([_row(world.county_a.name, title=f"活动{i}") for i in (1, 2)])
+    check = check_file(data=data, campaign=campaign, recipients=[world.county_a])
+    job = start_import(
+        by=world.county_a_officer,
+        campaign=campaign,
+        check=check,
+        data=data,
+        only_valid=False,
+        file_name="活动情况.xlsx",
+    )
+    problems = []
+    for label, viewport in (("desktop", (1280, 800)), ("320px", (WIDTH, HEIGHT))):
+        page = browser_pages.new(world.county_a_officer, viewport=viewport)
+        open_page(page, job_url(job))
+        assert page.locator("progress#import-progress:not([value])").count() == 1
+        assert page.locator("[data-import-reload]").is_visible()
+        problems += _problems(
+            browser_pages, page, f"import progress, queued, {label}", narrow=viewport[0] == WIDTH
+        )
+    run_worker()
+    status = page.locator("[data-import-status]")
+    status.filter(has_text="Done: 2").wait_for(timeout=15000)
+    page.wait_for_load_state("load")
+    assert page.locator("progress#import-progress[value='100']").count() == 1
+    problems += _problems(browser_pages, page, "import progress, done, 320px", narrow=True)
+    assert not problems, "\n\n".join(problems)

@@ -2,7 +2,9 @@
 
 The confirmation is a second upload of the same file, with a signed token naming the campaign,
 the person, the file's digest and the number of valid rows that were shown (see
-zhucan.activities.excel for why nothing is kept on the server between the two steps).
+zhucan.activities.excel for why nothing is kept on the server between the two steps). The dry
+run stays in the request (it reads and checks, a few queries in all); the confirmed import is
+queued as background work and the person is sent to its progress page (views.import_jobs).
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhucan.activities.excel import ImportCheck, build_template, check_file, import_reports
-from zhucan.activities.excel import export_reports as build_export
-from zhucan.activities.models import ActivityReport
+from zhucan.activities.excel import ImportCheck, build_template, check_file
+from zhucan.activities.excel_export import export_reports as build_export
+from zhucan.activities.models import ActivityReport, ImportJob
+from zhucan.activities.services.imports import start_import
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
 from zhucan.core.errors import DomainError
@@ -149,11 +152,17 @@ def import_reports_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             confirm_form = None
         else:
             choice = {"valid": payload["n"], "problems": payload["p"]}
+    recent = (
+        ImportJob.objects.visible_to(request.user)
+        .filter(campaign=campaign, created_by_id=request.user.pk)
+        .only("pk", "campaign_id", "file_name", "status", "created_at", "digest")[:5]
+    )
     return render(
         request,
         "activities/excel_import.html",
         {
             "campaign": campaign,
+            "recent_jobs": [(job, job_url(job)) for job in recent],
             "recipients": recipients,
             "upload_form": upload_form,
             "confirm_form": confirm_form,
@@ -190,22 +199,31 @@ def _confirm(
             _("The report for this file has changed since you read it. Read it again."),
         )
         return None, check
-    check = import_reports(
-        by=request.user,
-        campaign=campaign,
-        recipients=recipients,
-        data=data,
-        only_valid=only_valid,
-        file_name=upload.name,
-    )
-    if not check.imported:
+    try:
+        job = start_import(
+            by=request.user,
+            campaign=campaign,
+            check=check,
+            data=data,
+            only_valid=only_valid,
+            file_name=upload.name or "",
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
         return None, check
     messages.success(
         request,
-        _("%(n)d activity reports were imported as drafts. Check them, then submit them.")
-        % {"n": check.imported},
+        _(
+            "The file is being imported in the background. The reports are imported as "
+            "drafts: check them, then submit them."
+        ),
     )
-    return redirect("campaigns:detail", campaign_pk=campaign.pk), check
+    return redirect(job_url(job)), check
+
+
+def job_url(job: ImportJob) -> str:
+    url = reverse("activities:import_job", kwargs={"campaign_pk": job.campaign_id})
+    return f"{url}?job={job.pk}"
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -10,15 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhucan.activities.access import get_media_for_user
+from zhucan.activities.images import thumbnail_size
 from zhucan.activities.models import ActivityReport, Institution, InstitutionKind, MediaReport
 from zhucan.activities.services.institutions import add_institution
 from zhucan.activities.services.media import add_media_report
+from zhucan.activities.views.photos import serve_image
 from zhucan.campaigns.models import Campaign
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import DateInput, Form, apply_domain_error
@@ -34,10 +38,7 @@ PAGE_SIZE = 25
 
 def visible_media(user: Any) -> QuerySet[MediaReport]:
     """Coverage by organisations in the user's jurisdiction."""
-    condition = jurisdiction_q(user, "organisation__path")
-    if condition is None:
-        return MediaReport.objects.none()
-    return MediaReport.objects.filter(condition)
+    return MediaReport.objects.visible_to(user)
 
 
 def visible_institutions(user: Any) -> QuerySet[Institution]:
@@ -72,6 +73,18 @@ def _regions_inside(orgs: list[Organisation]) -> QuerySet[Region]:
         prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
         condition |= Q(code__startswith=prefix)
     return Region.objects.filter(condition, is_current=True).order_by("code")
+
+
+@dataclass(frozen=True)
+class MediaRow:
+    media: MediaReport
+    thumb_size: tuple[int, int]
+
+
+def screenshot_thumb_size(media: MediaReport, long_side: int = 96) -> tuple[int, int]:
+    """The size a screenshot's thumbnail is shown at (small in the list, so that the table
+    still fits a phone)."""
+    return thumbnail_size(media.screenshot_width, media.screenshot_height, long_side=long_side)
 
 
 # --- Forms -------------------------------------------------------------------------------------
@@ -127,6 +140,16 @@ class MediaForm(Form):
         queryset=ActivityReport.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    # A plain file field: the service checks by content that it is an image (and says why not).
+    screenshot = forms.FileField(
+        label=gettext_lazy("Screenshot"),
+        help_text=gettext_lazy(
+            "A picture of the coverage (JPEG, PNG or WebP, at most 15 MB), optional. Hidden "
+            "details such as where it was taken are removed."
+        ),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
@@ -215,13 +238,14 @@ def media_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         rows.select_related("organisation").prefetch_related("activities"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    shown = [MediaRow(media=m, thumb_size=screenshot_thumb_size(m)) for m in page.object_list]
     return render(
         request,
         "activities/media_list.html",
         {
             "form": form,
             "page_obj": page,
-            "rows": list(page.object_list),
+            "rows": shown,
             "counts": counts,
             "can_add": media_writers(request.user).exists(),
             "searching": bool(data.get("campaign") or data.get("kind")),
@@ -235,7 +259,7 @@ def new_media(request: HttpRequest) -> HttpResponse:
     organisations = media_writers(request.user)
     if not organisations.exists():
         raise PermissionDenied
-    form = MediaForm(request.POST or None, organisations=organisations)
+    form = MediaForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -249,6 +273,7 @@ def new_media(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 url=data["url"],
                 activities=list(data["activities"]),
+                screenshot=data["screenshot"] or None,
             )
         except DomainError as error:
             apply_domain_error(form, error)
@@ -256,6 +281,44 @@ def new_media(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The media report was added."))
             return redirect("activities:media")
     return render(request, "activities/media_form.html", {"form": form})
+
+
+@login_required
+def media_detail(request: HttpRequest, media_pk: int) -> HttpResponse:
+    media = get_media_for_user(request.user, media_pk)
+    activities = list(
+        ActivityReport.objects.visible_to(request.user)
+        .filter(media_reports=media)
+        .select_related("organisation")
+    )
+    return render(
+        request,
+        "activities/media_detail.html",
+        {
+            "media": media,
+            "activities": activities,
+            "thumb_size": screenshot_thumb_size(media, long_side=240),
+        },
+    )
+
+
+def _screenshot_file(request: HttpRequest, media_pk: int, *, thumbnail: bool) -> FileResponse:
+    # The same answer (404) for coverage out of sight, missing, or without a screenshot.
+    media = get_media_for_user(request.user, media_pk)
+    file = media.screenshot_thumbnail if thumbnail else media.screenshot
+    if not file:
+        raise Http404
+    return serve_image(file)
+
+
+@login_required
+def media_screenshot(request: HttpRequest, media_pk: int) -> FileResponse:
+    return _screenshot_file(request, media_pk, thumbnail=False)
+
+
+@login_required
+def media_screenshot_thumb(request: HttpRequest, media_pk: int) -> FileResponse:
+    return _screenshot_file(request, media_pk, thumbnail=True)
 
 
 @login_required
@@ -306,5 +369,12 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("media/", media_list, name="media"),
     path("media/new/", new_media, name="new_media"),
+    path("media/<int:media_pk>/", media_detail, name="media_detail"),
+    path("media/<int:media_pk>/screenshot/", media_screenshot, name="media_screenshot"),
+    path(
+        "media/<int:media_pk>/screenshot/thumb/",
+        media_screenshot_thumb,
+        name="media_screenshot_thumb",
+    ),
     path("institutions/", institution_list, name="institutions"),
 ]

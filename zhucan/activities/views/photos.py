@@ -64,7 +64,7 @@ def _photo_for_user(request: HttpRequest, photo_pk: int) -> Photo:
     return photo
 
 
-def _serve(file: FieldFile) -> FileResponse:
+def serve_image(file: FieldFile) -> FileResponse:
     try:
         handle = file.open("rb")
     except FileNotFoundError:
@@ -130,12 +130,12 @@ def photos(request: HttpRequest, report_pk: int) -> HttpResponse:
 
 @login_required
 def photo(request: HttpRequest, photo_pk: int) -> FileResponse:
-    return _serve(_photo_for_user(request, photo_pk).image)
+    return serve_image(_photo_for_user(request, photo_pk).image)
 
 
 @login_required
 def thumbnail(request: HttpRequest, photo_pk: int) -> FileResponse:
-    return _serve(_photo_for_user(request, photo_pk).thumbnail)
+    return serve_image(_photo_for_user(request, photo_pk).thumbnail)
 
 
 @require_POST

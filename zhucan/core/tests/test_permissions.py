@@ -40,6 +40,7 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "client_id": lambda w: _county_a_report(w).client_id,
     "typical_pk": lambda w: _county_a_typical(w).pk,
     "photo_pk": lambda w: _county_a_photo(w).pk,
+    "media_pk": lambda w: _county_a_media(w).pk,
 }
 # Newer apps keep their builders beside their tests, so that parallel work does not collide here.
 for _app in ("registry", "stats", "summaries"):
@@ -89,6 +90,32 @@ def _county_a_photo(world: World) -> Any:
             by=world.county_a_officer, report=draft, upload=upload, consent=True
         )
     return world._photo  # type: ignore[attr-defined]
+
+
+def _county_a_media(world: World) -> Any:
+    """Media coverage of county A's unit, with a screenshot, through the service (built once)."""
+    import io
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from zhucan.activities.services import add_media_report
+
+    if not hasattr(world, "_media"):
+        png = io.BytesIO()
+        Image.new("RGB", (60, 40), "navy").save(png, "PNG")
+        world._media = add_media_report(  # type: ignore[attr-defined]
+            by=world.county_a_officer,
+            campaign=_county_a_campaign(world),
+            organisation=world.county_a_unit,
+            outlet="新华区融媒体中心",
+            kind="wechat",
+            date=date(2020, 5, 17),
+            title="新华区民政局助残日报道",
+            screenshot=SimpleUploadedFile("截图.png", png.getvalue(), content_type="image/png"),
+        )
+    return world._media  # type: ignore[attr-defined]
 
 
 def _county_a_typical(world: World) -> Any:

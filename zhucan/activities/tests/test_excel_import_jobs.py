@@ -1,0 +1,272 @@
+"""The confirmed Excel import as background work: queued once, run by the worker on the real
+database queue, followed on a progress page (and its JSON), all or nothing when it fails."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from zhucan.activities.excel import IMPORT_ACTION
+from zhucan.activities.models import ActivityReport, ImportJob
+from zhucan.activities.services import imports
+from zhucan.activities.tasks import IMPORT_TASK_PATH
+from zhucan.activities.tests.conftest import run_worker
+from zhucan.activities.tests.test_excel import _check, _confirm, _row, _token, _upload, _url, _xlsx
+from zhucan.campaigns.models import Campaign
+from zhucan.core.errors import DomainError
+from zhucan.core.models import AuditEntry
+from zhucan.testing.auth import login_verified
+
+
+@pytest.fixture
+def reporter_client(client, county_reporter):
+    login_verified(client, county_reporter)
+    return client
+
+
+def _file(world, n: int = 3) -> bytes:
+    return _xlsx([_row(world.county_a.name, title=f"活动{i}") for i in range(1, n + 1)])
+
+
+def _queue(client, campaign, data: bytes):
+    """Dry run, then confirm; the worker does not run yet."""
+    response = _check(client, campaign, data)
+    return _confirm(client, campaign, data, _token(response), work=False)
+
+
+def _page(campaign, job: ImportJob | None = None) -> str:
+    url = reverse("activities:import_job", kwargs={"campaign_pk": campaign.pk})
+    return f"{url}?job={job.pk}" if job else url
+
+
+def _json(campaign, job: ImportJob) -> str:
+    url = reverse("activities:import_job_status", kwargs={"campaign_pk": campaign.pk})
+    return f"{url}?job={job.pk}"
+
+
+def test_queued_then_run_by_the_worker_to_100_percent(reporter_client, world, campaign):
+    response = _queue(reporter_client, campaign, _file(world, 3))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == _page(campaign, job)
+    assert (job.status, job.rows_total, job.rows_done, job.organisation) == (
+        "queued",
+        3,
+        0,
+        world.county_a,
+    )
+    assert job.data  # kept for the worker
+    assert DBTaskResult.objects.filter(task_path=IMPORT_TASK_PATH).count() == 1
+    assert not ActivityReport.objects.exists()
+
+    page = reporter_client.get(_page(campaign, job)).content.decode()
+    assert "Waiting for the background worker to import 3 rows." in page
+    assert '<progress id="import-progress" class="progress" max="100">' in page  # indeterminate
+    assert "import-progress.js" in page and "data-import-reload" in page
+    body = reporter_client.get(_json(campaign, job)).json()
+    assert (body["status"], body["percent"], body["finished"]) == ("queued", None, False)
+
+    assert run_worker() == 1
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.percent, job.imported) == ("done", 3, 100, 3)
+    assert job.data == b"" and job.finished_at is not None
+    assert ActivityReport.objects.count() == 3
+    assert DBTaskResult.objects.get(task_path=IMPORT_TASK_PATH).status == (
+        TaskResultStatus.SUCCESSFUL
+    )
+    assert AuditEntry.objects.get(action=IMPORT_ACTION).changes["job"] == job.pk
+
+    response = reporter_client.get(_json(campaign, job))
+    assert response["Cache-Control"] == "no-store"
+    body = response.json()
+    assert (body["status"], body["percent"], body["finished"]) == ("done", 100, True)
+    assert body["text"] == "Done: 3 activity reports were imported as drafts."
+    page = reporter_client.get(_page(campaign, job)).content.decode()
+    assert 'value="100"' in page and "import-progress.js" not in page
+    assert 'role="status"' in page
+    # Without ?job the page shows the person's latest import.
+    assert "活动.xlsx" in reporter_client.get(_page(campaign)).content.decode()
+
+
+def test_the_same_file_sent_twice_is_one_job(reporter_client, world, campaign):
+    data = _file(world, 2)
+    first = _queue(reporter_client, campaign, data)
+    second = _queue(reporter_client, campaign, data)  # a second tab, a double click
+    assert first["Location"] == second["Location"]
+    assert ImportJob.objects.count() == 1
+    assert DBTaskResult.objects.filter(task_path=IMPORT_TASK_PATH).count() == 1
+    run_worker()
+    assert ActivityReport.objects.count() == 2
+
+
+def test_a_retried_task_does_nothing_more(reporter_client, world, campaign):
+    _queue(reporter_client, campaign, _file(world, 2))
+    job = ImportJob.objects.get()
+    run_worker()
+    assert imports.run_import_job(job_id=job.pk) == "skipped"
+    assert ActivityReport.objects.count() == 2
+
+
+def test_a_crash_half_way_saves_nothing_and_says_so(reporter_client, world, campaign, monkeypatch):
+    _queue(reporter_client, campaign, _file(world, 3))
+    real_save = imports.save_report
+    calls = []
+
+    def crash_on_the_second(**kwargs):
+        calls.append(kwargs["data"].title)
+        if len(calls) == 2:
+            raise RuntimeError("connection lost")
+        return real_save(**kwargs)
+
+    monkeypatch.setattr(imports, "save_report", crash_on_the_second)
+    run_worker()
+
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and job.finished_at is not None
+    assert "unexpected error. Nothing was saved." in job.message
+    assert job.data == b""
+    assert not ActivityReport.objects.exists()  # the first row was rolled back too
+    assert not AuditEntry.objects.filter(action=IMPORT_ACTION).exists()
+    assert AuditEntry.objects.filter(action="activities.import.failed").count() == 1
+    task = DBTaskResult.objects.get(task_path=IMPORT_TASK_PATH)
+    assert task.status == TaskResultStatus.FAILED and "connection lost" in task.traceback
+
+    page = reporter_client.get(_page(campaign, job)).content.decode()
+    assert "The import failed. Nothing was saved." in page
+    assert "unexpected error" in page
+    # The same file can be sent again once the job has failed.
+    monkeypatch.setattr(imports, "save_report", real_save)
+    _queue(reporter_client, campaign, _file(world, 3))
+    run_worker()
+    assert ActivityReport.objects.count() == 3
+
+
+def test_a_rule_broken_at_saving_names_the_row(reporter_client, world, campaign, monkeypatch):
+    _queue(reporter_client, campaign, _file(world, 3))
+    real_save = imports.save_report
+
+    def refuse_the_third(**kwargs):
+        if kwargs["data"].title == "活动3":
+            raise DomainError("The campaign changed.")
+        return real_save(**kwargs)
+
+    monkeypatch.setattr(imports, "save_report", refuse_the_third)
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert job.message == "Row 4 could not be saved: The campaign changed. Nothing was saved."
+    assert job.errors == [
+        {"row": 4, "column": "", "header": "", "message": "The campaign changed."}
+    ]
+    assert not ActivityReport.objects.exists()
+
+
+def test_a_campaign_closed_before_the_worker_runs(reporter_client, world, campaign):
+    _queue(reporter_client, campaign, _file(world, 2))
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert "no longer passes the check" in job.message
+    assert job.errors[0]["message"] == "Reports can only be filed for a published, open campaign."
+    assert not ActivityReport.objects.exists()
+
+
+def test_progress_is_written_while_the_rows_are_saved(
+    reporter_client, world, campaign, monkeypatch
+):
+    """On PostgreSQL the count goes through a connection of its own; here we watch the calls."""
+    written: list[int] = []
+    monkeypatch.setattr(imports._ProgressWriter, "EVERY_SECONDS", 0)
+    monkeypatch.setattr(imports._ProgressWriter, "write", lambda self, done: written.append(done))
+    _queue(reporter_client, campaign, _file(world, 4))
+    run_worker()
+    assert written == [1, 2, 3, 4]
+
+
+def test_other_people_get_404_for_the_job(client, reporter_client, world, campaign):
+    _queue(reporter_client, campaign, _file(world, 1))
+    job = ImportJob.objects.get()
+    for person in (world.county_b_officer, world.outsider):
+        client.logout()
+        login_verified(client, person)
+        assert client.get(_page(campaign, job)).status_code == 404
+        assert client.get(_json(campaign, job)).status_code == 404
+    # The city above sees it; a job of another campaign or a bad id is 404.
+    client.logout()
+    login_verified(client, world.city_officer)
+    assert client.get(_page(campaign, job)).status_code == 200
+    assert client.get(_page(campaign) + "?job=x").status_code == 404
+    assert client.get(_page(campaign) + f"?job={job.pk + 1}").status_code == 404
+
+
+def test_a_person_without_an_import_sees_an_empty_page(client, world, campaign):
+    login_verified(client, world.county_b_officer)
+    response = client.get(_page(campaign))
+    assert response.status_code == 200
+    assert "You have not imported a file for this campaign yet." in response.content.decode()
+    status = reverse("activities:import_job_status", kwargs={"campaign_pk": campaign.pk})
+    assert client.get(status).json() == {"job": None}
+
+
+def test_the_import_page_lists_recent_imports(reporter_client, world, campaign):
+    _queue(reporter_client, campaign, _file(world, 1))
+    job = ImportJob.objects.get()
+    page = reporter_client.get(_url(campaign)).content.decode()
+    assert "Your recent imports" in page and f"?job={job.pk}" in page
+
+
+def test_a_forged_confirmation_queues_nothing(reporter_client, world, campaign):
+    data = _file(world, 1)
+    response = reporter_client.post(
+        _url(campaign),
+        {"confirm-file": _upload(data), "confirm-token": "forged", "confirm-scope": "all"},
+    )
+    assert response.status_code == 200
+    assert not ImportJob.objects.exists() and not DBTaskResult.objects.exists()
+
+
+def test_the_dry_run_costs_the_same_queries_for_10_rows_or_300(world, campaign):
+    """Why the dry run can stay in the request: a fixed number of queries, whatever the size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhucan.activities.excel import check_file
+
+    counts = []
+    for n in (10, 300):
+        data = _file(world, n)
+        with CaptureQueriesContext(connection) as queries:
+            check = check_file(data=data, campaign=campaign, recipients=[world.county_a])
+        assert len(check.valid_rows) == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 15, counts
+
+
+def test_a_job_whose_worker_was_stopped_does_not_block_the_file(reporter_client, world, campaign):
+    """A worker killed mid-import leaves the job running (its transaction was rolled back):
+    after an hour it shows as stopped, and sending the file again starts a new job."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    data = _file(world, 2)
+    _queue(reporter_client, campaign, data)
+    stuck = ImportJob.objects.get()
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)  # the worker took it, then died
+    ImportJob.objects.filter(pk=stuck.pk).update(
+        status="running", started_at=timezone.now() - timedelta(hours=2)
+    )
+    page = reporter_client.get(_page(campaign, stuck)).content.decode()
+    assert "the background worker was interrupted" in page
+    assert "import-progress.js" not in page  # nothing more to follow
+    assert reporter_client.get(_json(campaign, stuck)).json()["finished"] is True
+
+    response = _queue(reporter_client, campaign, data)
+    fresh = ImportJob.objects.latest("id")
+    assert fresh.pk != stuck.pk and response["Location"] == _page(campaign, fresh)
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "stopped before it ended" in stuck.message
+    run_worker()
+    assert ActivityReport.objects.count() == 2
