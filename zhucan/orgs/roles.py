@@ -18,12 +18,20 @@ class Capability(StrEnum):
     MANAGE_PEOPLE = "manage_people"  # add people and give them roles
     AUDIT = "audit"  # read and export the audit log
     PERSONAL_DATA = "personal_data"  # see (masked) personal data of registered people
+    # Ask to see one record's clear ID number, phones and address, giving a reason (audited).
+    REVEAL_PERSONAL_DATA = "reveal_personal_data"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
     Role.COORDINATOR: frozenset(
-        {Capability.VIEW, Capability.REPORT, Capability.COORDINATE, Capability.PERSONAL_DATA}
+        {
+            Capability.VIEW,
+            Capability.REPORT,
+            Capability.COORDINATE,
+            Capability.PERSONAL_DATA,
+            Capability.REVEAL_PERSONAL_DATA,
+        }
     ),
     Role.REVIEWER: frozenset({Capability.VIEW, Capability.REVIEW, Capability.PERSONAL_DATA}),
     Role.REPORTER: frozenset({Capability.VIEW, Capability.REPORT}),

@@ -1,4 +1,12 @@
+from zhucan.registry.views import assistance, coverage, education, imports, people
+
 app_name = "registry"
 
 # Each views module lists its own patterns, so that the parts of the app stay apart.
-urlpatterns: list = []
+urlpatterns: list = [
+    *people.urlpatterns,
+    *assistance.urlpatterns,
+    *coverage.urlpatterns,
+    *education.urlpatterns,
+    *imports.urlpatterns,
+]

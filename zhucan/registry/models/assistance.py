@@ -24,7 +24,10 @@ class Assistance(models.Model):
         SAFETY_NET = "safety_net", _("Safety-net support (兜底保障)")
         OTHER = "other", _("Other")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assistance")
+    # Empty once the person is erased (PIPL): the help given stays counted, anonymously.
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="assistance"
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("given by"),
@@ -66,4 +69,4 @@ class Assistance(models.Model):
 
     @property
     def audit_org_path(self) -> str:
-        return self.person.org_path
+        return self.person.org_path if self.person is not None else self.organisation.path

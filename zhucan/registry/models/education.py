@@ -63,7 +63,8 @@ class EducationCase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.child.name} {self.school_year}"
+        # No name: this is what the audit log keeps of a case.
+        return f"{self._meta.verbose_name} #{self.pk} ({self.school_year})"
 
     @property
     def audit_org_path(self) -> str:

@@ -16,22 +16,42 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhucan.orgs.models import Organisation, Region, jurisdiction_q
+from zhucan.orgs.access import capability_roots
+from zhucan.orgs.models import Organisation, Region, under_paths
+from zhucan.orgs.roles import Capability
+
+# Any need flag set: the people the coverage page counts (and its partial index holds).
+NEED_FLAGS = ("need_income_fell", "need_no_guardian", "need_no_care", "need_other")
+IN_NEED = (
+    Q(need_income_fell=True) | Q(need_no_guardian=True) | Q(need_no_care=True) | Q(need_other=True)
+)
+
+
+def registry_roots(user: Any) -> list[str]:
+    """Paths of the subtrees where the user may see registered people (PERSONAL_DATA), minimal.
+
+    A jurisdiction alone is not enough: a reporter or viewer of a county sees its work but not
+    the people on its register.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    minimal: list[str] = []
+    for path in sorted(set(capability_roots(user, Capability.PERSONAL_DATA))):
+        if not any(path.startswith(root) for root in minimal):
+            minimal.append(path)
+    return minimal
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: Any) -> PersonQuerySet:
-        """People living under the user's jurisdiction; nothing for anyone else."""
-        condition = jurisdiction_q(user, "org_path")
+        """People living where the user holds PERSONAL_DATA; nothing for anyone else."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        condition = under_paths(registry_roots(user), "org_path")
         return self.none() if condition is None else self.filter(condition)
 
     def in_need(self) -> PersonQuerySet:
-        return self.filter(
-            Q(need_income_fell=True)
-            | Q(need_no_guardian=True)
-            | Q(need_no_care=True)
-            | Q(need_other=True)
-        )
+        return self.filter(IN_NEED)
 
 
 class Person(models.Model):
@@ -139,13 +159,26 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["org_path", "township"], name="person_org_township"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
+            # The coverage page reads only people in need under one prefix of org_path: a
+            # partial index holding just them, with what the roll-up groups and counts by, so
+            # that PostgreSQL answers a city of 300,000 from the index alone. Pattern ops make
+            # the LIKE prefix match usable (PostgreSQL only; other databases ignore them).
+            models.Index(
+                fields=["org_path"],
+                name="person_in_need",
+                condition=IN_NEED,
+                include=["id", "organisation", "township", *NEED_FLAGS],
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=4), name="person_grade"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.id_masked}）"
+        # No name and no number: this is what the audit log keeps of a person (``object_repr``),
+        # and the log must still hold nothing personal once the person is erased.
+        return f"{self._meta.verbose_name} #{self.pk}"
 
     @property
     def audit_org_path(self) -> str:

@@ -8,6 +8,7 @@ from django.db import transaction
 from zhucan.activities import demo as activities_demo
 from zhucan.campaigns import demo as campaigns_demo
 from zhucan.orgs import demo as orgs_demo
+from zhucan.registry import demo as registry_demo
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             orgs_demo.load()
             campaigns_demo.load()
             activities_demo.load()
+            registry_demo.load()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / Demo data loaded."))
         self.stdout.write(f"演示账号（密码均为 {orgs_demo.DEMO_PASSWORD}）/ Demo accounts:")
         for username, full_name, key, role in orgs_demo.DEMO_USERS:

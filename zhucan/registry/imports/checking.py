@@ -1,0 +1,458 @@
+"""Every row of a sheet judged, each problem named by row, column letter and header.
+
+Cells are parsed here (a category written 肢体 or 4, a grade 二级 or 2, 是/否 …); the person is
+then judged by ``services.people.check_person``, the same function the registration form uses,
+and its per-field messages are put back on the columns they came from. What only a whole file
+can show is added: the same ID number on two rows, and people already in the registry (found
+through the blind index, a batch of rows at a time, never by decrypting anything).
+
+Rows are read and checked one batch at a time, so a sheet of 100,000 people never sits in
+memory whole: the dry run counts and lists problems, the import saves each batch as it comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from zhucan.orgs.models import Organisation, Region
+from zhucan.registry import crypto
+from zhucan.registry.idnumbers import CATEGORY_DIGITS, normalise
+from zhucan.registry.imports.reading import MAX_CELL_CHARS, Sheet, cell_text
+from zhucan.registry.models import Person
+from zhucan.registry.services.people import Checked, PersonData, check_person
+
+MAX_LISTED = 1000  # problems kept for the page; the count goes on
+BATCH_SIZE = 2000
+
+_CATEGORY_NAMES = {
+    "视力": "1",
+    "听力": "2",
+    "言语": "3",
+    "肢体": "4",
+    "智力": "5",
+    "精神": "6",
+    "多重": "7",
+}
+_GRADE_NAMES = {"一": 1, "二": 2, "三": 3, "四": 4, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
+_YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "✔"}
+_NO = {"否", "无", "没有", "n", "no", "false", "0", "×", "-", "—", "／", "/"}
+_POVERTY = {
+    "是": Person.Poverty.REGISTERED,
+    "建档立卡": Person.Poverty.REGISTERED,
+    "建档立卡户": Person.Poverty.REGISTERED,
+    "贫困户": Person.Poverty.REGISTERED,
+    "已脱贫": Person.Poverty.LIFTED,
+    "脱贫": Person.Poverty.LIFTED,
+    "脱贫户": Person.Poverty.LIFTED,
+    "监测": Person.Poverty.MONITORED,
+    "监测对象": Person.Poverty.MONITORED,
+    "监测户": Person.Poverty.MONITORED,
+    "否": Person.Poverty.NONE,
+    "无": Person.Poverty.NONE,
+    "非贫困户": Person.Poverty.NONE,
+}
+_MAX_LENGTHS = {"township": 60, "village": 60, "household_number": 30, "guardian_relation": 20}
+_TEXT_FIELDS = (
+    "name",
+    "phone",
+    "address",
+    "township",
+    "village",
+    "household_number",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "need_note",
+)
+_NEEDS = ("need_income_fell", "need_no_guardian", "need_no_care", "need_other")
+# Excel keeps 15 significant digits: a longer number typed into a number cell has lost its end.
+_EXACT_DIGITS_BELOW = 10**15
+
+
+@dataclass
+class Problem:
+    row: int | None  # Excel's row number; None for the whole file
+    message: str
+    column: str = ""  # Excel's column letter
+    header: str = ""
+
+
+@dataclass
+class Report:
+    """What the dry run tells the person, and what the job keeps."""
+
+    rows: int = 0  # rows with anything in them
+    valid: int = 0
+    invalid: int = 0
+    registered: int = 0  # valid rows whose person is already in the registry
+    converted: int = 0  # old 15-digit ID numbers converted to 18 characters
+    problems: list[Problem] = field(default_factory=list)
+    problems_total: int = 0
+
+    def add(self, problem: Problem) -> None:
+        self.problems_total += 1
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(problem)
+
+    def problem_dicts(self) -> list[dict[str, Any]]:
+        return [asdict(p) for p in self.problems]
+
+
+@dataclass
+class Row:
+    """A valid row: the checked person, which cells were filled (a merge changes only those),
+    its blind index and the person already registered with that number, if any."""
+
+    number: int
+    checked: Checked
+    filled: frozenset[str]
+    index: str
+    existing: int | None = None
+
+
+class _CellError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _long(text: str) -> str:
+    if len(text) > MAX_CELL_CHARS:
+        raise _CellError(_("This cell has more than %(max)d characters.") % {"max": MAX_CELL_CHARS})
+    return text
+
+
+def _number_text(value: Any, what: str) -> str:
+    """An ID or certificate number (``what``: "id" or "certificate"): text as typed; a number
+    only while Excel kept every digit."""
+    if type(value) is str:
+        text = value.strip()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not float(value).is_integer() or abs(value) >= _EXACT_DIGITS_BELOW:
+            raise _CellError(
+                _(
+                    "The %(what)s is stored as a number, so Excel has changed its last digits. "
+                    "Format the column as text and type the numbers again."
+                )
+                % {"what": _what(what)}
+            )
+        return str(int(value))
+    else:
+        text = cell_text(value)
+    _long(text)
+    if text.startswith(("=", "＝")):
+        raise _CellError(
+            _(
+                "This cell holds a formula (it starts with “=”) instead of the %(what)s. Type the "
+                "number itself; formulas are never calculated here."
+            )
+            % {"what": _what(what)}
+        )
+    return text
+
+
+def _what(what: str) -> str:
+    return _("ID number") if what == "id" else _("certificate number")
+
+
+def _text(value: Any) -> str:
+    return _long(value.strip() if type(value) is str else cell_text(value))
+
+
+def _category(value: Any) -> str:
+    text = cell_text(value).replace("残疾", "").replace("类", "").strip()
+    if text in CATEGORY_DIGITS:
+        return text
+    return _CATEGORY_NAMES.get(text, text or "")
+
+
+def _grade(value: Any) -> int | None:
+    text = cell_text(value).replace("级", "").replace("等", "").strip()
+    if text.isdigit():
+        return int(text)
+    return _GRADE_NAMES.get(text)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value).lower()
+    if text in _YES:
+        return True
+    if text in _NO or not text:
+        return False
+    raise _CellError(_("Write 是 or 否 (or leave it empty for 否)."))
+
+
+def _poverty(value: Any) -> str:
+    if isinstance(value, bool):
+        return Person.Poverty.REGISTERED if value else Person.Poverty.NONE
+    text = cell_text(value)
+    if not text:
+        return Person.Poverty.NONE
+    if text.lower() in _YES:
+        return Person.Poverty.REGISTERED
+    if text in _POVERTY:
+        return _POVERTY[text]
+    raise _CellError(_("Write 是 or 否, or 已脱贫 or 监测对象."))
+
+
+def _region_prefix(code: str) -> str:
+    """410402 → 410402, 410400 → 4104, 410000 → 41: what the codes inside it start with."""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+class RowChecker:
+    """Reads a sheet and judges its rows; ``batches()`` yields the valid ones, batch by batch,
+    while ``report`` collects the counts and problems."""
+
+    def __init__(
+        self,
+        *,
+        sheet: Sheet,
+        mapping: dict[str, str],
+        organisation: Organisation,
+        today: date | None = None,
+        progress: Any = None,
+    ) -> None:
+        self.sheet = sheet
+        self.columns = {name: int(index) for index, name in mapping.items()}
+        self.organisation = organisation
+        self.today = today
+        self.progress = progress
+        self.report = Report()
+        self.ring = crypto.keyring()
+        self._seen: dict[str, int] = {}  # blind index → first row
+        self._regions: dict[str, Region | None] = {}
+        self._prefix = _region_prefix(organisation.region_id or "")
+        self._townships = self._known_townships()
+        self._plan = [(name, index, self._parser(name)) for name, index in self.columns.items()]
+
+    def _parser(self, name: str) -> Any:
+        """The function that turns a cell of this field into its value (or a _CellError)."""
+        if name == "id_number":
+            return lambda raw: _number_text(raw, "id")
+        if name == "certificate":
+            return lambda raw: _number_text(raw, "certificate")
+        special = {"category": _category, "grade": _grade, "poverty": _poverty}
+        if name in special:
+            return special[name]
+        if name in _NEEDS:
+            return _flag
+        if name == "region":
+            return self._region
+        limit = _MAX_LENGTHS.get(name)
+        if name == "township" and self._townships:
+            return self._township
+        if limit is None:
+            return _text
+
+        def limited(raw: Any) -> str:
+            text = _text(raw)
+            if len(text) > limit:
+                raise _CellError(
+                    _("This field has at most %(limit)d characters.") % {"limit": limit}
+                )
+            return text
+
+        return limited
+
+    def _township(self, raw: Any) -> str:
+        text = _text(raw)
+        if text not in self._townships:
+            raise _CellError(
+                _("“%(name)s” is not a township or street of %(org)s.")
+                % {"name": text[:30], "org": self.organisation.name}
+            )
+        return text
+
+    def _known_townships(self) -> set[str]:
+        if not self._prefix:
+            return set()
+        return set(
+            Region.objects.filter(
+                level=Region.Level.TOWNSHIP, code__startswith=self._prefix
+            ).values_list("name", flat=True)
+        )
+
+    def problem(self, row: int, name: str | None, message: str) -> Problem:
+        index = self.columns.get(name or "")
+        if index is None:
+            return Problem(row, message)
+        headers = self.sheet.headers
+        return Problem(
+            row, message, self.sheet.letter(index), headers[index] if index < len(headers) else ""
+        )
+
+    # --- one row --------------------------------------------------------------------------
+
+    def _region(self, value: Any) -> Region | None:
+        code = cell_text(value)
+        if not code:
+            return None
+        if code not in self._regions:
+            self._regions[code] = (
+                Region.objects.filter(code=code).first() if code.isdigit() else None
+            )
+        region = self._regions[code]
+        if region is None:
+            raise _CellError(
+                _("“%(code)s” is not a region code (6, 9 or 12 digits of GB/T 2260).")
+                % {"code": code[:20]}
+            )
+        if self._prefix and not region.code.startswith(self._prefix):
+            raise _CellError(
+                _("%(region)s is outside the area of %(org)s.")
+                % {"region": region.name, "org": self.organisation.name}
+            )
+        return region
+
+    def _parse(self, number: int, cells: list[Any]) -> tuple[PersonData, frozenset[str]] | None:
+        """The row's cells as PersonData, or None after reporting the cells that do not parse."""
+        values: dict[str, Any] = {}
+        errors: list[Problem] = []
+        width = len(cells)
+        for name, index, parse in self._plan:
+            raw = cells[index] if index < width else None
+            if raw is None or raw == "":
+                continue
+            try:
+                value = parse(raw)
+            except _CellError as error:
+                errors.append(self.problem(number, name, error.message))
+                continue
+            if value != "" and value is not None:
+                values[name] = value
+        filled = set(values)
+        if errors:
+            for problem in errors:
+                self.report.add(problem)
+            return None
+        certificate = normalise(values.get("certificate", ""))
+        if "category" not in values and len(certificate) >= 20:
+            # The certificate number says the category and grade: a sheet may omit them.
+            values["category"] = certificate[18]
+            values.setdefault("grade", int(certificate[19]) if certificate[19].isdigit() else None)
+            filled.update(("category", "grade"))
+        data = PersonData(
+            name=values.get("name", ""),
+            id_number=values.get("id_number", ""),
+            category=values.get("category", ""),
+            grade=values.get("grade"),
+            certificate=values.get("certificate", ""),
+            region=values.get("region"),
+            poverty=values.get("poverty", Person.Poverty.NONE),
+            **{key: values.get(key, "") for key in _TEXT_FIELDS if key != "name"},
+            **{key: values.get(key, False) for key in _NEEDS},
+        )
+        return data, frozenset(filled)
+
+    def _check(self, number: int, cells: list[Any]) -> Row | None:
+        parsed = self._parse(number, cells)
+        if parsed is None:
+            return None
+        data, filled = parsed
+        checked = check_person(data, today=self.today)
+        if not checked.ok:
+            for key, message in checked.errors.items():
+                column = key if key in self.columns else None
+                if column is None and key in ("category", "grade"):
+                    column = "certificate"  # derived from the certificate number
+                self.report.add(self.problem(number, column, message))
+            return None
+        assert checked.id is not None
+        index = crypto.blind_index(checked.id.number, ring=self.ring)
+        first = self._seen.get(index)
+        if first is not None:
+            self.report.add(
+                self.problem(
+                    number,
+                    "id_number",
+                    _("The same ID number is on row %(row)d: keep one of the two rows.")
+                    % {"row": first},
+                )
+            )
+            return None
+        self._seen[index] = number
+        if checked.id.converted_from_15:
+            self.report.converted += 1
+        return Row(number, checked, filled, index)
+
+    # --- the whole sheet ------------------------------------------------------------------
+
+    def batches(self, size: int = BATCH_SIZE) -> Iterator[list[Row]]:
+        """The valid rows, ``size`` rows of the sheet at a time, each with the registered
+        person it matches (looked up in one query per batch)."""
+        batch: list[Row] = []
+        read = 0
+        for number, cells in self.sheet.rows():
+            read += 1
+            if not any(value is not None and value != "" for value in cells):
+                continue
+            self.report.rows += 1
+            row = self._check(number, cells)
+            if row is not None:
+                batch.append(row)
+            if read % size == 0:
+                yield self._against_registry(batch)
+                batch = []
+                if self.progress is not None:
+                    self.progress(read)
+        if batch:
+            yield self._against_registry(batch)
+        if self.progress is not None:
+            self.progress(read)
+        if not self.report.rows:
+            self.report.add(Problem(None, _("The sheet has a header row but no people under it.")))
+
+    def _against_registry(self, rows: list[Row]) -> list[Row]:
+        found = {
+            index: (pk, path)
+            for index, pk, path in Person.objects.filter(
+                id_index__in=[row.index for row in rows]
+            ).values_list("id_index", "pk", "org_path")
+        }
+        valid = []
+        for row in rows:
+            match = found.get(row.index)
+            if match is not None:
+                pk, path = match
+                if not path.startswith(self.organisation.path):
+                    self.report.add(
+                        self.problem(
+                            row.number,
+                            "id_number",
+                            _(
+                                "This person is already registered by an organisation outside "
+                                "%(org)s, so the row cannot be imported here."
+                            )
+                            % {"org": self.organisation.name},
+                        )
+                    )
+                    continue
+                row.existing = pk
+                self.report.registered += 1
+            valid.append(row)
+        self.report.valid += len(valid)
+        return valid
+
+    def finish(self) -> Report:
+        self.report.invalid = self.report.rows - self.report.valid
+        return self.report
+
+
+def check_sheet(
+    *, sheet: Sheet, mapping: dict[str, str], organisation: Organisation, progress: Any = None
+) -> Report:
+    """The dry run: every row judged, nothing written."""
+    checker = RowChecker(sheet=sheet, mapping=mapping, organisation=organisation, progress=progress)
+    for _batch in checker.batches():
+        pass
+    return checker.finish()
