@@ -39,82 +39,115 @@ def _tables() -> dict[str, str]:
     }
 
 
-# {scope} is empty for a full rebuild, or "AND campaign_id IN (SELECT id FROM scoped)" style
-# conditions that keep everything inside one campaign's cascade.
-REBUILD_SQL = """
-WITH RECURSIVE
-scoped(id) AS (
-    SELECT id FROM {campaigns} WHERE {scope_root}
-    UNION ALL
-    SELECT c.id FROM {campaigns} c JOIN scoped s ON c.parent_id = s.id
-),
-accepted AS (
-    SELECT id, campaign_id, organisation_id, category, mode, attendance, disabled_served,
-           volunteers, cash, goods_value
-    FROM {reports}
-    WHERE status = 'accepted' AND campaign_id IN (SELECT id FROM scoped)
-),
-grouped AS (
+# The rebuild in stages, each a temporary table, so that every step is one hash aggregate over
+# a few million rows at most, and PostgreSQL plans each join with real statistics (it cannot
+# estimate recursive CTEs, and one query joining both trees at once ran for over ten minutes on
+# the national tree):
+#   1. the campaigns in scope;
+#   2. the accepted reports' figures per (campaign, organisation, metric): one pass over the
+#      reports, the indicator values and the visits;
+#   3. those sums spread to every organisation above (grouped again);
+#   4. then to every campaign above, inside that campaign's issuer's subtree, into the cells.
+REBUILD_STEPS = (
+    """
+    CREATE TEMPORARY TABLE rb_scope AS
+    WITH RECURSIVE scoped(id) AS (
+        SELECT id FROM {campaigns} WHERE {scope_root}
+        UNION ALL
+        SELECT c.id FROM {campaigns} c JOIN scoped s ON c.parent_id = s.id
+    )
+    SELECT id FROM scoped
+    """,
+    """
+    CREATE TEMPORARY TABLE rb_grouped AS
     SELECT campaign_id, organisation_id, category, mode, COUNT(*) AS n,
            SUM(attendance) AS attendance, SUM(disabled_served) AS disabled_served,
            SUM(volunteers) AS volunteers, SUM(cash) AS cash, SUM(goods_value) AS goods_value
-    FROM accepted
+    FROM {reports}
+    WHERE status = 'accepted' AND campaign_id IN (SELECT id FROM rb_scope)
     GROUP BY campaign_id, organisation_id, category, mode
-),
-base(campaign_id, organisation_id, metric, value, n) AS (
-    SELECT campaign_id, organisation_id, 'reports', n, n FROM grouped
-    UNION ALL SELECT campaign_id, organisation_id, 'attendance', attendance, n FROM grouped
-    UNION ALL SELECT campaign_id, organisation_id, 'disabled_served', disabled_served, n
-              FROM grouped
-    UNION ALL SELECT campaign_id, organisation_id, 'volunteers', volunteers, n FROM grouped
-    UNION ALL SELECT campaign_id, organisation_id, 'cash', cash, n FROM grouped
-    UNION ALL SELECT campaign_id, organisation_id, 'goods_value', goods_value, n FROM grouped
-    UNION ALL SELECT campaign_id, organisation_id, 'category:' || category, n, n FROM grouped
-    UNION ALL SELECT campaign_id, organisation_id, 'mode:' || mode, n, n FROM grouped
-    UNION ALL
-    SELECT r.campaign_id, r.organisation_id, 'indicator:' || CAST(v.indicator_id AS TEXT),
-           SUM(v.value), COUNT(*)
-    FROM {values} v JOIN accepted r ON r.id = v.report_id
-    GROUP BY r.campaign_id, r.organisation_id, v.indicator_id
-    UNION ALL
-    SELECT r.campaign_id, r.organisation_id,
-           CASE WHEN v.kind = 'household' THEN 'visit:household' ELSE 'visit:' || i.kind END,
-           COUNT(*), COUNT(*)
-    FROM {visits} v JOIN accepted r ON r.id = v.report_id
-    LEFT JOIN {institutions} i ON i.id = v.institution_id
-    GROUP BY r.campaign_id, r.organisation_id,
-             CASE WHEN v.kind = 'household' THEN 'visit:household' ELSE 'visit:' || i.kind END
-    UNION ALL
-    SELECT r.campaign_id, r.organisation_id, 'households', SUM(v.households), COUNT(*)
-    FROM {visits} v JOIN accepted r ON r.id = v.report_id
-    WHERE v.kind = 'household'
-    GROUP BY r.campaign_id, r.organisation_id
-),
-campaign_up(campaign_id, ancestor_id) AS (
-    SELECT id, id FROM scoped
-    UNION ALL
-    SELECT u.campaign_id, c.parent_id FROM campaign_up u
-    JOIN {campaigns} c ON c.id = u.ancestor_id
-    WHERE c.parent_id IN (SELECT id FROM scoped)
-),
-org_up(organisation_id, ancestor_id) AS (
-    SELECT id, id FROM {orgs} WHERE id IN (SELECT organisation_id FROM grouped)
-    UNION ALL
-    SELECT u.organisation_id, o.parent_id FROM org_up u
-    JOIN {orgs} o ON o.id = u.ancestor_id
-    WHERE o.parent_id IS NOT NULL
+    """,
+    """
+    CREATE TEMPORARY TABLE rb_leaf AS
+    SELECT campaign_id, organisation_id, metric, SUM(value) AS value, SUM(n) AS n FROM (
+        SELECT campaign_id, organisation_id, 'reports' AS metric, n AS value, n FROM rb_grouped
+        UNION ALL SELECT campaign_id, organisation_id, 'attendance', attendance, n FROM rb_grouped
+        UNION ALL SELECT campaign_id, organisation_id, 'disabled_served', disabled_served, n
+                  FROM rb_grouped
+        UNION ALL SELECT campaign_id, organisation_id, 'volunteers', volunteers, n FROM rb_grouped
+        UNION ALL SELECT campaign_id, organisation_id, 'cash', cash, n FROM rb_grouped
+        UNION ALL SELECT campaign_id, organisation_id, 'goods_value', goods_value, n
+                  FROM rb_grouped
+        UNION ALL SELECT campaign_id, organisation_id, 'category:' || category, n, n
+                  FROM rb_grouped
+        UNION ALL SELECT campaign_id, organisation_id, 'mode:' || mode, n, n FROM rb_grouped
+        UNION ALL
+        SELECT r.campaign_id, r.organisation_id, 'indicator:' || CAST(v.indicator_id AS TEXT),
+               SUM(v.value), COUNT(*)
+        FROM {values} v JOIN {reports} r ON r.id = v.report_id
+        WHERE r.status = 'accepted' AND r.campaign_id IN (SELECT id FROM rb_scope)
+        GROUP BY r.campaign_id, r.organisation_id, v.indicator_id
+        UNION ALL
+        SELECT r.campaign_id, r.organisation_id,
+               CASE WHEN v.kind = 'household' THEN 'visit:household' ELSE 'visit:' || i.kind END,
+               COUNT(*), COUNT(*)
+        FROM {visits} v JOIN {reports} r ON r.id = v.report_id
+        LEFT JOIN {institutions} i ON i.id = v.institution_id
+        WHERE r.status = 'accepted' AND r.campaign_id IN (SELECT id FROM rb_scope)
+        GROUP BY r.campaign_id, r.organisation_id,
+                 CASE WHEN v.kind = 'household' THEN 'visit:household' ELSE 'visit:' || i.kind END
+        UNION ALL
+        SELECT r.campaign_id, r.organisation_id, 'households', SUM(v.households), COUNT(*)
+        FROM {visits} v JOIN {reports} r ON r.id = v.report_id
+        WHERE v.kind = 'household' AND r.status = 'accepted'
+          AND r.campaign_id IN (SELECT id FROM rb_scope)
+        GROUP BY r.campaign_id, r.organisation_id
+    ) AS base
+    GROUP BY campaign_id, organisation_id, metric
+    """,
+    """
+    CREATE TEMPORARY TABLE rb_org_up AS
+    WITH RECURSIVE org_up(organisation_id, ancestor_id) AS (
+        SELECT id, id FROM {orgs} WHERE id IN (SELECT DISTINCT organisation_id FROM rb_grouped)
+        UNION ALL
+        SELECT u.organisation_id, o.parent_id FROM org_up u
+        JOIN {orgs} o ON o.id = u.ancestor_id
+        WHERE o.parent_id IS NOT NULL
+    )
+    SELECT u.organisation_id, u.ancestor_id, a.path AS ancestor_path
+    FROM org_up u JOIN {orgs} a ON a.id = u.ancestor_id
+    """,
+    """
+    CREATE TEMPORARY TABLE rb_campaign_up AS
+    WITH RECURSIVE campaign_up(campaign_id, ancestor_id) AS (
+        SELECT id, id FROM rb_scope
+        UNION ALL
+        SELECT u.campaign_id, c.parent_id FROM campaign_up u
+        JOIN {campaigns} c ON c.id = u.ancestor_id
+        WHERE c.parent_id IN (SELECT id FROM rb_scope)
+    )
+    SELECT u.campaign_id, u.ancestor_id, issuer.path AS issuer_path
+    FROM campaign_up u
+    JOIN {campaigns} k ON k.id = u.ancestor_id
+    JOIN {orgs} issuer ON issuer.id = k.issuing_org_id
+    """,
+    """
+    CREATE TEMPORARY TABLE rb_org_cells AS
+    SELECT l.campaign_id, u.ancestor_id AS organisation_id, u.ancestor_path, l.metric,
+           SUM(l.value) AS value, SUM(l.n) AS n
+    FROM rb_leaf l JOIN rb_org_up u ON u.organisation_id = l.organisation_id
+    GROUP BY l.campaign_id, u.ancestor_id, u.ancestor_path, l.metric
+    """,
+    """
+    INSERT INTO {cells} (campaign_id, organisation_id, metric, value, count, updated_at)
+    SELECT cu.ancestor_id, o.organisation_id, o.metric, SUM(o.value), SUM(o.n), %s
+    FROM rb_org_cells o
+    JOIN rb_campaign_up cu ON cu.campaign_id = o.campaign_id
+    WHERE substr(o.ancestor_path, 1, length(cu.issuer_path)) = cu.issuer_path
+    GROUP BY cu.ancestor_id, o.organisation_id, o.metric
+    """,
 )
-INSERT INTO {cells} (campaign_id, organisation_id, metric, value, count, updated_at)
-SELECT cu.ancestor_id, ou.ancestor_id, b.metric, SUM(b.value), SUM(b.n), %s
-FROM base b
-JOIN campaign_up cu ON cu.campaign_id = b.campaign_id
-JOIN {campaigns} k ON k.id = cu.ancestor_id
-JOIN {orgs} issuer ON issuer.id = k.issuing_org_id
-JOIN org_up ou ON ou.organisation_id = b.organisation_id
-JOIN {orgs} a ON a.id = ou.ancestor_id
-WHERE substr(a.path, 1, length(issuer.path)) = issuer.path
-GROUP BY cu.ancestor_id, ou.ancestor_id, b.metric
-"""
+TEMPORARY = ("rb_scope", "rb_grouped", "rb_leaf", "rb_org_up", "rb_campaign_up", "rb_org_cells")
 
 
 @transaction.atomic
@@ -149,9 +182,20 @@ def rebuild_cells(*, by: Any, campaign: Campaign | None = None) -> int:
                 """,  # noqa: S608
                 [campaign.pk],
             )
-        sql = REBUILD_SQL.format(scope_root=scope_root, **tables)
-        cursor.execute(sql, [*params, timezone.now()])
-        written = cursor.rowcount
+        for table in TEMPORARY:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        for step in REBUILD_STEPS:
+            sql = step.format(scope_root=scope_root, **tables)
+            if sql.lstrip().startswith("INSERT"):
+                cursor.execute(sql, [timezone.now()])
+                written = cursor.rowcount
+            else:
+                cursor.execute(sql, params if "{scope_root}" in step else [])
+                if vendor == "postgresql":
+                    # Temporary tables get no statistics unless asked: the next join needs them.
+                    cursor.execute(f"ANALYZE {sql.split()[3]}")
+        for table in TEMPORARY:
+            cursor.execute(f"DROP TABLE {table}")
     audit.record(
         by=by,
         action="stats.cells.rebuilt",

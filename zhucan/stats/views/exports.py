@@ -1,4 +1,4 @@
-"""The dashboard's tables as Excel."""
+"""The dashboard's tables as Excel, and the fixed statistical report (统计表)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.stats import selectors
 from zhucan.stats.exports import dashboard_workbook
+from zhucan.stats.statistical_report import statistical_report_workbook
 from zhucan.stats.views.dashboard import filter_form, node_for
 
 
@@ -29,6 +30,27 @@ def export(request: HttpRequest, campaign_pk: int, org_pk: int) -> HttpResponse:
     return response
 
 
+@login_required
+def statistical_report(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    """The 统计表 of the node in ``?node=`` (else the top of the person's view)."""
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    node = node_for(request, campaign, request.GET.get("node") or None)
+    today = timezone.localdate()
+    response = HttpResponse(
+        statistical_report_workbook(campaign, node, filled_on=today),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="statistical-report-{campaign.pk}-{node.pk}-{today:%Y%m%d}.xlsx"'
+    )
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("campaigns/<int:campaign_pk>/orgs/<int:org_pk>/export.xlsx", export, name="export"),
+    path(
+        "campaigns/<int:campaign_pk>/statistical-report.xlsx",
+        statistical_report,
+        name="statistical_report",
+    ),
 ]
