@@ -10,14 +10,18 @@ through Python would measure Python, not Zhucan. PostgreSQL only.
 from __future__ import annotations
 
 import random
+import tempfile
 import time
-from collections.abc import Iterator
+import tracemalloc
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from bench.completeness import (
@@ -26,13 +30,17 @@ from bench.completeness import (
     _committee,
     _deliveries,
     _insert_level,
+    _interleaved,
     _units,
 )
 from bench.notices import SEED
+from bench.timing import measure
 from zhucan.campaigns.models import Campaign, CampaignKind, Receipt
 from zhucan.campaigns.notice_parser import parse_notice_text
 from zhucan.orgs.models import Membership, Organisation, Region
 from zhucan.plans.models import Plan
+from zhucan.stats.services.rebuild import rebuild_cells
+from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_user
 
 CATEGORIES = ("visit", "publicity", "employment", "rehabilitation", "education", "assistance")
@@ -284,3 +292,111 @@ def full_scan(campaign_ids: list[int], node: Organisation) -> list[tuple[Any, ..
             [depth + 1, campaign_ids, node.path + "%"],
         )
         return cursor.fetchall()
+
+
+def run() -> dict[str, float]:
+    if connection.vendor != "postgresql":
+        raise SystemExit("The national benchmark needs PostgreSQL: set DATABASE_URL.")
+    from bench.completeness import scratch_database
+
+    with scratch_database():
+        start = time.perf_counter()
+        tree = build_national_tree()
+        built = time.perf_counter() - start
+        print(
+            f"  built {tree.organisations} organisations, {len(tree.campaign_ids)} campaigns, "
+            f"{tree.reports} reports, {tree.values} indicator values in {built:.0f} s",
+            flush=True,
+        )
+        start = time.perf_counter()
+        cells = rebuild_cells(by=None)
+        rebuilt = time.perf_counter() - start
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE stats_cell")
+        print(f"  rebuilt {cells} statistics cells in {rebuilt:.0f} s", flush=True)
+        figures = _time(tree)
+        figures.update(
+            {
+                "national_orgs": tree.organisations,
+                "national_reports": tree.reports,
+                "national_values": tree.values,
+                "national_load_s": round(built),
+                "stats_rebuild_s": round(rebuilt),
+            }
+        )
+        return figures
+
+
+def _time(tree: NationalTree) -> dict[str, float]:
+    clients = {
+        name: login_verified(Client(HTTP_HOST="localhost"), user)
+        for name, user in tree.users.items()
+    }
+    campaign = tree.campaign.pk
+
+    def page(who: str, name: str, *, of: int = campaign, **kwargs: Any) -> Callable[[], None]:
+        url = reverse(name, kwargs={"campaign_pk": of, **kwargs})
+
+        def get() -> None:
+            response = clients[who].get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return get
+
+    cases = {
+        "national": page("national", "stats:dashboard"),
+        "province": page("province", "stats:node", org_pk=tree.province.pk),
+        # A county sees the campaign its city sent it, not the national one above that.
+        "county": page(
+            "county",
+            "stats:node",
+            of=Campaign.objects.get(issuing_org=tree.city).pk,
+            org_pk=tree.county.pk,
+        ),
+        "drill": page("national", "stats:node", org_pk=tree.city.pk),
+        "fullscan": lambda: full_scan(tree.campaign_ids, tree.top),
+    }
+    print("  timing the dashboards against the full-scan SQL …", flush=True)
+    timings = _interleaved(cases, rounds=12)
+    completeness = measure(page("national", "completeness:campaign"), repeat=5, warmup=1)
+    national, scan = timings["national"], timings["fullscan"]
+    export_rows, export_s, export_mb = _export(tree)
+    return {
+        "dashboard_national_ms": round(national.median_ms, 1),
+        "dashboard_national_p95_ms": round(national.p95_ms, 1),
+        "dashboard_province_ms": round(timings["province"].median_ms, 1),
+        "dashboard_province_p95_ms": round(timings["province"].p95_ms, 1),
+        "dashboard_county_ms": round(timings["county"].median_ms, 1),
+        "dashboard_county_p95_ms": round(timings["county"].p95_ms, 1),
+        "dashboard_drill_ms": round(timings["drill"].median_ms, 1),
+        "dashboard_drill_p95_ms": round(timings["drill"].p95_ms, 1),
+        "fullscan_sql_ms": round(scan.median_ms, 1),
+        "dashboard_ratio_vs_fullscan": round(national.median_ms / scan.median_ms, 4),
+        "completeness_national_ms": round(completeness.median_ms, 1),
+        "completeness_national_p95_ms": round(completeness.p95_ms, 1),
+        "export_rows": export_rows,
+        "export_rows_per_s": round(export_rows / export_s),
+        "export_peak_mb": round(export_mb, 1),
+    }
+
+
+def _export(tree: NationalTree, rows: int = 100_000) -> tuple[int, float, float]:
+    """100,000 accepted reports streamed to a file: timed on its own, then written again under
+    tracemalloc for the peak memory (tracing slows Python down too much to time it as well)."""
+    from zhucan.stats.exports import write_reports_xlsx
+    from zhucan.stats.selectors import NO_FILTERS
+
+    def write() -> int:
+        with tempfile.TemporaryFile() as out:
+            return write_reports_xlsx(
+                out, campaign=tree.campaign, node=tree.top, filters=NO_FILTERS, limit=rows
+            )
+
+    start = time.perf_counter()
+    written = write()
+    elapsed = time.perf_counter() - start
+    tracemalloc.start()
+    write()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return written, elapsed, peak / 2**20
