@@ -217,6 +217,10 @@ def report_detail(request: HttpRequest, report_pk: int) -> HttpResponse:
             "can_submit": writer,
             "can_decide": can_review(request.user, report)
             and report.status == ActivityReport.Status.SUBMITTED,
+            # An accepted report found wrong goes back for correction (and leaves the figures).
+            "can_reopen": can_review(request.user, report)
+            and report.status == ActivityReport.Status.ACCEPTED
+            and report.created_by_id != request.user.pk,
             "can_propose_typical": report.status == ActivityReport.Status.ACCEPTED
             and (
                 has_capability(request.user, Capability.REPORT, report.organisation)
