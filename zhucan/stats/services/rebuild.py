@@ -9,6 +9,8 @@ path does). The same SQL runs on PostgreSQL and SQLite.
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from django.db import connection, transaction
@@ -24,6 +26,8 @@ from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.orgs.models import Organisation
 from zhucan.stats.models import Cell
+
+logger = logging.getLogger(__name__)
 
 
 def _tables() -> dict[str, str]:
@@ -184,7 +188,8 @@ def rebuild_cells(*, by: Any, campaign: Campaign | None = None) -> int:
             )
         for table in TEMPORARY:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        for step in REBUILD_STEPS:
+        for number, step in enumerate(REBUILD_STEPS, start=1):
+            began = time.perf_counter()
             sql = step.format(scope_root=scope_root, **tables)
             if sql.lstrip().startswith("INSERT"):
                 cursor.execute(sql, [timezone.now()])
@@ -194,6 +199,7 @@ def rebuild_cells(*, by: Any, campaign: Campaign | None = None) -> int:
                 if vendor == "postgresql":
                     # Temporary tables get no statistics unless asked: the next join needs them.
                     cursor.execute(f"ANALYZE {sql.split()[3]}")
+            logger.info("rebuild step %d took %.1f s", number, time.perf_counter() - began)
         for table in TEMPORARY:
             cursor.execute(f"DROP TABLE {table}")
     audit.record(
