@@ -284,11 +284,11 @@ def _deliveries(
     for campaign, org in recipients:
         signed = rng.random() < 0.6
         signed_at = sent_at + timedelta(hours=rng.uniform(1, 14 * 24)) if signed else None
-        receipts.append(
-            Receipt(campaign=campaign, organisation=org, sent_at=sent_at, signed_at=signed_at)
-        )
+        receipt = Receipt(campaign=campaign, organisation=org, sent_at=sent_at, signed_at=signed_at)
+        receipts.append(receipt)
         if signed_at is not None and rng.random() < 2 / 3:
             at = min(signed_at + timedelta(hours=rng.uniform(1, 72)), now)
+            receipt.first_plan_at = at  # as the plans service copies it
             plans.append(
                 Plan(
                     campaign=campaign,

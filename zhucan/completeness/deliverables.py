@@ -12,15 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Min, Q, TextChoices
+from django.db.models import Q, TextChoices
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhucan.activities.models import ActivityReport
-from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.completeness.models import DeliverableKind, ReminderSchedule
-from zhucan.plans.models import Plan
 
 Key = tuple[int, int]  # (campaign id, organisation id)
 
@@ -42,10 +40,12 @@ def local_date(field: str) -> TruncDate:
     return TruncDate(field, tzinfo=timezone.get_current_timezone())
 
 
-def _plans(campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
-    rows = Plan.objects.filter(
-        scope, campaign_id__in=campaign_ids, first_submitted_at__isnull=False
-    ).annotate(on=local_date("first_submitted_at"))
+def _first_on(field: str, campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
+    """The day each recipient first delivered, from its receipt (the plans and activities
+    services copy the first submission there), so no plan or report is read."""
+    rows = Receipt.objects.filter(
+        scope, campaign_id__in=campaign_ids, **{f"{field}__isnull": False}
+    ).annotate(on=local_date(field))
     return {
         (c, o): on
         for c, o, on in rows.values_list("campaign_id", "organisation_id", "on")
@@ -53,17 +53,13 @@ def _plans(campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
     }
 
 
+def _plans(campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
+    return _first_on("first_plan_at", campaign_ids, scope)
+
+
 def _reports(campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
     """The day each organisation submitted its first activity report (more may follow)."""
-    rows = (
-        ActivityReport.objects.filter(
-            scope, campaign_id__in=campaign_ids, first_submitted_at__isnull=False
-        )
-        .values("campaign_id", "organisation_id")
-        .annotate(on=Min(local_date("first_submitted_at")))
-        .values_list("campaign_id", "organisation_id", "on")
-    )
-    return {(c, o): on for c, o, on in rows if on is not None}
+    return _first_on("first_report_at", campaign_ids, scope)
 
 
 def _first_other_due(campaign: Campaign) -> date | None:

@@ -30,12 +30,19 @@ from zhucan.orgs.models import Organisation
 class Cell(models.Model):
     # The unique constraint's index (campaign, organisation, metric) serves every read: a
     # dashboard asks for one campaign and a handful of organisations.
+    # Cells are derived data, rebuilt by the million: no database foreign-key constraints, whose
+    # checks at commit took as long as the whole rebuild of the national tree. Django still
+    # deletes a campaign's cells with it (only drafts are ever deleted, and they have none).
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     # Organisations are never deleted (everything protects them): no index of its own.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # See metrics.py: "reports", "cash", "category:visit", "indicator:12", "visit:care_home" …
     metric = models.CharField(max_length=40)

@@ -50,7 +50,6 @@ from zhucan.activities.models import (
 )
 from zhucan.campaigns.models import Campaign, Duty, Receipt
 from zhucan.orgs.models import Organisation, jurisdiction_paths
-from zhucan.plans.models import Plan
 from zhucan.stats import metrics
 from zhucan.stats.models import Cell
 
@@ -412,24 +411,13 @@ def media_counts(
 
 def completeness_counts(campaign: Campaign, node: Organisation) -> dict[int, dict[str, int]]:
     """Recipients under the node, and how many of them have signed for the notice, submitted a
-    plan and submitted at least one activity report, by line: one grouped query.
+    plan and submitted at least one activity report, by line: one grouped query over the
+    receipts alone (the plans and activities services copy each recipient's first submission
+    onto its receipt), tens of thousands of rows nationally, whatever the number of reports.
 
-    Read live rather than rolled up: it scans receipts (one per recipient of each campaign of
-    the cascade: tens of thousands nationally, against millions of reports), probing plans and
-    reports by index; and the receipts and plans belong to other apps' services. Whether each
-    was on time depends on deadlines that can change after publishing, so timeliness stays on
-    the completeness page, which works it out per recipient.
+    Whether each was on time depends on deadlines that can change after publishing, so
+    timeliness stays on the completeness page, which works it out per recipient.
     """
-    plans = Plan.objects.filter(
-        campaign_id=OuterRef("campaign_id"),
-        organisation_id=OuterRef("organisation_id"),
-        first_submitted_at__isnull=False,
-    )
-    reports = ActivityReport.objects.filter(
-        campaign_id=OuterRef("campaign_id"),
-        organisation_id=OuterRef("organisation_id"),
-        first_submitted_at__isnull=False,
-    )
     rows = (
         Receipt.objects.filter(
             campaign_id__in=campaign_tree(campaign.pk), organisation__path__startswith=node.path
@@ -439,8 +427,8 @@ def completeness_counts(campaign: Campaign, node: Organisation) -> dict[int, dic
         .annotate(
             expected=Count("pk"),
             receipt=Count("pk", filter=Q(signed_at__isnull=False)),
-            plan=Count("pk", filter=Q(Exists(plans))),
-            report=Count("pk", filter=Q(Exists(reports))),
+            plan=Count("pk", filter=Q(first_plan_at__isnull=False)),
+            report=Count("pk", filter=Q(first_report_at__isnull=False)),
         )
         .order_by()
     )

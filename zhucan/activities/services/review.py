@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services.common import check_version, lock, require
-from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
@@ -36,6 +36,12 @@ def submit_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
     if locked.campaign.status != Campaign.Status.PUBLISHED:
         raise DomainError(_("The campaign is closed; reports can no longer be submitted."))
     now = timezone.now()
+    if locked.first_submitted_at is None:
+        Receipt.objects.filter(
+            campaign_id=locked.campaign_id,
+            organisation_id=locked.organisation_id,
+            first_report_at__isnull=True,
+        ).update(first_report_at=now)
     locked.status = ActivityReport.Status.SUBMITTED
     locked.submitted_at = now
     locked.first_submitted_at = locked.first_submitted_at or now

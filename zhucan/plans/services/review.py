@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
@@ -66,6 +66,11 @@ def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
     if locked.first_submitted_at is None:
         locked.late = late
         locked.first_submitted_at = now
+        Receipt.objects.filter(
+            campaign_id=locked.campaign_id,
+            organisation_id=locked.organisation_id,
+            first_plan_at__isnull=True,
+        ).update(first_plan_at=now)
     locked.status = Plan.Status.SUBMITTED
     locked.submitted_at = now
     locked.version += 1
