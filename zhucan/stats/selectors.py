@@ -33,7 +33,6 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
-    Q,
     QuerySet,
     Sum,
     Value,
@@ -48,10 +47,11 @@ from zhucan.activities.models import (
     MediaReport,
     Visit,
 )
-from zhucan.campaigns.models import Campaign, Duty, Receipt
+from zhucan.campaigns.models import Campaign, Duty
 from zhucan.orgs.models import Organisation, jurisdiction_paths
 from zhucan.stats import metrics
 from zhucan.stats.models import Cell
+from zhucan.stats.services.deliveries import DELIVERED, RECIPIENTS
 
 ZERO = Decimal(0)
 # The completeness counts of a line: recipients, and how many delivered each kind.
@@ -249,7 +249,7 @@ def dashboard(
     else:
         figures, as_of = cell_figures(campaign, node, list(children))
     media = media_counts(campaign, node, filters)
-    done = completeness_counts(campaign, node)
+    done = completeness_counts(campaign, node, list(children))
 
     lines: dict[int, Line] = {}
     for key in set(figures) | set(media) | set(done):
@@ -283,9 +283,11 @@ def cell_figures(
     """The node's and its children's cells, in one query; the node's own reports are its cell
     less its children's. Returns {child id (0: the node itself): {metric: value}} and when the
     node's cells last changed (every change under the node touches them)."""
-    rows = Cell.objects.filter(
-        campaign=campaign, organisation_id__in=[node.pk, *child_ids]
-    ).values_list("organisation_id", "metric", "value", "updated_at")
+    rows = (
+        Cell.objects.filter(campaign=campaign, organisation_id__in=[node.pk, *child_ids])
+        .exclude(metric__in=[RECIPIENTS, *DELIVERED.values()])  # see completeness_counts
+        .values_list("organisation_id", "metric", "value", "updated_at")
+    )
     by_org: dict[int, dict[str, Decimal]] = defaultdict(dict)
     as_of: datetime | None = None
     for org_id, metric, value, updated_at in rows:
@@ -409,31 +411,35 @@ def media_counts(
     return dict(result)
 
 
-def completeness_counts(campaign: Campaign, node: Organisation) -> dict[int, dict[str, int]]:
+def completeness_counts(
+    campaign: Campaign, node: Organisation, child_ids: list[int] | None = None
+) -> dict[int, dict[str, int]]:
     """Recipients under the node, and how many of them have signed for the notice, submitted a
-    plan and submitted at least one activity report, by line: one grouped query over the
-    receipts alone (the plans and activities services copy each recipient's first submission
-    onto its receipt), tens of thousands of rows nationally, whatever the number of reports.
+    plan and submitted at least one activity report, by line (0: the node's own units), from
+    the cells that the campaigns, plans and activities services keep (``services.deliveries``):
+    one query for a few rows, at any scale.
 
     Whether each was on time depends on deadlines that can change after publishing, so
     timeliness stays on the completeness page, which works it out per recipient.
     """
-    rows = (
-        Receipt.objects.filter(
-            campaign_id__in=campaign_tree(campaign.pk), organisation__path__startswith=node.path
-        )
-        .annotate(seg=_segment("organisation__path", node.path))
-        .values("seg")
-        .annotate(
-            expected=Count("pk"),
-            receipt=Count("pk", filter=Q(signed_at__isnull=False)),
-            plan=Count("pk", filter=Q(first_plan_at__isnull=False)),
-            report=Count("pk", filter=Q(first_report_at__isnull=False)),
-        )
-        .order_by()
-    )
+    if child_ids is None:
+        child_ids = list(Organisation.objects.filter(parent=node).values_list("pk", flat=True))
+    names = {RECIPIENTS: "expected"} | {metric: kind for kind, metric in DELIVERED.items()}
+    rows = Cell.objects.filter(
+        campaign=campaign, organisation_id__in=[node.pk, *child_ids], metric__in=list(names)
+    ).values_list("organisation_id", "metric", "count")
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for org_id, metric, count in rows:
+        counts[0 if org_id == node.pk else org_id][names[metric]] = int(count)
+    own = counts.get(0, {})
+    for key in ("expected", *COMPLETENESS_KINDS):
+        below = sum(counts[c].get(key, 0) for c in child_ids if c in counts)
+        own[key] = own.get(key, 0) - below
+    counts[0] = own
     return {
-        _key(row["seg"]): {k: row[k] for k in ("expected", *COMPLETENESS_KINDS)} for row in rows
+        key: {k: line.get(k, 0) for k in ("expected", *COMPLETENESS_KINDS)}
+        for key, line in counts.items()
+        if any(line.get(k, 0) for k in ("expected", *COMPLETENESS_KINDS))
     }
 
 

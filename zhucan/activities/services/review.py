@@ -16,6 +16,7 @@ from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 from zhucan.stats.services import count_accepted_report, uncount_report
+from zhucan.stats.services.deliveries import count_delivery
 
 
 def already_decided(report: ActivityReport) -> DomainError:
@@ -37,11 +38,14 @@ def submit_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
         raise DomainError(_("The campaign is closed; reports can no longer be submitted."))
     now = timezone.now()
     if locked.first_submitted_at is None:
-        Receipt.objects.filter(
+        if Receipt.objects.filter(
             campaign_id=locked.campaign_id,
             organisation_id=locked.organisation_id,
             first_report_at__isnull=True,
-        ).update(first_report_at=now)
+        ).update(first_report_at=now):
+            count_delivery(
+                campaign_id=locked.campaign_id, org_path=locked.organisation.path, kind="report"
+            )
     locked.status = ActivityReport.Status.SUBMITTED
     locked.submitted_at = now
     locked.first_submitted_at = locked.first_submitted_at or now

@@ -19,6 +19,7 @@ from zhucan.campaigns.signals import campaign_published
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
+from zhucan.stats.services.deliveries import count_recipients
 
 
 @transaction.atomic
@@ -47,6 +48,9 @@ def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
     now = timezone.now()
     Receipt.objects.bulk_create(
         Receipt(campaign=locked, organisation=org, sent_at=now) for org in recipients.organisations
+    )
+    count_recipients(
+        campaign_id=locked.pk, org_paths=[org.path for org in recipients.organisations]
     )
     unmatched_duties = []
     assignments = []

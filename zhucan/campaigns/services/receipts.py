@@ -13,6 +13,7 @@ from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
+from zhucan.stats.services.deliveries import count_delivery
 
 
 @transaction.atomic
@@ -33,6 +34,9 @@ def sign_receipt(*, by: Any, receipt: Receipt) -> Receipt:
     locked.signed_at = timezone.now()
     locked.signed_by = by
     locked.save(update_fields=["signed_at", "signed_by"])
+    count_delivery(
+        campaign_id=locked.campaign_id, org_path=locked.organisation.path, kind="receipt"
+    )
     DutyAssignment.objects.filter(
         duty__campaign_id=locked.campaign_id,
         organisation=locked.organisation,

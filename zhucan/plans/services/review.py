@@ -18,6 +18,7 @@ from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity, Pl
 from zhucan.plans.safety import check_activities, rules_for
 from zhucan.plans.services.common import CommentInput, already_decided, check_version, require
 from zhucan.plans.versions import take_snapshot
+from zhucan.stats.services.deliveries import count_delivery
 
 
 def _lock(plan: Plan) -> Plan:
@@ -66,11 +67,14 @@ def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
     if locked.first_submitted_at is None:
         locked.late = late
         locked.first_submitted_at = now
-        Receipt.objects.filter(
+        if Receipt.objects.filter(
             campaign_id=locked.campaign_id,
             organisation_id=locked.organisation_id,
             first_plan_at__isnull=True,
-        ).update(first_plan_at=now)
+        ).update(first_plan_at=now):
+            count_delivery(
+                campaign_id=locked.campaign_id, org_path=locked.organisation.path, kind="plan"
+            )
     locked.status = Plan.Status.SUBMITTED
     locked.submitted_at = now
     locked.version += 1

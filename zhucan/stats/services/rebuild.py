@@ -22,7 +22,7 @@ from zhucan.activities.models import (
     Institution,
     Visit,
 )
-from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core import audit
 from zhucan.orgs.models import Organisation
 from zhucan.stats.models import Cell
@@ -40,6 +40,7 @@ def _tables() -> dict[str, str]:
         "values": q(IndicatorValue._meta.db_table),
         "visits": q(Visit._meta.db_table),
         "institutions": q(Institution._meta.db_table),
+        "receipts": q(Receipt._meta.db_table),
     }
 
 
@@ -49,7 +50,7 @@ def _tables() -> dict[str, str]:
 # the national tree):
 #   1. the campaigns in scope;
 #   2. the accepted reports' figures per (campaign, organisation, metric): one pass over the
-#      reports, the indicator values and the visits;
+#      reports, the indicator values and the visits; and the recipients' deliveries (receipts);
 #   3. those sums spread to every organisation above (grouped again);
 #   4. then to every campaign above, inside that campaign's issuer's subtree, into the cells.
 REBUILD_STEPS = (
@@ -106,13 +107,31 @@ REBUILD_STEPS = (
         WHERE v.kind = 'household' AND r.status = 'accepted'
           AND r.campaign_id IN (SELECT id FROM rb_scope)
         GROUP BY r.campaign_id, r.organisation_id
+        UNION ALL
+        SELECT campaign_id, organisation_id, 'recipients', COUNT(*), COUNT(*)
+        FROM {receipts} WHERE campaign_id IN (SELECT id FROM rb_scope)
+        GROUP BY campaign_id, organisation_id
+        UNION ALL
+        SELECT campaign_id, organisation_id, 'delivered:receipt', COUNT(*), COUNT(*)
+        FROM {receipts} WHERE campaign_id IN (SELECT id FROM rb_scope) AND signed_at IS NOT NULL
+        GROUP BY campaign_id, organisation_id
+        UNION ALL
+        SELECT campaign_id, organisation_id, 'delivered:plan', COUNT(*), COUNT(*)
+        FROM {receipts}
+        WHERE campaign_id IN (SELECT id FROM rb_scope) AND first_plan_at IS NOT NULL
+        GROUP BY campaign_id, organisation_id
+        UNION ALL
+        SELECT campaign_id, organisation_id, 'delivered:report', COUNT(*), COUNT(*)
+        FROM {receipts}
+        WHERE campaign_id IN (SELECT id FROM rb_scope) AND first_report_at IS NOT NULL
+        GROUP BY campaign_id, organisation_id
     ) AS base
     GROUP BY campaign_id, organisation_id, metric
     """,
     """
     CREATE TEMPORARY TABLE rb_org_up AS
     WITH RECURSIVE org_up(organisation_id, ancestor_id) AS (
-        SELECT id, id FROM {orgs} WHERE id IN (SELECT DISTINCT organisation_id FROM rb_grouped)
+        SELECT id, id FROM {orgs} WHERE id IN (SELECT DISTINCT organisation_id FROM rb_leaf)
         UNION ALL
         SELECT u.organisation_id, o.parent_id FROM org_up u
         JOIN {orgs} o ON o.id = u.ancestor_id
