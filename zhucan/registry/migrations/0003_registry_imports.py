@@ -6,65 +6,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0002_load_gbt2260_regions'),
-        ('registry', '0002_person_in_need_index_and_erasable_assistance'),
+        ("orgs", "0002_load_gbt2260_regions"),
+        ("registry", "0002_person_in_need_index_and_erasable_assistance"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportMapping',
+            name="ImportMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('columns', models.JSONField(blank=True, default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='registry_import_mapping', to='orgs.organisation')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("columns", models.JSONField(blank=True, default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registry_import_mapping",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registry import column mapping',
-                'verbose_name_plural': 'registry import column mappings',
+                "verbose_name": "registry import column mapping",
+                "verbose_name_plural": "registry import column mappings",
             },
         ),
         migrations.CreateModel(
-            name='RegistryImport',
+            name="RegistryImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
-                ('digest', models.CharField(max_length=64, verbose_name='file digest (SHA-256)')),
-                ('data', models.BinaryField(default=b'')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='bytes kept')),
-                ('headers', models.JSONField(blank=True, default=list)),
-                ('first_column', models.PositiveSmallIntegerField(default=0)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('valid_only', models.BooleanField(default=False, verbose_name='only the valid rows')),
-                ('duplicates', models.CharField(choices=[('merge', "Update the registered person with the sheet's values"), ('skip', 'Skip the row, keep the registered person as they are')], default='skip', max_length=5, verbose_name='people already registered')),
-                ('import_key', models.CharField(blank=True, editable=False, max_length=64)),
-                ('status', models.CharField(choices=[('uploaded', 'Waiting for the column mapping'), ('checking', 'Checking'), ('checked', 'Checked, waiting for confirmation'), ('queued', 'Waiting to import'), ('running', 'Importing'), ('done', 'Imported'), ('failed', 'Failed, nothing saved'), ('discarded', 'Discarded, file deleted')], default='uploaded', max_length=10, verbose_name='status')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='rows done')),
-                ('valid_rows', models.PositiveIntegerField(default=0, verbose_name='valid rows')),
-                ('invalid_rows', models.PositiveIntegerField(default=0, verbose_name='rows with problems')),
-                ('registered_rows', models.PositiveIntegerField(default=0, verbose_name='rows already registered')),
-                ('created', models.PositiveIntegerField(default=0, verbose_name='people added')),
-                ('updated', models.PositiveIntegerField(default=0, verbose_name='people updated')),
-                ('skipped', models.PositiveIntegerField(default=0, verbose_name='rows skipped')),
-                ('problems', models.JSONField(blank=True, default=list)),
-                ('problems_total', models.PositiveIntegerField(default=0)),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="file name"),
+                ),
+                ("digest", models.CharField(max_length=64, verbose_name="file digest (SHA-256)")),
+                ("data", models.BinaryField(default=b"")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="bytes kept")),
+                ("headers", models.JSONField(blank=True, default=list)),
+                ("first_column", models.PositiveSmallIntegerField(default=0)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                (
+                    "valid_only",
+                    models.BooleanField(default=False, verbose_name="only the valid rows"),
+                ),
+                (
+                    "duplicates",
+                    models.CharField(
+                        choices=[
+                            ("merge", "Update the registered person with the sheet's values"),
+                            ("skip", "Skip the row, keep the registered person as they are"),
+                        ],
+                        default="skip",
+                        max_length=5,
+                        verbose_name="people already registered",
+                    ),
+                ),
+                ("import_key", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Waiting for the column mapping"),
+                            ("checking", "Checking"),
+                            ("checked", "Checked, waiting for confirmation"),
+                            ("queued", "Waiting to import"),
+                            ("running", "Importing"),
+                            ("done", "Imported"),
+                            ("failed", "Failed, nothing saved"),
+                            ("discarded", "Discarded, file deleted"),
+                        ],
+                        default="uploaded",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("rows_done", models.PositiveIntegerField(default=0, verbose_name="rows done")),
+                ("valid_rows", models.PositiveIntegerField(default=0, verbose_name="valid rows")),
+                (
+                    "invalid_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="rows with problems"),
+                ),
+                (
+                    "registered_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="rows already registered"),
+                ),
+                ("created", models.PositiveIntegerField(default=0, verbose_name="people added")),
+                ("updated", models.PositiveIntegerField(default=0, verbose_name="people updated")),
+                ("skipped", models.PositiveIntegerField(default=0, verbose_name="rows skipped")),
+                ("problems", models.JSONField(blank=True, default=list)),
+                ("problems_total", models.PositiveIntegerField(default=0)),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registry import',
-                'verbose_name_plural': 'registry imports',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done'])), fields=('import_key',), name='registry_import_once')],
+                "verbose_name": "registry import",
+                "verbose_name_plural": "registry imports",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["queued", "running", "done"])),
+                        fields=("import_key",),
+                        name="registry_import_once",
+                    )
+                ],
             },
         ),
     ]
