@@ -46,6 +46,32 @@ class Table:
     def total_cells(self) -> list[tuple[Any, str]]:
         return self.cells(self.total) if self.total is not None else []
 
+    # The page's cells as text, formatted here rather than by a template filter per cell: the
+    # national dashboard has thousands of cells, and the filters were most of its time.
+    @property
+    def text_rows(self) -> list[tuple[Line, list[str]]]:
+        return [(line, [cell_text(v, k) for v, k in self.cells(line)]) for line in self.lines]
+
+    @property
+    def text_total(self) -> list[str]:
+        return [cell_text(v, k) for v, k in self.total_cells]
+
+
+def cell_text(value: Any, kind: str) -> str:
+    """As the page shows a figure: yuan with two decimals, counts whole (two decimals only when
+    a figure has them), percentages with a sign or a dash when there is nothing to divide;
+    thousands grouped as in Chinese and English alike."""
+    if kind == PERCENT:
+        return "—" if value is None else f"{value}%"
+    if value is None:
+        return ""
+    number = Decimal(value)
+    if kind == YUAN:
+        return f"{number:,.2f}"
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number:,.2f}"
+
 
 def _figure(metric: str) -> Callable[[Line], Decimal]:
     return lambda line: line.get(metric)

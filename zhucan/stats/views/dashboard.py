@@ -9,7 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
@@ -60,6 +61,11 @@ def dashboard(request: HttpRequest, campaign_pk: int, org_pk: int | None = None)
     form = filter_form(request, campaign)
     board = selectors.dashboard(request.user, campaign, node=node, filters=form.filters())
     top = selectors.default_node(request.user, campaign)
+    query = request.GET.urlencode()
+    suffix = f"?{query}" if query else ""
+    for line in board.lines:
+        name = "stats:node" if line.drillable and not line.is_node else "stats:reports"
+        line.href = reverse(name, args=[campaign.pk, line.organisation_id]) + suffix
     charts = build_charts(board)
     tables = build_tables(board)
     by_key = {t.key: t for t in tables}
@@ -73,7 +79,8 @@ def dashboard(request: HttpRequest, campaign_pk: int, org_pk: int | None = None)
             "campaign": campaign,
             "board": board,
             "form": form,
-            "query": request.GET.urlencode(),
+            "query": query,
+            "this_level": _("This level"),
             "breadcrumbs": selectors.breadcrumbs(node, top),
             "campaigns": selectors.campaign_choices(request.user),
             "tables": tables,
