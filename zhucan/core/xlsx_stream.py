@@ -25,6 +25,17 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Style indexes in STYLES below.
 HEADER, INTEGER, MONEY, DATE, DATETIME, TEXT, QUOTED = 1, 2, 3, 4, 5, 6, 7
 _EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 - Excel's serial dates have no zone
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+# The cells' XML around their values, built once (write_rows writes millions of them).
+_INLINE = ' t="inlineStr"><is><t xml:space="preserve">'
+_TEXT_START, _QUOTED_START = f'<c s="{TEXT}"{_INLINE}', f'<c s="{QUOTED}"{_INLINE}'
+_TEXT_END = "</t></is></c>"
+_INTEGER_START, _MONEY_START = f'<c s="{INTEGER}"><v>', f'<c s="{MONEY}"><v>'
+_VALUE_END = "</v></c>"
+_SMALL = 1024  # whole numbers below this have their cell's XML made once, here
+_INTEGERS = [f"{_INTEGER_START}{i}{_VALUE_END}".encode() for i in range(_SMALL)]
+_CACHED = 4096  # recurring texts and dates whose XML a writer keeps
+_BATCH = 20_000  # XML pieces written to the zip at once (several hundred rows)
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -72,6 +83,17 @@ def _text(value: str) -> str:
     return escape(_ILLEGAL.sub("", value))
 
 
+def _text_cell(value: str) -> str:
+    """Text stored as text; what a spreadsheet would take for a formula gets the quote prefix
+    (checked before control characters are dropped, as ``core.excel`` checks it)."""
+    if not value:
+        return "<c/>"
+    start = _QUOTED_START if value.startswith(FORMULA_PREFIXES) else _TEXT_START
+    if not value.isprintable():  # every character XML cannot hold is unprintable
+        value = _ILLEGAL.sub("", value)
+    return f"{start}{escape(value)}{_TEXT_END}"
+
+
 class StreamingXlsx:
     """Write one sheet to ``fileobj`` (a file, or anything with ``write``), row by row.
 
@@ -97,7 +119,9 @@ class StreamingXlsx:
             self.zip.writestr(name, body)
         self._sheet = self.zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
         self._width = len(headers)
-        self.rows = 0  # rows written, the header included
+        self.rows = 1  # rows written, the header (written below) included
+        self._texts: dict[str, bytes] = {}
+        self._dates: dict[date, bytes] = {}
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
             for i, w in enumerate(
@@ -115,7 +139,11 @@ class StreamingXlsx:
             'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
             f"<cols>{cols}</cols><sheetData>"
         )
-        self._row([str(h) for h in headers], header=True)
+        self._write(
+            '<row r="1">'
+            + "".join(f'<c s="{HEADER}"{_INLINE}{_text(str(h))}{_TEXT_END}' for h in headers)
+            + "</row>"
+        )
 
     def __enter__(self) -> StreamingXlsx:
         return self
@@ -126,15 +154,16 @@ class StreamingXlsx:
     def _write(self, text: str) -> None:
         self._sheet.write(text.encode())
 
+    def _flush(self, parts: list[bytes]) -> None:
+        self._sheet.write(b"".join(parts))
+        parts.clear()
+
     def _cell(self, value: Any) -> str:
         """One cell's XML. Cells carry no reference: Excel, WPS, LibreOffice and openpyxl place
         them in order, and leaving the references out makes long exports a third faster."""
         kind = type(value)
         if kind is str:
-            if not value:
-                return "<c/>"
-            style = QUOTED if value.startswith(FORMULA_PREFIXES) else TEXT
-            return f'<c s="{style}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'  # noqa: E501
+            return _text_cell(value)
         if kind is int:
             return f'<c s="{INTEGER}"><v>{value}</v></c>'
         if kind is Decimal or kind is float:
@@ -151,25 +180,56 @@ class StreamingXlsx:
             serial = (value - _EPOCH).total_seconds() / 86400
             return f'<c s="{DATETIME}"><v>{serial:.10f}</v></c>'
         if isinstance(value, date):
-            return f'<c s="{DATE}"><v>{(value - _EPOCH.date()).days}</v></c>'
+            return f'<c s="{DATE}"><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>'
         if isinstance(value, (int, float, Decimal)):
             return self._cell(int(value) if isinstance(value, int) else Decimal(value))
         return self._cell(str(value))
 
-    def _row(self, values: Sequence[Any], *, header: bool = False) -> None:
-        self.rows += 1
-        if header:
-            cells = "".join(
-                f'<c s="{HEADER}" t="inlineStr"><is><t xml:space="preserve">{_text(str(v))}</t></is></c>'  # noqa: E501
-                for v in values
-            )
-        else:
-            cells = "".join(map(self._cell, values[: self._width]))
-        self._write(f'<row r="{self.rows}">{cells}</row>')
-
     def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Write the rows, a batch at a time. The common cells (text, whole numbers, amounts,
+        dates, empty) are made here, as ``_cell`` would make them, with no call per cell, and
+        the XML of recurring text and dates (an organisation's name, a category, a day) is
+        made once (a long export spends most of its time here)."""
+        parts: list[bytes] = []
+        append = parts.append
+        width, cell, n = self._width, self._cell, self.rows
+        texts, dates = self._texts, self._dates
         for row in rows:
-            self._row(row)
+            n += 1
+            append(f'<row r="{n}">'.encode())
+            for value in row if len(row) <= width else row[:width]:
+                kind = type(value)
+                if kind is str:
+                    xml = texts.get(value)
+                    if xml is None:
+                        if len(texts) >= _CACHED:  # memory stays flat with any text
+                            texts.clear()
+                        xml = texts[value] = _text_cell(value).encode()
+                    append(xml)
+                elif kind is int:
+                    append(
+                        _INTEGERS[value]
+                        if 0 <= value < _SMALL
+                        else f"{_INTEGER_START}{value}{_VALUE_END}".encode()
+                    )
+                elif value is None:
+                    append(b"<c/>")
+                elif kind is Decimal:
+                    append(f"{_MONEY_START}{value}{_VALUE_END}".encode())
+                elif kind is date:
+                    xml = dates.get(value)
+                    if xml is None:
+                        if len(dates) >= _CACHED:
+                            dates.clear()
+                        xml = dates[value] = cell(value).encode()
+                    append(xml)
+                else:
+                    append(cell(value).encode())
+            append(b"</row>")
+            if len(parts) > _BATCH:
+                self._flush(parts)
+        self.rows = n
+        self._flush(parts)
 
     def close(self) -> None:
         if self._sheet.closed:

@@ -13,11 +13,11 @@ from itertools import islice
 from typing import IO, Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhucan.activities.excel import choice_labels
-from zhucan.activities.models import Category, Indicator, IndicatorValue, Mode
+from zhucan.activities.models import ActivityReport, Category, Indicator, IndicatorValue, Mode
 from zhucan.campaigns.models import Campaign, Duty
 from zhucan.core.excel import XlsxTable, make_cell, new_workbook, workbook_bytes
 from zhucan.core.xlsx_stream import StreamingXlsx
@@ -124,75 +124,123 @@ def _chunks(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[A
         yield chunk
 
 
+def _cascade(campaign: Campaign) -> list[int]:
+    """The ids of the campaign and every campaign cascaded from it (``campaign_tree``)."""
+    return list(
+        Campaign.objects.filter(pk__in=campaign_tree(campaign.pk)).values_list("pk", flat=True)
+    )
+
+
+def _export_reports(
+    cascade: list[int], node: Organisation, filters: Filters
+) -> QuerySet[ActivityReport]:
+    """``scoped_reports``, with the cascade as a list of ids instead of its recursive subquery.
+
+    PostgreSQL plans ``campaign_id IN (subquery)`` as a join, which loses the organisations'
+    path order: it sorted every report under the node first (on disk; 11 s before the first
+    row on the national benchmark). A list is a filter on each report, so it walks the
+    organisations through their path index and sorts only each one's own reports, and the rows
+    come at once. A national cascade's few thousand ids are one query's parameters, once.
+    """
+    reports = ActivityReport.objects.accepted().filter(
+        campaign_id__in=cascade, organisation__path__startswith=node.path
+    )
+    return filters.apply(reports)
+
+
 def _report_rows(
-    campaign: Campaign,
-    node: Organisation,
-    filters: Filters,
+    reports: QuerySet[ActivityReport],
     indicators: Sequence[Indicator],
     chunk_size: int,
     limit: int | None,
-) -> Iterator[list[list[Any]]]:
+) -> Iterator[list[tuple[Any, ...]]]:
     categories, modes = choice_labels(Category), choice_labels(Mode)
-    # Indicator id -> (its column after the report's own, whether it is in yuan).
-    columns = {i.pk: (n, i.unit == Indicator.Unit.YUAN) for n, i in enumerate(indicators)}
-    reports = (
-        scoped_reports(campaign, node, filters)
-        .order_by("organisation__path", "start_date", "pk")
-        .values_list(*_FIELDS)
-    )
+    rows = reports.order_by("organisation__path", "start_date", "pk").values_list(*_FIELDS)
     if limit is not None:
-        reports = reports[:limit]
+        rows = rows[:limit]
+    no_values: list[Decimal | int | None] = []
     # Read in chunks (a server-side cursor on PostgreSQL), with each chunk's indicator values
     # in one more query: memory holds one chunk, however many reports there are.
-    for chunk in _chunks(reports.iterator(chunk_size=chunk_size), chunk_size):
-        values: dict[int, list[Any]] = {}
-        for report_id, indicator_id, value in _indicator_values([row[0] for row in chunk]):
-            if indicator_id in columns:
-                values.setdefault(report_id, []).append((indicator_id, value))
-        rows = []
-        for pk, org, level, name, up_level, up, up2, title, cat, mode, *rest in chunk:
-            row = [
+    for chunk in _chunks(rows.iterator(chunk_size=chunk_size), chunk_size):
+        given = _indicator_cells(_indicator_values([row[0] for row in chunk], indicators))
+        yield [
+            (
                 org,
                 _county(level, name, up_level, up, up2),
                 title,
                 categories.get(cat, cat),
                 modes.get(mode, mode),
                 *rest,
-            ]
-            given = values.get(pk)
-            if given:
-                row += _indicator_cells(given, columns)
-            rows.append(row)
-        yield rows
+                *given.get(pk, no_values),
+            )
+            for pk, org, level, name, up_level, up, up2, title, cat, mode, *rest in chunk
+        ]
 
 
-def _indicator_values(report_ids: list[int]) -> Iterable[tuple[int, int, Decimal]]:
-    """(report, indicator, value) of the reports. On PostgreSQL the ids go as one array
-    parameter: a list of 2,000 placeholders costs the driver more to parse than the query
-    costs the server."""
+# (report, its indicator's column, the value if a whole number, the value if in yuan)
+IndicatorCell = tuple[int, int, int | None, Decimal | None]
+
+
+def _indicator_values(
+    report_ids: list[int], indicators: Sequence[Indicator]
+) -> Sequence[IndicatorCell]:
+    """The reports' values of the indicators, as ``IndicatorCell``; a whole number is
+    truncated, as ``int()`` does, and a value of another indicator is left out.
+
+    On PostgreSQL the database places and converts the values (a national export reads
+    millions: one by one here, they took a third of its time), and the ids go as one array
+    literal: a list of 2,000 placeholders costs the driver more to parse than the query costs
+    the server."""
     if connection.vendor != "postgresql":
-        return IndicatorValue.objects.filter(report_id__in=report_ids).values_list(
-            "report_id", "indicator_id", "value"
-        )
+        columns = {i.pk: (n, i.unit == Indicator.Unit.YUAN) for n, i in enumerate(indicators)}
+        cells: list[IndicatorCell] = []
+        for report_id, indicator_id, value in IndicatorValue.objects.filter(
+            report_id__in=report_ids, indicator_id__in=columns
+        ).values_list("report_id", "indicator_id", "value"):
+            n, is_yuan = columns[indicator_id]
+            cells.append(
+                (report_id, n, None, value) if is_yuan else (report_id, n, int(value), None)
+            )
+        return cells
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT report_id, indicator_id, value FROM {table} WHERE report_id = ANY(%s)",  # noqa: S608 - the table name from the model
-            [report_ids],
+            f"""SELECT v.report_id, c.n - 1,
+                    CASE WHEN c.yuan THEN NULL ELSE trunc(v.value)::bigint END,
+                    CASE WHEN c.yuan THEN v.value END
+                FROM {table} v
+                JOIN unnest(%s::bigint[], %s::boolean[]) WITH ORDINALITY AS c(indicator_id, yuan, n)
+                    USING (indicator_id)
+                WHERE v.report_id = ANY(%s::bigint[])""",  # noqa: S608 - the table name from the model
+            [
+                _array(i.pk for i in indicators),
+                _array("t" if i.unit == Indicator.Unit.YUAN else "f" for i in indicators),
+                _array(report_ids),
+            ],
         )
         return cursor.fetchall()
 
 
-def _indicator_cells(
-    given: list[tuple[int, Decimal]], columns: dict[int, tuple[int, bool]]
-) -> list[Decimal | int | None]:
-    """The indicator columns up to the last one the report gives: a value not given is an
+def _array(items: Iterable[object]) -> str:
+    return "{" + ",".join(map(str, items)) + "}"
+
+
+def _indicator_cells(values: Sequence[IndicatorCell]) -> dict[int, list[Decimal | int | None]]:
+    """Each report's indicator columns up to the last one it gives: a value not given is an
     empty cell, not a zero, and the empty cells after the last value are left out (most
-    reports give a few indicators of many; every cell costs the writer time)."""
-    placed = [(columns[pk], value) for pk, value in given]
-    cells: list[Decimal | int | None] = [None] * (max(n for (n, _yuan), _v in placed) + 1)
-    for (n, is_yuan), value in placed:
-        cells[n] = value if is_yuan else int(value)
+    reports give a few indicators of many; every cell costs the writer time).
+
+    Values mostly come as they were saved, in the form's order: read backwards, a report's
+    last column comes first, and its list is made once, at its length."""
+    cells: dict[int, list[Decimal | int | None]] = {}
+    get = cells.get
+    for report_id, n, whole, amount in reversed(values):
+        row = get(report_id)
+        if row is None:
+            row = cells[report_id] = [None] * (n + 1)
+        elif n >= len(row):
+            row.extend([None] * (n + 1 - len(row)))
+        row[n] = amount if whole is None else whole
     return cells
 
 
@@ -218,6 +266,7 @@ def write_reports_xlsx(
     The caller has checked that the person may see the campaign and the node.
     """
     indicators = report_indicators(campaign)
+    reports = _export_reports(_cascade(campaign), node, filters)
     total = scoped_reports(campaign, node, filters).count() if progress else 0
     if limit is not None:
         total = min(total, limit)
@@ -230,7 +279,7 @@ def write_reports_xlsx(
         headers=REPORT_HEADERS + [i.name for i in indicators],
         widths=REPORT_WIDTHS,
     ) as sheet:
-        for rows in _report_rows(campaign, node, filters, indicators, chunk_size, limit):
+        for rows in _report_rows(reports, indicators, chunk_size, limit):
             sheet.write_rows(rows)
             done += len(rows)
             if progress:

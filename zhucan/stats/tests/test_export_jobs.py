@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
+from zhucan.activities.models import Indicator, IndicatorValue
 from zhucan.activities.tests.conftest import run_worker
 from zhucan.core.models import AuditEntry
 from zhucan.stats.exports import REPORT_HEADERS, write_reports_xlsx
@@ -28,6 +29,7 @@ from zhucan.stats.services.export_jobs import START_ACTION, purge_expired_export
 from zhucan.stats.tasks import EXPORT_TASK_PATH
 from zhucan.stats.tests.conftest import households
 from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_campaign
 
 
 def _start(client, campaign, node, query: str = ""):
@@ -254,3 +256,38 @@ def test_progress_is_reported_per_chunk(world, story):
         chunk_size=1,
     )
     assert seen == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_indicator_cells_keep_their_column_unit_and_gaps(world, story):
+    """An amount in yuan stays an amount, a whole number is truncated, a value not given is an
+    empty cell between given ones, and a value of another campaign's indicator is left out
+    (on PostgreSQL the database places them; elsewhere this module does)."""
+    top = Indicator.objects.order_by("-position").values_list("position", flat=True).first()
+    gap, amount, whole = (
+        Indicator.objects.create(code=code, name=name, unit=unit, position=(top or 0) + n)
+        for n, (code, name, unit) in enumerate(
+            [
+                ("x_gap", "间隔", Indicator.Unit.COUNT),
+                ("x_amount", "补贴（元）", Indicator.Unit.YUAN),
+                ("x_whole", "人次", Indicator.Unit.COUNT),
+            ],
+            start=1,
+        )
+    )
+    other = make_campaign(issuing_org=world.city, by=world.city_officer)
+    elsewhere = Indicator.objects.create(campaign=other, code="x_other", name="其他", position=0)
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(report=story.own, indicator=indicator, value=Decimal(value))
+        for indicator, value in [(amount, "12.50"), (whole, "7.90"), (elsewhere, "3")]
+    )
+    out = io.BytesIO()
+    write_reports_xlsx(out, campaign=story.campaign, node=world.city)
+    sheet: Any = load_workbook(out).active
+    header = [cell.value for cell in sheet[1]]
+    assert elsewhere.name not in header
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == world.county_a.name)
+    given = {name: row[header.index(name)] for name in (gap.name, amount.name, whole.name)}
+    assert given[gap.name].value is None
+    assert (given[amount.name].value, given[amount.name].number_format) == (12.5, "#,##0.00")
+    assert (given[whole.name].value, given[whole.name].number_format) == (7, "#,##0")
+    assert len(row) == len(header)  # nothing after the last indicator
