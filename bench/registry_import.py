@@ -4,8 +4,8 @@ The sheet is written directly as XML with shared strings, as Excel writes it (op
 take most of a minute for 1.6 million cells). The import runs end to end, as the page and the
 worker run it: upload (zip and XML checks, header row, mapping guessed), the dry run, then the
 import (read and check again, encrypt four fields and compute the blind index per person,
-``bulk_create`` in batches of 2,000, one transaction), into a scratch database (see
-``bench.completeness.scratch_database``).
+``COPY`` on PostgreSQL (``bulk_create`` elsewhere) in batches of 2,000, one transaction), into a
+scratch database (see ``bench.completeness.scratch_database``).
 
 Peak memory is the resident set (``resource.getrusage(...).ru_maxrss``) of a fresh child
 process that does the import: Django, calamine's cells (Rust, invisible to tracemalloc) and

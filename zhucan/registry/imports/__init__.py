@@ -7,8 +7,9 @@
 - ``checking``: every cell parsed and every row judged by ``services.people.check_person``,
   plus the checks only a whole file can make (the same person twice, people already
   registered); each problem with its row, column letter and header.
-- ``saving``: the rows written in one transaction, in batches (``bulk_create`` of
-  ``build_person`` rows, ``bulk_update`` for merges), with one audit entry.
+- ``saving``: the rows written in one transaction, in batches (``COPY`` on PostgreSQL, else
+  ``bulk_create``, of ``stored_columns`` values; ``bulk_update`` for merges), with one audit
+  entry.
 - ``jobs``: the import job from upload to done (dry run and import run as background work),
   idempotent on the file, the organisation and the options.
 """

@@ -348,6 +348,11 @@ def _save(job: RegistryImport, progress: ProgressWriter, batch_size: int) -> Non
     except UnreadableFileError as error:
         raise DomainError(error.message) from None
     try:
+        # Read and checked again rather than taken from the dry run: the registry may have
+        # changed since (people registered meanwhile, here or outside the organisation's area),
+        # and the values saved are the ones this check makes from these very bytes. Keeping the
+        # dry run's encrypted rows instead was tried: encoding, storing and reading them back
+        # cost as much as this second check (about a quarter of the import of 100,000 rows).
         checker = RowChecker(
             sheet=sheet, mapping=job.mapping, organisation=organisation, progress=progress
         )

@@ -86,6 +86,8 @@ class Checked:
 
 
 def _phone(value: str) -> str:
+    if value.isascii() and value.isdigit():
+        return value  # already clean, as most are (``normalise`` would return it unchanged)
     return normalise(value).replace("+86", "", 1)
 
 
@@ -134,51 +136,95 @@ def check_person(data: PersonData, *, today: date | None = None) -> Checked:
     for key, limit in (("address", 200), ("need_note", 200), ("guardian_name", 50)):
         if len(getattr(data, key)) > limit:
             errors[key] = _("This field has at most %(limit)d characters.") % {"limit": limit}
-    result.data = replace(
-        data,
-        name=name,
-        phone=clean_phones["phone"],
-        guardian_phone=clean_phones["guardian_phone"],
-        address=data.address.strip(),
-    )
+    phone, guardian_phone = clean_phones["phone"], clean_phones["guardian_phone"]
+    address = data.address.strip()
+    # ``replace`` costs more than the rest of the check; an import's cells are mostly clean.
+    if (name, phone, guardian_phone, address) != (
+        data.name,
+        data.phone,
+        data.guardian_phone,
+        data.address,
+    ):
+        result.data = replace(
+            data, name=name, phone=phone, guardian_phone=guardian_phone, address=address
+        )
     return result
+
+
+# The fields a person's form or sheet sets directly, stored as they were checked.
+_CLEAR_FIELDS = (
+    "region",
+    "township",
+    "village",
+    "household_number",
+    "guardian_name",
+    "guardian_relation",
+    "poverty",
+    *NEED_FIELDS,
+    "need_note",
+    "legal_basis",
+    "consent_at",
+    "consent_note",
+)
+
+
+def stored_fields(checked: Checked, *, ring: crypto.Keyring, index: str = "") -> dict[str, Any]:
+    """What is stored for a checked person, by field name: the clear fields, the ciphertexts,
+    the masked forms, the blind index and what the ID number says (birth date, sex, birthplace).
+
+    The one source of truth for every way a person is written: the form (``_apply``), the
+    import's ``bulk_create`` (``build_person``) and its ``COPY`` on PostgreSQL
+    (``imports.saving``). ``index`` is the blind index of this number when the caller has
+    computed it already (the import does, to find duplicates)."""
+    data, number = checked.data, checked.id
+    assert number is not None and checked.ok
+    phone, address, guardian_phone = data.phone, data.address, data.guardian_phone
+    fields = {
+        "name": data.name,
+        "id_number_ct": crypto.encrypt(number.number, field="id_number", ring=ring),
+        "id_index": index or crypto.blind_index(number.number, ring=ring),
+        "id_masked": mask_id(number.number),
+        "birth_date": number.birth_date,
+        "sex": number.sex,
+        "birthplace_code": number.birthplace_code,
+        "category": data.category,
+        "grade": int(data.grade or 0),
+        "certificate_suffix": checked.certificate_suffix,
+        "phone_ct": crypto.encrypt(phone, field="phone", ring=ring),
+        "phone_masked": mask_phone(phone) if phone else "",
+        "address_ct": crypto.encrypt(address, field="address", ring=ring),
+        "address_masked": mask_text(address),
+        "guardian_phone_ct": crypto.encrypt(guardian_phone, field="guardian_phone", ring=ring),
+        "guardian_phone_masked": mask_phone(guardian_phone) if guardian_phone else "",
+    }
+    for name in _CLEAR_FIELDS:
+        fields[name] = getattr(data, name)
+    return fields
+
+
+# Relations among the stored fields, kept by their column (``region`` → ``region_id``).
+_RELATIONS = tuple(
+    (f.name, f.attname)
+    for f in Person._meta.concrete_fields
+    if f.is_relation and f.name in _CLEAR_FIELDS
+)
+
+
+def stored_columns(checked: Checked, *, ring: crypto.Keyring, index: str = "") -> dict[str, Any]:
+    """``stored_fields`` by column attribute, a relation by its key (``region_id``: the code,
+    not the Region): plain values the import sends with ``COPY`` or keeps between its dry run
+    and the import (``imports.prepared``)."""
+    columns = stored_fields(checked, ring=ring, index=index)
+    for name, attname in _RELATIONS:
+        related = columns.pop(name)
+        columns[attname] = related.pk if related is not None else None
+    return columns
 
 
 def _apply(person: Person, checked: Checked, ring: crypto.Keyring) -> Person:
     """Set every stored field of ``person`` from checked values (ciphertexts included)."""
-    data, number = checked.data, checked.id
-    assert number is not None and checked.ok
-    person.name = data.name
-    person.id_number_ct = crypto.encrypt(number.number, field="id_number", ring=ring)
-    person.id_index = crypto.blind_index(number.number, ring=ring)
-    person.id_masked = mask_id(number.number)
-    person.birth_date, person.sex = number.birth_date, number.sex
-    person.birthplace_code = number.birthplace_code
-    person.category, person.grade = data.category, int(data.grade or 0)
-    person.certificate_suffix = checked.certificate_suffix
-    person.phone_ct = crypto.encrypt(data.phone, field="phone", ring=ring)
-    person.phone_masked = mask_phone(data.phone) if data.phone else ""
-    person.address_ct = crypto.encrypt(data.address, field="address", ring=ring)
-    person.address_masked = mask_text(data.address)
-    person.guardian_phone_ct = crypto.encrypt(
-        data.guardian_phone, field="guardian_phone", ring=ring
-    )
-    person.guardian_phone_masked = mask_phone(data.guardian_phone) if data.guardian_phone else ""
-    for name in (
-        "region",
-        "township",
-        "village",
-        "household_number",
-        "guardian_name",
-        "guardian_relation",
-        "poverty",
-        *NEED_FIELDS,
-        "need_note",
-        "legal_basis",
-        "consent_at",
-        "consent_note",
-    ):
-        setattr(person, name, getattr(data, name))
+    for name, value in stored_fields(checked, ring=ring).items():
+        setattr(person, name, value)
     return person
 
 

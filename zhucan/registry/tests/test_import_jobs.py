@@ -155,18 +155,19 @@ def test_a_crash_at_a_later_row_leaves_nothing_behind(world, monkeypatch):
     jobs.confirm_import(
         by=world.county_a_officer, job=job, valid_only=False, duplicates="skip", background=False
     )
-    real = saving.build_person
+    real = saving._NewPeople.insert
     calls = []
 
-    def failing(**kwargs):
-        calls.append(1)
-        if len(calls) == 8:  # in the third batch of three, after two batches were inserted
+    def failing(self, rows):
+        calls.append(len(rows))
+        if len(calls) == 3:  # the third batch of three, after two batches were inserted
             raise RuntimeError("disk full")
-        return real(**kwargs)
+        return real(self, rows)
 
-    monkeypatch.setattr(saving, "build_person", failing)
+    monkeypatch.setattr(saving._NewPeople, "insert", failing)
     with pytest.raises(RuntimeError):
         jobs.run_import(job_id=job.pk, batch_size=3)
+    assert calls == [3, 3, 3]
     assert not Person.objects.exists()
     job.refresh_from_db()
     assert job.status == Status.FAILED and "unexpected error" in job.message
