@@ -2,9 +2,9 @@
 
 The sheet is written directly as XML with shared strings, as Excel writes it (openpyxl would
 take most of a minute for 1.6 million cells). The import runs end to end, as the page and the
-worker run it: upload (zip and XML checks, header row, mapping guessed), the dry run, then the
-import (read and check again, encrypt four fields and compute the blind index per person,
-``COPY`` on PostgreSQL (``bulk_create`` elsewhere) in batches of 2,000, one transaction), into a
+worker run it: upload (zip and XML checks, header row, mapping guessed), the dry run (every row
+checked; four fields encrypted and the blind index computed per person, staged with ``COPY``),
+then the import (the staged rows inserted with ``INSERT … SELECT`` in one transaction), into a
 scratch database (see ``bench.completeness.scratch_database``).
 
 Peak memory is the resident set (``resource.getrusage(...).ru_maxrss``) of a fresh child

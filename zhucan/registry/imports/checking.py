@@ -523,11 +523,18 @@ def collector_paused() -> Iterator[None]:
 
 
 def check_sheet(
-    *, sheet: Sheet, mapping: dict[str, str], organisation: Organisation, progress: Any = None
+    *,
+    sheet: Sheet,
+    mapping: dict[str, str],
+    organisation: Organisation,
+    progress: Any = None,
+    stage: Any = None,
 ) -> Report:
-    """The dry run: every row judged, nothing written."""
+    """The dry run: every row judged; nothing written but, given a ``staging.Stage``, the
+    valid rows kept there for the import."""
     checker = RowChecker(sheet=sheet, mapping=mapping, organisation=organisation, progress=progress)
     with collector_paused():
-        for _batch in checker.batches():
-            pass
+        for batch in checker.batches():
+            if stage is not None:
+                stage.add(batch)
     return checker.finish()

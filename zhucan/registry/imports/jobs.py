@@ -9,8 +9,10 @@
    ones; people already registered merged or skipped). The same import confirmed again (same
    organisation, file digest, mapping and options) while one waits, runs or is done is that
    one, not a second: ``import_key`` is unique among those jobs.
-4. ``run_import`` (the worker) checks again, saves every row in one transaction, writes one
-   audit entry (counts and digest, never personal data) and deletes the file.
+4. ``run_import`` (the worker) saves every row in one transaction, from what the dry run kept
+   (``staging``, PostgreSQL) when the registry is for these rows as the dry run saw it, else
+   checked again; writes one audit entry (counts and digest, never personal data) and deletes
+   the file.
 
 Progress. The import's transaction is invisible to the page that polls the job until it
 commits, so on PostgreSQL the number of rows done is written on a second connection of its own;
@@ -44,6 +46,7 @@ from zhucan.registry.imports.checking import (
 from zhucan.registry.imports.mapping import clean_mapping, initial_mapping, save_mapping
 from zhucan.registry.imports.reading import Sheet, UnreadableFileError, open_sheet
 from zhucan.registry.imports.saving import ImportRefusedError, save_rows
+from zhucan.registry.imports.staging import Stage, drop_stage, insert_staged, usable
 from zhucan.registry.models.imports import KEEP_UPLOAD, RegistryImport
 from zhucan.registry.services.people import require_registry_writer
 
@@ -130,6 +133,7 @@ def request_check(
     if job.status not in (Status.UPLOADED, Status.CHECKED) or not job.has_file:
         raise DomainError(_("This import can no longer be changed."))
     job.mapping = clean_mapping(mapping, job.headers)
+    drop_stage(job.pk)  # the rows of the last dry run, with the mapping of then
     if remember:
         save_mapping(by=by, organisation=job.organisation, headers=job.headers, mapping=job.mapping)
     job.status = Status.CHECKING
@@ -142,6 +146,17 @@ def request_check(
     return job
 
 
+# What a check found, as the job keeps it.
+REPORT_FIELDS = [
+    "rows_total",
+    "valid_rows",
+    "invalid_rows",
+    "registered_rows",
+    "problems",
+    "problems_total",
+]
+
+
 def _report_fields(job: RegistryImport, report: Report) -> list[str]:
     job.rows_total = report.rows
     job.valid_rows = report.valid
@@ -149,14 +164,7 @@ def _report_fields(job: RegistryImport, report: Report) -> list[str]:
     job.registered_rows = report.registered
     job.problems = report.problem_dicts()
     job.problems_total = report.problems_total
-    return [
-        "rows_total",
-        "valid_rows",
-        "invalid_rows",
-        "registered_rows",
-        "problems",
-        "problems_total",
-    ]
+    return REPORT_FIELDS
 
 
 def run_check(*, job_id: int) -> str:
@@ -178,14 +186,20 @@ def run_check(*, job_id: int) -> str:
         sheet = _open(job)
         try:
             report = check_sheet(
-                sheet=sheet, mapping=job.mapping, organisation=job.organisation, progress=progress
+                sheet=sheet,
+                mapping=job.mapping,
+                organisation=job.organisation,
+                progress=progress,
+                stage=Stage(job_id=job.pk, organisation=job.organisation) if usable() else None,
             )
         finally:
             sheet.close()
     except UnreadableFileError as error:
+        drop_stage(job.pk)
         report = Report()
         report.add(Problem(None, error.message))
     except Exception as error:  # recorded on the job, then raised again for the worker's log
+        drop_stage(job.pk)
         unexpected = error
         report = Report()
         report.add(
@@ -335,7 +349,8 @@ def _start(job_id: int) -> RegistryImport | None:
 
 
 def _save(job: RegistryImport, progress: ProgressWriter, batch_size: int) -> None:
-    """Check again and save every row, all in the caller's transaction."""
+    """Save every row, from the dry run's stage or checked again, all in the caller's
+    transaction."""
     by = job.created_by
     if by is not None:
         if not by.is_active:
@@ -343,37 +358,15 @@ def _save(job: RegistryImport, progress: ProgressWriter, batch_size: int) -> Non
         require_registry_writer(by, job.organisation)
     # One import at a time per organisation: two would find the same people "new".
     organisation = Organisation.objects.select_for_update().get(pk=job.organisation_id)
-    try:
-        sheet = _open(job)
-    except UnreadableFileError as error:
-        raise DomainError(error.message) from None
-    try:
-        # Read and checked again rather than taken from the dry run: the registry may have
-        # changed since (people registered meanwhile, here or outside the organisation's area),
-        # and the values saved are the ones this check makes from these very bytes. Keeping the
-        # dry run's encrypted rows instead was tried: encoding, storing and reading them back
-        # cost as much as this second check (about a quarter of the import of 100,000 rows).
-        checker = RowChecker(
-            sheet=sheet, mapping=job.mapping, organisation=organisation, progress=progress
-        )
-        saved = save_rows(
-            checker=checker,
-            organisation=organisation,
-            by=by,
-            duplicates=job.duplicates,
-            valid_only=job.valid_only,
-            batch_size=batch_size,
-        )
-    finally:
-        sheet.close()
-    fields = _report_fields(job, saved.report)
-    job.created, job.updated, job.skipped = saved.created, saved.updated, saved.skipped
+    if not _save_staged(job, organisation, progress):
+        _save_checked_again(job, organisation, progress, batch_size)
+    drop_stage(job.pk)
     job.status = Status.DONE
     job.rows_done = job.rows_total
     job.finished_at = timezone.now()
     job.save(
         update_fields=[
-            *fields,
+            *REPORT_FIELDS,
             "created",
             "updated",
             "skipped",
@@ -400,8 +393,60 @@ def _save(job: RegistryImport, progress: ProgressWriter, batch_size: int) -> Non
     )
 
 
+def _save_staged(job: RegistryImport, organisation: Organisation, progress: ProgressWriter) -> bool:
+    """The dry run's rows, when they may be used as they are (see ``staging``): True if saved.
+    The dry run's counts stand: the registry is, for these rows, as it saw it."""
+    if job.problems_total and not job.valid_only:
+        return False  # refused by the check again, which says why
+    if job.registered_rows and job.duplicates == RegistryImport.Duplicates.MERGE:
+        return False  # a merge changes only the cells a row fills: the rows are needed
+    created = insert_staged(
+        job_id=job.pk,
+        organisation=organisation,
+        by=job.created_by,
+        staged=job.valid_rows,
+        rows_total=job.rows_total,
+        progress=progress,
+    )
+    if created is None:
+        return False
+    job.created, job.updated = created, 0
+    job.skipped = job.registered_rows + job.invalid_rows
+    return True
+
+
+def _save_checked_again(
+    job: RegistryImport, organisation: Organisation, progress: ProgressWriter, batch_size: int
+) -> None:
+    by = job.created_by
+    try:
+        sheet = _open(job)
+    except UnreadableFileError as error:
+        raise DomainError(error.message) from None
+    try:
+        # Read and checked again: the registry has changed since the dry run for some of
+        # these rows (people registered meanwhile, here or outside the organisation's area),
+        # or a merge needs each row's filled cells, or there is no stage (see ``staging``).
+        checker = RowChecker(
+            sheet=sheet, mapping=job.mapping, organisation=organisation, progress=progress
+        )
+        saved = save_rows(
+            checker=checker,
+            organisation=organisation,
+            by=by,
+            duplicates=job.duplicates,
+            valid_only=job.valid_only,
+            batch_size=batch_size,
+        )
+    finally:
+        sheet.close()
+    _report_fields(job, saved.report)
+    job.created, job.updated, job.skipped = saved.created, saved.updated, saved.skipped
+
+
 def _fail(job: RegistryImport, message: str, report: Report | None) -> None:
     with transaction.atomic():
+        drop_stage(job.pk)
         fields = _report_fields(job, report) if report is not None else []
         job.status = Status.FAILED
         job.message = message
@@ -472,6 +517,7 @@ def discard_import(*, by: Any, job: RegistryImport) -> RegistryImport:
     if job.status in (Status.CHECKING, Status.QUEUED, Status.RUNNING):
         raise DomainError(_("Wait until the work on this file has finished."))
     if job.has_file:
+        drop_stage(job.pk)
         if job.status in (Status.UPLOADED, Status.CHECKED):
             job.status = Status.DISCARDED
         job.save(update_fields=["status", *_forget_file(job)])
@@ -488,6 +534,7 @@ def expire_import(*, job_id: int) -> bool:
             return False
         if timezone.now() - job.created_at < KEEP_UPLOAD:
             return False
+        drop_stage(job.pk)
         job.status = Status.DISCARDED
         job.message = _("The file was deleted because the import was not confirmed in time.")
         job.save(update_fields=["status", "message", *_forget_file(job)])

@@ -213,7 +213,7 @@ _RELATIONS = tuple(
 def stored_columns(checked: Checked, *, ring: crypto.Keyring, index: str = "") -> dict[str, Any]:
     """``stored_fields`` by column attribute, a relation by its key (``region_id``: the code,
     not the Region): plain values the import sends with ``COPY`` or keeps between its dry run
-    and the import (``imports.prepared``)."""
+    and the import (``imports.staging``)."""
     columns = stored_fields(checked, ring=ring, index=index)
     for name, attname in _RELATIONS:
         related = columns.pop(name)

@@ -85,3 +85,9 @@ def test_certificate_must_match_id_category_and_grade():
 def test_masks_keep_first_three_and_last_four():
     assert mask_id(VALID) == VALID[:3] + "*" * 11 + VALID[-4:]
     assert mask_phone("13912345678") == "139****5678"
+
+
+@pytest.mark.parametrize("raw", ["4104021985031200٣X", "41040285031200٣", "41040219850312003³"])
+def test_digits_of_other_scripts_are_refused_clearly(raw):
+    with pytest.raises(IdNumberError):
+        parse_id_number(raw)

@@ -13,7 +13,7 @@ from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
 from zhucan.registry import crypto
-from zhucan.registry.imports import jobs, saving
+from zhucan.registry.imports import jobs, saving, staging
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import KEEP_UPLOAD, RegistryImport
 from zhucan.registry.services.people import PersonData, register_person
@@ -151,7 +151,9 @@ def test_the_same_import_sent_twice_is_done_once(world):
 
 
 def test_a_crash_at_a_later_row_leaves_nothing_behind(world, monkeypatch):
+    """Checked again (the file read a second time), batch by batch."""
     job = dry_run(world, workbook_bytes([person_row(n) for n in range(1, 11)]))
+    staging.drop_stage(job.pk)  # as after a restart: the dry run's rows are gone
     jobs.confirm_import(
         by=world.county_a_officer, job=job, valid_only=False, duplicates="skip", background=False
     )
@@ -168,7 +170,33 @@ def test_a_crash_at_a_later_row_leaves_nothing_behind(world, monkeypatch):
     with pytest.raises(RuntimeError):
         jobs.run_import(job_id=job.pk, batch_size=3)
     assert calls == [3, 3, 3]
+    _nothing_behind(job)
+
+
+@pytest.mark.skipif(not staging.usable(), reason="the dry run keeps its rows on PostgreSQL only")
+def test_a_crash_while_the_staged_rows_are_inserted_leaves_nothing_behind(world, monkeypatch):
+    job = dry_run(world, workbook_bytes([person_row(n) for n in range(1, 11)]))
+    jobs.confirm_import(
+        by=world.county_a_officer, job=job, valid_only=False, duplicates="skip", background=False
+    )
+    monkeypatch.setattr(staging, "CHUNK_ROWS", 4)
+    steps = []
+
+    def failing(self, done):
+        steps.append(done)
+        if len(steps) == 2:  # after two chunks were inserted
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(jobs.ProgressWriter, "__call__", failing)
+    with pytest.raises(RuntimeError):
+        jobs.run_import(job_id=job.pk)
+    assert len(steps) == 2
+    _nothing_behind(job)
+
+
+def _nothing_behind(job):
     assert not Person.objects.exists()
+    assert not staging.exists(job.pk)
     job.refresh_from_db()
     assert job.status == Status.FAILED and "unexpected error" in job.message
     assert not job.has_file
@@ -198,6 +226,7 @@ def test_someone_else_may_not_import_for_county_a(world):
 
 def test_an_unconfirmed_upload_is_deleted_after_a_day(world):
     job = dry_run(world, workbook_bytes([person_row(1)]))
+    assert staging.exists(job.pk) == staging.usable()  # the dry run's rows, on PostgreSQL
     expiry = DBTaskResult.objects.get(task_path__endswith="expire_registry_import")
     assert expiry.run_after > timezone.now() + KEEP_UPLOAD - timedelta(minutes=5)
     assert not jobs.expire_import(job_id=job.pk)  # too early
@@ -205,13 +234,16 @@ def test_an_unconfirmed_upload_is_deleted_after_a_day(world):
     assert jobs.expire_import(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == Status.DISCARDED and not job.has_file
+    assert not staging.exists(job.pk)
 
 
 def test_discarding_deletes_the_file_now(world):
     job = dry_run(world, workbook_bytes([person_row(1)]))
+    assert staging.exists(job.pk) == staging.usable()
     jobs.discard_import(by=world.county_a_officer, job=job)
     job.refresh_from_db()
     assert job.status == Status.DISCARDED and job.size == 0
+    assert not staging.exists(job.pk)
     with connection.cursor() as cursor:
         cursor.execute("SELECT length(data) FROM registry_registryimport WHERE id = %s", [job.pk])
         assert cursor.fetchone()[0] == 0

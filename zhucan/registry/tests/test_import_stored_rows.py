@@ -82,7 +82,7 @@ def test_every_path_stores_the_same_rows_as_the_form(world):
         assert _stored(Person.objects.all()) == by_form, path
 
 
-def test_people_registered_after_the_dry_run_are_found_by_the_import(world):
+def test_people_registered_after_the_dry_run_are_found_by_the_import(world, import_paths):
     job = dry_run(world, workbook_bytes([person_row(n) for n in range(1, 4)]))
     assert (job.valid_rows, job.registered_rows, job.problems_total) == (3, 0, 0)
     # Between the dry run and the import: county A registers row 1's person, county B row 2's.
@@ -97,6 +97,7 @@ def test_people_registered_after_the_dry_run_are_found_by_the_import(world):
         data=PersonData(name="叶县人", id_number=id_number(2), category="4", grade=2),
     )
     done = import_checked(job, by=world.county_a_officer, valid_only=True, duplicates="merge")
+    assert import_paths == ["checked again"]  # not the dry run's rows (``staging``)
     assert (done.status, done.created, done.updated, done.skipped) == (Status.DONE, 1, 1, 1)
     assert (done.valid_rows, done.registered_rows, done.invalid_rows) == (2, 1, 1)
     assert [(p["row"], p["column"]) for p in done.problems] == [(3, "C")]
