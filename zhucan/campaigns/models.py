@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.orgs.models import Organisation, jurisdiction_q
@@ -48,9 +48,16 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
             return self.none()
         if not issued:  # a superuser
             return self.all()
-        received = jurisdiction_q(user, "receipts__organisation__path") or Q(pk__in=[])
+        # A subquery, not a join: a national campaign has tens of thousands of receipts, and
+        # joining them all to then DISTINCT the rows made every campaign page pay ~10 ms.
+        received = Exists(
+            Receipt.objects.filter(
+                jurisdiction_q(user, "organisation__path") or Q(pk__in=[]),
+                campaign=OuterRef("pk"),
+            )
+        )
         published = Q(status__in=[Campaign.Status.PUBLISHED, Campaign.Status.CLOSED])
-        return self.filter(issued | (published & received)).distinct()
+        return self.filter(issued | (published & received))
 
 
 class Campaign(models.Model):

@@ -113,6 +113,9 @@ class Organisation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_in_parent"),
         ]
+        # Campaign lists keep to the levels at or above a person's own (a national tree has
+        # tens of thousands of organisations below them): found by depth, not by a scan.
+        indexes = [models.Index(fields=["depth"], name="org_depth")]
 
     def __str__(self) -> str:
         return self.name

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 from typing import Any
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from zhucan.activities.models import MediaReport
@@ -46,15 +48,30 @@ class Table:
     def total_cells(self) -> list[tuple[Any, str]]:
         return self.cells(self.total) if self.total is not None else []
 
-    # The page's cells as text, formatted here rather than by a template filter per cell: the
-    # national dashboard has thousands of cells, and the filters were most of its time.
+    # The page's rows as ready HTML, formatted and escaped here rather than by template loops
+    # and filters per cell: the national dashboard has thousands of cells, and the template's
+    # per-cell work was most of its time.
     @property
-    def text_rows(self) -> list[tuple[Line, list[str]]]:
-        return [(line, [cell_text(v, k) for v, k in self.cells(line)]) for line in self.lines]
+    def body_html(self) -> SafeString:
+        this_level = _("This level")
+        rows = []
+        for line in self.lines:
+            name = f"{this_level}：{line.name}" if line.is_node else line.name
+            rows.append(
+                f'<tr><th scope="row"><a href="{escape(line.href)}">{escape(name)}</a></th>'
+                f"{_cells_html(self.cells(line))}</tr>"
+            )
+        return mark_safe("\n".join(rows))  # noqa: S308 - every text is escaped just above
 
     @property
-    def text_total(self) -> list[str]:
-        return [cell_text(v, k) for v, k in self.total_cells]
+    def total_html(self) -> SafeString:
+        return mark_safe(_cells_html(self.total_cells))  # noqa: S308 - escaped in _cells_html
+
+
+def _cells_html(cells: list[tuple[Any, str]]) -> str:
+    # The standard library's escape, not format_html per cell (three times as slow over a
+    # national page's cells).
+    return "".join([f'<td class="num">{escape(cell_text(v, k))}</td>' for v, k in cells])
 
 
 def cell_text(value: Any, kind: str) -> str:

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils.translation import gettext as _
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
@@ -80,7 +79,6 @@ def dashboard(request: HttpRequest, campaign_pk: int, org_pk: int | None = None)
             "board": board,
             "form": form,
             "query": query,
-            "this_level": _("This level"),
             "breadcrumbs": selectors.breadcrumbs(node, top),
             "campaigns": selectors.campaign_choices(request.user),
             "tables": tables,
