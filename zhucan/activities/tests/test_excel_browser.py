@@ -95,6 +95,6 @@ def test_the_progress_page_follows_the_worker(browser_world, browser_pages):
     # language can win over the test's English): the bar full, the count of reports in the text.
     page.locator("progress#import-progress[value='100']").wait_for(timeout=15000)
     page.wait_for_load_state("load")
-    assert " 2 " in page.locator("[data-import-status]").inner_text().replace("：", ": ")
+    assert " 2 " in page.locator("[data-job-status]").inner_text().replace("：", ": ")
     problems += _problems(browser_pages, page, "import progress, done, 320px", narrow=True)
     assert not problems, "\n\n".join(problems)

@@ -63,7 +63,7 @@ def test_queued_then_run_by_the_worker_to_100_percent(reporter_client, world, ca
     page = reporter_client.get(_page(campaign, job)).content.decode()
     assert "Waiting for the background worker to import 3 rows." in page
     assert '<progress id="import-progress" class="progress" max="100">' in page  # indeterminate
-    assert "import-progress.js" in page and "data-import-reload" in page
+    assert "job-progress.js" in page and "data-import-reload" in page
     body = reporter_client.get(_json(campaign, job)).json()
     assert (body["status"], body["percent"], body["finished"]) == ("queued", None, False)
 
@@ -83,7 +83,7 @@ def test_queued_then_run_by_the_worker_to_100_percent(reporter_client, world, ca
     assert (body["status"], body["percent"], body["finished"]) == ("done", 100, True)
     assert body["text"] == "Done: 3 activity reports were imported as drafts."
     page = reporter_client.get(_page(campaign, job)).content.decode()
-    assert 'value="100"' in page and "import-progress.js" not in page
+    assert 'value="100"' in page and "job-progress.js" not in page
     assert 'role="status"' in page
     # Without ?job the page shows the person's latest import.
     assert "活动.xlsx" in reporter_client.get(_page(campaign)).content.decode()
@@ -260,7 +260,7 @@ def test_a_job_whose_worker_was_stopped_does_not_block_the_file(reporter_client,
     )
     page = reporter_client.get(_page(campaign, stuck)).content.decode()
     assert "the background worker was interrupted" in page
-    assert "import-progress.js" not in page  # nothing more to follow
+    assert "job-progress.js" not in page  # nothing more to follow
     assert reporter_client.get(_json(campaign, stuck)).json()["finished"] is True
 
     response = _queue(reporter_client, campaign, data)

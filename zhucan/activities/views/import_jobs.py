@@ -4,7 +4,7 @@ The job is named in the query string (``?job=12``) under its campaign's URL, so 
 is fetched through the campaign (404 outside the jurisdiction) and then through the jobs the
 person may see (404 for anyone else's). Without ``?job`` the page shows the person's latest
 import for the campaign. The page works without JavaScript (a link reloads it);
-``static/zhucan/import-progress.js`` polls the JSON and updates the bar and the live region.
+``static/zhucan/job-progress.js`` polls the JSON and updates the bar and the live region.
 """
 
 from __future__ import annotations

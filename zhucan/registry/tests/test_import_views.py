@@ -43,7 +43,7 @@ def test_upload_map_check_confirm_and_see_the_result(client, world):
     # While the worker has not run: a progress bar, a live sentence, a reload link, the script.
     page = client.get(detail).content.decode()
     assert "<progress" in page and 'role="status"' in page and 'aria-live="polite"' in page
-    assert "Reload to see how far it is" in page and "registry-import.js" in page
+    assert "Reload to see how far it is" in page and "job-progress.js" in page
     assert "<script>" not in page
     progress = client.get(reverse("registry:import_progress", kwargs={"import_pk": job.pk}))
     assert progress.json()["finished"] is False and progress.json()["status"] == "checking"

@@ -78,7 +78,7 @@ def test_queued_once_then_run_by_the_worker_to_100_percent(city_client, world, s
     page = city_client.get(_page(job)).content.decode()
     assert "Waiting for the background worker to start the export." in page
     assert '<progress id="export-progress" class="progress" max="100">' in page
-    assert "export-progress.js" in page and "data-export-reload" in page
+    assert "job-progress.js" in page and "data-export-reload" in page
     assert "<script>" not in page
     body = city_client.get(_json(job)).json()
     assert (body["status"], body["percent"], body["finished"]) == ("queued", None, False)
@@ -91,7 +91,7 @@ def test_queued_once_then_run_by_the_worker_to_100_percent(city_client, world, s
     body = city_client.get(_json(job)).json()
     assert (body["status"], body["percent"], body["finished"]) == ("done", 100, True)
     page = city_client.get(_page(job)).content.decode()
-    assert _download(job) in page and "export-progress.js" not in page
+    assert _download(job) in page and "job-progress.js" not in page
 
     response = city_client.get(_download(job))
     assert response.status_code == 200

@@ -25,7 +25,7 @@ def test_the_page_follows_the_export_until_the_file_is_ready(browser_world, brow
         )
     page = browser_pages.new(world.city_officer)
     open_page(page, reverse("stats:export_job", kwargs={"export_pk": job.pk}))
-    status = page.locator("[data-export-status]")
+    status = page.locator("[data-job-status]")
     assert "Waiting" in status.inner_text() or "等待" in status.inner_text()
     assert page.locator("#export-progress").get_attribute("value") is None  # indeterminate
     problems = [axe_report(page, "export waiting")]

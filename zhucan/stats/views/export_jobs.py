@@ -1,7 +1,7 @@
 """Exports of every accepted report under a node, run in the background: starting one (from
 the dashboard, with its filters), the person's list, a job's page and the JSON it polls, and
 the download. Jobs are fetched through ``access.get_export_job_for_user`` (the starter's own).
-The page works without JavaScript (a link reloads it); ``static/zhucan/export-progress.js``
+The page works without JavaScript (a link reloads it); ``static/zhucan/job-progress.js``
 polls the JSON and updates the bar and the live region.
 """
 

@@ -1,10 +1,12 @@
-/* The progress of a registry import (dry run or import) that runs in the background.
-   Progressive enhancement: without this script the page has a link that reloads it.
+/* The progress of work that runs in the background: an Excel import of reports, a registry
+   import (dry run or import), a report export. Progressive enhancement: without this script the
+   page has a link that reloads it.
 
-   Every few seconds the page asks the server (data-status-url, JSON) how far the work is, and
-   updates the <progress> bar and the status sentence (role="status", read out by screen
-   readers when it changes; the sentence comes from the server, in the person's language).
-   When the work has ended the page reloads once, to show the result. */
+   The page's section marked data-job-progress names the JSON (data-status-url) that says how
+   far the work is. Every few seconds the script asks for it and updates the <progress> bar and
+   the status sentence (data-job-status, role="status": read out by screen readers when it
+   changes; the sentence comes from the server, in the person's language). When the work has
+   ended the page reloads once, to show the result, a download link or what went wrong. */
 (function () {
   "use strict";
 
@@ -14,7 +16,7 @@
     var url = section.getAttribute("data-status-url");
     var seconds = parseInt(section.getAttribute("data-poll-seconds") || "2", 10);
     var bar = section.querySelector("progress");
-    var status = section.querySelector("[data-import-status]");
+    var status = section.querySelector("[data-job-status]");
     var failures = 0;
     if (!url || !bar || !status) return;
 
@@ -26,6 +28,7 @@
         bar.value = data.percent;
         bar.textContent = data.percent + "%";
       }
+      // Only a changed sentence is written, so screen readers do not repeat it.
       if (data.text && status.textContent !== data.text) status.textContent = data.text;
     }
 
@@ -54,7 +57,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var section = document.querySelector("[data-registry-import]");
+    var section = document.querySelector("[data-job-progress]");
     if (section) start(section);
   });
 })();
