@@ -10,9 +10,7 @@ text, never as a formula, and text that a spreadsheet would take for one (``=``,
 
 from __future__ import annotations
 
-import queue
 import re
-import threading
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -239,43 +237,3 @@ class StreamingXlsx:
         self._write("</sheetData></worksheet>")
         self._sheet.close()
         self.zip.close()
-
-
-class WriterThread:
-    """Writes batches of rows on a thread of its own while the caller reads the next batch.
-
-    Reading a long export waits on the database about half the time, and the driver lets other
-    threads run meanwhile: the writing (XML and zip compression) fits in those waits. At most
-    ``depth`` batches wait for the writer, so memory stays bounded. An error while writing is
-    raised again in the caller, at the next ``write_rows`` or at the end of the block."""
-
-    _END = object()
-
-    def __init__(self, sheet: StreamingXlsx, *, depth: int = 2) -> None:
-        self.sheet = sheet
-        self.batches: queue.Queue[Any] = queue.Queue(maxsize=depth)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="xlsx-writer", daemon=True)
-
-    def __enter__(self) -> WriterThread:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.batches.put(self._END)
-        self.thread.join()
-        if self.error is not None and exc[0] is None:
-            raise self.error
-
-    def _run(self) -> None:
-        while (rows := self.batches.get()) is not self._END:
-            if self.error is None:  # after an error, only empty the queue
-                try:
-                    self.sheet.write_rows(rows)
-                except BaseException as error:  # raised again in the caller's thread
-                    self.error = error
-
-    def write_rows(self, rows: Sequence[Sequence[Any]]) -> None:
-        if self.error is not None:
-            raise self.error
-        self.batches.put(rows)

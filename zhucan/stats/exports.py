@@ -20,7 +20,7 @@ from zhucan.activities.excel import choice_labels
 from zhucan.activities.models import ActivityReport, Category, Indicator, IndicatorValue, Mode
 from zhucan.campaigns.models import Campaign, Duty
 from zhucan.core.excel import XlsxTable, make_cell, new_workbook, workbook_bytes
-from zhucan.core.xlsx_stream import StreamingXlsx, WriterThread
+from zhucan.core.xlsx_stream import StreamingXlsx
 from zhucan.orgs.models import Organisation, Region
 from zhucan.stats.selectors import (
     NO_FILTERS,
@@ -259,8 +259,7 @@ def write_reports_xlsx(
 
     Streams: the reports are read ``chunk_size`` at a time (a server-side cursor on
     PostgreSQL), with one query for each chunk's indicator values, and each chunk is written
-    through ``StreamingXlsx``, on a thread of its own while the next is read
-    (``WriterThread``), so memory stays flat.
+    through ``StreamingXlsx`` before the next is read, so memory stays flat.
     ``progress(done, total)`` is called before the first chunk and after each one (the total
     costs one COUNT, made only when ``progress`` is given). ``limit`` stops after that many
     reports (the benchmark's fixed size). Returns the number of reports written.
@@ -274,17 +273,14 @@ def write_reports_xlsx(
     if progress:
         progress(0, total)
     done = 0
-    with (
-        StreamingXlsx(
-            fileobj,
-            title="活动情况",
-            headers=REPORT_HEADERS + [i.name for i in indicators],
-            widths=REPORT_WIDTHS,
-        ) as sheet,
-        WriterThread(sheet) as writer,
-    ):
+    with StreamingXlsx(
+        fileobj,
+        title="活动情况",
+        headers=REPORT_HEADERS + [i.name for i in indicators],
+        widths=REPORT_WIDTHS,
+    ) as sheet:
         for rows in _report_rows(reports, indicators, chunk_size, limit):
-            writer.write_rows(rows)
+            sheet.write_rows(rows)
             done += len(rows)
             if progress:
                 # Reports accepted since the count make "done" pass it: never above 100 %.

@@ -8,10 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pytest
 from openpyxl import load_workbook
 
-from zhucan.core.xlsx_stream import StreamingXlsx, WriterThread
+from zhucan.core.xlsx_stream import StreamingXlsx
 
 
 def _written(rows, **kwargs):
@@ -72,28 +71,3 @@ def test_memory_stays_flat_however_many_rows():
     small, large = peak(2_000), peak(40_000)
     # The output buffer grows with the file; everything else must not (compressed: ~10x less).
     assert large < small * 6
-
-
-def test_a_writer_thread_writes_every_batch_in_order():
-    out = io.BytesIO()
-    with StreamingXlsx(out, title="活动", headers=["单位", "场次"]) as sheet:
-        with WriterThread(sheet, depth=1) as writer:
-            for batch in range(20):
-                writer.write_rows([[f"单位{batch}-{n}", batch * 10 + n] for n in range(10)])
-    out.seek(0)
-    values = [row[1] for row in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
-    assert values == list(range(200))
-
-
-class _Unwritable:
-    def __str__(self):
-        raise ValueError("no text for this cell")
-
-
-def test_an_error_in_the_writer_thread_reaches_the_caller():
-    out = io.BytesIO()
-    with pytest.raises(ValueError, match="no text"):  # noqa: PT012 - the error comes at the end
-        with StreamingXlsx(out, title="活动", headers=["单位"]) as sheet:
-            with WriterThread(sheet) as writer:
-                writer.write_rows([[_Unwritable()]])
-                writer.write_rows([["叶县残联"]])
