@@ -214,8 +214,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     snapshot = item.config.stash.get(_SNAPSHOT_KEY, None)
     uses_db = "transactional_db" in getattr(item, "fixturenames", ())
     if snapshot is not None and uses_db and nextitem is not None:
+        from django.db import connections
+
         with item.config.stash[_DB_BLOCKER_KEY].unblock():
             restore_migration_data(snapshot)
+            # While Chromium runs, its event loop gives this code a connection of its own that
+            # nothing else closes: left open, it kept the test database from being dropped at
+            # the end of the run (now and then, as the tests fell to the workers).
+            connections.close_all()
     if not _is_browser_test(nextitem):
         item.config.stash[_CHROMIUM_KEY].stop()
     return result
