@@ -99,6 +99,7 @@ class _NewPeople:
             "created_at": now,  # auto_now_add
             "updated_at": now,  # auto_now
         }
+        self.shared = frozenset(shared)
         fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
         self.attnames = [f.attname for f in fields]
         self.columns = [f.column for f in fields]

@@ -24,11 +24,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
 
 from zhucan.orgs.models import Organisation
 from zhucan.registry import crypto
 from zhucan.registry.imports.checking import Row
+from zhucan.registry.imports.saving import _NewPeople
 from zhucan.registry.models import Person
 from zhucan.registry.services.people import stored_columns
 
@@ -41,11 +41,6 @@ def usable() -> bool:
 
 def _name(job_id: int) -> str:
     return connection.ops.quote_name(f"registry_import_stage_{int(job_id)}")
-
-
-def _columns() -> list[str]:
-    """Every column of a person but its key, in table order."""
-    return [f.column for f in Person._meta.concrete_fields if not f.primary_key]
 
 
 def drop_stage(job_id: int) -> None:
@@ -68,18 +63,11 @@ class Stage:
     def __init__(self, *, job_id: int, organisation: Organisation) -> None:
         self.job_id = job_id
         self.ring = crypto.keyring()
-        self.attnames = [f.attname for f in Person._meta.concrete_fields if not f.primary_key]
-        # The columns no row sets are written from these when the import inserts; the
-        # organisation and times are set again then (see ``insert_staged``).
-        self.template = [f.get_default() for f in Person._meta.concrete_fields if not f.primary_key]
-        self.template[self.attnames.index("organisation_id")] = organisation.pk
-        self.template[self.attnames.index("org_path")] = organisation.path
-        now = timezone.now()
-        self.template[self.attnames.index("created_at")] = now
-        self.template[self.attnames.index("updated_at")] = now
-        self._positions: list[tuple[int, str]] | None = None
+        # Rows laid out as the import's COPY lays them out; the organisation, author and
+        # times are set again when the import inserts them (see ``insert_staged``).
+        self.people = _NewPeople(organisation=organisation, by=None, ring=self.ring, batch_size=0)
         quote = connection.ops.quote_name
-        names = ", ".join(quote(c) for c in _columns())
+        names = ", ".join(quote(c) for c in self.people.columns)
         table = _name(job_id)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -97,17 +85,10 @@ class Stage:
     def add(self, rows: list[Row]) -> None:
         if not rows:
             return
-        ring = self.ring
+        ring, people = self.ring, self.people
         with connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
             for row in rows:
-                columns = stored_columns(row.checked, ring=ring, index=row.index)
-                if self._positions is None:  # the stored columns are always the same
-                    self._positions = [
-                        (n, name) for n, name in enumerate(self.attnames) if name in columns
-                    ]
-                values = self.template.copy()
-                for position, name in self._positions:
-                    values[position] = columns[name]
+                values = people.row(stored_columns(row.checked, ring=ring, index=row.index))
                 copy.write_row([*values, row.number, row.existing])
 
 
@@ -145,21 +126,19 @@ def insert_staged(
         if cursor.fetchone()[0]:
             return None
         quote = connection.ops.quote_name
-        columns = _columns()
-        now = timezone.now()
-        fresh = {
-            "organisation_id": organisation.pk,
-            "org_path": organisation.path,
-            "created_by_id": by.pk if by is not None else None,
-            "created_at": now,
-            "updated_at": now,
-        }
-        attnames = [f.attname for f in Person._meta.concrete_fields if not f.primary_key]
-        chosen = [
-            "%s" if attname in fresh else quote(column)
-            for attname, column in zip(attnames, columns, strict=True)
-        ]
-        params = [fresh[a] for a in attnames if a in fresh]
+        # What every new person of this import shares (organisation, author, times) is set
+        # now, as the import's COPY sets it; everything else comes from the stage.
+        layout = _NewPeople(organisation=organisation, by=by, ring=crypto.keyring(), batch_size=0)
+        chosen, params = [], []
+        for attname, column, value in zip(
+            layout.attnames, layout.columns, layout.template, strict=True
+        ):
+            if attname in layout.shared:
+                chosen.append("%s")
+                params.append(value)
+            else:
+                chosen.append(quote(column))
+        columns = layout.columns
         sql = (
             f"INSERT INTO {person} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
             f"SELECT {', '.join(chosen)} FROM {table} "
