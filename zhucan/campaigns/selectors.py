@@ -8,6 +8,7 @@ from typing import Any
 from zhucan.campaigns.access import assignments_visible_to
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.notice_types import Block, Contact, Deadline, Duty, ParsedNotice
+from zhucan.core.sql import ids_in
 from zhucan.orgs.models import Organisation
 
 
@@ -210,7 +211,7 @@ def cascade(campaign: Campaign) -> list[Campaign]:
     level = [campaign.pk]
     for _depth in range(MAX_CASCADE_DEPTH):
         children = list(
-            Campaign.objects.filter(parent_id__in=level)
+            Campaign.objects.filter(parent_id__in=ids_in(level))
             .exclude(status=Campaign.Status.DRAFT)
             .select_related("issuing_org")
             .only(*CASCADE_FIELDS)

@@ -1,26 +1,25 @@
 """The deliverables a campaign expects from each recipient, where each one is read from, and
 its status against its deadline.
 
-Each kind names the app that owns the thing delivered and reads, in one query for any number
-of campaigns, when each organisation first delivered it. The summary report joins this table
+Each kind names the receipt's field that says when each organisation first delivered it (the
+apps that own plans and reports copy the first submission there), so one query of the
+recipients reads every kind for any number of campaigns. The summary report joins this table
 when its app exists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, TextChoices
+from django.db.models import TextChoices
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhucan.campaigns.models import Campaign, Receipt
+from zhucan.campaigns.models import Campaign
 from zhucan.completeness.models import DeliverableKind, ReminderSchedule
-
-Key = tuple[int, int]  # (campaign id, organisation id)
 
 
 class Status(TextChoices):
@@ -38,28 +37,6 @@ def local_date(field: str) -> TruncDate:
     """The day, in the office's time zone, of a stored moment, worked out by the database:
     timeliness is by the day, and thousands of dates read faster than thousands of datetimes."""
     return TruncDate(field, tzinfo=timezone.get_current_timezone())
-
-
-def _first_on(field: str, campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
-    """The day each recipient first delivered, from its receipt (the plans and activities
-    services copy the first submission there), so no plan or report is read."""
-    rows = Receipt.objects.filter(
-        scope, campaign_id__in=campaign_ids, **{f"{field}__isnull": False}
-    ).annotate(on=local_date(field))
-    return {
-        (c, o): on
-        for c, o, on in rows.values_list("campaign_id", "organisation_id", "on")
-        if on is not None
-    }
-
-
-def _plans(campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
-    return _first_on("first_plan_at", campaign_ids, scope)
-
-
-def _reports(campaign_ids: Iterable[int], scope: Q) -> dict[Key, date]:
-    """The day each organisation submitted its first activity report (more may follow)."""
-    return _first_on("first_report_at", campaign_ids, scope)
 
 
 def _first_other_due(campaign: Campaign) -> date | None:
@@ -86,9 +63,10 @@ class Deliverable:
     kind: DeliverableKind
     # (campaign, its schedule or None) -> the due date, or None when nothing sets one.
     due: Callable[[Campaign, ReminderSchedule | None], date | None]
-    # (campaign ids, a filter on "organisation__path") -> the day each organisation delivered;
-    # None for the receipt itself, whose signing day comes with the list of recipients.
-    delivered: Callable[[Iterable[int], Q], dict[Key, date]] | None
+    # The receipt's moment of delivery: signing it, or the first plan or report, which the
+    # plans and activities services copy onto the receipt, so that the list of recipients
+    # brings every day with it and no plan or report is read.
+    field: str
     # Where the organisation goes to deliver it (a URL name without arguments).
     url_name: str
 
@@ -98,9 +76,9 @@ class Deliverable:
 
 
 DELIVERABLES: tuple[Deliverable, ...] = (
-    Deliverable(DeliverableKind.RECEIPT, _receipts_due, None, "campaigns:list"),
-    Deliverable(DeliverableKind.PLAN, _plans_due, _plans, "plans:list"),
-    Deliverable(DeliverableKind.REPORT, _reports_due, _reports, "activities:list"),
+    Deliverable(DeliverableKind.RECEIPT, _receipts_due, "signed_at", "campaigns:list"),
+    Deliverable(DeliverableKind.PLAN, _plans_due, "first_plan_at", "plans:list"),
+    Deliverable(DeliverableKind.REPORT, _reports_due, "first_report_at", "activities:list"),
 )
 BY_KIND = {d.kind.value: d for d in DELIVERABLES}
 

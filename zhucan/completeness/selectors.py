@@ -1,8 +1,8 @@
 """Completeness and timeliness: who owes what, by when, and who has delivered, rolled up the tree.
 
 Bounded queries whatever the size of the tree: the campaigns of the cascade (one per level),
-their schedules, the recipients, one per kind of deliverable, the reminder counts, and the names
-of the groups. Everything else is arithmetic in Python over a few thousand rows.
+their schedules, the recipients with the day of every deliverable, the reminder counts, and the
+names of the groups. Everything else is arithmetic in Python over the rows.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from zhucan.completeness.deliverables import (
     status_of,
 )
 from zhucan.completeness.models import ReminderSchedule, ReminderSent
+from zhucan.core.sql import ids_in
 from zhucan.orgs.models import Organisation, jurisdiction_paths, jurisdiction_q
 
 
@@ -110,7 +111,7 @@ class Completeness:
 def schedules_for(campaigns: list[Campaign]) -> dict[int, ReminderSchedule]:
     return {
         s.campaign_id: s
-        for s in ReminderSchedule.objects.filter(campaign_id__in=[c.pk for c in campaigns])
+        for s in ReminderSchedule.objects.filter(campaign_id__in=ids_in([c.pk for c in campaigns]))
     }
 
 
@@ -133,31 +134,35 @@ def expected_rows(
         (d.kind.value, c.pk): d.due(c, schedules.get(c.pk)) for d in deliverables for c in campaigns
     }
     scope = scope if scope is not None else Q()
-    raw = list(
-        Receipt.objects.filter(scope, campaign_id__in=ids)
-        .annotate(signed_on=local_date("signed_at"))
+    kinds = [d.kind.value for d in deliverables]
+    # Every kind's day from the one list of recipients (see ``deliverables``).
+    days = {f"on_{n}": local_date(d.field) for n, d in enumerate(deliverables)}
+    raw = (
+        Receipt.objects.filter(scope, campaign_id__in=ids_in(ids))
+        .annotate(**days)
         .values_list(
-            "campaign_id",
-            "organisation_id",
-            "organisation__name",
-            "organisation__path",
-            "signed_on",
+            "campaign_id", "organisation_id", "organisation__name", "organisation__path", *days
         )
         .order_by("organisation__path", "campaign_id")
     )
-    delivered = {
-        d.kind.value: d.delivered(ids, scope) for d in deliverables if d.delivered is not None
-    }
     asked_by = {pk: c.issuing_org.short_name or c.issuing_org.name for pk, c in by_pk.items()}
-    kinds = [d.kind.value for d in deliverables]
+    # Each campaign's due dates, in the kinds' order, looked up once per recipient.
+    due_by = {c.pk: [dues[(kind, c.pk)] for kind in kinds] for c in campaigns}
+    # A status per (delivery day, due day): a few hundred pairs among a nation's recipients.
+    statuses: dict[tuple[date | None, date | None], Status] = {}
+
+    def status(on: date | None, due: date | None) -> Status:
+        found = statuses.get((on, due))
+        if found is None:
+            found = statuses[(on, due)] = status_of(on, due, today)
+        return found
+
     rows = []
-    for campaign_id, org_id, name, path, signed_on in raw:
-        cells = {}
-        for kind in kinds:
-            source = delivered.get(kind)
-            on = signed_on if source is None else source.get((campaign_id, org_id))
-            due = dues[(kind, campaign_id)]
-            cells[kind] = Cell(status_of(on, due, today), due, on)
+    for campaign_id, org_id, name, path, *delivered in raw:
+        cells = {
+            kind: Cell(status(on, due), due, on)
+            for kind, due, on in zip(kinds, due_by[campaign_id], delivered, strict=True)
+        }
         rows.append(Row(campaign_id, org_id, name, path, asked_by[campaign_id], cells))
     return rows
 
@@ -165,7 +170,7 @@ def expected_rows(
 def _attach_reminder_counts(rows: list[Row], campaign_ids: list[int]) -> None:
     counts = {
         (c, o): n
-        for c, o, n in ReminderSent.objects.filter(campaign_id__in=campaign_ids)
+        for c, o, n in ReminderSent.objects.filter(campaign_id__in=ids_in(campaign_ids))
         .values("campaign_id", "organisation_id")
         .annotate(n=Count("id"))
         .values_list("campaign_id", "organisation_id", "n")
@@ -215,10 +220,8 @@ def completeness(
         )
         for d in DELIVERABLES
     ]
-    groups = _roll_up(rows, node, jurisdiction_paths(user), kinds)
-    totals = _tallies(
-        Counter((kind, cell.status) for row in rows for kind, cell in row.cells.items()), kinds
-    )
+    groups, counts = _roll_up(rows, node, jurisdiction_paths(user), kinds)
+    totals = _tallies(counts, kinds)
     return Completeness(
         campaign=campaign,
         today=today,
@@ -246,9 +249,10 @@ def _tallies(counts: Counter[tuple[str, str]], kinds: list[KindColumn]) -> dict[
 
 def _roll_up(
     rows: list[Row], node: Organisation | None, roots: list[str], kinds: list[KindColumn]
-) -> list[Group]:
+) -> tuple[list[Group], Counter[tuple[str, str]]]:
     """One group per organisation directly below the node (and the node itself), counted in
-    one pass: a province has thousands of rows, and this runs on every page view."""
+    one pass: a province has thousands of rows, and this runs on every page view. With the
+    counts of all groups together, for the totals."""
     node_path = node.path if node else ""
     counts: dict[int, Counter[tuple[str, str]]] = {}
     sizes: Counter[int] = Counter()
@@ -278,7 +282,10 @@ def _roll_up(
         )
         for gid, tally in counts.items()
     ]
-    return sorted(groups, key=lambda g: (not g.is_node, g.name))
+    total: Counter[tuple[str, str]] = Counter()
+    for tally in counts.values():
+        total.update(tally)
+    return sorted(groups, key=lambda g: (not g.is_node, g.name)), total
 
 
 def _breadcrumbs(node: Organisation | None, top: Organisation | None) -> list[tuple[int, str]]:
