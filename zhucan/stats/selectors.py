@@ -24,6 +24,7 @@ figure here is of the node's subtree, so a visible node means visible figures.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -325,12 +326,18 @@ def _key(segment: str | None) -> int:
 
 
 def scoped_reports(
-    campaign: Campaign, node: Organisation, filters: Filters = NO_FILTERS
+    campaign: Campaign,
+    node: Organisation,
+    filters: Filters = NO_FILTERS,
+    *,
+    cascade: Sequence[int] | None = None,
 ) -> QuerySet[ActivityReport]:
-    """Accepted reports of the campaign's cascade under ``node``, filtered."""
+    """Accepted reports of the campaign's cascade under ``node``, filtered. ``cascade``: the
+    cascade's campaign ids when the caller has them as a list (see ``exports``); otherwise
+    they are a recursive subquery."""
     reports = ActivityReport.objects.filter(
         status=ActivityReport.Status.ACCEPTED,
-        campaign_id__in=campaign_tree(campaign.pk),
+        campaign_id__in=campaign_tree(campaign.pk) if cascade is None else cascade,
         organisation__path__startswith=node.path,
     )
     return filters.apply(reports)
