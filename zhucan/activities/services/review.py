@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services.common import check_version, lock, require
-from zhucan.campaigns.models import Campaign, Receipt
+from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 from zhucan.stats.services import count_accepted_report, uncount_report
-from zhucan.stats.services.deliveries import count_delivery
+from zhucan.stats.services.deliveries import record_first_delivery
 
 
 def already_decided(report: ActivityReport) -> DomainError:
@@ -38,14 +38,9 @@ def submit_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
         raise DomainError(_("The campaign is closed; reports can no longer be submitted."))
     now = timezone.now()
     if locked.first_submitted_at is None:
-        if Receipt.objects.filter(
-            campaign_id=locked.campaign_id,
-            organisation_id=locked.organisation_id,
-            first_report_at__isnull=True,
-        ).update(first_report_at=now):
-            count_delivery(
-                campaign_id=locked.campaign_id, org_path=locked.organisation.path, kind="report"
-            )
+        record_first_delivery(
+            campaign_id=locked.campaign_id, organisation=locked.organisation, kind="report", at=now
+        )
     locked.status = ActivityReport.Status.SUBMITTED
     locked.submitted_at = now
     locked.first_submitted_at = locked.first_submitted_at or now

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhucan.campaigns.models import Campaign, Receipt
+from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
@@ -18,7 +18,7 @@ from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity, Pl
 from zhucan.plans.safety import check_activities, rules_for
 from zhucan.plans.services.common import CommentInput, already_decided, check_version, require
 from zhucan.plans.versions import take_snapshot
-from zhucan.stats.services.deliveries import count_delivery
+from zhucan.stats.services.deliveries import record_first_delivery
 
 
 def _lock(plan: Plan) -> Plan:
@@ -67,14 +67,9 @@ def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
     if locked.first_submitted_at is None:
         locked.late = late
         locked.first_submitted_at = now
-        if Receipt.objects.filter(
-            campaign_id=locked.campaign_id,
-            organisation_id=locked.organisation_id,
-            first_plan_at__isnull=True,
-        ).update(first_plan_at=now):
-            count_delivery(
-                campaign_id=locked.campaign_id, org_path=locked.organisation.path, kind="plan"
-            )
+        record_first_delivery(
+            campaign_id=locked.campaign_id, organisation=locked.organisation, kind="plan", at=now
+        )
     locked.status = Plan.Status.SUBMITTED
     locked.submitted_at = now
     locked.version += 1

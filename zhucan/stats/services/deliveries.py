@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
+from zhucan.campaigns.models import Receipt
+from zhucan.orgs.models import Organisation
 from zhucan.stats.services.cells import _upsert, ancestor_paths, campaign_chain
 
 RECIPIENTS = "recipients"
 DELIVERED = {"receipt": "delivered:receipt", "plan": "delivered:plan", "report": "delivered:report"}
+# Where a recipient's receipt keeps the moment of its first plan or report.
+FIRST_AT = {"plan": "first_plan_at", "report": "first_report_at"}
 
 
 def _count(campaign_id: int, org_paths: Iterable[str], metric: str) -> None:
@@ -37,3 +42,15 @@ def count_recipients(*, campaign_id: int, org_paths: Iterable[str]) -> None:
 def count_delivery(*, campaign_id: int, org_path: str, kind: str) -> None:
     """A recipient delivered ``kind`` (receipt, plan or report) for the first time."""
     _count(campaign_id, [org_path], DELIVERED[kind])
+
+
+def record_first_delivery(
+    *, campaign_id: int, organisation: Organisation, kind: str, at: datetime
+) -> None:
+    """A recipient submitted a plan or report (``kind``): the first one's moment goes on its
+    receipt (completeness reads it there) and is counted, once; later ones change nothing."""
+    field = FIRST_AT[kind]
+    if Receipt.objects.filter(
+        campaign_id=campaign_id, organisation_id=organisation.pk, **{f"{field}__isnull": True}
+    ).update(**{field: at}):
+        count_delivery(campaign_id=campaign_id, org_path=organisation.path, kind=kind)
