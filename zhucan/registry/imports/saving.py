@@ -25,9 +25,12 @@ from zhucan.core.errors import DomainError
 from zhucan.orgs.models import Organisation
 from zhucan.registry import crypto
 from zhucan.registry.imports.checking import Report, Row, RowChecker, collector_paused
+from zhucan.registry.imports.mapping import FIELDS
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
-from zhucan.registry.services.people import stored_columns
+from zhucan.registry.services.people import CLEAR_FIELDS, stored_columns
+
+SHEET_FIELDS = frozenset(f.key for f in FIELDS)
 
 # The stored columns a sheet's field sets, for a merge.
 MERGE_ATTRS: dict[str, tuple[str, ...]] = {
@@ -39,23 +42,8 @@ MERGE_ATTRS: dict[str, tuple[str, ...]] = {
     "phone": ("phone_ct", "phone_masked"),
     "address": ("address_ct", "address_masked"),
     "guardian_phone": ("guardian_phone_ct", "guardian_phone_masked"),
-    **{
-        name: (name,)
-        for name in (
-            "region",
-            "township",
-            "village",
-            "household_number",
-            "guardian_name",
-            "guardian_relation",
-            "poverty",
-            "need_income_fell",
-            "need_no_guardian",
-            "need_no_care",
-            "need_other",
-            "need_note",
-        )
-    },
+    # The fields stored as checked, those a sheet has a column for.
+    **{name: (name,) for name in CLEAR_FIELDS if name in SHEET_FIELDS},
 }
 
 

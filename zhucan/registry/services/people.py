@@ -152,7 +152,7 @@ def check_person(data: PersonData, *, today: date | None = None) -> Checked:
 
 
 # The fields a person's form or sheet sets directly, stored as they were checked.
-_CLEAR_FIELDS = (
+CLEAR_FIELDS = (
     "region",
     "township",
     "village",
@@ -197,7 +197,7 @@ def stored_fields(checked: Checked, *, ring: crypto.Keyring, index: str = "") ->
         "guardian_phone_ct": crypto.encrypt(guardian_phone, field="guardian_phone", ring=ring),
         "guardian_phone_masked": mask_phone(guardian_phone) if guardian_phone else "",
     }
-    for name in _CLEAR_FIELDS:
+    for name in CLEAR_FIELDS:
         fields[name] = getattr(data, name)
     return fields
 
@@ -206,7 +206,7 @@ def stored_fields(checked: Checked, *, ring: crypto.Keyring, index: str = "") ->
 _RELATIONS = tuple(
     (f.name, f.attname)
     for f in Person._meta.concrete_fields
-    if f.is_relation and f.name in _CLEAR_FIELDS
+    if f.is_relation and f.name in CLEAR_FIELDS
 )
 
 
