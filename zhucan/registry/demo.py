@@ -118,6 +118,6 @@ def load(campaign: Campaign | None = None) -> None:
             campaign=campaign,
             data=AssistanceInput(kind="goods", given_on=date(2020, 5, 17), amount=Decimal(200)),
         )
-    child = next((p for p in registered["410402"] if p.birth_date.year >= 2011), None)
+    child = next((p for p in registered["410402"] if p.birth_year >= 2011), None)
     if child is not None:
         open_case(by=xinhua, child=child, school_year=2020)

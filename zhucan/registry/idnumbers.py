@@ -163,17 +163,29 @@ def parse_certificate(
 
 
 def mask_id(number: str) -> str:
-    """First 3 and last 4 characters; the rest hidden (PIPL: shown only when revealed)."""
-    if len(number) <= 7:
+    """The first 3 characters (province and city, which the county says anyway); the rest hidden.
+
+    Nothing of the tail: its last 4 are the sequence code and check character, and with the
+    birth year, sex and county kept in clear each shown character cuts what is left (even the
+    check character alone divides it by 11, below 10,000 for a child registered in the year of
+    their birth). ``registry.privacy_bound`` does the arithmetic.
+    """
+    if len(number) <= 3:
         return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    return number[:3] + "*" * (len(number) - 3)
 
 
 def mask_phone(number: str) -> str:
+    """Only the last 2 digits.
+
+    Not the usual 3 + 4 (139****5678): the 4 hidden middle digits of a mobile number are the
+    block assigned to a city (号段), so with the person's county known they leave tens of
+    numbers, not 10,000. With 9 digits hidden, a city's thousands of blocks times 100 remain.
+    """
     digits = normalise(number)
-    if len(digits) <= 7:
+    if len(digits) <= 4:
         return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return "*" * (len(digits) - 2) + digits[-2:]
 
 
 def mask_text(text: str) -> str:

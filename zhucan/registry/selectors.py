@@ -33,7 +33,7 @@ LIST_FIELDS = (
     "name",
     "id_masked",
     "sex",
-    "birth_date",
+    "birth_year",
     "category",
     "grade",
     "township",
@@ -242,9 +242,10 @@ def not_helped_count(result: Coverage, area: Organisation | None, township: str 
 
 
 def school_age_children(user: Any, school_year: int) -> QuerySet[Person]:
-    """Registered children aged 6–15 on 1 September of ``school_year`` with no enrolled case,
-    with the case opened for that year if there is one (``open_case_id``)."""
-    after, on_or_before = school_age_born(school_year)
+    """Registered children who may be aged 6–15 on 1 September of ``school_year`` (by birth
+    year, see ``school_age_born``) with no enrolled case, with the case opened for that year if
+    there is one (``open_case_id``)."""
+    first, last = school_age_born(school_year)
     enrolled = EducationCase.objects.filter(
         child=OuterRef("pk"), status=EducationCase.Status.ENROLLED
     )
@@ -252,7 +253,7 @@ def school_age_children(user: Any, school_year: int) -> QuerySet[Person]:
 
     return (
         Person.objects.visible_to(user)
-        .filter(birth_date__gt=after, birth_date__lte=on_or_before)
+        .filter(birth_year__gte=first, birth_year__lte=last)
         .exclude(Exists(enrolled))
         .annotate(open_case_id=Subquery(this_year.values("pk")[:1]))
         .select_related("organisation")

@@ -2,9 +2,16 @@
 
 The ID number, phones, address and the guardian's phone are stored only as ciphertext
 (``*_ct``, see ``registry.crypto``) next to a masked form for lists (``*_masked``: what any
-permitted screen may show). The clear value is read only through ``registry.services.reveal``,
-which audits it. Name, birth date, sex, disability and needs stay searchable in the clear: the
-coverage and one-child-one-plan questions are asked of them.
+permitted screen may show). The clear value is read only through
+``registry.services.privacy.reveal_person``, which audits it. Name, birth year, sex,
+disability and needs stay searchable in the clear: the coverage and one-child-one-plan
+questions are asked of them.
+
+Nothing else the ID number says is kept in clear: not the birth date, not the birthplace code.
+With those beside the old mask (first 3 and last 4) every number of a dump could be rebuilt.
+What is kept (birth year, sex, the county of the organisation, the mask's first 3
+characters) leaves at least 10,000 numbers possible for every row: ``registry.privacy_bound``
+does the arithmetic, ``test_privacy_bound`` checks it on a stored row.
 """
 
 from __future__ import annotations
@@ -106,9 +113,9 @@ class Person(models.Model):
     id_number_ct = models.TextField(editable=False)
     id_index = models.CharField(max_length=64, unique=True, editable=False)
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
-    birth_date = models.DateField(_("birth date"))
+    # The year only (see the module docstring): ages and school age are worked out from it.
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
-    birthplace_code = models.CharField(_("birthplace code"), max_length=6)
 
     category = models.CharField(_("disability category"), max_length=1, choices=Category.choices)
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
@@ -158,7 +165,7 @@ class Person(models.Model):
         verbose_name_plural = _("registered people")
         indexes = [
             models.Index(fields=["org_path", "township"], name="person_org_township"),
-            models.Index(fields=["birth_date"], name="person_birth_date"),
+            models.Index(fields=["birth_year"], name="person_birth_year"),
             # The coverage page reads only people in need under one prefix of org_path: a
             # partial index holding just them, with what the roll-up groups and counts by, so
             # that PostgreSQL answers a city of 300,000 from the index alone. Pattern ops make

@@ -21,14 +21,22 @@ Placement = EducationCase.Placement
 YOUNGEST, OLDEST = 6, 15
 
 
-def school_age_born(school_year: int) -> tuple[date, date]:
-    """(born after, born on or before): the birth dates of children aged 6–15 on 1 September."""
-    return date(school_year - OLDEST - 1, 9, 1), date(school_year - YOUNGEST, 9, 1)
+def school_age_born(school_year: int) -> tuple[int, int]:
+    """(first, last): the birth years of children who may be aged 6–15 on 1 September.
+
+    The register keeps the birth year, not the date (the date would narrow the ID number to a
+    few hundred candidates, see ``models.people``), so the years at both ends are included
+    whole: a child born in the last year may still be 5, one born in the first may already be
+    16. For a list of children who must not be missed that errs the safe way; the clerk who
+    opens the case knows the child. A narrower rule would also put the birth date back in the
+    clear, one bit at a time, through who is listed and who has a case.
+    """
+    return school_year - OLDEST - 1, school_year - YOUNGEST
 
 
-def is_school_age(birth_date: date, school_year: int) -> bool:
-    after, on_or_before = school_age_born(school_year)
-    return after < birth_date <= on_or_before
+def is_school_age(birth_year: int, school_year: int) -> bool:
+    first, last = school_age_born(school_year)
+    return first <= birth_year <= last
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,7 @@ class CaseInput:
 def open_case(*, by: Any, child: Person, school_year: int) -> EducationCase:
     """A case for a registered child of school age, one per school year."""
     require_registry_writer(by, child.organisation)
-    if not is_school_age(child.birth_date, school_year):
+    if not is_school_age(child.birth_year, school_year):
         raise DomainError(
             _("This child is not of compulsory-school age (6 to 15) in %(year)d.")
             % {"year": school_year}

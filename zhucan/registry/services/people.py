@@ -170,7 +170,8 @@ CLEAR_FIELDS = (
 
 def stored_fields(checked: Checked, *, ring: crypto.Keyring, index: str = "") -> dict[str, Any]:
     """What is stored for a checked person, by field name: the clear fields, the ciphertexts,
-    the masked forms, the blind index and what the ID number says (birth date, sex, birthplace).
+    the masked forms, the blind index and what may be kept in clear of what the ID number says
+    (birth year and sex; never the birth date or birthplace, see ``models.people``).
 
     The one source of truth for every way a person is written: the form (``_apply``), the
     import's ``bulk_create`` (``build_person``) and its ``COPY`` on PostgreSQL
@@ -184,9 +185,8 @@ def stored_fields(checked: Checked, *, ring: crypto.Keyring, index: str = "") ->
         "id_number_ct": crypto.encrypt(number.number, field="id_number", ring=ring),
         "id_index": index or crypto.blind_index(number.number, ring=ring),
         "id_masked": mask_id(number.number),
-        "birth_date": number.birth_date,
+        "birth_year": number.birth_date.year,
         "sex": number.sex,
-        "birthplace_code": number.birthplace_code,
         "category": data.category,
         "grade": int(data.grade or 0),
         "certificate_suffix": checked.certificate_suffix,

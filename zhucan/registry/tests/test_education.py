@@ -21,11 +21,12 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org
 
 
-def test_school_age_is_6_to_15_on_1_september():
-    assert is_school_age(date(2014, 9, 1), 2020)  # six that very day
-    assert not is_school_age(date(2014, 9, 2), 2020)
-    assert is_school_age(date(2004, 9, 2), 2020)  # fifteen
-    assert not is_school_age(date(2004, 9, 1), 2020)  # sixteen that day
+def test_school_age_is_every_birth_year_that_may_be_6_to_15_on_1_september():
+    # Only the birth year is kept: both end years are included whole, none beyond them.
+    assert is_school_age(2014, 2020)  # six on 1 September if born by then
+    assert not is_school_age(2015, 2020)  # five at most
+    assert is_school_age(2004, 2020)  # fifteen if born after 1 September
+    assert not is_school_age(2003, 2020)  # sixteen at least
 
 
 def test_children_page_lists_unenrolled_children_and_opens_a_case(client, world):

@@ -25,7 +25,7 @@ def test_valid_number_gives_birth_date_sex_and_birthplace():
     assert parsed.birth_date == date(1985, 3, 12)
     assert parsed.sex == "female"  # 17th digit 2 is even
     assert parsed.birthplace_code == "410402"
-    assert parsed.masked == "410***********" + VALID[-4:]
+    assert parsed.masked == "410" + "*" * 15
 
 
 def test_full_width_digits_spaces_and_lowercase_x_are_understood():
@@ -82,9 +82,11 @@ def test_certificate_must_match_id_category_and_grade():
         parse_certificate(VALID + "45", id_number=VALID)
 
 
-def test_masks_keep_first_three_and_last_four():
-    assert mask_id(VALID) == VALID[:3] + "*" * 11 + VALID[-4:]
-    assert mask_phone("13912345678") == "139****5678"
+def test_masks_keep_nothing_of_the_tail_that_narrows_the_number():
+    # The ID mask: first 3 only (see privacy_bound). A phone: the last 2 digits only; its
+    # middle 4 are the city's block, so 139****5678 would leave tens of numbers, not 10,000.
+    assert mask_id(VALID) == VALID[:3] + "*" * 15
+    assert mask_phone("13912345678") == "*********78"
 
 
 @pytest.mark.parametrize("raw", ["4104021985031200٣X", "41040285031200٣", "41040219850312003³"])
