@@ -281,6 +281,15 @@ def _registry_keys() -> str:
 
 REGISTRY_KEYS = _registry_keys()
 
+# Exact searches by ID number a person may make per hour (each is audited as a keyed token);
+# past it the search box says to wait. A clerk checks a few dozen people an hour at most; a
+# guess at a number needs thousands of tries (see registry.privacy_bound).
+REGISTRY_SEARCHES_PER_HOUR = envint("ZHUCAN_REGISTRY_SEARCHES_PER_HOUR", 60)
+# Searches, reveals and refused registrations by one person within this many minutes that
+# alert the auditors of their organisation (once per window).
+REGISTRY_BURST_LOOKUPS = envint("ZHUCAN_REGISTRY_BURST_LOOKUPS", 20)
+REGISTRY_BURST_MINUTES = envint("ZHUCAN_REGISTRY_BURST_MINUTES", 10)
+
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "zhucan@localhost")
 # Text messages: a class like Django's email backends; the default only logs (number masked).

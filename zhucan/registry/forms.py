@@ -18,7 +18,7 @@ from zhucan.registry.models.people import NEED_FLAGS
 from zhucan.registry.services.assistance import AssistanceInput
 from zhucan.registry.services.education import CaseInput
 from zhucan.registry.services.people import PersonData
-from zhucan.registry.services.privacy import REVEALABLE
+from zhucan.registry.services.privacy import PURPOSES, REVEALABLE
 
 YUAN = {
     "invalid": gettext_lazy("Enter an amount in yuan, such as 1200 or 1200.50."),
@@ -245,15 +245,22 @@ class RevealForm(Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Choose which details you need to see.")},
     )
-    reason = forms.CharField(
+    purpose = forms.ChoiceField(
         label=gettext_lazy("Why you need to see them"),
+        choices=list(PURPOSES.items()),
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Written to the audit log with your name and the time."),
+        error_messages={"required": gettext_lazy("Choose why you need to see these details.")},
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
         max_length=200,
         help_text=gettext_lazy(
-            "Written to the audit log with your name, e.g. “phoning the guardian to arrange a "
-            "home visit”. Do not write the person's details here."
+            "Needed for “other”, e.g. “phoning the guardian about a wheelchair”. Never a "
+            "number of the person's: no ID or phone number, not even part of one."
         ),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": gettext_lazy("Say why you need to see these details.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, **kw: Any) -> None:

@@ -6,6 +6,13 @@ and its per-field messages are put back on the columns they came from. What only
 can show is added: the same ID number on two rows, and people already in the registry (found
 through the blind index, a batch of rows at a time, never by decrypting anything).
 
+A number registered outside the organisation is refused. Where the importing person can see
+that registration the row says so; where they cannot, it says only what the form says
+(``cannot_register_here``): not "already registered", not where. Those refusals are audited as
+keyed tokens and counted with the person's searches (``services.lookups``): past the hourly
+allowance the rows are no longer named one by one, so a sheet of guessed numbers cannot serve
+as a search box without a limit.
+
 Rows are read and checked one batch at a time, so a sheet of 100,000 people never sits in
 memory whole: the dry run counts and lists problems, the import saves each batch as it comes.
 """
@@ -23,12 +30,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhucan.core import audit
 from zhucan.orgs.models import Organisation, Region
 from zhucan.registry import crypto
 from zhucan.registry.idnumbers import CATEGORY_DIGITS, normalise
 from zhucan.registry.imports.reading import MAX_CELL_CHARS, Sheet, cell_text
-from zhucan.registry.models import Person
-from zhucan.registry.services.people import Checked, PersonData, check_person
+from zhucan.registry.models import Person, RegistryLookup
+from zhucan.registry.models.people import registry_roots
+from zhucan.registry.services.lookups import audit_token, count_lookup, lookups_left
+from zhucan.registry.services.people import (
+    Checked,
+    PersonData,
+    cannot_register_here,
+    check_person,
+)
 
 MAX_LISTED = 1000  # problems kept for the page; the count goes on
 BATCH_SIZE = 2000
@@ -102,6 +117,7 @@ class Report:
     valid: int = 0
     invalid: int = 0
     registered: int = 0  # valid rows whose person is already in the registry
+    unnamed: int = 0  # rows refused past the hourly allowance, counted but not listed
     converted: int = 0  # old 15-digit ID numbers converted to 18 characters
     problems: list[Problem] = field(default_factory=list)
     problems_total: int = 0
@@ -233,8 +249,18 @@ class RowChecker:
         organisation: Organisation,
         today: date | None = None,
         progress: Any = None,
+        by: Any = None,
     ) -> None:
         self.sheet = sheet
+        # Who imports: whose sight decides how a number registered elsewhere is refused, and
+        # whose allowance the refusals count against. None (the operator's command, or a
+        # caller that does not say) refuses every such number neutrally and counts nothing.
+        self.by = by
+        self._roots = (
+            None
+            if by is None
+            else ([""] if getattr(by, "is_superuser", False) else registry_roots(by))
+        )
         self.columns = {name: int(index) for index, name in mapping.items()}
         self.organisation = organisation
         # Once, not per row (``parse_id_number`` would ask the clock 100,000 times).
@@ -447,31 +473,67 @@ class RowChecker:
         if not self.report.rows:
             self.report.add(Problem(None, _("The sheet has a header row but no people under it.")))
 
+    def _in_sight(self, path: str) -> bool:
+        return self._roots is not None and any(path.startswith(r) for r in self._roots)
+
     def _against_registry(self, rows: list[Row]) -> list[Row]:
         found = {index: (pk, path) for index, pk, path in _registered([row.index for row in rows])}
         valid = []
+        refused: list[Row] = []
         for row in rows:
             match = found.get(row.index)
             if match is not None:
                 pk, path = match
                 if not path.startswith(self.organisation.path):
-                    self.report.add(
-                        self.problem(
-                            row.number,
-                            "id_number",
-                            _(
-                                "This person is already registered by an organisation outside "
-                                "%(org)s, so the row cannot be imported here."
-                            )
-                            % {"org": self.organisation.name},
-                        )
-                    )
+                    if self._in_sight(path):
+                        message = _(
+                            "This person is already registered by an organisation outside "
+                            "%(org)s, so the row cannot be imported here."
+                        ) % {"org": self.organisation.name}
+                        self.report.add(self.problem(row.number, "id_number", message))
+                    else:
+                        refused.append(row)
                     continue
                 row.existing = pk
                 self.report.registered += 1
             valid.append(row)
+        if refused:
+            self._refuse(refused)
         self.report.valid += len(valid)
         return valid
+
+    def _refuse(self, rows: list[Row]) -> None:
+        """Rows whose number is registered out of sight: named neutrally while the person's
+        hourly allowance lasts, then only counted; audited and counted when ``by`` is known."""
+        named = len(rows)
+        if self.by is not None:
+            with transaction.atomic():
+                named = min(named, lookups_left(self.by))
+                audit.record(
+                    by=self.by,
+                    action="registry.import.rows_refused",
+                    org_path=self.organisation.path,
+                    changes={
+                        "rows": len(rows),
+                        "tokens": [audit_token(row.checked.id.number) for row in rows],  # type: ignore[union-attr]
+                    },
+                )
+                count_lookup(by=self.by, kind=RegistryLookup.Kind.REFUSED, count=len(rows))
+        for row in rows[:named]:
+            self.report.add(self.problem(row.number, "id_number", cannot_register_here()))
+        if named < len(rows):
+            if not self.report.unnamed:
+                self.report.add(
+                    Problem(
+                        None,
+                        _(
+                            "More rows have ID numbers that cannot be registered here than can "
+                            "be listed in an hour; they are counted, not listed. Ask the "
+                            "federation office above you to look into them."
+                        ),
+                    )
+                )
+            self.report.unnamed += len(rows) - named
 
     def finish(self) -> Report:
         self.report.invalid = self.report.rows - self.report.valid
@@ -529,10 +591,13 @@ def check_sheet(
     organisation: Organisation,
     progress: Any = None,
     stage: Any = None,
+    by: Any = None,
 ) -> Report:
     """The dry run: every row judged; nothing written but, given a ``staging.Stage``, the
-    valid rows kept there for the import."""
-    checker = RowChecker(sheet=sheet, mapping=mapping, organisation=organisation, progress=progress)
+    valid rows kept there for the import (and the audit of numbers refused, see ``_refuse``)."""
+    checker = RowChecker(
+        sheet=sheet, mapping=mapping, organisation=organisation, progress=progress, by=by
+    )
     with collector_paused():
         for batch in checker.batches():
             if stage is not None:

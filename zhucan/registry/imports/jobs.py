@@ -191,6 +191,7 @@ def run_check(*, job_id: int) -> str:
                 organisation=job.organisation,
                 progress=progress,
                 stage=Stage(job_id=job.pk, organisation=job.organisation) if usable() else None,
+                by=job.created_by,
             )
         finally:
             sheet.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,7 +32,8 @@ from zhucan.registry.idnumbers import (
     parse_certificate,
     parse_id_number,
 )
-from zhucan.registry.models import Person
+from zhucan.registry.models import Person, RegistryLookup
+from zhucan.registry.services.lookups import audit_token, count_lookup
 
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}\d{7,8}|\d{7,8})$")
 NEED_FIELDS = ("need_income_fell", "need_no_guardian", "need_no_care", "need_other")
@@ -262,25 +263,72 @@ def _raise_first(checked: Checked) -> None:
         raise DomainError(message, field=key)
 
 
-@transaction.atomic
-def register_person(*, by: Any, organisation: Organisation, data: PersonData) -> Person:
-    """Add one person. The same ID number twice is refused: one person, one row."""
-    require_registry_writer(by, organisation)
-    checked = check_person(data)
-    _raise_first(checked)
-    person = build_person(checked=checked, organisation=organisation, by=by)
-    if Person.objects.filter(id_index=person.id_index).exists():
+def cannot_register_here() -> str:
+    """What a form or an import row says of a number registered out of the person's sight.
+
+    Not "already registered", not where: the find box says "nobody you can see" for the same
+    number, and a registration must not tell more. The refusal itself cannot be hidden (one
+    person, one row), so it is audited as a keyed token and counted with searches and reveals
+    towards the auditors' burst alert (``services.lookups``)."""
+    return _(
+        "This ID number cannot be registered here. If the person lives in your area, ask the "
+        "federation office above you to look into it."
+    )
+
+
+def _refuse_taken(*, by: Any, index: str, number: str, org_path: str) -> NoReturn:
+    """Refuse a number whose row exists: plainly when the user can see that row, neutrally
+    (audited and counted) otherwise. Raises ``DomainError`` after the audit entry is written
+    in its own transaction, so that rolling back the registration keeps the entry."""
+    if Person.objects.visible_to(by).filter(id_index=index).exists():
         raise DomainError(
             _("A person with this ID number is already registered."), field="id_number"
         )
-    person.save()
-    audit.record(by=by, action="registry.person.registered", target=person)
-    return person
+    with transaction.atomic():
+        audit.record(
+            by=by,
+            action="registry.person.register_refused",
+            org_path=org_path,
+            changes={"token": audit_token(number)},
+        )
+        count_lookup(by=by, kind=RegistryLookup.Kind.REFUSED)
+    raise DomainError(cannot_register_here(), field="id_number")
 
 
-@transaction.atomic
+def register_person(*, by: Any, organisation: Organisation, data: PersonData) -> Person:
+    """Add one person. The same ID number twice is refused: one person, one row; outside the
+    user's sight without saying so (``cannot_register_here``)."""
+    with transaction.atomic():
+        require_registry_writer(by, organisation)
+        checked = check_person(data)
+        _raise_first(checked)
+        assert checked.id is not None
+        person = build_person(checked=checked, organisation=organisation, by=by)
+        taken = Person.objects.filter(id_index=person.id_index).exists()
+        if not taken:
+            person.save()
+            audit.record(by=by, action="registry.person.registered", target=person)
+            return person
+    _refuse_taken(
+        by=by, index=person.id_index, number=checked.id.number, org_path=organisation.path
+    )
+
+
 def update_person(*, by: Any, person: Person, version: int, data: PersonData) -> Person:
-    """Correct a person's record; a stale form (someone saved first) is refused."""
+    """Correct a person's record; a stale form (someone saved first) is refused, and so is a
+    number registered to someone else (neutrally when out of sight, as ``register_person``)."""
+    with transaction.atomic():
+        updated, taken = _update_person(by=by, person=person, version=version, data=data)
+    if taken is not None:
+        index, number = taken
+        _refuse_taken(by=by, index=index, number=number, org_path=person.org_path)
+    assert updated is not None
+    return updated
+
+
+def _update_person(
+    *, by: Any, person: Person, version: int, data: PersonData
+) -> tuple[Person | None, tuple[str, str] | None]:
     locked = Person.objects.select_for_update().get(pk=person.pk)
     require_registry_writer(by, locked.organisation)
     if locked.version != version:
@@ -299,9 +347,8 @@ def update_person(*, by: Any, person: Person, version: int, data: PersonData) ->
         locked.id_index != before_index
         and Person.objects.filter(id_index=locked.id_index).exclude(pk=locked.pk).exists()
     ):
-        raise DomainError(
-            _("A person with this ID number is already registered."), field="id_number"
-        )
+        assert checked.id is not None
+        return None, (locked.id_index, checked.id.number)
     locked.version += 1
     locked.save()
     # Field names only: the audit log must not become a second copy of the personal data.
@@ -315,7 +362,7 @@ def update_person(*, by: Any, person: Person, version: int, data: PersonData) ->
     audit.record(
         by=by, action="registry.person.updated", target=locked, changes={"fields": changed}
     )
-    return locked
+    return locked, None
 
 
 def stored_data(person: Person) -> PersonData:

@@ -1,10 +1,15 @@
-"""Seeing a clear value (a reveal, with a reason) and erasing a person on request (PIPL).
+"""Seeing a clear value (a reveal, for a purpose) and erasing a person on request (PIPL).
 
-Both leave an audit entry that says who, when, why and which fields, and never a value.
+Both leave an audit entry that says who, when, why and which fields, and never a value. The
+audit log is append-only, so what goes into it is checked first: a reveal's purpose is chosen
+from a list, and any free text (the note of "other", an erasure's reason) is refused when it
+holds something like an ID or phone number, even part of one ("核对身份证410422…").
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +22,8 @@ from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 from zhucan.registry import crypto
 from zhucan.registry.models import Person
+from zhucan.registry.models.lookups import RegistryLookup
+from zhucan.registry.services.lookups import count_lookup
 from zhucan.registry.services.people import require_registry_writer
 
 # The encrypted fields a reveal may open, in the order a screen shows them.
@@ -26,42 +33,97 @@ REVEALABLE = {
     "address": gettext_lazy("address"),
     "guardian_phone": gettext_lazy("guardian's phone"),
 }
+# Why a reveal is needed: the purposes the work has, and "other" with a note.
+OTHER = "other"
+PURPOSES = {
+    "verify_identity": gettext_lazy("Verify identity to arrange help"),
+    "home_visit": gettext_lazy("Contact for a home visit"),
+    "correction": gettext_lazy("Correct the record"),
+    "own_request": gettext_lazy("At the person's own request"),
+    OTHER: gettext_lazy("Other (say what in the note)"),
+}
 MIN_REASON = 4
+
+# A date (2020-06-01, 2020年6月1日, 2020/6/1) is allowed in a reason: taken out before the check,
+# so that its digits do not join into a "number". Not when digits run on either side of it
+# ("139-2012-1234" is a phone, "410422-1985-03-12-0021" an ID number).
+_DATE = re.compile(
+    r"(?<![\dX])(?<![\dX][-/.\s])(?:19|20)\d{2}\s*[-/.年]\s*(?:0?[1-9]|1[0-2])"
+    r"(?:\s*[-/.月]\s*(?:[12]\d|3[01]|0?[1-9])\s*日?)?(?!\d)(?![-/.\s]\d)"
+)
+# Separators a number is typed with: spaces, dashes, dots, stars of a mask.
+_JOINERS = re.compile(r"(?<=[\dX])[\s\-‐‑–—_.·・*/]+(?=[\dX])")
+_LONG_RUN = re.compile(r"\d[\dX]{5,}")  # six digits or more: an ID number or part of it
+_CUT_RUN = re.compile(r"\d{3,}(?:\.{2,}|\*)|(?:\.{2,}|\*)\d{3,}")  # "158…", "…0021", "139*"
+
+
+def holds_a_number(text: str) -> bool:
+    """Whether free text holds something like an ID or phone number, or part of one.
+
+    Full-width digits and the ellipsis are folded to ASCII first (NFKC: "４１０" → "410",
+    "…" → "..."), separators between digits are closed up, dates are set aside; then any run of
+    six digits or more, or of three or more cut off by an ellipsis or a star, counts.
+    """
+    folded = unicodedata.normalize("NFKC", text).upper()
+    folded = _DATE.sub(" ", folded)
+    folded = _JOINERS.sub("", folded)
+    return bool(_LONG_RUN.search(folded) or _CUT_RUN.search(folded))
+
+
+def _free_text(text: str, *, field: str, required: bool) -> str:
+    text = (text or "").strip()
+    if required and len(text) < MIN_REASON:
+        raise DomainError(
+            _("Say why (at least %(n)d characters).") % {"n": MIN_REASON}, field=field
+        )
+    if len(text) > 200:
+        raise DomainError(_("Keep it to 200 characters."), field=field)
+    if holds_a_number(text):
+        raise DomainError(
+            _(
+                "Do not write an ID number, a phone number or any long number here, not even "
+                "part of one: this text is kept in the audit log for years. Say what the work "
+                "is instead."
+            ),
+            field=field,
+        )
+    return text
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON:
-        raise DomainError(
-            _("Say why you need to see these details (at least %(n)d characters).")
-            % {"n": MIN_REASON},
-            field="reason",
-        )
-    if len(reason) > 200:
-        raise DomainError(_("Keep the reason to 200 characters."), field="reason")
-    return reason
+    return _free_text(reason, field="reason", required=True)
+
+
+def _purpose(purpose: str, note: str) -> tuple[str, str]:
+    if purpose not in PURPOSES:
+        raise DomainError(_("Choose why you need to see these details."), field="purpose")
+    return purpose, _free_text(note, field="note", required=purpose == OTHER)
 
 
 @transaction.atomic
-def reveal_person(*, by: Any, person: Person, reason: str, fields: list[str]) -> dict[str, str]:
-    """The clear values of ``fields`` for one person, for one response; audited with the reason.
+def reveal_person(
+    *, by: Any, person: Person, purpose: str, note: str = "", fields: list[str]
+) -> dict[str, str]:
+    """The clear values of ``fields`` for one person, for one response; audited with the
+    purpose (from ``PURPOSES``) and note, and counted towards a burst alert.
 
     Nothing is stored or cached: the caller shows the values once (``Cache-Control: no-store``).
     """
     if not has_capability(by, Capability.REVEAL_PERSONAL_DATA, person.organisation):
         raise DomainError(_("Your role does not allow seeing these details in full."))
-    reason = _reason(reason)
+    purpose, note = _purpose(purpose, note)
     chosen = [name for name in REVEALABLE if name in fields]
     if not chosen or len(chosen) != len(set(fields)):
         raise DomainError(_("Choose which details you need to see."), field="details")
     values = {name: crypto.decrypt(getattr(person, f"{name}_ct"), field=name) for name in chosen}
-    # The reason and the field names, never the values: the log must not be a copy of them.
+    # The purpose and the field names, never the values: the log must not be a copy of them.
     audit.record(
         by=by,
         action="registry.person.revealed",
         target=person,
-        changes={"reason": reason, "fields": chosen},
+        changes={"purpose": purpose, "note": note, "fields": chosen},
     )
+    count_lookup(by=by, kind=RegistryLookup.Kind.REVEAL)
     return values
 
 

@@ -50,14 +50,14 @@ def test_find_reveal_visit_and_coverage_shrinks(client, world):
     # A reveal with a reason: shown once, not cached, and in the auditor's audit log.
     revealed = client.post(
         reverse("registry:reveal", args=[first.pk]),
-        {"details": ["id_number", "phone"], "reason": "核实身份后电话通知慰问时间"},
+        {"details": ["id_number", "phone"], "purpose": "verify_identity"},
     )
     assert number in revealed.content.decode()
     assert "no-store" in revealed["Cache-Control"]
     client.logout()
     login_verified(client, world.city_auditor)
     log = client.get(reverse("core:audit"), {"q": "registry.person.revealed"}).content.decode()
-    assert "核实身份后电话通知慰问时间" in log and world.city_officer.username in log
+    assert "verify_identity" in log and world.city_officer.username in log
     assert number not in log
 
     # Coverage before the visit is recorded: all five are waiting.

@@ -119,7 +119,9 @@ def test_a_person_registered_outside_the_jurisdiction_is_a_problem_not_a_merge(w
     )
     job = dry_run(world, workbook_bytes([person_row(1), person_row(2)]))
     assert [(p["row"], p["column"]) for p in job.problems] == [(2, "C")]
-    assert "registered by an organisation outside" in job.problems[0]["message"]
+    # County A cannot see county B's register: the row says only that it cannot be registered.
+    assert "cannot be registered here" in job.problems[0]["message"]
+    assert "registered by" not in job.problems[0]["message"]
     merged = import_checked(job, by=world.county_a_officer, valid_only=True, duplicates="merge")
     assert (merged.created, merged.updated, merged.skipped) == (1, 0, 1)
     assert Person.objects.get(organisation=world.county_b).name == "叶县人"

@@ -31,25 +31,29 @@ def test_pages_show_masked_values_only(client, world):
             assert secret not in body
 
 
-def test_reveal_needs_a_reason_and_is_audited_without_values(client, world):
+def test_reveal_needs_a_purpose_and_is_audited_without_values(client, world):
     person = make_person(world)
     number = crypto.decrypt(person.id_number_ct, field="id_number")
     login_verified(client, world.city_officer)
     url = reverse("registry:reveal", args=[person.pk])
-    response = client.post(url, {"details": ["id_number", "phone"], "reason": ""})
+    response = client.post(url, {"details": ["id_number", "phone"], "purpose": ""})
     assert number not in response.content.decode()
-    assert "Say why" in response.content.decode()
+    assert "Choose why" in response.content.decode()
+    response = client.post(url, {"details": ["id_number"], "purpose": "other", "note": ""})
+    assert number not in response.content.decode() and "Say why" in response.content.decode()
     assert not AuditEntry.objects.filter(action="registry.person.revealed").exists()
 
+    note = "电话联系监护人安排入户走访"
     response = client.post(
-        url, {"details": ["id_number", "phone"], "reason": "电话联系监护人安排入户走访"}
+        url, {"details": ["id_number", "phone"], "purpose": "other", "note": note}
     )
     body = response.content.decode()
     assert number in body and "13912345678" in body and "光明路" not in body
     assert "no-store" in response["Cache-Control"]
     entry = AuditEntry.objects.get(action="registry.person.revealed")
     assert entry.changes == {
-        "reason": "电话联系监护人安排入户走访",
+        "purpose": "other",
+        "note": "电话联系监护人安排入户走访",
         "fields": ["id_number", "phone"],
     }
     assert entry.actor == world.city_officer
@@ -67,14 +71,14 @@ def test_roles_without_the_reveal_capability_cannot_reveal(client, world):
     person = make_person(world)
     reviewer = make_user(username="reviewer", org=world.city, role=Membership.Role.REVIEWER)
     with pytest.raises(DomainError):
-        reveal_person(by=reviewer, person=person, reason="想看看", fields=["id_number"])
+        reveal_person(by=reviewer, person=person, purpose="correction", fields=["id_number"])
     for user in (reviewer, world.city_auditor):
         client.logout()
         login_verified(client, user)
         assert client.get(reverse("registry:detail", args=[person.pk])).status_code == 200
         response = client.post(
             reverse("registry:reveal", args=[person.pk]),
-            {"details": ["id_number"], "reason": "核对身份信息"},
+            {"details": ["id_number"], "purpose": "verify_identity"},
         )
         assert response.status_code == 403
 
@@ -92,7 +96,7 @@ def test_erasure_removes_the_person_keeps_help_anonymous_and_the_log_clean(
         data=AssistanceInput(kind="cash", given_on=date(2020, 5, 17), note="给赵小花送慰问金"),
     )
     open_case(by=world.county_a_officer, child=person, school_year=2020)
-    reveal_person(by=world.county_a_officer, person=person, reason="核对电话号码", fields=["phone"])
+    reveal_person(by=world.county_a_officer, person=person, purpose="home_visit", fields=["phone"])
     login_verified(client, world.county_a_officer)
     url = reverse("registry:erase", args=[person.pk])
     assert client.post(url, {"reason": "本人申请（2020-06-01 书面）"}).status_code == 200

@@ -21,7 +21,7 @@ from zhucan.registry import access
 from zhucan.registry.forms import AssistanceForm, VisitPeopleForm, VisitSearchForm
 from zhucan.registry.models import Assistance, Person
 from zhucan.registry.services.assistance import record_assistance, record_visit_people
-from zhucan.registry.services.people import find_by_id_number
+from zhucan.registry.services.lookups import find_person
 
 SEARCH_LIMIT = 30
 
@@ -66,15 +66,16 @@ def assistance_new(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 def _candidates(request: HttpRequest, q: str) -> list[Person]:
-    """People on the user's register matching a name, or one whole ID number (blind index)."""
+    """People on the user's register matching a name, or one whole ID number (blind index,
+    audited and limited like the register's own search: ``LookupLimitError`` past it)."""
     visible = Person.objects.visible_to(request.user)
     if sum(c.isdigit() for c in q) >= 15:
-        found = find_by_id_number(visible, q)
+        found = find_person(by=request.user, raw=q)
         return [found] if found is not None else []
     return list(
         visible.filter(name__contains=q)
         .select_related("organisation")
-        .only("pk", "name", "id_masked", "township", "village", "organisation__name")
+        .only("pk", "name", "birth_year", "township", "village", "organisation__name")
         .order_by("name", "org_path", "id")[:SEARCH_LIMIT]
     )
 
@@ -96,14 +97,21 @@ def visit_people(request: HttpRequest, visit_pk: int) -> HttpResponse:
     search = VisitSearchForm(request.POST if "search" in request.POST else None)
     candidates: list[Person] = []
     if search.is_bound and search.is_valid():
-        candidates = _candidates(request, search.cleaned_data["q"].strip())
+        try:
+            candidates = _candidates(request, search.cleaned_data["q"].strip())
+        except DomainError as error:
+            search.add_error("q", error.message)
     chosen_ids = request.POST.getlist("people") if "record" in request.POST else []
     chosen = list(
         Person.objects.visible_to(request.user)
         .filter(pk__in=[int(i) for i in chosen_ids if i.isdigit()])
         .select_related("organisation")
     )
-    choices = [(p.pk, f"{p.name}（{p.id_masked}）") for p in candidates or chosen]
+    # The birth year and village tell apart two people of one name (the ID mask cannot).
+    choices = [
+        (p.pk, f"{p.name}（{p.birth_year}，{p.village or p.organisation.name}）")
+        for p in candidates or chosen
+    ]
     initial = {
         "given_on": report.start_date,
         "kind": Assistance.Kind.CASH if visit.cash else Assistance.Kind.GOODS,

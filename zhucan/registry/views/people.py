@@ -27,12 +27,8 @@ from zhucan.registry.forms import (
     person_initial,
 )
 from zhucan.registry.models import Person
-from zhucan.registry.services.people import (
-    find_by_id_number,
-    register_person,
-    stored_data,
-    update_person,
-)
+from zhucan.registry.services.lookups import find_person
+from zhucan.registry.services.people import register_person, stored_data, update_person
 from zhucan.registry.services.privacy import REVEALABLE, erase_person, reveal_person
 
 PAGE_SIZE = 25
@@ -65,17 +61,22 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def find(request: HttpRequest) -> HttpResponse:
-    """Exact search by ID number, posted so that the number stays out of addresses and logs."""
+    """Exact search by ID number, posted so that the number stays out of addresses and logs;
+    audited and limited per hour (``services.lookups``)."""
     access.require_registry_reader(request.user)
     form = FindForm(request.POST)
     if form.is_valid():
-        person = find_by_id_number(
-            Person.objects.visible_to(request.user), form.cleaned_data["id_number"]
-        )
-        if person is not None:
-            return redirect("registry:detail", person_pk=person.pk)
-        # The same answer for "not registered" and "registered elsewhere": no hint.
-        form.add_error("id_number", _("Nobody with this ID number is on a register you can see."))
+        try:
+            person = find_person(by=request.user, raw=form.cleaned_data["id_number"])
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            if person is not None:
+                return redirect("registry:detail", person_pk=person.pk)
+            # The same answer for "not registered" and "registered elsewhere": no hint.
+            form.add_error(
+                "id_number", _("Nobody with this ID number is on a register you can see.")
+            )
     return render(request, "registry/person_list.html", _list_context(request, form))
 
 
@@ -159,7 +160,8 @@ def reveal(request: HttpRequest, person_pk: int) -> HttpResponse:
             values = reveal_person(
                 by=request.user,
                 person=person,
-                reason=form.cleaned_data["reason"],
+                purpose=form.cleaned_data["purpose"],
+                note=form.cleaned_data.get("note") or "",
                 fields=form.cleaned_data["details"],
             )
         except DomainError as error:
