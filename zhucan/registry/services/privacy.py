@@ -38,7 +38,7 @@ OTHER = "other"
 PURPOSES = {
     "verify_identity": gettext_lazy("Verify identity to arrange help"),
     "home_visit": gettext_lazy("Contact for a home visit"),
-    "correction": gettext_lazy("Correct the record"),
+    "correction": gettext_lazy("Correct wrong data in the record"),
     "own_request": gettext_lazy("At the person's own request"),
     OTHER: gettext_lazy("Other (say what in the note)"),
 }
