@@ -46,6 +46,7 @@ from zhucan.registry.imports.checking import (
 from zhucan.registry.imports.mapping import clean_mapping, initial_mapping, save_mapping
 from zhucan.registry.imports.reading import Sheet, UnreadableFileError, open_sheet
 from zhucan.registry.imports.saving import ImportRefusedError, save_rows
+from zhucan.registry.imports.sealing import seal, unseal
 from zhucan.registry.imports.staging import Stage, drop_stage, insert_staged, usable
 from zhucan.registry.models.imports import KEEP_UPLOAD, RegistryImport
 from zhucan.registry.services.people import require_registry_writer
@@ -62,7 +63,7 @@ def _require_writer(by: Any, organisation: Organisation) -> None:
 
 def _open(job: RegistryImport) -> Sheet:
     """The job's file, as proven safe at upload when it is still the same bytes."""
-    data = bytes(job.data)
+    data = unseal(bytes(job.data))
     return open_sheet(data, proven=hashlib.sha256(data).hexdigest() == job.digest)
 
 
@@ -96,7 +97,7 @@ def upload_import(
         created_by=by,
         file_name=file_name[:200],
         digest=hashlib.sha256(data).hexdigest(),
-        data=data,
+        data=seal(data),  # never the clear workbook in the database (see ``sealing``)
         size=len(data),
         headers=headers,
         first_column=sheet.first_column,

@@ -3,6 +3,8 @@ county, leaves at least 10,000 numbers possible; nothing else personal is in cle
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -149,3 +151,21 @@ def test_the_migration_keeps_the_year_and_cuts_the_masks_of_existing_rows(world)
     assert migrated.guardian_phone_masked == ""
     executor = MigrationExecutor(connection)
     executor.migrate(latest)
+
+
+def test_a_pending_upload_is_kept_sealed(world):
+    from zhucan.registry.imports import sealing
+    from zhucan.registry.models.imports import RegistryImport
+    from zhucan.registry.tests.import_helpers import dry_run, person_row, workbook_bytes
+    from zhucan.registry.tests.import_helpers import id_number as sheet_number
+
+    data = workbook_bytes([person_row(1), person_row(2)])
+    job = dry_run(world, data)
+    assert job.valid_rows == 2  # the dry run read it
+    stored = bytes(RegistryImport.objects.values_list("data", flat=True).get(pk=job.pk))
+    # Not the workbook (a zip any dump reader opens), and nothing of its numbers in clear.
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(stored))
+    assert sheet_number(1).encode() not in stored and not stored.startswith(b"PK")
+    assert sealing.unseal(stored) == data
+    assert job.size == len(data)
