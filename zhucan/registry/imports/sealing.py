@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import base64
 
+from django.utils.translation import gettext as _
+
 from zhucan.registry import crypto
+from zhucan.registry.imports.reading import UnreadableFileError
 
 FIELD = "registry_upload"
 _ZIP = b"PK"
@@ -29,6 +32,13 @@ def seal(data: bytes) -> bytes:
 
 
 def unseal(stored: bytes) -> bytes:
+    """The clear workbook; ``UnreadableFileError`` when no configured key opens it (the key it
+    was sealed with was dropped while the import waited), as for any file that cannot be read."""
     if not stored or stored.startswith(_ZIP):
         return stored
-    return base64.b64decode(crypto.decrypt(stored.decode("ascii"), field=FIELD))
+    try:
+        return base64.b64decode(crypto.decrypt(stored.decode("ascii"), field=FIELD))
+    except (crypto.DecryptionError, UnicodeDecodeError) as error:
+        raise UnreadableFileError(
+            _("The uploaded file can no longer be opened here. Upload it again.")
+        ) from error

@@ -3,6 +3,7 @@ county, leaves at least 10,000 numbers possible; nothing else personal is in cle
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 from datetime import date
@@ -169,3 +170,16 @@ def test_a_pending_upload_is_kept_sealed(world):
     assert sheet_number(1).encode() not in stored and not stored.startswith(b"PK")
     assert sealing.unseal(stored) == data
     assert job.size == len(data)
+
+
+def test_an_upload_sealed_under_a_dropped_key_is_unreadable_not_an_error(settings):
+    from zhucan.registry.imports import sealing
+    from zhucan.registry.imports.reading import UnreadableFileError
+
+    stored = sealing.seal(b"PK\x03\x04 a workbook")
+    other = ",".join(
+        f"{n}:{base64.b64encode(bytes([i]) * 32).decode()}" for i, n in ((7, "k9"), (8, "blind"))
+    )
+    settings.REGISTRY_KEYS = other
+    with pytest.raises(UnreadableFileError):
+        sealing.unseal(stored)
