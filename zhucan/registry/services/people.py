@@ -238,7 +238,10 @@ def build_person(
 
 
 def find_by_id_number(queryset: Any, raw: str) -> Person | None:
-    """Exact search through the blind index: one indexed lookup, nothing decrypted."""
+    """Exact search through the blind index: one indexed lookup, nothing decrypted.
+
+    Neither audited nor limited: for the server's own use (benchmarks, commands). A person's
+    search goes through ``services.lookups.find_person``."""
     try:
         number = parse_id_number(raw).number
     except IdNumberError:

@@ -181,3 +181,25 @@ def test_the_reveal_page_refuses_a_number_in_the_note_in_chinese(client, world):
     assert response.status_code == 200 and "13912345678" not in body
     assert "部分号码也不行" in body
     assert not AuditEntry.objects.filter(action="registry.person.revealed").exists()
+
+
+def test_the_visit_pages_search_by_number_is_audited_and_limited(client, world, settings):
+    from zhucan.registry.tests.factories import make_visit
+
+    settings.REGISTRY_SEARCHES_PER_HOUR = 1
+    visit = make_visit(world)
+    person = make_person(world)
+    number = crypto.decrypt(person.id_number_ct, field="id_number")
+    login_verified(client, world.county_a_officer)
+    url = reverse("registry:visit_people", kwargs={"visit_pk": visit.pk})
+    found = client.post(url, {"search": "1", "q": number})
+    assert list(dict(found.context["form"].fields["people"].choices)) == [person.pk]
+    entry = AuditEntry.objects.get(action="registry.person.searched")
+    assert entry.changes == {"token": audit_token(number), "found": True}
+    again = client.post(url, {"search": "1", "q": number})
+    assert again.status_code == 200
+    assert "in the last hour" in again.content.decode()
+    assert not list(dict(again.context["form"].fields["people"].choices))
+    # A name search is no ID search: neither counted nor limited.
+    by_name = client.post(url, {"search": "1", "q": "李"})
+    assert list(dict(by_name.context["form"].fields["people"].choices)) == [person.pk]
