@@ -3,10 +3,12 @@ from the list and no number in their note; a burst of either alerts the auditors
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -203,3 +205,33 @@ def test_the_visit_pages_search_by_number_is_audited_and_limited(client, world, 
     # A name search is no ID search: neither counted nor limited.
     by_name = client.post(url, {"search": "1", "q": "李"})
     assert list(dict(by_name.context["form"].fields["people"].choices)) == [person.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_two_processes_cannot_both_take_the_last_search(transactional_db, world, settings):
+    settings.REGISTRY_SEARCHES_PER_HOUR = 3
+    officer = world.county_a_officer
+    RegistryLookup.objects.bulk_create(
+        RegistryLookup(user=officer, kind="search") for _ in range(2)
+    )
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def search() -> None:
+        try:
+            start.wait()
+            find_person(by=officer, raw=id_number())
+            outcomes.append("searched")
+        except LookupLimitError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=search) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "refused", "refused", "searched"]
+    assert RegistryLookup.objects.filter(user=officer, kind="search").count() == 3

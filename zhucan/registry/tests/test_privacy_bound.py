@@ -118,8 +118,7 @@ def test_a_dump_holds_no_id_number_certificate_phone_or_address(world):
     )  # still there, for whoever holds the key
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_the_year_and_cuts_the_masks_of_existing_rows(world):
+def test_the_migration_keeps_the_year_and_cuts_the_masks_of_existing_rows(transactional_db, world):
     executor = MigrationExecutor(connection)
     before = [("registry", "0003_registry_imports")]
     after = [("registry", "0004_person_birth_year_instead_of_birth_date")]
