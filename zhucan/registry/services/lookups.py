@@ -77,13 +77,17 @@ def _auditors(by: Any) -> list[Any]:
     return list(users.exclude(pk=by.pk).distinct())
 
 
-def lookups_left(by: Any) -> int:
-    """Searches and refused numbers ``by`` may still make this hour."""
+def _used_this_hour(by: Any) -> int:
+    """Searches and refused numbers of the last hour: both answer "is this number registered"."""
     hour_ago = timezone.now() - timedelta(hours=1)
-    done = RegistryLookup.objects.filter(
+    return RegistryLookup.objects.filter(
         user=by, kind__in=[Kind.SEARCH, Kind.REFUSED], at__gte=hour_ago
     ).count()
-    return max(0, settings.REGISTRY_SEARCHES_PER_HOUR - done)
+
+
+def lookups_left(by: Any) -> int:
+    """Searches and refused numbers ``by`` may still make this hour."""
+    return max(0, settings.REGISTRY_SEARCHES_PER_HOUR - _used_this_hour(by))
 
 
 def count_lookup(*, by: Any, kind: str, count: int = 1) -> None:
@@ -132,8 +136,8 @@ def find_person(*, by: Any, raw: str) -> Person | None:
     """The person with this ID number on a register ``by`` can see, or None.
 
     None for a number that is not registered and for one registered out of sight alike. A
-    number that does not parse is not searched (and not counted). Past the hourly limit,
-    ``LookupLimitError``; the refusal is audited too."""
+    number that does not parse is not searched (and not counted). Past the hourly limit (searches
+    and refused registrations together), ``LookupLimitError``; the refusal is audited too."""
     try:
         number = parse_id_number(raw).number
     except IdNumberError:
@@ -141,8 +145,7 @@ def find_person(*, by: Any, raw: str) -> Person | None:
     limit = settings.REGISTRY_SEARCHES_PER_HOUR
     with transaction.atomic():
         _lock(by)
-        hour_ago = timezone.now() - timedelta(hours=1)
-        done = RegistryLookup.objects.filter(user=by, kind=Kind.SEARCH, at__gte=hour_ago).count()
+        done = _used_this_hour(by)
         if done >= limit:
             audit.record(
                 by=by,

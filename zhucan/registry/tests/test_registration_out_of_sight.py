@@ -9,7 +9,7 @@ from django.urls import reverse
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.registry.models import Person, RegistryLookup
-from zhucan.registry.services.lookups import audit_token
+from zhucan.registry.services.lookups import LookupLimitError, audit_token, find_person
 from zhucan.registry.services.people import PersonData, register_person, stored_data, update_person
 from zhucan.registry.tests.factories import make_person
 from zhucan.registry.tests.import_helpers import (
@@ -124,3 +124,16 @@ def test_a_sheet_of_guesses_is_not_an_unlimited_search(world, settings):
     assert any(p["row"] is None and "counted, not listed" in p["message"] for p in job.problems)
     assert job.valid_rows == 0
     assert RegistryLookup.objects.filter(kind="refused").count() == 5
+
+
+def test_refused_registrations_use_up_the_hourly_searches(world, settings):
+    settings.REGISTRY_SEARCHES_PER_HOUR = 1
+    number = _in_county_b(world, 20)
+    with pytest.raises(DomainError, match=NEUTRAL):
+        register_person(
+            by=world.county_a_officer,
+            organisation=world.county_a,
+            data=PersonData(name="王五", id_number=number, category="4", grade=2),
+        )
+    with pytest.raises(LookupLimitError):
+        find_person(by=world.county_a_officer, raw=number)
