@@ -6,12 +6,8 @@ and its per-field messages are put back on the columns they came from. What only
 can show is added: the same ID number on two rows, and people already in the registry (found
 through the blind index, a batch of rows at a time, never by decrypting anything).
 
-A number registered outside the organisation is refused. Where the importing person can see
-that registration the row says so; where they cannot, it says only what the form says
-(``cannot_register_here``): not "already registered", not where. Those refusals are audited as
-keyed tokens and counted with the person's searches (``services.lookups``): past the hourly
-allowance the rows are no longer named one by one, so a sheet of guessed numbers cannot serve
-as a search box without a limit.
+A number registered outside the organisation is refused: plainly where the importing person can
+see that registration, neutrally and counted where they cannot (``refusals``).
 
 Rows are read and checked one batch at a time, so a sheet of 100,000 people never sits in
 memory whole: the dry run counts and lists problems, the import saves each batch as it comes.
@@ -30,14 +26,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhucan.core import audit
 from zhucan.orgs.models import Organisation, Region
 from zhucan.registry import crypto
 from zhucan.registry.idnumbers import CATEGORY_DIGITS, normalise
 from zhucan.registry.imports.reading import MAX_CELL_CHARS, Sheet, cell_text
-from zhucan.registry.models import Person, RegistryLookup
+from zhucan.registry.imports.refusals import not_listed, record_refusals
+from zhucan.registry.models import Person
 from zhucan.registry.models.people import registry_roots
-from zhucan.registry.services.lookups import audit_token, count_lookup, lookups_left
 from zhucan.registry.services.people import (
     Checked,
     PersonData,
@@ -503,36 +498,14 @@ class RowChecker:
         return valid
 
     def _refuse(self, rows: list[Row]) -> None:
-        """Rows whose number is registered out of sight: named neutrally while the person's
-        hourly allowance lasts, then only counted; audited and counted when ``by`` is known."""
-        named = len(rows)
-        if self.by is not None:
-            with transaction.atomic():
-                named = min(named, lookups_left(self.by))
-                audit.record(
-                    by=self.by,
-                    action="registry.import.rows_refused",
-                    org_path=self.organisation.path,
-                    changes={
-                        "rows": len(rows),
-                        "tokens": [audit_token(row.checked.id.number) for row in rows],  # type: ignore[union-attr]
-                    },
-                )
-                count_lookup(by=self.by, kind=RegistryLookup.Kind.REFUSED, count=len(rows))
+        """Rows whose number is registered out of sight (see ``refusals``)."""
+        numbers = [row.checked.id.number for row in rows if row.checked.id is not None]
+        named = record_refusals(by=self.by, organisation=self.organisation, numbers=numbers)
         for row in rows[:named]:
             self.report.add(self.problem(row.number, "id_number", cannot_register_here()))
         if named < len(rows):
             if not self.report.unnamed:
-                self.report.add(
-                    Problem(
-                        None,
-                        _(
-                            "More rows have ID numbers that cannot be registered here than can "
-                            "be listed in an hour; they are counted, not listed. Ask the "
-                            "federation office above you to look into them."
-                        ),
-                    )
-                )
+                self.report.add(Problem(None, not_listed()))
             self.report.unnamed += len(rows) - named
 
     def finish(self) -> Report:
@@ -594,7 +567,7 @@ def check_sheet(
     by: Any = None,
 ) -> Report:
     """The dry run: every row judged; nothing written but, given a ``staging.Stage``, the
-    valid rows kept there for the import (and the audit of numbers refused, see ``_refuse``)."""
+    valid rows kept there for the import (and the audit of numbers refused, see ``refusals``)."""
     checker = RowChecker(
         sheet=sheet, mapping=mapping, organisation=organisation, progress=progress, by=by
     )
