@@ -65,8 +65,8 @@ def test_a_stopped_run_resumes_where_it_left_off(world):
             make_person(world, name=f"旧{n}")
     calls = []
 
-    def stop_after_first_batch(done: int) -> None:
-        calls.append(done)
+    def stop_after_first_batch(done: int, total: int) -> None:
+        calls.append((done, total))
         raise KeyboardInterrupt
 
     try:
