@@ -16,6 +16,7 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from django.urls import reverse
 from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from zhucan.core.models import AuditEntry
@@ -33,6 +34,20 @@ BLIND = "blind:QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI="
 # The same ids with other bytes: what a server that made its own keys would have.
 OTHER_T2 = "t2:OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk="
 OTHER_BLIND = "blind:WFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFg="
+
+
+def _worker() -> Worker:
+    """The worker ``db_worker`` runs (its loop closes connections, which a test cannot)."""
+    return Worker(
+        queue_names=["default"],
+        interval=1,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
 
 
 def _check_errors(spec: str, *, databases: list[str] | None = None) -> str:
@@ -103,7 +118,7 @@ def test_a_wrong_key_is_a_startup_error_not_a_registry_that_forks(world):
                 importlib.reload(importlib.import_module("zhucan.wsgi"))
             # A worker with these keys fails its tasks with the reason instead of running them.
             expire_registry_import.enqueue(0)
-            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+            _worker().run_task(DBTaskResult.objects.get())
             failed = DBTaskResult.objects.get()
             assert failed.status == TaskResultStatus.FAILED
             assert failed.exception_class_path.endswith("KeyCheckError")
