@@ -294,6 +294,7 @@ def update_person(*, by: Any, person: Person, version: int, data: PersonData) ->
         )
     checked = check_person(data)
     _raise_first(checked)
+    assert checked.id is not None
     before_index = locked.id_index
     before = stored_data(locked)
     _apply(locked, checked, crypto.keyring())

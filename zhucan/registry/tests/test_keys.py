@@ -23,9 +23,12 @@ from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto, keycheck
 from zhucan.registry.imports.tasks import expire_registry_import
 from zhucan.registry.models import KeyCheck, Person
+from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.services.keys import rotate_keys
 from zhucan.registry.services.people import find_by_id_number
 from zhucan.registry.tests.factories import make_person
+from zhucan.registry.tests.import_helpers import id_number as import_id_number
+from zhucan.registry.tests.import_helpers import person_row, workbook_bytes
 from zhucan.testing.auth import login_verified
 
 T2 = "t2:MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI="
@@ -191,3 +194,15 @@ def test_a_reveal_no_key_opens_says_so_instead_of_a_server_error(client, world):
     assert "cannot be opened with the keys this server has" in body
     assert "13912345678" not in body
     assert not AuditEntry.objects.filter(action="registry.person.revealed").exists()
+
+
+def test_the_import_command_refuses_wrong_keys_before_it_adds_anyone_again(world, tmp_path):
+    make_person(world, number=import_id_number(1))
+    keycheck.verify_keys()
+    sheet = tmp_path / "花名册.xlsx"
+    sheet.write_bytes(workbook_bytes([person_row(1), person_row(2)]))
+    with override_settings(REGISTRY_KEYS=f"{T2},{T1},{OTHER_BLIND}"):
+        with pytest.raises(keycheck.KeyCheckError, match="Registry key 'blind' is not the"):
+            call_command("import_registry", str(sheet), "--org", str(world.county_a.pk))
+    assert Person.objects.count() == 1
+    assert not RegistryImport.objects.exists()
