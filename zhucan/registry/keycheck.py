@@ -41,7 +41,7 @@ def _configured(ring: crypto.Keyring) -> dict[str, tuple[str, bytes]]:
     return keys
 
 
-def _opens(name: str, key: bytes, ring: crypto.Keyring) -> bool:
+def _opens(name: str, ring: crypto.Keyring) -> bool:
     """Whether a field key opens one ID-number ciphertext stored under its id (True if none)."""
     sealed = (
         Person.objects.filter(id_number_ct__startswith=name + "$")
@@ -88,7 +88,7 @@ def _first_sight_problems(new: list[str], ring: crypto.Keyring, first_record: bo
         f"Registry key {name!r} does not open the data stored under its id: it is not the key "
         f"that data was written with. Restore that key; {DOCS}."
         for name in new
-        if name in ring.keys and not _opens(name, ring.keys[name], ring)
+        if name in ring.keys and not _opens(name, ring)
     ]
     if first_record:
         problems += _first_record_problems(ring)

@@ -48,11 +48,12 @@ def _rotation(kind: str, to_key: str) -> KeyRotation:
     return rotation
 
 
-def _retire(kind: str, keep: str) -> None:
+def _retire(kind: str, keep: str) -> list[str]:
     """Mark every other key of ``kind`` as no longer holding data (servers may drop it)."""
-    KeyCheck.objects.filter(kind=kind, retired_at__isnull=True).exclude(key_id=keep).update(
-        retired_at=timezone.now()
-    )
+    retiring = KeyCheck.objects.filter(kind=kind, retired_at__isnull=True).exclude(key_id=keep)
+    names = sorted(retiring.values_list("key_id", flat=True))
+    retiring.update(retired_at=timezone.now())
+    return names
 
 
 def _batch(
@@ -89,11 +90,16 @@ def _batch(
         return len(rows)
 
 
-def _finish(rotation: KeyRotation, *, kind: str, keep: str, by: Any, action: str) -> None:
+def _finish(rotation: KeyRotation, *, kind: str, keep: str, by: Any) -> None:
     with transaction.atomic():
         KeyRotation.objects.filter(pk=rotation.pk).update(finished_at=timezone.now())
-        _retire(kind, keep)
-        audit.record(by=by, action=action, changes={"key": keep, "rows": rotation.done})
+        retired = _retire(kind, keep)
+        if retired:
+            audit.record(
+                by=by,
+                action="registry.keys.retired",
+                changes={"kind": kind, "current": keep, "retired": retired},
+            )
 
 
 def rotate_keys(
@@ -146,7 +152,7 @@ def rotate_keys(
             break
         KeyRotation.objects.filter(pk=rotation.pk).update(last_pk=0)
         rotation.last_pk = 0
-    _finish(rotation, kind=KeyKind.FIELD, keep=ring.current, by=by, action="registry.keys.retired")
+    _finish(rotation, kind=KeyKind.FIELD, keep=ring.current, by=by)
     return done
 
 
@@ -192,5 +198,5 @@ def rotate_blind_key(
         done += count
         if progress is not None:
             progress(rotation.done, total)
-    _finish(rotation, kind=KeyKind.BLIND, keep=ring.blind_id, by=by, action="registry.keys.retired")
+    _finish(rotation, kind=KeyKind.BLIND, keep=ring.blind_id, by=by)
     return done

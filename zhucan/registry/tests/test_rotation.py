@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
@@ -190,3 +190,21 @@ def test_the_blind_key_rotates_while_search_looks_under_both(world):
     with override_settings(REGISTRY_KEYS=f"{T2},{T1},{BLIND2}"):
         verify_keys()
         assert find_by_id_number(Person.objects.all(), import_id_number(3)) == people[2]
+
+
+def test_a_rotation_missing_a_key_stops_with_the_reason_and_resumes_once_it_is_back(world):
+    """A registry from before the key checks: a row under a key nobody configured."""
+    make_person(world, name="新")
+    with override_settings(REGISTRY_KEYS=OLD_ONLY):
+        old = make_person(world, name="旧")
+    out = io.StringIO()
+    with override_settings(REGISTRY_KEYS=f"{T2},{BLIND}"):
+        with pytest.raises(CommandError, match="key 't1' is not configured.*resumes"):
+            call_command("rotate_registry_keys", "--batch-size", "1", stdout=out)
+    old.refresh_from_db()
+    assert crypto.key_id(old.id_number_ct) == "t1"
+    call_command("rotate_registry_keys", "--batch-size", "1", stdout=out)
+    assert "re-encrypted: 1 of 1 rows (100%)" in out.getvalue()
+    assert "t1 may now be removed" in out.getvalue()
+    old.refresh_from_db()
+    assert crypto.key_id(old.id_number_ct) == "t2"
