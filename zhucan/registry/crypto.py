@@ -11,7 +11,10 @@ key) of the normalised number: equal numbers give equal indexes, and without the
 says nothing about the digits.
 
 Keys come from ``settings.REGISTRY_KEYS`` (the environment or a private file, see
-docs/configuration.md), never from the database.
+docs/configuration.md), never from the database. The blind index has keys of its own, named
+``blind…``: the first indexes, any other is still searched (``blind_indexes``) while
+``rotate_registry_keys`` recomputes the index. The database keeps only ``check_value`` of each
+key, so that a wrong or missing key stops the start (``registry.keycheck``).
 """
 
 from __future__ import annotations
