@@ -8,11 +8,13 @@ import importlib
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db import connection, connections
 from django.test import override_settings
 from django.urls import reverse
 from django_tasks import TaskResultStatus
@@ -206,3 +208,47 @@ def test_the_import_command_refuses_wrong_keys_before_it_adds_anyone_again(world
             call_command("import_registry", str(sheet), "--org", str(world.county_a.pk))
     assert Person.objects.count() == 1
     assert not RegistryImport.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once")
+def test_two_servers_starting_at_once_record_one_value_per_key_and_refuse_a_different_one(
+    transactional_db, monkeypatch
+):
+    """Both read an empty table, then both record: the same keys agree, different ones lose."""
+    barrier = threading.Barrier(2, timeout=10)
+    real = keycheck._first_sight_problems
+
+    def together(*args, **kwargs):
+        barrier.wait()  # both have read the empty table before either records
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(keycheck, "_first_sight_problems", together)
+
+    def start(spec: str, outcome: list[str]) -> None:
+        try:
+            keycheck.verify_keys(spec=spec)
+            outcome.append("started")
+        except keycheck.KeyCheckError as error:
+            outcome.append(str(error))
+        finally:
+            connections.close_all()
+
+    def race(first: str, second: str) -> list[str]:
+        outcome: list[str] = []
+        threads = [threading.Thread(target=start, args=(spec, outcome)) for spec in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return outcome
+
+    same = f"{T2},{BLIND}"
+    assert race(same, same) == ["started", "started"]
+    assert KeyCheck.objects.count() == 2
+    KeyCheck.objects.all().delete()
+
+    outcome = race(same, f"{OTHER_T2},{BLIND}")
+    assert len(outcome) == 2 and outcome.count("started") == 1
+    assert any("Registry key 't2' is not the key" in value for value in outcome)
+    assert KeyCheck.objects.filter(key_id="t2").count() == 1
