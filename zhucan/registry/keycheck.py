@@ -113,6 +113,12 @@ def key_check_problems(ring: crypto.Keyring, *, record: bool = True) -> list[str
                 f"The registry holds data under the {row.get_kind_display()} key {name!r}, which "
                 f"is not configured. Add it back to ZHUCAN_REGISTRY_KEYS; {DOCS}."
             )
+    # A retired key put first again writes data again: it may no longer be dropped unnoticed.
+    writing = [ring.current, ring.blind_id]
+    if record and not problems:
+        KeyCheck.objects.filter(key_id__in=writing, retired_at__isnull=False).update(
+            retired_at=None
+        )
     new = [name for name in configured if name not in recorded]
     if problems or not new:
         return problems

@@ -252,3 +252,17 @@ def test_two_servers_starting_at_once_record_one_value_per_key_and_refuse_a_diff
     assert len(outcome) == 2 and outcome.count("started") == 1
     assert any("Registry key 't2' is not the key" in value for value in outcome)
     assert KeyCheck.objects.filter(key_id="t2").count() == 1
+
+
+def test_a_retired_key_put_first_again_must_stay_configured(world):
+    with override_settings(REGISTRY_KEYS=f"{T1},{BLIND}"):
+        keycheck.verify_keys()
+        make_person(world)
+    keycheck.verify_keys()
+    rotate_keys(batch_size=10)  # everything under t2: t1 retired
+    with override_settings(REGISTRY_KEYS=f"{T1},{T2},{BLIND}"):
+        keycheck.verify_keys()  # t1 encrypts again
+        make_person(world)
+    with override_settings(REGISTRY_KEYS=f"{T2},{BLIND}"):
+        with pytest.raises(keycheck.KeyCheckError, match="key 't1', which is not configured"):
+            keycheck.verify_keys()
