@@ -26,8 +26,10 @@ demo: install
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py load_demo
 
-# The background worker; it first makes sure the periodic reminder sweep is queued.
+# The background worker; it first checks the keys against the database (each task checks them
+# too) and makes sure the periodic reminder sweep is queued.
 worker: install
+	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py check --database default
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py schedule_reminders
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py db_worker
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.env import envbool, envint, envlist, envstr
+from zhucan.keyfiles import load_key, new_registry_keys, new_secret_key, refuse_if_missing
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,28 +16,33 @@ DEBUG = envbool("DEBUG", False)
 # The embedded demo (make run) relaxes 2FA and shows the demo accounts; never set in production.
 DEMO_MODE = envbool("ZHUCAN_DEMO_MODE", False)
 
+# Keys are given, never guessed (zhucan/keyfiles.py): production without them refuses to start;
+# only the embedded demo makes them, once, under var/ and says so.
+MAY_CREATE_KEYS = DEMO_MODE or DEBUG
+_missing: list[str] = []
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else a random key kept in a private file.
-
-    A single server then needs no configuration to be safe; several web servers must share one
-    key, so set SECRET_KEY (or SECRET_KEY_FILE on shared storage) for them.
-    """
-    key = envstr("SECRET_KEY", "")
-    if key:
-        return key
-    path = Path(envstr("SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
-    if path.exists():
-        return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(64)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key)
-    return key
-
-
-SECRET_KEY = _secret_key()
+SECRET_KEY = load_key(
+    variable="SECRET_KEY",
+    file_variable="SECRET_KEY_FILE",
+    default_file=BASE_DIR / "var" / "secret_key",
+    may_create=MAY_CREATE_KEYS,
+    what="a secret key",
+    new=new_secret_key(),
+    missing=_missing,
+)
+# ``id:base64,…`` field keys (the first encrypts, all decrypt) and ``blind…:base64`` keys of the
+# ID search index (the first indexes). Checked by the registry's system checks and against the
+# key-check values in the database (zhucan/registry/keycheck.py); never stored in the database.
+REGISTRY_KEYS = load_key(
+    variable="ZHUCAN_REGISTRY_KEYS",
+    file_variable="ZHUCAN_REGISTRY_KEYS_FILE",
+    default_file=BASE_DIR / "var" / "registry_keys",
+    may_create=MAY_CREATE_KEYS,
+    what="the registry keys",
+    new=new_registry_keys(),
+    missing=_missing,
+)
+refuse_if_missing(_missing)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -255,31 +259,6 @@ TASKS = {
 # schedule; this is only how soon after its time a reminder goes out).
 REMINDER_SWEEP_MINUTES = envint("REMINDER_SWEEP_MINUTES", 60)
 
-
-def _registry_keys() -> str:
-    """The registry's encryption keys: ``id:base64key,…`` (the first encrypts; all decrypt) and
-    ``blind:base64key`` for the search index. From ZHUCAN_REGISTRY_KEYS, else from a private
-    file made on first use (the embedded shape). Never in the database, never in a backup of it.
-    """
-    keys = envstr("ZHUCAN_REGISTRY_KEYS", "")
-    if keys:
-        return keys
-    path = Path(envstr("ZHUCAN_REGISTRY_KEYS_FILE", str(BASE_DIR / "var" / "registry_keys")))
-    if path.exists():
-        return path.read_text(encoding="ascii").strip()
-    import base64
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = ",".join(
-        f"{name}:{base64.b64encode(secrets.token_bytes(32)).decode()}" for name in ("k1", "blind")
-    )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(fresh)
-    return fresh
-
-
-REGISTRY_KEYS = _registry_keys()
 
 # Exact searches by ID number a person may make per hour (each is audited as a keyed token);
 # past it the search box says to wait. A clerk checks a few dozen people an hour at most; a

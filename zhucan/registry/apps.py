@@ -5,3 +5,13 @@ class RegistryConfig(AppConfig):
     name = "zhucan.registry"
     verbose_name = "Registry of disabled people"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django_tasks.signals import task_started
+
+        from zhucan.registry import checks  # noqa: F401 - registers the key checks
+        from zhucan.registry.keycheck import verify_before_task
+
+        # A worker started with the wrong keys fails each task with the reason, rather than
+        # importing people a second time under an index nobody else searches.
+        task_started.connect(verify_before_task, dispatch_uid="registry.verify_keys")

@@ -11,16 +11,21 @@ key) of the normalised number: equal numbers give equal indexes, and without the
 says nothing about the digits.
 
 Keys come from ``settings.REGISTRY_KEYS`` (the environment or a private file, see
-docs/configuration.md), never from the database.
+docs/configuration.md), never from the database. The blind index has keys of its own, named
+``blind…``: the first indexes, any other is still searched (``blind_indexes``) while
+``rotate_registry_keys`` recomputes the index. The database keeps only ``check_value`` of each
+key, so that a wrong or missing key stops the start (``registry.keycheck``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,41 +42,84 @@ class DecryptionError(Exception):
     """A ciphertext that no configured key opens (wrong key, or tampered with)."""
 
 
+# A key's id is stored in front of every ciphertext and in the key-check table: short and plain.
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
 @dataclass(frozen=True)
 class Keyring:
     current: str
     keys: dict[str, bytes]
     blind: bytes
+    # Blind-index keys are named ``blind`` or ``blind…`` (``blind2``); the first one listed
+    # indexes, the others (``old_blinds``) are still searched while a blind rotation runs.
+    blind_id: str = BLIND
+    old_blinds: dict[str, bytes] = dataclasses.field(default_factory=dict)
+
+    @property
+    def blinds(self) -> dict[str, bytes]:
+        """Every blind-index key, the current one first."""
+        return {self.blind_id: self.blind, **self.old_blinds}
 
 
-def parse_keys(spec: str) -> Keyring:
-    """``k2:<base64>,k1:<base64>,blind:<base64>``: the first field key encrypts."""
-    keys: dict[str, bytes] = {}
-    blind = b""
-    order: list[str] = []
+def is_blind(name: str) -> bool:
+    return name.startswith(BLIND)
+
+
+def key_problems(spec: str) -> list[str]:
+    """Everything wrong with a key specification, as sentences (empty when it is usable)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    fields = blinds = 0
     for part in spec.split(","):
         part = part.strip()
         if not part:
             continue
         name, _, encoded = part.partition(":")
-        if not name or _SEP in name or not encoded:
-            raise ImproperlyConfigured(f"Registry key entry {name or '?'!r} is not name:base64")
+        if not _KEY_ID.match(name) or not encoded:
+            shown = name if _KEY_ID.match(name) else "?"
+            problems.append(f"Registry key entry {shown!r} is not id:base64 (id: letters, digits).")
+            continue
+        if name in seen:
+            problems.append(f"Registry key id {name!r} is listed twice.")
+        seen.add(name)
         try:
             raw = base64.b64decode(encoded, validate=True)
-        except binascii.Error as error:
-            raise ImproperlyConfigured(f"Registry key {name!r} is not base64") from error
+        except binascii.Error:
+            problems.append(f"Registry key {name!r} is not valid base64.")
+            continue
         if len(raw) != 32:
-            raise ImproperlyConfigured(f"Registry key {name!r} must be 32 bytes, not {len(raw)}")
-        if name == BLIND:
-            blind = raw
+            problems.append(f"Registry key {name!r} must be 32 bytes, not {len(raw)}.")
+        if is_blind(name):
+            blinds += 1
         else:
-            keys[name] = raw
-            order.append(name)
-    if not order:
-        raise ImproperlyConfigured("No registry encryption key is configured")
-    if not blind:
-        raise ImproperlyConfigured("No registry blind-index key ('blind:…') is configured")
-    return Keyring(current=order[0], keys=keys, blind=blind)
+            fields += 1
+    if not fields:
+        problems.append("No registry encryption key is configured.")
+    if not blinds:
+        problems.append("No registry blind-index key ('blind:…') is configured.")
+    return problems
+
+
+def parse_keys(spec: str) -> Keyring:
+    """``k2:<base64>,k1:<base64>,blind:<base64>``: the first field key encrypts, the first
+    blind key indexes. Refuses anything ``key_problems`` finds."""
+    problems = key_problems(spec)
+    if problems:
+        raise ImproperlyConfigured(" ".join(problems))
+    keys: dict[str, bytes] = {}
+    blinds: dict[str, bytes] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, encoded = part.partition(":")
+        (blinds if is_blind(name) else keys)[name] = base64.b64decode(encoded, validate=True)
+    blind_id = next(iter(blinds))
+    return Keyring(
+        current=next(iter(keys)),
+        keys=keys,
+        blind=blinds.pop(blind_id),
+        blind_id=blind_id,
+        old_blinds=blinds,
+    )
 
 
 @lru_cache(maxsize=4)
@@ -117,7 +165,24 @@ def decrypt(ciphertext: str, *, field: str, ring: Keyring | None = None) -> str:
         raise DecryptionError(f"cannot decrypt {field}") from error
 
 
-def blind_index(normalised: str, *, ring: Keyring | None = None) -> str:
-    """The keyed search index of a normalised ID number (64 hex characters)."""
+def blind_index(normalised: str, *, ring: Keyring | None = None, key: bytes = b"") -> str:
+    """The keyed search index of a normalised ID number (64 hex characters), under the current
+    blind key unless ``key`` is given."""
     ring = ring or keyring()
-    return hmac.new(ring.blind, normalised.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key or ring.blind, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def blind_indexes(normalised: str, *, ring: Keyring | None = None) -> list[str]:
+    """The number's index under every blind key, the current one first: a search finds people
+    whose row the blind rotation has not reached yet."""
+    ring = ring or keyring()
+    return [blind_index(normalised, ring=ring, key=key) for key in ring.blinds.values()]
+
+
+_CHECK_LABEL = b"zhucan registry key check v1"
+
+
+def check_value(key: bytes) -> str:
+    """A fingerprint of a key for the key-check table: an HMAC of a fixed label, which says
+    whether a configured key is the one the data was written with and nothing about the key."""
+    return hmac.new(key, _CHECK_LABEL, hashlib.sha256).hexdigest()

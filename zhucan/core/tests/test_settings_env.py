@@ -64,32 +64,79 @@ def test_database_and_cache_from_the_environment():
     assert values["ssl"] is True
 
 
-def test_without_a_secret_key_a_private_random_one_is_kept(tmp_path):
-    key_file = tmp_path / "secret_key"
-    probe = (
-        "import django; from django.conf import settings; django.setup(); "
-        "print(settings.SECRET_KEY)"
+def _run_without_keys(tmp_path, args, **env):
+    """``args`` in a fresh interpreter with no key in the environment and key files in tmp."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ZHUCAN_REGISTRY_KEYS", "DEBUG", "ZHUCAN_DEMO_MODE"}
+    }
+    clean.update(
+        DJANGO_SETTINGS_MODULE="zhucan.settings",
+        SECRET_KEY_FILE=str(tmp_path / "secret_key"),
+        ZHUCAN_REGISTRY_KEYS_FILE=str(tmp_path / "registry_keys"),
+        **env,
     )
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env.update(DJANGO_SETTINGS_MODULE="zhucan.settings", SECRET_KEY_FILE=str(key_file))
-    first = subprocess.run(
-        [sys.executable, "-c", probe],
-        env=env,
+    return subprocess.run(
+        [sys.executable, *args],
+        env=clean,
         capture_output=True,
         text=True,
         cwd=settings.BASE_DIR,
-        check=True,
-    ).stdout.strip()
-    second = subprocess.run(
-        [sys.executable, "-c", probe],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        check=True,
-    ).stdout.strip()
-    assert len(first) >= 64 and first == second
-    assert key_file.stat().st_mode & 0o777 == 0o600
+        check=False,
+    )
+
+
+KEYS_PROBE = (
+    "import django; from django.conf import settings; django.setup(); "
+    "print(settings.SECRET_KEY); print(settings.REGISTRY_KEYS)"
+)
+
+
+def test_production_refuses_to_start_without_its_keys_and_makes_none(tmp_path):
+    """Each server making its own keys forks the registry: production names what is missing."""
+    result = _run_without_keys(tmp_path, ["manage.py", "check"])
+    assert result.returncode != 0
+    assert "Zhucan refuses to start without its keys" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "ZHUCAN_REGISTRY_KEYS is not set" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+    assert not (tmp_path / "registry_keys").exists()
+    # The web entry point refuses too.
+    wsgi = _run_without_keys(tmp_path, ["-c", "import zhucan.wsgi"])
+    assert wsgi.returncode != 0 and "ZHUCAN_REGISTRY_KEYS is not set" in wsgi.stderr
+
+
+def test_production_reads_keys_from_their_files(tmp_path):
+    (tmp_path / "secret_key").write_text("s" * 60)
+    (tmp_path / "registry_keys").write_text(
+        "k1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=,"
+        "blind:QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI="
+    )
+    result = _run_without_keys(tmp_path, ["-c", KEYS_PROBE])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "s" * 60,
+        "k1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=,"
+        "blind:QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=",
+    ]
+
+
+def test_the_demo_makes_its_keys_once_and_says_where(tmp_path):
+    first = _run_without_keys(tmp_path, ["-c", KEYS_PROBE], ZHUCAN_DEMO_MODE="1")
+    assert first.returncode == 0, first.stderr
+    assert f"created a secret key in {tmp_path / 'secret_key'}" in first.stderr
+    assert f"created the registry keys in {tmp_path / 'registry_keys'}" in first.stderr
+    for name in ("secret_key", "registry_keys"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+    assert "Back this file up apart from the database" in first.stderr
+    secret, keys = first.stdout.splitlines()
+    assert len(secret) >= 64 and keys.startswith("k1:") and ",blind:" in keys
+    # The second start reuses them, silently.
+    second = _run_without_keys(tmp_path, ["-c", KEYS_PROBE], ZHUCAN_DEMO_MODE="1")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == first.stdout
+    assert "created" not in second.stderr
 
 
 def test_pages_work_when_redis_is_down():

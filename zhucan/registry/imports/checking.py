@@ -472,7 +472,19 @@ class RowChecker:
         return self._roots is not None and any(path.startswith(r) for r in self._roots)
 
     def _against_registry(self, rows: list[Row]) -> list[Row]:
-        found = {index: (pk, path) for index, pk, path in _registered([row.index for row in rows])}
+        indexes = [row.index for row in rows]
+        # While a blind rotation runs, a registered person's row may still hold the index under
+        # the old blind key: look under each, so that nobody is added a second time.
+        current: dict[str, str] = {}
+        if self.ring.old_blinds:
+            for row in rows:
+                assert row.checked.id is not None
+                for old in crypto.blind_indexes(row.checked.id.number, ring=self.ring)[1:]:
+                    current[old] = row.index
+        found = {
+            current.get(index, index): (pk, path)
+            for index, pk, path in _registered(indexes + list(current))
+        }
         valid = []
         refused: list[Row] = []
         for row in rows:

@@ -3,7 +3,17 @@
 from zhucan.registry.models.assistance import Assistance
 from zhucan.registry.models.education import EducationCase
 from zhucan.registry.models.imports import ImportMapping, RegistryImport  # noqa: F401
+from zhucan.registry.models.keys import KeyCheck, KeyKind, KeyRotation
 from zhucan.registry.models.lookups import RegistryLookup
 from zhucan.registry.models.people import Person, PersonQuerySet
 
-__all__ = ["Assistance", "EducationCase", "Person", "PersonQuerySet", "RegistryLookup"]
+__all__ = [
+    "Assistance",
+    "EducationCase",
+    "KeyCheck",
+    "KeyKind",
+    "KeyRotation",
+    "Person",
+    "PersonQuerySet",
+    "RegistryLookup",
+]

@@ -246,7 +246,8 @@ def find_by_id_number(queryset: Any, raw: str) -> Person | None:
         number = parse_id_number(raw).number
     except IdNumberError:
         return None
-    return queryset.filter(id_index=crypto.blind_index(number)).first()
+    # Under every blind key: while a blind rotation runs, a row may still have the old index.
+    return queryset.filter(id_index__in=crypto.blind_indexes(number)).first()
 
 
 def require_registry_writer(by: Any, organisation: Organisation) -> None:
@@ -283,7 +284,7 @@ def _refuse_taken(*, by: Any, index: str, number: str, org_path: str) -> NoRetur
     """Refuse a number whose row exists: plainly when the user can see that row, neutrally
     (audited and counted) otherwise. Raises ``DomainError`` after the audit entry is written
     in its own transaction, so that rolling back the registration keeps the entry."""
-    if Person.objects.visible_to(by).filter(id_index=index).exists():
+    if Person.objects.visible_to(by).filter(id_index__in=crypto.blind_indexes(number)).exists():
         raise DomainError(
             _("A person with this ID number is already registered."), field="id_number"
         )
@@ -307,7 +308,7 @@ def register_person(*, by: Any, organisation: Organisation, data: PersonData) ->
         _raise_first(checked)
         assert checked.id is not None
         person = build_person(checked=checked, organisation=organisation, by=by)
-        taken = Person.objects.filter(id_index=person.id_index).exists()
+        taken = Person.objects.filter(id_index__in=crypto.blind_indexes(checked.id.number)).exists()
         if not taken:
             person.save()
             audit.record(by=by, action="registry.person.registered", target=person)
@@ -343,14 +344,16 @@ def _update_person(
         )
     checked = check_person(data)
     _raise_first(checked)
+    assert checked.id is not None
     before_index = locked.id_index
     before = stored_data(locked)
     _apply(locked, checked, crypto.keyring())
     if (
         locked.id_index != before_index
-        and Person.objects.filter(id_index=locked.id_index).exclude(pk=locked.pk).exists()
+        and Person.objects.filter(id_index__in=crypto.blind_indexes(checked.id.number))
+        .exclude(pk=locked.pk)
+        .exists()
     ):
-        assert checked.id is not None
         return None, (locked.id_index, checked.id.number)
     locked.version += 1
     locked.save()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
-from zhucan.registry import access, selectors
+from zhucan.registry import access, crypto, selectors
 from zhucan.registry.forms import (
     EraseForm,
     FindForm,
@@ -166,6 +166,15 @@ def reveal(request: HttpRequest, person_pk: int) -> HttpResponse:
             )
         except DomainError as error:
             apply_domain_error(form, error)
+        except crypto.DecryptionError:
+            # Stored under a key this server does not have (or altered): say so, not a 500.
+            form.add_error(
+                None,
+                _(
+                    "These details cannot be opened with the keys this server has, so nothing "
+                    "was shown. Tell your system administrator: the registry keys need checking."
+                ),
+            )
         else:
             revealed = [(str(REVEALABLE[name]), value) for name, value in values.items()]
     return render(

@@ -21,6 +21,7 @@ from zhucan.core.errors import DomainError
 from zhucan.orgs.management.commands.import_organisations import resolve_under
 from zhucan.registry.imports import jobs
 from zhucan.registry.imports.reading import MAX_FILE_BYTES
+from zhucan.registry.keycheck import verify_keys
 from zhucan.registry.models.imports import RegistryImport
 
 REFUSED = 2
@@ -56,6 +57,8 @@ class Command(BaseCommand):
         if path.stat().st_size > MAX_FILE_BYTES:
             self._refuse([f"The file is larger than {MAX_FILE_BYTES // 2**20} MB."])
         organisation = resolve_under(options["org"])
+        # Wrong keys would find none of the people already registered and add them again.
+        verify_keys()
         by = None
         if options["user"]:
             by = User.objects.filter(username=options["user"], is_active=True).first()
