@@ -157,7 +157,8 @@ def request_check(
         save_mapping(by=by, organisation=job.organisation, headers=job.headers, mapping=job.mapping)
     job.status = Status.CHECKING
     job.rows_done = 0
-    job.save(update_fields=["mapping", "status", "rows_done"])
+    job.attempts = 0  # each phase (dry run, import) has its own tries (see core.jobs)
+    job.save(update_fields=["mapping", "status", "rows_done", "attempts"])
     if background:
         from zhucan.registry.imports.tasks import check_registry_import
 
@@ -306,10 +307,18 @@ def confirm_import(
         job.import_key, job.valid_only, job.duplicates = key, valid_only, duplicates
         job.status = Status.QUEUED
         job.rows_done = 0
+        job.attempts = 0  # the dry run's tries are not the import's
         try:
             with transaction.atomic():  # a savepoint: the same import at the same moment
                 job.save(
-                    update_fields=["import_key", "valid_only", "duplicates", "status", "rows_done"]
+                    update_fields=[
+                        "import_key",
+                        "valid_only",
+                        "duplicates",
+                        "status",
+                        "rows_done",
+                        "attempts",
+                    ]
                 )
         except IntegrityError:
             earlier = same.first()
