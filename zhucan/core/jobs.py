@@ -54,8 +54,8 @@ SQLITE_LEASE = timedelta(hours=1)
 
 # What a person reads on a job whose worker died and that will not be tried again.
 INTERRUPTED = _(
-    "The process handling this job was interrupted before it finished. Nothing was saved. "
-    "Discard it and start again; if it happens again, tell your system administrator."
+    "The process handling this job was interrupted before it finished, and nothing of it was "
+    "saved. Start it again; if it happens again, tell your system administrator."
 )
 
 
