@@ -41,7 +41,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
@@ -238,7 +238,10 @@ def recover_stale_jobs(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def recover_if_stale(job: LeasedJob) -> LeasedJob:
+Job = TypeVar("Job", bound=LeasedJob)
+
+
+def recover_if_stale(job: Job) -> Job:
     """The progress page's check: recover this job if its lease expired, and return it as it
     now is."""
     if not job.is_stuck or type(job) not in _kinds:

@@ -34,6 +34,7 @@ POLL_SECONDS = 2
 
 
 def _job(request: HttpRequest, campaign: Campaign) -> ImportJob | None:
+    job: ImportJob | None
     if "job" in request.GET:
         job = get_import_job_for_user(request.user, campaign, request.GET["job"])
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from datetime import datetime
 
 import pytest
 from django.db import connection
@@ -48,6 +49,18 @@ jobs.run_import(job_id=int(sys.argv[1]))
 """
 
 
+def _beat(job: RegistryImport) -> datetime:
+    beat = RegistryImport.objects.get(pk=job.pk).heartbeat_at
+    assert beat is not None
+    return beat
+
+
+def _lease_end(job: RegistryImport) -> datetime:
+    end = RegistryImport.objects.get(pk=job.pk).lease_expires_at
+    assert end is not None
+    return end
+
+
 def _kill_mid_import(world, data: bytes) -> RegistryImport:
     job = dry_run(world, data)
     job = jobs.confirm_import(
@@ -60,11 +73,9 @@ def _kill_mid_import(world, data: bytes) -> RegistryImport:
         job.refresh_from_db()
         assert (job.status, job.attempts) == (Status.RUNNING, 1) and job.lease_owner
         first_beat = job.heartbeat_at
+        assert first_beat is not None
         # Alive for longer than its lease: the heartbeat keeps the lease from running out.
-        workers.wait_for(
-            lambda: RegistryImport.objects.get(pk=job.pk).heartbeat_at > first_beat,
-            what="a heartbeat",
-        )
+        workers.wait_for(lambda: _beat(job) > first_beat, what="a heartbeat")
         time.sleep(LEASE_SECONDS + 0.5)
         assert recover_stale_jobs() == {"retried": 0, "failed": 0}
         assert not RegistryImport.objects.get(pk=job.pk).is_stuck
@@ -76,7 +87,7 @@ def _kill_mid_import(world, data: bytes) -> RegistryImport:
         workers.stop(process)
     # The database notices the dead client and rolls its transaction back; the lease runs out.
     workers.wait_for(
-        lambda: RegistryImport.objects.get(pk=job.pk).lease_expires_at < timezone.now(),
+        lambda: _lease_end(job) < timezone.now(),
         timeout=LEASE_SECONDS * 3,
         what="the lease to run out",
     )
