@@ -63,6 +63,10 @@ class LeaseLostError(Exception):
     """The job was given up on or retried while this worker still ran it."""
 
 
+class WorkerDiedError(Exception):
+    """Recorded on the task of a worker that died (its job's lease ran out)."""
+
+
 class LeasedJob(models.Model):
     """The lease fields every background job shares (see the module docstring)."""
 
@@ -183,11 +187,33 @@ class Heartbeat:
 @dataclass(frozen=True)
 class JobKind:
     """What a retry and a give-up mean for one job model. Both are called in the sweep's
-    transaction with the job's row locked, and save with ``update_fields`` and audit."""
+    transaction with the job's row locked, and save with ``update_fields`` and audit.
+    ``task_paths``: the tasks that run the job with ``job_id=<pk>``."""
 
     model: type[LeasedJob]
     retry: Callable[[Any], None]
     give_up: Callable[[Any, str], None]
+    task_paths: tuple[str, ...] = ()
+
+
+def _close_dead_tasks(kind: JobKind, pk: int) -> None:
+    """The dead worker's task row would stay "running" for ever (and ``prune_db_task_results``
+    only prunes finished ones): record it as failed."""
+    if not kind.task_paths:
+        return
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        task_path__in=kind.task_paths,
+        status=TaskResultStatus.RUNNING,
+        args_kwargs__kwargs__job_id=pk,
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path=f"{__name__}.{WorkerDiedError.__qualname__}",
+        traceback="The worker running this task stopped renewing its job's lease.",
+    )
 
 
 _kinds: dict[type[LeasedJob], JobKind] = {}
@@ -214,6 +240,7 @@ def _recover(kind: JobKind, pk: int, now: datetime) -> str | None:
             job.lease_owner,
             job.attempts,
         )
+        _close_dead_tasks(kind, pk)
         if job.attempts < settings.JOB_MAX_ATTEMPTS:
             kind.retry(job)
             return "retried"

@@ -9,6 +9,14 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from zhucan.core import jobs
         from zhucan.registry.imports.jobs import give_up_stale, retry_stale
+        from zhucan.registry.imports.tasks import TASK_PATHS
         from zhucan.registry.models import RegistryImport
 
-        jobs.register(jobs.JobKind(model=RegistryImport, retry=retry_stale, give_up=give_up_stale))
+        jobs.register(
+            jobs.JobKind(
+                model=RegistryImport,
+                retry=retry_stale,
+                give_up=give_up_stale,
+                task_paths=TASK_PATHS,
+            )
+        )

@@ -10,5 +10,13 @@ class StatsConfig(AppConfig):
         from zhucan.core import jobs
         from zhucan.stats.models import ExportJob
         from zhucan.stats.services.export_jobs import give_up_stale, retry_stale
+        from zhucan.stats.tasks import EXPORT_TASK_PATH
 
-        jobs.register(jobs.JobKind(model=ExportJob, retry=retry_stale, give_up=give_up_stale))
+        jobs.register(
+            jobs.JobKind(
+                model=ExportJob,
+                retry=retry_stale,
+                give_up=give_up_stale,
+                task_paths=(EXPORT_TASK_PATH,),
+            )
+        )

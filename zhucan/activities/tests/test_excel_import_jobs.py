@@ -271,6 +271,8 @@ def test_a_job_whose_worker_died_is_queued_again_and_done(reporter_client, world
     job.refresh_from_db()
     assert (job.lease_owner, job.attempts) == ("", 1)
     assert AuditEntry.objects.filter(action="activities.import.retried").count() == 1
+    dead = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)  # not "running" for ever
+    assert dead.exception_class_path == "zhucan.core.jobs.WorkerDiedError"
     assert run_worker() == 1  # the task queued again (the dead one's stays "running")
     job.refresh_from_db()
     assert (job.status, job.attempts, job.lease_owner) == ("done", 2, "")

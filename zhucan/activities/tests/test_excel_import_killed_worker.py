@@ -9,8 +9,11 @@ import signal
 
 import pytest
 from django.db import connection
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from zhucan.activities.models import ActivityReport, ImportJob
+from zhucan.activities.tasks import IMPORT_TASK_PATH
 from zhucan.activities.tests.test_excel_import_jobs import _file, _queue
 from zhucan.testing import workers
 from zhucan.testing.auth import login_verified
@@ -73,3 +76,9 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_next_one_finishes_the
         workers.stop(second)
     assert (done.attempts, done.imported, done.lease_owner, bytes(done.data)) == (2, 3, "", b"")
     assert ActivityReport.objects.count() == 3
+    # The dead worker's task is recorded as failed, the retry's as done.
+    tasks = DBTaskResult.objects.filter(task_path=IMPORT_TASK_PATH).order_by("enqueued_at")
+    assert [(t.status, t.exception_class_path) for t in tasks] == [
+        (TaskResultStatus.FAILED, "zhucan.core.jobs.WorkerDiedError"),
+        (TaskResultStatus.SUCCESSFUL, ""),
+    ]

@@ -196,3 +196,26 @@ def test_sheets_kept_in_clear_before_are_encrypted_by_the_migration(world):
     )
     jobs.run_import(job_id=done.pk)
     assert Person.objects.count() == 5
+
+
+def test_the_dead_workers_task_is_recorded_as_failed(world):
+    """Its row would otherwise stay "running" for ever: ``prune_db_task_results`` only prunes
+    finished ones."""
+    from django_tasks.base import TaskResultStatus
+
+    from zhucan.registry.imports.tasks import run_registry_import
+
+    job = _confirmed(world, workbook_bytes(SHEET))
+    task = run_registry_import.enqueue(job_id=job.pk)
+    DBTaskResult.objects.filter(pk=task.id).update(status=TaskResultStatus.RUNNING)
+    _worker_died(job)
+    recover_stale_jobs()
+    dead = DBTaskResult.objects.get(pk=task.id)
+    assert (dead.status, dead.exception_class_path) == (
+        TaskResultStatus.FAILED,
+        "zhucan.core.jobs.WorkerDiedError",
+    )
+    retry = DBTaskResult.objects.filter(
+        task_path=run_registry_import.module_path, status=TaskResultStatus.READY
+    )
+    assert retry.count() == 1
