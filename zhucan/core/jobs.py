@@ -2,9 +2,10 @@
 left "running" forever.
 
 Each job model (the activity reports' import, the registry import, the report export) keeps
-its own status, progress and message fields, and inherits ``LeasedJob``: who holds the job
-(``lease_owner``), until when (``lease_expires_at``), the last sign of life (``heartbeat_at``)
-and how many times a worker took it (``attempts``).
+its own status, progress and message fields (their steps differ: a registry import has a dry
+run and a confirmation, an export a file that expires), and inherits ``LeasedJob``: who holds
+the job (``lease_owner``), until when (``lease_expires_at``), the last sign of life
+(``heartbeat_at``) and how many times a worker took it (``attempts``).
 
 - The worker takes the lease when it starts the job (``take_lease``), in the same save that
   marks it running.
@@ -19,7 +20,8 @@ and how many times a worker took it (``attempts``).
   retry and a give-up mean for it (``register``, from the app's ``ready``, since ``core`` may
   not import the apps): while ``attempts < JOB_MAX_ATTEMPTS`` the job is queued again (every
   job saves in one transaction or writes a fresh file, so running it again is safe), else it
-  fails with ``INTERRUPTED`` and its upload and staging data are removed.
+  fails with ``INTERRUPTED`` and its upload and staging data are removed. The dead worker's
+  task row is recorded as failed (``WorkerDiedError``) rather than left "running".
 
 The sweep runs in every ``db_worker`` (at start and every ``JOB_SWEEP_SECONDS``, see
 ``core/management/commands/db_worker.py``), and a job's progress page recovers that job when

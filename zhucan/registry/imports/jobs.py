@@ -620,8 +620,9 @@ def expire_import(*, job_id: int) -> bool:
 
 
 def retry_stale(job: RegistryImport) -> None:
-    """Queue the dry run or the import again: both write in one transaction, which the
-    database rolled back when the worker died."""
+    """Queue the dry run or the import again. The import writes in one transaction, which the
+    database rolled back when the worker died; the dry run writes only its stage, dropped
+    here, and the job's report at the end."""
     from zhucan.registry.imports.tasks import check_registry_import, run_registry_import
 
     fields = ["rows_done", *release_lease(job)]
