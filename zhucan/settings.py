@@ -57,9 +57,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Before django_tasks_db: its db_worker command is replaced by core's (which survives a
+    # lost database connection and recovers the jobs of dead workers).
+    "zhucan.core",
     "django_tasks",
     "django_tasks_db",
-    "zhucan.core",
     "zhucan.accounts",
     "zhucan.orgs",
     "zhucan.campaigns",
@@ -116,6 +118,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        # A kept connection that the database dropped (a restart, a failover, an idle
+        # timeout) is checked and replaced at the start of the next request or worker loop,
+        # instead of failing that request with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -258,6 +264,12 @@ TASKS = {
 # How often the background worker looks for reminders that are due (each campaign sets its own
 # schedule; this is only how soon after its time a reminder goes out).
 REMINDER_SWEEP_MINUTES = envint("REMINDER_SWEEP_MINUTES", 60)
+# Background jobs (core/jobs.py): a worker renews its job's lease every third of this; a job
+# whose lease ran out is queued again until it has been tried JOB_MAX_ATTEMPTS times, then
+# failed. Each db_worker looks for such jobs every JOB_SWEEP_SECONDS.
+JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", 120)
+JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 2)
+JOB_SWEEP_SECONDS = envint("JOB_SWEEP_SECONDS", 60)
 
 
 # Exact searches by ID number a person may make per hour (each is audited as a keyed token);

@@ -8,7 +8,19 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from zhucan.activities import todos
+        from zhucan.activities.models import ImportJob
+        from zhucan.activities.services.imports import give_up_stale, retry_stale
+        from zhucan.activities.tasks import IMPORT_TASK_PATH
+        from zhucan.core import jobs
         from zhucan.core.todos import register
 
         register(todos.reports_to_review_todos)
         register(todos.returned_reports_todos)
+        jobs.register(
+            jobs.JobKind(
+                model=ImportJob,
+                retry=retry_stale,
+                give_up=give_up_stale,
+                task_paths=(IMPORT_TASK_PATH,),
+            )
+        )

@@ -7,16 +7,15 @@ phone that resends it after a dropped connection meets the same report, never a 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.campaigns.models import Campaign, Duty
+from zhucan.core.jobs import LeasedJob
 from zhucan.orgs.models import Organisation, Region, jurisdiction_q
 from zhucan.plans.models import PlannedActivity
 
@@ -398,10 +397,6 @@ class MediaReport(models.Model):
         return self.organisation.path
 
 
-# 5,000 rows take a few minutes; a job running for longer than this lost its worker.
-IMPORT_STALLED_AFTER = timedelta(hours=1)
-
-
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
     def visible_to(self, user: Any) -> ImportJobQuerySet:
         """The person's own imports, and those for organisations in their jurisdiction."""
@@ -413,13 +408,14 @@ class ImportJobQuerySet(models.QuerySet["ImportJob"]):
         return self.filter(mine if condition is None else mine | condition).defer("data")
 
 
-class ImportJob(models.Model):
+class ImportJob(LeasedJob):
     """An Excel import of activity reports saved by the background worker after a dry run.
 
     ``organisation`` is the nearest organisation above (or equal to) every organisation in the
     file's rows: it scopes who sees the job, and with the campaign and the file's digest it is
     the job's identity while it waits or runs (the same file sent twice is one job). The file
-    is kept in ``data`` only until the job ends.
+    is kept in ``data`` only until the job ends. A job whose worker died is retried or failed
+    (``core.jobs``); a failed one may be discarded, and the same file imported again.
     """
 
     class Status(models.TextChoices):
@@ -427,6 +423,7 @@ class ImportJob(models.Model):
         RUNNING = "running", _("Importing")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="import_jobs")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -477,17 +474,12 @@ class ImportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.DISCARDED)
 
     @property
-    def is_stalled(self) -> bool:
-        """Running for longer than any import takes: its worker was stopped (the transaction
-        was rolled back, so nothing of it was saved)."""
-        return (
-            self.status == self.Status.RUNNING
-            and self.started_at is not None
-            and timezone.now() - self.started_at > IMPORT_STALLED_AFTER
-        )
+    def is_discardable(self) -> bool:
+        """Failed, or its worker died (nothing of it was saved: see ``core.jobs``)."""
+        return self.status == self.Status.FAILED or self.is_stuck
 
     @property
     def percent(self) -> int:

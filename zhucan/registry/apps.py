@@ -15,3 +15,17 @@ class RegistryConfig(AppConfig):
         # A worker started with the wrong keys fails each task with the reason, rather than
         # importing people a second time under an index nobody else searches.
         task_started.connect(verify_before_task, dispatch_uid="registry.verify_keys")
+
+        from zhucan.core import jobs
+        from zhucan.registry.imports.jobs import give_up_stale, retry_stale
+        from zhucan.registry.imports.tasks import TASK_PATHS
+        from zhucan.registry.models import RegistryImport
+
+        jobs.register(
+            jobs.JobKind(
+                model=RegistryImport,
+                retry=retry_stale,
+                give_up=give_up_stale,
+                task_paths=TASK_PATHS,
+            )
+        )

@@ -186,3 +186,28 @@ def check_value(key: bytes) -> str:
     """A fingerprint of a key for the key-check table: an HMAC of a fixed label, which says
     whether a configured key is the one the data was written with and nothing about the key."""
     return hmac.new(key, _CHECK_LABEL, hashlib.sha256).hexdigest()
+
+
+# Whole files (an uploaded sheet waiting for its import): the same keys and AES-GCM, as bytes
+# ``<key name>$<nonce><ciphertext>``, with ``purpose`` bound in as the field name is above.
+def encrypt_bytes(data: bytes, *, purpose: str, ring: Keyring | None = None) -> bytes:
+    if not data:
+        return b""
+    ring = ring or keyring()
+    nonce = os.urandom(12)
+    sealed = _aead(ring.keys[ring.current]).encrypt(nonce, data, purpose.encode())
+    return ring.current.encode() + _SEP.encode() + nonce + sealed
+
+
+def decrypt_bytes(sealed: bytes, *, purpose: str, ring: Keyring | None = None) -> bytes:
+    if not sealed:
+        return b""
+    ring = ring or keyring()
+    name, sep, body = bytes(sealed).partition(_SEP.encode())
+    key = ring.keys.get(name.decode("ascii", "replace")) if sep else None
+    if key is None:
+        raise DecryptionError(f"no configured key opens this {purpose}")
+    try:
+        return _aead(key).decrypt(body[:12], body[12:], purpose.encode())
+    except (InvalidTag, ValueError) as error:
+        raise DecryptionError(f"cannot decrypt {purpose}") from error

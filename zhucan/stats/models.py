@@ -14,16 +14,15 @@ The cells are kept up to date in the same transaction as the accept or return th
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.campaigns.models import Campaign
+from zhucan.core.jobs import LeasedJob
 from zhucan.orgs.models import Organisation
 
 
@@ -67,8 +66,6 @@ class Cell(models.Model):
 
 # How long a finished export's file is kept; then ``purge_expired_exports`` deletes it.
 EXPORT_KEEP_DAYS = 7
-# A job "running" for longer than this had its worker stopped under it: it may be asked again.
-EXPORT_STALLED_AFTER = timedelta(hours=2)
 
 
 class ExportJobQuerySet(models.QuerySet["ExportJob"]):
@@ -80,7 +77,7 @@ class ExportJobQuerySet(models.QuerySet["ExportJob"]):
         return self.filter(created_by=user)
 
 
-class ExportJob(models.Model):
+class ExportJob(LeasedJob):
     """Every accepted report under a node, with the dashboard's filters, written to an .xlsx
     file by the background worker (``services.export_jobs``).
 
@@ -146,14 +143,6 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
-
-    @property
-    def is_stalled(self) -> bool:
-        return (
-            self.status == self.Status.RUNNING
-            and self.started_at is not None
-            and timezone.now() - self.started_at > EXPORT_STALLED_AFTER
-        )
 
     @property
     def percent(self) -> int:

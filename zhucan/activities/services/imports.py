@@ -6,6 +6,11 @@ The worker calls ``run_import_job``: it checks the file again (the tree, the per
 the reports may have changed meanwhile) and saves every row in one transaction, so a failure
 half-way leaves no report behind; the job records why in words a person can read.
 
+A worker that dies mid-way (killed, the machine lost) leaves nothing saved: the database rolls
+the transaction back. Its job's lease then runs out and ``core.jobs`` queues it again or fails
+it (``retry_stale``, ``give_up_stale``); a failed job may be discarded (``discard_import_job``)
+and the same file imported again.
+
 Progress. The saving transaction is not visible to the page that polls the job until it
 commits, so the count of rows done is written on a second database connection of its own
 (``_ProgressWriter``). SQLite allows one writer at a time, so there the count is only
@@ -31,6 +36,15 @@ from zhucan.activities.tasks import import_reports
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.jobs import (
+    INTERRUPTED,
+    Heartbeat,
+    LeaseLostError,
+    hold_lease,
+    release_lease,
+    still_held,
+    take_lease,
+)
 from zhucan.orgs.models import Organisation
 from zhucan.plans.access import writable_recipients
 
@@ -76,11 +90,11 @@ def start_import(
         campaign=campaign, organisation=organisation, digest=check.digest, status__in=PENDING
     )
     existing = pending.select_for_update().first()
-    if existing is not None and not existing.is_stalled:
+    if existing is not None and not existing.is_stuck:
         return existing
     if existing is not None:
-        # Its worker was stopped mid-way (nothing was saved): let this file be imported anew.
-        _mark_failed(existing, _("The import stopped before it ended. Nothing was saved."), [])
+        # Its worker died mid-way (nothing was saved): let this file be imported anew.
+        _mark_failed(existing, str(INTERRUPTED), [])
     try:
         with transaction.atomic():  # a savepoint: a second click at the same moment may win
             job = ImportJob.objects.create(
@@ -156,7 +170,7 @@ def _mark_running(job_id: int) -> ImportJob | None:
         job.status = ImportJob.Status.RUNNING
         job.started_at = timezone.now()
         job.rows_done = 0
-        job.save(update_fields=["status", "started_at", "rows_done"])
+        job.save(update_fields=["status", "started_at", "rows_done", *take_lease(job)])
         return job
 
 
@@ -230,6 +244,7 @@ def _save_rows(job: ImportJob, progress: _ProgressWriter) -> None:
                 "job": job.pk,
             },
         )
+    hold_lease(job)  # not given up on meanwhile: else all of this rolls back
     job.status = ImportJob.Status.DONE
     job.imported = sum(counts.values())
     job.skipped = _skipped(sorted(skipped, key=lambda r: r.row))
@@ -246,18 +261,23 @@ def _save_rows(job: ImportJob, progress: _ProgressWriter) -> None:
             "rows_done",
             "finished_at",
             "data",
+            *release_lease(job),
         ]
     )
 
 
 @transaction.atomic
 def _mark_failed(job: ImportJob, message: str, errors: list[dict[str, Any]]) -> None:
+    if job.lease_owner and job.status == ImportJob.Status.RUNNING and not still_held(job):
+        return  # given up on or retried meanwhile: that decided what the job is now
     job.status = ImportJob.Status.FAILED
     job.message = message
     job.errors = errors
     job.finished_at = timezone.now()
     job.data = b""  # the person uploads the corrected file again
-    job.save(update_fields=["status", "message", "errors", "finished_at", "data"])
+    job.save(
+        update_fields=["status", "message", "errors", "finished_at", "data", *release_lease(job)]
+    )
     audit.record(
         by=job.created_by,
         action="activities.import.failed",
@@ -276,15 +296,23 @@ def run_import_job(*, job_id: int) -> str:
     job = _mark_running(job_id)
     if job is None:
         return "skipped"
+    with Heartbeat(job):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> str:
     progress = _ProgressWriter(job)
     try:
         with transaction.atomic():
             _save_rows(job, progress)
+    except LeaseLostError:
+        logger.warning("Import job %s was taken over while it ran", job.pk)
+        return "skipped"
     except DomainError as error:
         _mark_failed(job, error.message, job.errors)
         return str(ImportJob.Status.FAILED)
     except Exception:
-        logger.exception("Import job %s failed", job_id)
+        logger.exception("Import job %s failed", job.pk)
         _mark_failed(
             job,
             _(
@@ -297,3 +325,46 @@ def run_import_job(*, job_id: int) -> str:
     finally:
         progress.close()
     return str(ImportJob.Status.DONE)
+
+
+@transaction.atomic
+def discard_import_job(*, by: Any, job: ImportJob) -> ImportJob:
+    """Put away a failed import, or one whose worker died: its file is deleted and the same file
+    may be imported again. The caller has checked that ``by`` sees the job."""
+    job = ImportJob.objects.select_for_update().select_related("organisation").get(pk=job.pk)
+    if not job.is_discardable:
+        raise DomainError(_("Only a failed or interrupted import can be discarded."))
+    if job.status == ImportJob.Status.RUNNING and not job.message:
+        job.message = str(INTERRUPTED)
+    job.status = ImportJob.Status.DISCARDED
+    job.finished_at = job.finished_at or timezone.now()
+    job.data = b""
+    job.save(update_fields=["status", "message", "finished_at", "data", *release_lease(job)])
+    audit.record(
+        by=by,
+        action="activities.import.discarded",
+        target=job,
+        changes={"sha256": job.digest, "attempts": job.attempts},
+    )
+    return job
+
+
+# --- A worker that died (``core.jobs`` calls these with the job's row locked) ----------------
+
+
+def retry_stale(job: ImportJob) -> None:
+    """Queue the import again: its transaction was rolled back when the worker died."""
+    job.status = ImportJob.Status.QUEUED
+    job.rows_done = 0
+    job.save(update_fields=["status", "rows_done", *release_lease(job)])
+    import_reports.enqueue(job_id=job.pk)
+    audit.record(
+        by=None,
+        action="activities.import.retried",
+        target=job,
+        changes={"attempt": job.attempts},
+    )
+
+
+def give_up_stale(job: ImportJob, message: str) -> None:
+    _mark_failed(job, message, [])

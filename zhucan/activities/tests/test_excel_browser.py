@@ -98,3 +98,48 @@ def test_the_progress_page_follows_the_worker(browser_world, browser_pages):
     assert " 2 " in page.locator("[data-job-status]").inner_text().replace("：", ": ")
     problems += _problems(browser_pages, page, "import progress, done, 320px", narrow=True)
     assert not problems, "\n\n".join(problems)
+
+
+def test_an_interrupted_import_says_so_and_is_discarded_from_its_page(browser_world, browser_pages):
+    """A worker died under the import twice: the page shows the job failed, with a button that
+    discards it; both states pass axe at 320 px."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from zhucan.activities.excel import check_file
+    from zhucan.activities.models import ImportJob
+    from zhucan.activities.services.imports import start_import
+    from zhucan.activities.views.excel import job_url
+
+    world = browser_world
+    campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
+    data = _xlsx([_row(world.county_a.name, title="活动1")])
+    check = check_file(data=data, campaign=campaign, recipients=[world.county_a])
+    job = start_import(
+        by=world.county_a_officer,
+        campaign=campaign,
+        check=check,
+        data=data,
+        only_valid=False,
+        file_name="活动情况.xlsx",
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="running",
+        lease_owner="worker-1:1:dead",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        attempts=2,
+    )
+    page = browser_pages.new(world.county_a_officer, viewport=(WIDTH, HEIGHT))
+    open_page(page, job_url(job))
+    button = page.locator("form[action$='/discard/'] button[type='submit']")
+    assert button.is_visible()
+    problems = _problems(browser_pages, page, "import interrupted, 320px", narrow=True)
+    button.focus()
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    job.refresh_from_db()
+    assert job.status == "discarded"
+    assert page.locator("form[action$='/discard/']").count() == 0
+    problems += _problems(browser_pages, page, "import discarded, 320px", narrow=True)
+    assert not problems, "\n\n".join(problems)

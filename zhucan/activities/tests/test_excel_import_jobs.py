@@ -244,29 +244,92 @@ def test_the_dry_run_costs_the_same_queries_for_10_rows_or_300(world, campaign):
     assert counts[0] == counts[1] <= 15, counts
 
 
-def test_a_job_whose_worker_was_stopped_does_not_block_the_file(reporter_client, world, campaign):
-    """A worker killed mid-import leaves the job running (its transaction was rolled back):
-    after an hour it shows as stopped, and sending the file again starts a new job."""
+def _worker_died(job: ImportJob, *, attempts: int = 1) -> None:
+    """The worker took the job, then was killed: its transaction was rolled back (nothing
+    saved) and its lease ran out, the job still "running" at 30 %."""
     from datetime import timedelta
 
     from django.utils import timezone
 
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="running",
+        rows_done=job.rows_total * 3 // 10,
+        started_at=timezone.now() - timedelta(minutes=5),
+        lease_owner="worker-1:123:abc",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        attempts=attempts,
+    )
+
+
+def test_a_job_whose_worker_died_is_queued_again_and_done(reporter_client, world, campaign):
+    _queue(reporter_client, campaign, _file(world, 2))
+    job = ImportJob.objects.get()
+    _worker_died(job)
+    body = reporter_client.get(_json(campaign, job)).json()  # the page finds it stale
+    assert (body["status"], body["finished"]) == ("queued", False)
+    job.refresh_from_db()
+    assert (job.lease_owner, job.attempts) == ("", 1)
+    assert AuditEntry.objects.filter(action="activities.import.retried").count() == 1
+    dead = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)  # not "running" for ever
+    assert dead.exception_class_path == "zhucan.core.jobs.WorkerDiedError"
+    assert run_worker() == 1  # the task queued again (the dead one's stays "running")
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.lease_owner) == ("done", 2, "")
+    assert ActivityReport.objects.count() == 2
+
+
+def test_a_job_whose_worker_died_too_often_fails_and_can_be_discarded(
+    reporter_client, world, campaign
+):
     data = _file(world, 2)
     _queue(reporter_client, campaign, data)
     stuck = ImportJob.objects.get()
-    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)  # the worker took it, then died
-    ImportJob.objects.filter(pk=stuck.pk).update(
-        status="running", started_at=timezone.now() - timedelta(hours=2)
-    )
+    _worker_died(stuck, attempts=2)
     page = reporter_client.get(_page(campaign, stuck)).content.decode()
-    assert "the background worker was interrupted" in page
+    assert "The process handling this job was interrupted" in page
     assert "job-progress.js" not in page  # nothing more to follow
+    assert "Discard this import" in page
     assert reporter_client.get(_json(campaign, stuck)).json()["finished"] is True
+    stuck.refresh_from_db()
+    assert (stuck.status, bytes(stuck.data), stuck.lease_owner) == ("failed", b"", "")
+
+    discard = reverse("activities:import_job_discard", kwargs={"campaign_pk": campaign.pk})
+    response = reporter_client.post(discard, {"job": stuck.pk})
+    assert response.status_code == 302 and response["Location"] == _page(campaign, stuck)
+    stuck.refresh_from_db()
+    assert stuck.status == "discarded"
+    assert AuditEntry.objects.filter(action="activities.import.discarded").count() == 1
 
     response = _queue(reporter_client, campaign, data)
     fresh = ImportJob.objects.latest("id")
     assert fresh.pk != stuck.pk and response["Location"] == _page(campaign, fresh)
-    stuck.refresh_from_db()
-    assert stuck.status == "failed" and "stopped before it ended" in stuck.message
     run_worker()
     assert ActivityReport.objects.count() == 2
+
+
+def test_a_stuck_job_is_discarded_before_any_sweep(reporter_client, world, campaign):
+    """Discarding does not wait for the sweep: a job whose lease ran out may go at once."""
+    _queue(reporter_client, campaign, _file(world, 2))
+    stuck = ImportJob.objects.get()
+    _worker_died(stuck)
+    imports.discard_import_job(by=world.county_a_officer, job=stuck)
+    stuck.refresh_from_db()
+    assert (stuck.status, bytes(stuck.data)) == ("discarded", b"")
+    assert "interrupted" in stuck.message
+
+
+def test_a_running_or_done_job_cannot_be_discarded(reporter_client, world, campaign, client):
+    _queue(reporter_client, campaign, _file(world, 2))
+    job = ImportJob.objects.get()
+    with pytest.raises(DomainError):
+        imports.discard_import_job(by=world.county_a_officer, job=job)  # waiting: not stuck
+    run_worker()
+    job.refresh_from_db()
+    with pytest.raises(DomainError):
+        imports.discard_import_job(by=world.county_a_officer, job=job)
+    # Someone who cannot see the job: 404, not a hint that it exists.
+    login_verified(client, world.county_b_officer)
+    discard = reverse("activities:import_job_discard", kwargs={"campaign_pk": campaign.pk})
+    response = client.post(discard, {"job": job.pk})
+    assert response.status_code == 404

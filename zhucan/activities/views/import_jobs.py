@@ -5,35 +5,45 @@ is fetched through the campaign (404 outside the jurisdiction) and then through 
 person may see (404 for anyone else's). Without ``?job`` the page shows the person's latest
 import for the campaign. The page works without JavaScript (a link reloads it);
 ``static/zhucan/job-progress.js`` polls the JSON and updates the bar and the live region.
+Both recover a job whose worker died (``core.jobs.recover_if_stale``); a failed job can be
+discarded from the page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from zhucan.activities.access import get_import_job_for_user
 from zhucan.activities.models import ImportJob
+from zhucan.activities.services.imports import discard_import_job
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
+from zhucan.core.errors import DomainError
+from zhucan.core.jobs import recover_if_stale
 
 POLL_SECONDS = 2
 
 
 def _job(request: HttpRequest, campaign: Campaign) -> ImportJob | None:
+    job: ImportJob | None
     if "job" in request.GET:
-        return get_import_job_for_user(request.user, campaign, request.GET["job"])
-    return (
-        ImportJob.objects.visible_to(request.user)
-        .filter(campaign=campaign, created_by_id=request.user.pk)
-        .first()
-    )
+        job = get_import_job_for_user(request.user, campaign, request.GET["job"])
+    else:
+        job = (
+            ImportJob.objects.visible_to(request.user)
+            .filter(campaign=campaign, created_by_id=request.user.pk)
+            .first()
+        )
+    return None if job is None else recover_if_stale(job)
 
 
 def is_indeterminate(job: ImportJob) -> bool:
@@ -52,7 +62,7 @@ def status_text(job: ImportJob) -> str:
             "Waiting for the background worker to import %(n)d rows.",
             job.rows_total,
         ) % {"n": job.rows_total}
-    if job.is_stalled:
+    if job.is_stuck:
         return _(
             "This import has stopped: the background worker was interrupted. Nothing was "
             "saved. Check the file again and import it once more."
@@ -80,6 +90,8 @@ def status_text(job: ImportJob) -> str:
                 len(job.skipped),
             ) % {"n": len(job.skipped)}
         return text
+    if job.status == ImportJob.Status.DISCARDED:
+        return _("This import was discarded. Nothing was saved.")
     return _("The import failed. Nothing was saved.")
 
 
@@ -93,7 +105,7 @@ def import_job(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         context |= {
             "status_text": status_text(job),
             # Polled (and offered a reload) while it can still move on.
-            "following": not (job.is_finished or job.is_stalled),
+            "following": not (job.is_finished or job.is_stuck),
             "indeterminate": is_indeterminate(job),
             "status_url": f"{status_url}?job={job.pk}",
             "reload_url": f"{request.path}?job={job.pk}",
@@ -111,7 +123,7 @@ def import_job_status(request: HttpRequest, campaign_pk: int) -> JsonResponse:
         body = {
             "job": job.pk,
             "status": job.status,
-            "finished": job.is_finished or job.is_stalled,
+            "finished": job.is_finished or job.is_stuck,
             "percent": None if is_indeterminate(job) else job.percent,
             "rows_done": job.rows_done,
             "rows_total": job.rows_total,
@@ -123,11 +135,31 @@ def import_job_status(request: HttpRequest, campaign_pk: int) -> JsonResponse:
     return response
 
 
+@require_POST
+@login_required
+def import_job_discard(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request.user, campaign_pk)
+    job = get_import_job_for_user(request.user, campaign, request.POST.get("job", ""))
+    try:
+        discard_import_job(by=request.user, job=job)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The import was discarded. You may import the file again."))
+    url = reverse("activities:import_job", kwargs={"campaign_pk": campaign.pk})
+    return redirect(f"{url}?job={job.pk}")
+
+
 urlpatterns: list[URLPattern] = [
     path("campaigns/<int:campaign_pk>/import/progress/", import_job, name="import_job"),
     path(
         "campaigns/<int:campaign_pk>/import/progress.json",
         import_job_status,
         name="import_job_status",
+    ),
+    path(
+        "campaigns/<int:campaign_pk>/import/progress/discard/",
+        import_job_discard,
+        name="import_job_discard",
     ),
 ]

@@ -35,6 +35,15 @@ from django.utils.translation import gettext as _
 
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.jobs import (
+    INTERRUPTED,
+    Heartbeat,
+    LeaseLostError,
+    hold_lease,
+    release_lease,
+    still_held,
+    take_lease,
+)
 from zhucan.orgs.models import Organisation
 from zhucan.registry.imports.checking import (
     BATCH_SIZE,
@@ -46,7 +55,7 @@ from zhucan.registry.imports.checking import (
 from zhucan.registry.imports.mapping import clean_mapping, initial_mapping, save_mapping
 from zhucan.registry.imports.reading import Sheet, UnreadableFileError, open_sheet
 from zhucan.registry.imports.saving import ImportRefusedError, save_rows
-from zhucan.registry.imports.sealing import seal, unseal
+from zhucan.registry.imports.sealing import SHEET_PURPOSE, seal, unseal  # noqa: F401
 from zhucan.registry.imports.staging import Stage, drop_stage, insert_staged, usable
 from zhucan.registry.models.imports import KEEP_UPLOAD, RegistryImport
 from zhucan.registry.services.people import require_registry_writer
@@ -139,7 +148,8 @@ def request_check(
         save_mapping(by=by, organisation=job.organisation, headers=job.headers, mapping=job.mapping)
     job.status = Status.CHECKING
     job.rows_done = 0
-    job.save(update_fields=["mapping", "status", "rows_done"])
+    job.attempts = 0  # each phase (dry run, import) has its own tries (see core.jobs)
+    job.save(update_fields=["mapping", "status", "rows_done", "attempts"])
     if background:
         from zhucan.registry.imports.tasks import check_registry_import
 
@@ -177,10 +187,15 @@ def run_check(*, job_id: int) -> str:
             .filter(pk=job_id)
             .first()
         )
-        if job is None or job.status != Status.CHECKING or not job.has_file:
+        if job is None or job.status != Status.CHECKING or not job.has_file or job.lease_owner:
             return "skipped"
         job.started_at = timezone.now()
-        job.save(update_fields=["started_at"])
+        job.save(update_fields=["started_at", *take_lease(job)])
+    with Heartbeat(job):
+        return _check(job)
+
+
+def _check(job: RegistryImport) -> str:
     progress = ProgressWriter(job)
     unexpected: Exception | None = None
     try:
@@ -210,6 +225,8 @@ def run_check(*, job_id: int) -> str:
     finally:
         progress.close()
     with transaction.atomic():
+        if not still_held(job):
+            return "skipped"  # given up on or retried meanwhile (see core.jobs)
         fields = _report_fields(job, report)
         job.status = Status.CHECKED
         job.rows_done = job.rows_total
@@ -220,7 +237,16 @@ def run_check(*, job_id: int) -> str:
             else ""
         )
         job.finished_at = timezone.now()
-        job.save(update_fields=[*fields, "status", "rows_done", "message", "finished_at"])
+        job.save(
+            update_fields=[
+                *fields,
+                "status",
+                "rows_done",
+                "message",
+                "finished_at",
+                *release_lease(job),
+            ]
+        )
     if unexpected is not None:
         raise unexpected
     return str(job.status)
@@ -273,10 +299,18 @@ def confirm_import(
         job.import_key, job.valid_only, job.duplicates = key, valid_only, duplicates
         job.status = Status.QUEUED
         job.rows_done = 0
+        job.attempts = 0  # the dry run's tries are not the import's
         try:
             with transaction.atomic():  # a savepoint: the same import at the same moment
                 job.save(
-                    update_fields=["import_key", "valid_only", "duplicates", "status", "rows_done"]
+                    update_fields=[
+                        "import_key",
+                        "valid_only",
+                        "duplicates",
+                        "status",
+                        "rows_done",
+                        "attempts",
+                    ]
                 )
         except IntegrityError:
             earlier = same.first()
@@ -346,7 +380,7 @@ def _start(job_id: int) -> RegistryImport | None:
         job.status = Status.RUNNING
         job.started_at = timezone.now()
         job.rows_done = 0
-        job.save(update_fields=["status", "started_at", "rows_done"])
+        job.save(update_fields=["status", "started_at", "rows_done", *take_lease(job)])
         return job
 
 
@@ -362,12 +396,14 @@ def _save(job: RegistryImport, progress: ProgressWriter, batch_size: int) -> Non
     organisation = Organisation.objects.select_for_update().get(pk=job.organisation_id)
     if not _save_staged(job, organisation, progress):
         _save_checked_again(job, organisation, progress, batch_size)
+    hold_lease(job)  # not given up on meanwhile: else all of this rolls back
     drop_stage(job.pk)
     job.status = Status.DONE
     job.rows_done = job.rows_total
     job.finished_at = timezone.now()
     job.save(
         update_fields=[
+            *release_lease(job),
             *REPORT_FIELDS,
             "created",
             "updated",
@@ -448,12 +484,23 @@ def _save_checked_again(
 
 def _fail(job: RegistryImport, message: str, report: Report | None) -> None:
     with transaction.atomic():
+        if job.lease_owner and not still_held(job):
+            return  # given up on or retried meanwhile: that decided what the job is now
         drop_stage(job.pk)
         fields = _report_fields(job, report) if report is not None else []
         job.status = Status.FAILED
         job.message = message
         job.finished_at = timezone.now()
-        job.save(update_fields=[*fields, "status", "message", "finished_at", *_forget_file(job)])
+        job.save(
+            update_fields=[
+                *fields,
+                "status",
+                "message",
+                "finished_at",
+                *_forget_file(job),
+                *release_lease(job),
+            ]
+        )
         audit.record(
             by=job.created_by,
             action="registry.import.failed",
@@ -472,10 +519,18 @@ def run_import(*, job_id: int, batch_size: int = BATCH_SIZE) -> str:
     job = _start(job_id)
     if job is None:
         return "skipped"
+    with Heartbeat(job):
+        return _import(job, batch_size)
+
+
+def _import(job: RegistryImport, batch_size: int) -> str:
     progress = ProgressWriter(job)
     try:
         with transaction.atomic():
             _save(job, progress, batch_size)
+    except LeaseLostError:
+        logger.warning("Registry import %s was taken over while it ran", job.pk)
+        return "skipped"
     except ImportRefusedError as refused:
         _fail(job, refused.message, refused.report)
         return str(Status.FAILED)
@@ -493,7 +548,7 @@ def run_import(*, job_id: int, batch_size: int = BATCH_SIZE) -> str:
         )
         return str(Status.FAILED)
     except Exception:
-        logger.exception("Registry import %s failed", job_id)
+        logger.exception("Registry import %s failed", job.pk)
         _fail(
             job,
             _(
@@ -513,17 +568,27 @@ def run_import(*, job_id: int, batch_size: int = BATCH_SIZE) -> str:
 
 @transaction.atomic
 def discard_import(*, by: Any, job: RegistryImport) -> RegistryImport:
-    """The person does not want this import: the file is deleted now."""
+    """The person does not want this import: the file and the dry run's rows are deleted now.
+    A job whose worker died (``core.jobs``: its lease ran out) may be discarded too; its
+    transaction was rolled back, so nothing of it was saved, and the same file may then be
+    uploaded and imported again."""
     job = RegistryImport.objects.select_for_update().select_related("organisation").get(pk=job.pk)
     _require_writer(by, job.organisation)
-    if job.status in (Status.CHECKING, Status.QUEUED, Status.RUNNING):
+    stuck = job.busy and job.is_stuck
+    if job.busy and not stuck:
         raise DomainError(_("Wait until the work on this file has finished."))
-    if job.has_file:
-        drop_stage(job.pk)
-        if job.status in (Status.UPLOADED, Status.CHECKED):
-            job.status = Status.DISCARDED
-        job.save(update_fields=["status", *_forget_file(job)])
-        audit.record(by=by, action="registry.import.discarded", target=job)
+    if not (stuck or job.has_file or job.status == Status.FAILED):
+        return job  # done or discarded already: nothing is kept
+    drop_stage(job.pk)
+    fields = ["status", *_forget_file(job)]
+    if stuck:
+        job.message = str(INTERRUPTED)
+        job.finished_at = timezone.now()
+        fields += ["message", "finished_at", *release_lease(job)]
+    if stuck or job.status in (Status.UPLOADED, Status.CHECKED, Status.FAILED):
+        job.status = Status.DISCARDED
+    job.save(update_fields=fields)
+    audit.record(by=by, action="registry.import.discarded", target=job)
     return job
 
 
@@ -541,3 +606,44 @@ def expire_import(*, job_id: int) -> bool:
         job.message = _("The file was deleted because the import was not confirmed in time.")
         job.save(update_fields=["status", "message", *_forget_file(job)])
         return True
+
+
+# --- A worker that died (``core.jobs`` calls these with the job's row locked) ----------------
+
+
+def retry_stale(job: RegistryImport) -> None:
+    """Queue the dry run or the import again. The import writes in one transaction, which the
+    database rolled back when the worker died; the dry run writes only its stage, dropped
+    here, and the job's report at the end."""
+    from zhucan.registry.imports.tasks import check_registry_import, run_registry_import
+
+    fields = ["rows_done", *release_lease(job)]
+    job.rows_done = 0
+    if job.status == Status.CHECKING:
+        drop_stage(job.pk)  # written by the dry run as it went: it starts again
+        job.save(update_fields=fields)
+        check_registry_import.enqueue(job_id=job.pk)
+    else:
+        job.status = Status.QUEUED
+        job.save(update_fields=["status", *fields])
+        run_registry_import.enqueue(job_id=job.pk)
+    audit.record(
+        by=None, action="registry.import.retried", target=job, changes={"attempt": job.attempts}
+    )
+
+
+def give_up_stale(job: RegistryImport, message: str) -> None:
+    """Tried often enough: the job fails, its file and dry-run rows are deleted."""
+    drop_stage(job.pk)
+    job.status = Status.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=["status", "message", "finished_at", *_forget_file(job), *release_lease(job)]
+    )
+    audit.record(
+        by=None,
+        action="registry.import.failed",
+        target=job,
+        changes={"sha256": job.digest, "attempts": job.attempts},
+    )

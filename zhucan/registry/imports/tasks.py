@@ -27,3 +27,7 @@ def expire_registry_import(job_id: int) -> bool:
     from zhucan.registry.imports.jobs import expire_import
 
     return expire_import(job_id=job_id)
+
+
+# The tasks that run a job (``core.jobs`` closes those of a worker that died).
+TASK_PATHS = (check_registry_import.module_path, run_registry_import.module_path)

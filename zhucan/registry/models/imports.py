@@ -1,9 +1,11 @@
 """Excel imports into the registry: the saved column mapping and the import job.
 
 A ``RegistryImport`` holds the uploaded workbook in ``data`` only as long as the job needs it:
-the sheet is full of personal data (ID numbers, phones, addresses), so the bytes are emptied
-as soon as the import is done, fails, is discarded by the person, or is left unconfirmed for
-``KEEP_UPLOAD`` (a delayed task, see ``registry.imports.jobs``). What stays is the digest,
+the sheet is full of personal data (ID numbers, phones, addresses), so the bytes are encrypted
+with the registry's field key (``crypto.encrypt_bytes``: a stolen backup shows no ID number)
+and emptied as soon as the import is done, fails, is discarded by the person, is given up on
+after its worker died (``core.jobs``), or is left unconfirmed for ``KEEP_UPLOAD`` (a delayed
+task, see ``registry.imports.jobs``). What stays is the digest,
 the counts and the list of problems (row, column, reason), which name no cell's content
 beyond what a reason quotes.
 """
@@ -18,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhucan.core.jobs import LeasedJob
 from zhucan.orgs.models import Organisation, jurisdiction_q
 
 KEEP_UPLOAD = timedelta(hours=24)
@@ -55,7 +58,7 @@ class RegistryImportQuerySet(models.QuerySet["RegistryImport"]):
         return self.none() if condition is None else self.filter(condition)
 
 
-class RegistryImport(models.Model):
+class RegistryImport(LeasedJob):
     """One uploaded sheet, from its dry run to its import.
 
     ``import_key`` is the digest of (organisation, file digest, mapping, options), set when the
@@ -85,7 +88,8 @@ class RegistryImport(models.Model):
     )
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     digest = models.CharField(_("file digest (SHA-256)"), max_length=64)
-    # The workbook itself, emptied when the job no longer needs it (see the module docstring).
+    # The workbook, encrypted, emptied when the job no longer needs it (see the module
+    # docstring).
     data = models.BinaryField(editable=False, default=b"")
     size = models.PositiveIntegerField(_("bytes kept"), default=0)  # 0 once the file is gone
     headers = models.JSONField(default=list, blank=True)  # the header row as read

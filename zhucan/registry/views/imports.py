@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import Form, apply_domain_error
+from zhucan.core.jobs import recover_if_stale
 from zhucan.core.uploads import safe_display_name
 from zhucan.orgs.access import organisations_with_capability
 from zhucan.orgs.models import Organisation
@@ -173,7 +174,7 @@ class ConfirmForm(Form):
 
 @login_required
 def import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
-    job = _get_import(request, import_pk)
+    job = recover_if_stale(_get_import(request, import_pk))
     mapping_form = None
     if job.status in (Status.UPLOADED, Status.CHECKED) and job.has_file:
         mapping_form = MappingForm(job=job)
@@ -266,6 +267,8 @@ def _progress(job: RegistryImport) -> dict[str, Any]:
         "status": job.status,
         "busy": job.busy,
         "finished": not job.busy,
+        # A job whose worker died before the page could recover it (see core.jobs).
+        "discardable": (job.has_file and not job.busy) or job.is_stuck,
         "done": done,
         "total": total,
         "percent": percent,
@@ -275,7 +278,7 @@ def _progress(job: RegistryImport) -> dict[str, Any]:
 
 @login_required
 def import_progress(request: HttpRequest, import_pk: int) -> JsonResponse:
-    job = _get_import(request, import_pk)
+    job = recover_if_stale(_get_import(request, import_pk))
     return JsonResponse(_progress(job))
 
 

@@ -6,7 +6,9 @@ together or not at all). The worker calls ``run_export_job``: it streams the rep
 ``exports.write_reports_xlsx`` into a temporary file (flat memory, whatever the size), saves the
 file in the default storage under a random name and marks the job done with the time its file
 expires. ``purge_expired_exports`` (each run of the task, and ``manage.py purge_exports``)
-deletes files past that time.
+deletes files past that time. A job whose worker died is queued again or failed by
+``core.jobs`` (``retry_stale``, ``give_up_stale``); a file half-written by it was a temporary
+file, which the operating system removed with the process.
 
 Progress. Reading is not one transaction, so the count of rows written is an ordinary
 ``UPDATE`` that the polling page sees at once, on PostgreSQL and SQLite alike.
@@ -31,9 +33,10 @@ from django.utils.translation import gettext as _
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.jobs import INTERRUPTED, Heartbeat, release_lease, take_lease
 from zhucan.orgs.models import Organisation
 from zhucan.stats.exports import filters_from_json, filters_to_json, write_reports_xlsx
-from zhucan.stats.models import EXPORT_KEEP_DAYS, EXPORT_STALLED_AFTER, ExportJob
+from zhucan.stats.models import EXPORT_KEEP_DAYS, ExportJob
 from zhucan.stats.selectors import Filters, check_node
 from zhucan.stats.tasks import export_reports
 
@@ -60,10 +63,10 @@ def start_export(*, by: Any, campaign: Campaign, node: Organisation, filters: Fi
         created_by=by, campaign=campaign, node=node, filters_key=key, status__in=PENDING
     )
     existing = pending.select_for_update().first()
-    if existing is not None and not existing.is_stalled:
+    if existing is not None and not existing.is_stuck:
         return existing
     if existing is not None:
-        _mark_failed(existing.pk, _("The export stopped before it ended: its worker stopped."))
+        _mark_failed(existing.pk, str(INTERRUPTED))
     try:
         with transaction.atomic():  # a savepoint: a second click at the same moment may win
             job = ExportJob.objects.create(
@@ -110,13 +113,21 @@ def _mark_running(job_id: int) -> ExportJob | None:
             return None  # run already (a retried task, a second worker)
         job.status = ExportJob.Status.RUNNING
         job.started_at = timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.save(update_fields=["status", "started_at", *take_lease(job)])
         return job
 
 
-def _mark_failed(job_id: int, message: str) -> None:
-    ExportJob.objects.filter(pk=job_id, status__in=PENDING).update(
-        status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
+def _mark_failed(job_id: int, message: str, *, owner: str | None = None) -> None:
+    """Fail a waiting or running job; with ``owner``, only while that worker holds it."""
+    jobs = ExportJob.objects.filter(pk=job_id, status__in=PENDING)
+    if owner is not None:
+        jobs = jobs.filter(lease_owner=owner)
+    jobs.update(
+        status=ExportJob.Status.FAILED,
+        error=message,
+        finished_at=timezone.now(),
+        lease_owner="",
+        lease_expires_at=None,
     )
 
 
@@ -154,48 +165,54 @@ def run_export_job(*, job_id: int) -> str:
     job = _mark_running(job_id)
     if job is None:
         return "skipped"
+    with Heartbeat(job):
+        return _run(job)
+
+
+def _run(job: ExportJob) -> str:
+    owner = job.lease_owner
     try:
         _check_still_allowed(job)
         rows, name = _write_file(job)
     except DomainError as error:
-        _mark_failed(job.pk, error.message)
+        _mark_failed(job.pk, error.message, owner=owner)
         return str(ExportJob.Status.FAILED)
     except Exception:
-        logger.exception("Export job %s failed", job_id)
+        logger.exception("Export job %s failed", job.pk)
         _mark_failed(
             job.pk,
             _(
                 "The export stopped because of an unexpected error. Try again; if it happens "
                 "again, tell your system administrator."
             ),
+            owner=owner,
         )
         raise
     now = timezone.now()
-    ExportJob.objects.filter(pk=job.pk).update(
+    # Only while this worker still holds the job: one given up on meanwhile keeps its state.
+    marked = ExportJob.objects.filter(pk=job.pk, lease_owner=owner).update(
         status=ExportJob.Status.DONE,
         rows_total=rows,
         rows_done=rows,
         file_name=name,
         finished_at=now,
         expires_at=now + timedelta(days=EXPORT_KEEP_DAYS),
+        lease_owner="",
+        lease_expires_at=None,
     )
+    if not marked:
+        default_storage.delete(name)
+        return "skipped"
     return str(ExportJob.Status.DONE)
 
 
 def purge_expired_exports(*, now: datetime | None = None) -> int:
-    """Delete the files of exports past their time (the job stays, marked expired), and give
-    up on jobs whose worker stopped under them. Returns how many files were deleted.
+    """Delete the files of exports past their time (the job stays, marked expired). Returns
+    how many files were deleted. (Jobs whose worker died are ``core.jobs``'s business.)
 
     Housekeeping, not a person's action: no audit entry (starting the export has one).
     """
     now = now or timezone.now()
-    ExportJob.objects.filter(
-        status=ExportJob.Status.RUNNING, started_at__lt=now - EXPORT_STALLED_AFTER
-    ).update(
-        status=ExportJob.Status.FAILED,
-        error=_("The export stopped before it ended: its worker stopped."),
-        finished_at=now,
-    )
     purged = 0
     due = ExportJob.objects.filter(status=ExportJob.Status.DONE, expires_at__lte=now)
     for pk, name in due.values_list("pk", "file_name").iterator():
@@ -205,3 +222,27 @@ def purge_expired_exports(*, now: datetime | None = None) -> int:
             status=ExportJob.Status.EXPIRED, file_name=""
         )
     return purged
+
+
+# --- A worker that died (``core.jobs`` calls these with the job's row locked) ----------------
+
+
+def retry_stale(job: ExportJob) -> None:
+    """Queue the export again: it writes a fresh file each time."""
+    job.status = ExportJob.Status.QUEUED
+    job.rows_done = 0
+    job.save(update_fields=["status", "rows_done", *release_lease(job)])
+    export_reports.enqueue(job_id=job.pk)
+    audit.record(
+        by=None, action="stats.export.retried", target=job, changes={"attempt": job.attempts}
+    )
+
+
+def give_up_stale(job: ExportJob, message: str) -> None:
+    job.status = ExportJob.Status.FAILED
+    job.error = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at", *release_lease(job)])
+    audit.record(
+        by=None, action="stats.export.failed", target=job, changes={"attempts": job.attempts}
+    )

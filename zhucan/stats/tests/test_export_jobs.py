@@ -199,15 +199,41 @@ def test_the_worker_checks_the_person_may_still_see_the_node(client, world, stor
     assert job.status == "failed" and job.error and not job.file_name
 
 
-def test_a_stalled_job_does_not_block_a_new_one(city_client, world, story):
+def _worker_died(job, *, attempts: int) -> None:
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running",
+        started_at=timezone.now() - timedelta(minutes=5),
+        lease_owner="worker-1:123:abc",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        attempts=attempts,
+    )
+
+
+def test_a_job_whose_worker_died_does_not_block_a_new_one(city_client, world, story):
     _start(city_client, story.campaign, world.city)
     job = ExportJob.objects.get()
-    ExportJob.objects.filter(pk=job.pk).update(
-        status="running", started_at=timezone.now() - timedelta(hours=3)
-    )
+    _worker_died(job, attempts=1)
     _start(city_client, story.campaign, world.city)
     job.refresh_from_db()
-    assert job.status == "failed" and ExportJob.objects.count() == 2
+    assert job.status == "failed" and "interrupted" in job.error
+    assert ExportJob.objects.count() == 2
+
+
+def test_a_job_whose_worker_died_is_retried_then_failed(city_client, world, story):
+    _start(city_client, story.campaign, world.city)
+    job = ExportJob.objects.get()
+    _worker_died(job, attempts=1)
+    assert city_client.get(_page(job)).status_code == 200  # the page finds it stale
+    job.refresh_from_db()
+    assert (job.status, job.lease_owner) == ("queued", "")
+    assert DBTaskResult.objects.filter(task_path=EXPORT_TASK_PATH).count() == 2  # queued again
+    _worker_died(job, attempts=2)  # taken again, and killed again
+    page = city_client.get(_page(job)).content.decode()
+    assert "The process handling this job was interrupted" in page
+    job.refresh_from_db()
+    assert (job.status, job.lease_owner) == ("failed", "")
+    assert AuditEntry.objects.filter(action="stats.export.retried").count() == 1
+    assert AuditEntry.objects.filter(action="stats.export.failed").count() == 1
 
 
 def test_files_are_deleted_after_their_time(city_client, world, story):

@@ -29,6 +29,7 @@ from zhucan.activities.excel import choice_labels
 from zhucan.activities.models import Category, Mode
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.core.errors import DomainError
+from zhucan.core.jobs import recover_if_stale
 from zhucan.stats.access import get_export_job_for_user
 from zhucan.stats.exports import filters_from_json
 from zhucan.stats.models import ExportJob
@@ -98,7 +99,7 @@ def is_indeterminate(job: ExportJob) -> bool:
 
 def status_text(job: ExportJob) -> str:
     """One sentence for the live region (and the page without JavaScript)."""
-    if job.is_stalled:
+    if job.is_stuck:
         return _("This export has stopped: the background worker was interrupted. Start it again.")
     if job.status == ExportJob.Status.QUEUED:
         return _("Waiting for the background worker to start the export.")
@@ -129,14 +130,14 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_job(request: HttpRequest, export_pk: int) -> HttpResponse:
-    job = get_export_job_for_user(request.user, export_pk)
+    job = recover_if_stale(get_export_job_for_user(request.user, export_pk))
     context: dict[str, Any] = {
         "job": job,
         "campaign": job.campaign,
         "filters": describe_filters(filters_from_json(job.filters, job.campaign)),
         "status_text": status_text(job),
         # Polled (and offered a reload) while it can still move on.
-        "following": not (job.is_finished or job.is_stalled),
+        "following": not (job.is_finished or job.is_stuck),
         "indeterminate": is_indeterminate(job),
         "status_url": reverse("stats:export_job_status", kwargs={"export_pk": job.pk}),
         "poll_seconds": POLL_SECONDS,
@@ -146,12 +147,12 @@ def export_job(request: HttpRequest, export_pk: int) -> HttpResponse:
 
 @login_required
 def export_job_status(request: HttpRequest, export_pk: int) -> JsonResponse:
-    job = get_export_job_for_user(request.user, export_pk)
+    job = recover_if_stale(get_export_job_for_user(request.user, export_pk))
     response = JsonResponse(
         {
             "job": job.pk,
             "status": job.status,
-            "finished": job.is_finished or job.is_stalled,
+            "finished": job.is_finished or job.is_stuck,
             "percent": None if is_indeterminate(job) else job.percent,
             "rows_done": job.rows_done,
             "rows_total": job.rows_total,
