@@ -32,7 +32,8 @@ _FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
 
 class ZipProblem(enum.Enum):
     NOT_ZIP = "not_zip"  # not a zip at all, or a zip that cannot be opened
-    TOO_BIG = "too_big"  # too many parts, a part or the whole too big, or a ratio no file has
+    TOO_BIG = "too_big"  # too many parts, a part or the whole too big
+    RATIO = "ratio"  # a big part that unpacks to more than max_ratio times its packed size
     DAMAGED = "damaged"  # a bad CRC, a part shorter or longer than it claims, encrypted
     DOCTYPE = "doctype"  # an XML part with a DOCTYPE or ENTITY declaration
     UTF16 = "utf16"  # an XML part in UTF-16 (office programs write UTF-8)
@@ -107,6 +108,11 @@ class SafeZip:
                 raise UnsafeZipError(ZipProblem.TOO_BIG)
             if sum(info.file_size for info in self.infos) > limits.max_total_bytes:
                 raise UnsafeZipError(ZipProblem.TOO_BIG)
+            for info in self.infos:
+                if info.file_size > max(
+                    limits.ratio_from_bytes, limits.max_ratio * info.compress_size
+                ):
+                    raise UnsafeZipError(ZipProblem.RATIO, info.filename)
         except UnsafeZipError:
             self._archive.close()
             raise
@@ -134,8 +140,10 @@ class SafeZip:
                 # read(n) inflates at most about n bytes; read() would inflate the whole member.
                 while chunk := stream.read(CHUNK):
                     count += len(chunk)
-                    if count > limit or count > by_ratio:
+                    if count > limit:
                         raise UnsafeZipError(ZipProblem.TOO_BIG, info.filename)
+                    if count > by_ratio:
+                        raise UnsafeZipError(ZipProblem.RATIO, info.filename)
                     if sink is not None:
                         sink(chunk)
         except (

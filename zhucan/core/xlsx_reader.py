@@ -125,7 +125,7 @@ def too_many_rows(limits: SheetLimits) -> UnreadableFileError:
 
 
 def _from_zip(error: UnsafeZipError) -> UnreadableFileError:
-    if error.problem is ZipProblem.TOO_BIG:
+    if error.problem in (ZipProblem.TOO_BIG, ZipProblem.RATIO):
         return _bomb()
     if error.problem is ZipProblem.DOCTYPE:
         return _doctype()
