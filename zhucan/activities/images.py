@@ -89,20 +89,53 @@ def _open(data: bytes) -> Image.Image:
 _SCALABLE = frozenset({"RGB", "RGBA", "L", "LA", "CMYK", "YCbCr"})
 
 
+def _reduce(image: Image.Image, factor: int) -> Image.Image:
+    """``image.reduce(factor)`` (each factor × factor block averaged), a strip at a time:
+    Pillow reduces and resizes RGBA through a premultiplied copy of the whole image, which for
+    a 40-megapixel picture is another 160 MB."""
+    width, height = image.size
+    reduced = Image.new(image.mode, (-(-width // factor), -(-height // factor)))
+    strip = 64 * factor
+    for top in range(0, height, strip):
+        piece = image.crop((0, top, width, min(top + strip, height))).reduce(factor)
+        reduced.paste(piece, (0, top // factor))
+    reduced.info = dict(image.info)
+    if image.mode == "P":
+        reduced.putpalette(image.getpalette() or [])
+    return reduced
+
+
 def _decode_small(data: bytes) -> Image.Image:
     """The photo decoded, scaled to at most LONG_SIDE, upright and flattened to RGB."""
     with _open(data) as probe:
         probe.verify()
     # verify() leaves the image unusable: open it again to decode it.
-    with _open(data) as original:
+    original = _open(data)
+    try:
         # JPEG only: decode at 1/2, 1/4 or 1/8 scale when that still leaves LONG_SIDE.
         original.draft(None, (LONG_SIDE, LONG_SIDE))
         original.load()
-        image = original if original.mode in _SCALABLE else _flatten(original)
+        image: Image.Image = original
+        if image.mode not in _SCALABLE:
+            # Palette indices cannot be averaged, and converting a huge palette picture to RGB
+            # first would cost four bytes a pixel: take every n-th pixel down to twice the size
+            # wanted (a palette picture has few colours), then convert and scale smoothly.
+            if max(image.size) > 2 * LONG_SIDE:
+                image = image.resize(
+                    thumbnail_size(*image.size, long_side=2 * LONG_SIDE), Image.Resampling.NEAREST
+                )
+            image = _flatten(image)
+        factor = max(image.size) // LONG_SIDE
+        if factor >= 2:
+            image = _reduce(image, factor)
+        if image is not original:
+            original.close()  # frees the full-size pixels before anything else is allocated
         if max(image.size) > LONG_SIDE:
             image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
-        # Turned upright after scaling (the EXIF orientation stays in image.info).
+        # Turned upright after scaling (the EXIF orientation travels in image.info).
         upright = ImageOps.exif_transpose(image)
+    finally:
+        original.close()
     return _flatten(upright)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from django.conf import settings
 CHUNK = 64 * 1024
 MB = 1024 * 1024
 _FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 class ZipProblem(enum.Enum):
@@ -93,6 +95,7 @@ class SafeZip:
         self.limits = limits
         self._inflated = 0
         stream = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+        self._stream = stream
         try:
             self._archive = zipfile.ZipFile(stream)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
@@ -132,34 +135,67 @@ class SafeZip:
         return self._inflated
 
     def _inflate(self, info: zipfile.ZipInfo, sink: Callable[[bytes], object] | None) -> None:
+        """Inflate one part with zlib ourselves, CHUNK bytes at a time, to the end of its
+        compressed data: zipfile would stop at the declared size and call a part whose
+        checksum is forged for that size sound, though it unpacks to gigabytes (which another
+        program, opening the same file later, would inflate). The part must then be exactly
+        the size, and have the checksum, the directory says."""
         limit = min(self.limits.max_part_bytes, self.limits.max_total_bytes - self._inflated)
         by_ratio = max(self.limits.ratio_from_bytes, self.limits.max_ratio * info.compress_size)
-        count = 0
+        count = crc = 0
         try:
-            with self._archive.open(info) as stream:
-                # read(n) inflates at most about n bytes; read() would inflate the whole member.
-                while chunk := stream.read(CHUNK):
-                    count += len(chunk)
-                    if count > limit:
-                        raise UnsafeZipError(ZipProblem.TOO_BIG, info.filename)
-                    if count > by_ratio:
-                        raise UnsafeZipError(ZipProblem.RATIO, info.filename)
-                    if sink is not None:
-                        sink(chunk)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            NotImplementedError,
-            RuntimeError,
-            OSError,
-            EOFError,
-            ValueError,
-        ):
-            # A bad CRC (also what a part that lies about its size ends in), an encrypted part,
-            # an unknown compression method, a truncated file.
+            for piece in self._pieces(info):
+                count += len(piece)
+                if count > limit:
+                    raise UnsafeZipError(ZipProblem.TOO_BIG, info.filename)
+                if count > by_ratio:
+                    raise UnsafeZipError(ZipProblem.RATIO, info.filename)
+                crc = zlib.crc32(piece, crc)
+                if sink is not None:
+                    sink(piece)
+        except (zlib.error, OSError, EOFError, ValueError, struct.error):
             raise UnsafeZipError(ZipProblem.DAMAGED, info.filename) from None
         finally:
             self._inflated += count
+        if count != info.file_size or crc != info.CRC:
+            raise UnsafeZipError(ZipProblem.DAMAGED, info.filename)
+
+    def _pieces(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        """The part's inflated bytes, at most CHUNK at a time."""
+        self._stream.seek(info.header_offset)
+        header = self._stream.read(30)
+        if len(header) != 30 or header[:4] != b"PK\x03\x04":
+            raise UnsafeZipError(ZipProblem.DAMAGED, info.filename)
+        flags, method = struct.unpack("<HH", header[6:10])
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        if flags & 0x1 or method != info.compress_type or method not in _METHODS:
+            # Encrypted (a password-protected file), or a method no office program uses, or
+            # a local header that disagrees with the directory.
+            raise UnsafeZipError(ZipProblem.DAMAGED, info.filename)
+        self._stream.seek(info.header_offset + 30 + name_length + extra_length)
+        left = info.compress_size
+        if method == zipfile.ZIP_STORED:
+            while left:
+                piece = self._stream.read(min(CHUNK, left))
+                if not piece:
+                    raise UnsafeZipError(ZipProblem.DAMAGED, info.filename)
+                left -= len(piece)
+                yield piece
+            return
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        while not inflater.eof:
+            data = inflater.unconsumed_tail
+            if not data and left:
+                data = self._stream.read(min(CHUNK, left))
+                if not data:
+                    raise UnsafeZipError(ZipProblem.DAMAGED, info.filename)
+                left -= len(data)
+            # max_length: never more than CHUNK bytes out of one call, however small the input.
+            piece = inflater.decompress(data, CHUNK)
+            if not piece and not data:
+                raise UnsafeZipError(ZipProblem.DAMAGED, info.filename)  # ends too early
+            if piece:
+                yield piece
 
     def read(self, name: str) -> bytearray:
         """One part, inflated within the limits; XML parts are checked (``check_xml``)."""
