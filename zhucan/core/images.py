@@ -69,5 +69,4 @@ def check_image(source: IO[bytes], *, formats: tuple[str, ...]) -> tuple[int, in
         raise NotAnImageError from None
     finally:
         image.close()
-        source.seek(0)
     return size

@@ -8,6 +8,7 @@ refused; a picture is sized from its header and refused above the pixel limit.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -118,7 +119,9 @@ def _check_office(upload: Any, suffix: str) -> None:
 def _check_picture(upload: Any, name: str) -> None:
     upload.seek(0)
     try:
-        check_image(upload, formats=IMAGE_FORMATS[PurePath(name).suffix.lower()])
+        # A copy (the upload is at most a few MB): Pillow closes the file it verified.
+        data = io.BytesIO(upload.read())
+        check_image(data, formats=IMAGE_FORMATS[PurePath(name).suffix.lower()])
     except ImageTooLargeError as error:
         raise DomainError(
             _("The picture has more than %(n)d million pixels and was refused.")
