@@ -511,3 +511,13 @@ def test_wrong_headers_are_refused(world):
     assert "appears twice" in by_column[("C", "类型")]
     missing = {h for _r, c, h, _m in found if not c}
     assert missing == {"单位名称", "行政区划代码", "上级单位名称"}
+
+
+def test_a_sheet_of_padding_within_the_old_limits_is_refused(world):
+    """A sheet of 29 MiB whitespace passed the old reader's 30 MB; the one reader counts
+    every part against the organisation import's own limits too, and refuses much more."""
+    from zhucan.testing import hostile_files as hostile
+
+    data = hostile.xlsx(padding_mib=40)
+    assert len(data) < 1024 * 1024
+    assert "unpacks to far more data" in _file_problem(world, data)
