@@ -199,9 +199,12 @@ def padding_chunk(size: int = MiB, *, seed: int = 2026) -> bytes:
     return bytes(chunk)
 
 
-def xlsx(rows: list[list[str]] | None = None, *, padding_mib: int = 0) -> bytes:
+def xlsx(
+    rows: list[list[str]] | None = None, *, padding_mib: int = 0, claims: int | None = None
+) -> bytes:
     """A minimal .xlsx (inline strings, as some programs write them) whose sheet XML carries
-    ``padding_mib`` MiB of whitespace between its rows."""
+    ``padding_mib`` MiB of whitespace between its rows; ``claims``: the size its zip directory
+    gives for the sheet, if not the truth."""
     head, tail = _sheet_xml(rows or REGISTER_ROWS)
     pieces = [(head, 1)] + ([(padding_chunk(), padding_mib)] if padding_mib else []) + [(tail, 1)]
     return write_zip(
@@ -210,7 +213,7 @@ def xlsx(rows: list[list[str]] | None = None, *, padding_mib: int = 0) -> bytes:
             member("_rels/.rels", _XLSX_RELS),
             member("xl/workbook.xml", _WORKBOOK),
             member("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
-            Member("xl/worksheets/sheet1.xml", deflate_pieces(pieces)),
+            Member("xl/worksheets/sheet1.xml", deflate_pieces(pieces), declared_size=claims),
         ]
     )
 
