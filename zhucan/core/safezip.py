@@ -228,4 +228,5 @@ def repack(parts: Iterator[tuple[str, bytes | bytearray]]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, content in parts:
             archive.writestr(name, content)
+            del content  # not held while the next part is unpacked
     return buffer.getvalue()
