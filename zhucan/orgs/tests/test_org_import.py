@@ -513,9 +513,9 @@ def test_wrong_headers_are_refused(world):
     assert missing == {"单位名称", "行政区划代码", "上级单位名称"}
 
 
-def test_a_sheet_of_padding_within_the_old_limits_is_refused(world):
-    """A sheet of 29 MiB whitespace passed the old reader's 30 MB; the one reader counts
-    every part against the organisation import's own limits too, and refuses much more."""
+def test_a_sheet_of_padding_over_the_organisation_limit_is_refused(world):
+    """The organisation import keeps its own, smaller limit (30 MB unpacked) in the one
+    reader: a sheet of 40 MiB whitespace, packed at an ordinary ratio, is refused."""
     from zhucan.testing import hostile_files as hostile
 
     data = hostile.xlsx(padding_mib=40)
