@@ -5,7 +5,7 @@ a .docx notice whose document part claims 1,000 bytes and holds 1 GiB of zeros, 
 sheets of 400 MB padding (honest about it, and claiming 1,000 bytes), the largest sheet the
 limits let through, PNGs of 6300² and 30000² pixels as a photo and as a notice attachment, and
 the lying .docx as an attachment. Each is handled in a fresh process
-(``zhucan/testing/upload_probe``), which reports how far its peak resident set (``ru_maxrss``)
+(``zhucan/testing/upload_probe``), which reports how far its own peak resident set (VmHWM)
 rose above what it held before the reader ran. The baseline is the same reader handling a
 normal small file of the same kind in the same run (floored at 1 MB, so the ratio stays
 readable when the small file costs nothing measurable).

@@ -3,7 +3,7 @@
 ``measure(kind, path)`` runs ``python -m zhucan.testing.upload_probe KIND PATH``: the child sets
 Django up, imports every reader and reads the file, notes its resident set so far (the
 baseline), hands the bytes to the reader the way the application does, and reports by how much
-its peak resident set (``ru_maxrss``: Python, zlib, Pillow and calamine's Rust alike) rose,
+its peak resident set (VmHWM: Python, zlib, Pillow and calamine's Rust alike) rose,
 with the message of the refusal if there was one (in Chinese, as users see it).
 """
 
@@ -53,6 +53,16 @@ def _readers() -> dict[str, Callable[[Path, bytes], object]]:
 
 
 def _peak_kb() -> int:
+    """This process's own peak resident set, in KB. Not ``ru_maxrss`` where /proc exists:
+    Linux carries the parent's peak over into a child through exec, so a child of a big test
+    process would report the parent's peak and hide its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
