@@ -235,6 +235,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# Uploaded Office files (zhucan/core/safezip.py): the largest any reader allows, counted in
+# bytes actually inflated. A 200,000-person register's sheet is about 80 MB of XML, and
+# calamine holds a whole sheet in memory, so one part may not pass 120 MB.
+UPLOAD_MAX_PART_BYTES = envint("ZHUCAN_UPLOAD_MAX_PART_MB", 120) * 1024 * 1024
+UPLOAD_MAX_UNPACKED_BYTES = envint("ZHUCAN_UPLOAD_MAX_UNPACKED_MB", 160) * 1024 * 1024
+UPLOAD_MAX_PARTS = envint("ZHUCAN_UPLOAD_MAX_PARTS", 1000)
+UPLOAD_MAX_RATIO = envint("ZHUCAN_UPLOAD_MAX_RATIO", 200)
+# Images (photos, screenshots, attached pictures): refused above this many pixels from their
+# header, before any decoding. Also Pillow's own global limit (zhucan/core/images.py).
+UPLOAD_MAX_IMAGE_PIXELS = envint("ZHUCAN_UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
+
 REDIS_URL = envstr("REDIS_URL", "")
 if REDIS_URL:
     # Redis is only a cache: IGNORE_EXCEPTIONS keeps pages working when it is down.

@@ -477,3 +477,40 @@ def test_a_report_with_20_values_and_5_photos_costs_a_bounded_number_of_queries(
         per_photo.append(len(adding.captured_queries))
     assert Photo.objects.filter(report=full).count() == 5
     assert len(set(per_photo)) == 1 and per_photo[0] <= 15, per_photo
+
+
+def test_a_photo_of_6300_squared_pixels_is_scaled_within_300_mb(tmp_path):
+    """A PNG of 130 KB that decodes to 6300 × 6300 pixels cost 525 MB per request: it is now
+    decoded once and shrunk strip by strip before anything else copies it."""
+    from zhucan.testing import hostile_files as hostile
+    from zhucan.testing.upload_probe import BAR_MB, measure
+
+    data = hostile.png(6300, 6300)
+    assert len(data) < 200_000
+    processed = process_photo(upload(data, "big.png"))
+    assert (processed.width, processed.height) == (2560, 2560)
+    assert Image.open(io.BytesIO(processed.image)).getpixel((100, 100))[0] > 150  # still red
+    path = tmp_path / "big.png"
+    path.write_bytes(data)
+    peak_mb, error = measure("photo", path)
+    assert error is None
+    assert peak_mb < BAR_MB
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "P", "LA", "I;16"])
+def test_large_photos_of_every_mode_scale_to_2560(mode):
+    color = {"RGBA": (200, 30, 30, 128), "P": 3, "LA": (90, 200), "I;16": 4000}[mode]
+    processed = process_photo(upload(encoded(mode, (5400, 2700), "PNG", color), "big.png"))
+    assert (processed.width, processed.height) == (2560, 1280)
+    assert Image.open(io.BytesIO(processed.image)).mode == "RGB"
+
+
+def test_a_photo_of_30000_squared_pixels_is_refused_in_chinese():
+    from django.utils import translation
+
+    from zhucan.testing import hostile_files as hostile
+
+    with translation.override("zh-hans"), pytest.raises(DomainError, match="百万像素"):
+        process_photo(upload(png_declaring(30000, 30000), "huge.png"))
+    assert Image.MAX_IMAGE_PIXELS == 40_000_000  # Pillow's global guard, set deliberately
+    assert len(hostile.png(64, 48)) < 1000

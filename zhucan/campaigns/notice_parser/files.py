@@ -1,24 +1,24 @@
 """Reading a notice from a .txt or .docx file, refusing anything unsafe or not text.
 
-A .docx is a zip of XML parts, and it comes from outside, so before python-docx sees it we
-check the zip directory (sizes and ratios, without decompressing anything) and parse every
-XML part with defusedxml forbidding DTDs, which stops entity-expansion ("billion laughs").
+A .docx is a zip of XML parts, and it comes from outside, so before python-docx sees it every
+part is unpacked through ``core/safezip.py``: inflated in small steps and counted (never
+trusting the sizes the zip declares), within limits on each part, the total and the ratio,
+and refused if it declares a DTD or entity ("billion laughs"). python-docx then reads a
+re-packed copy of exactly those checked bytes.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import unicodedata
-import zipfile
-import zlib
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 import docx
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as safe_fromstring
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+
+from zhucan.core.safezip import SafeZip, UnsafeZipError, ZipLimits, ZipProblem, repack
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 MAX_DOCX_BYTES = 20 * 1024 * 1024
@@ -108,54 +108,54 @@ def _looks_binary(text: str) -> bool:
     return odd > max(2, len(text) // 100)
 
 
-def _check_zip(archive: zipfile.ZipFile, name: str) -> None:
-    members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise NoticeFileError(f"{name} 内部文件数量异常（{len(members)} 个），疑似恶意文件，已拒绝")
-    total = sum(member.file_size for member in members)
-    compressed = sum(member.compress_size for member in members)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise NoticeFileError(
-            f"{name} 解压后达 {total // (1024 * 1024)} MB，超过 20 MB 上限，疑似压缩炸弹，已拒绝"
-        )
-    for member in [*members, None]:
-        size, packed = (member.file_size, member.compress_size) if member else (total, compressed)
-        if size >= RATIO_CHECK_MIN_BYTES and size > MAX_RATIO * max(packed, 1):
-            raise NoticeFileError(
-                f"{name} 的压缩比异常（约 {size // max(packed, 1)}:1，上限 {MAX_RATIO}:1），"
-                "疑似压缩炸弹，已拒绝"
-            )
-    if DOCUMENT_PART not in archive.namelist():
-        raise NoticeFileError(f"{name} 不是有效的 .docx 文件（缺少正文 {DOCUMENT_PART}）")
+def _limits() -> ZipLimits:
+    return ZipLimits(
+        max_parts=MAX_MEMBERS,
+        max_part_bytes=MAX_UNCOMPRESSED_BYTES,
+        max_total_bytes=MAX_UNCOMPRESSED_BYTES,
+        max_ratio=MAX_RATIO,
+        ratio_from_bytes=RATIO_CHECK_MIN_BYTES,
+    )
 
 
-def _check_xml_parts(archive: zipfile.ZipFile, name: str) -> None:
-    for member in archive.infolist():
-        if not member.filename.endswith((".xml", ".rels")):
-            continue
-        try:
-            safe_fromstring(archive.read(member), forbid_dtd=True)
-        except DefusedXmlException as exc:
-            raise NoticeFileError(
-                f"{name} 中含有 XML 实体或文档类型声明（DOCTYPE/ENTITY），可能是恶意文件，已拒绝"
-            ) from exc
-        except ParseError as exc:
-            raise NoticeFileError(f"{name} 已损坏：{member.filename} 不是有效的 XML") from exc
+def _refusal(error: UnsafeZipError, name: str) -> NoticeFileError:
+    limit_mb = MAX_UNCOMPRESSED_BYTES // (1024 * 1024)
+    messages = {
+        ZipProblem.TOO_BIG: (
+            f"{name} 解压后超过 {limit_mb} MB 上限（或内部文件数量异常），疑似压缩炸弹，已拒绝"
+        ),
+        ZipProblem.RATIO: (
+            f"{name} 的压缩比异常（{error.part} 超过 {MAX_RATIO}:1 的上限），疑似压缩炸弹，已拒绝"
+        ),
+        ZipProblem.DOCTYPE: (
+            f"{name} 中含有 XML 实体或文档类型声明（DOCTYPE/ENTITY），可能是恶意文件，已拒绝"
+        ),
+        ZipProblem.UTF16: f"{name} 已损坏：{error.part} 不是 UTF-8 编码的 XML",
+    }
+    return NoticeFileError(
+        messages.get(error.problem, f"{name} 不是有效的 .docx 文件（无法作为 Word 文档打开）")
+    )
+
+
+def _checked_package(file: Path) -> bytes:
+    """The .docx re-packed from its parts, each unpacked within the limits and checked."""
+    try:
+        with SafeZip(file.read_bytes(), limits=_limits()) as package:
+            if DOCUMENT_PART not in package.names:
+                raise NoticeFileError(
+                    f"{file.name} 不是有效的 .docx 文件（缺少正文 {DOCUMENT_PART}）"
+                )
+            return repack(package.parts())
+    except UnsafeZipError as error:
+        raise _refusal(error, file.name) from None
 
 
 def _read_docx(file: Path, size: int) -> str:
     if size > MAX_DOCX_BYTES:
         raise NoticeFileError(f"{file.name} 过大（{size // (1024 * 1024)} MB），上限 20 MB")
+    package = _checked_package(file)
     try:
-        with zipfile.ZipFile(file) as archive:
-            _check_zip(archive, file.name)
-            _check_xml_parts(archive, file.name)
-    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise NoticeFileError(
-            f"{file.name} 不是有效的 .docx 文件（无法作为 Word 文档打开）"
-        ) from exc
-    try:
-        document = docx.Document(str(file))
+        document = docx.Document(io.BytesIO(package))
         lines: list[str] = []
         for item in document.iter_inner_content():
             _collect(item, lines, 0)

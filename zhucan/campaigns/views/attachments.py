@@ -17,6 +17,7 @@ from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign, NoticeAttachment
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import Form, apply_domain_error
+from zhucan.core.uploads import download_content_type
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 
@@ -75,8 +76,12 @@ def download_attachment(request: HttpRequest, attachment_pk: int) -> FileRespons
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
+    # Always a download, never shown in the browser: the type follows the checked extension
+    # (not what was stored or what the content looks like), and nosniff stops a browser from
+    # guessing HTML in a file that was attached before uploads were checked.
+    response = FileResponse(handle, content_type=download_content_type(attachment.name))
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -412,7 +412,8 @@ def _file_problem(world, data):
 def test_a_file_that_is_not_a_zip_is_refused(world):
     assert "not an Excel workbook" in _file_problem(world, "单位名称,类型\n".encode())
     old_xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000
-    assert "not an Excel workbook" in _file_problem(world, old_xls)
+    # The one reader names an old .xls for what it is, and says how to save it as .xlsx.
+    assert "save it as .xlsx" in _file_problem(world, old_xls)
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused(world):
@@ -510,3 +511,13 @@ def test_wrong_headers_are_refused(world):
     assert "appears twice" in by_column[("C", "类型")]
     missing = {h for _r, c, h, _m in found if not c}
     assert missing == {"单位名称", "行政区划代码", "上级单位名称"}
+
+
+def test_a_sheet_of_padding_over_the_organisation_limit_is_refused(world):
+    """The organisation import keeps its own, smaller limit (30 MB unpacked) in the one
+    reader: a sheet of 40 MiB whitespace, packed at an ordinary ratio, is refused."""
+    from zhucan.testing import hostile_files as hostile
+
+    data = hostile.xlsx(padding_mib=40)
+    assert len(data) < 1024 * 1024
+    assert "unpacks to far more data" in _file_problem(world, data)

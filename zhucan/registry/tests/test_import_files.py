@@ -228,3 +228,52 @@ def test_the_header_may_sit_under_a_title_row():
         assert [number for number, _cells in sheet.rows()] == [4]
     finally:
         sheet.close()
+
+
+# --- Hostile files: small on disk, huge once unpacked ------------------------------------------
+
+
+def test_a_sheet_of_380_mib_padding_is_refused_though_its_ratio_is_ordinary(world):
+    """4 MB on disk, a ratio of about 90:1 (real sheets reach that), and an XML part of
+    380 MiB: within the old limits, it took the import to 1.45 GB. It is refused from the
+    sizes the zip admits to, before anything is inflated."""
+    from django.utils import translation
+
+    from zhucan.testing import hostile_files as hostile
+
+    data = hostile.xlsx(padding_mib=380)
+    assert len(data) < 8 * hostile.MiB
+    with translation.override("zh-hans"):
+        _refused(world, data, "解压后的数据量远超")
+
+
+def test_a_padded_sheet_that_claims_to_be_small_is_refused_in_bounded_memory(tmp_path):
+    """The same padding, with the zip directory claiming the sheet is 1,000 bytes: only
+    counting the bytes while inflating finds it, and the probe shows memory stays bounded."""
+    from django.utils import translation
+
+    from zhucan.testing import hostile_files as hostile
+    from zhucan.testing.upload_probe import BAR_MB, measure
+
+    data = hostile.xlsx(padding_mib=380, claims=1000)
+    with translation.override("zh-hans"), pytest.raises(UnreadableFileError, match="远超"):
+        open_sheet(data)
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(data)
+    peak_mb, error = measure("registry", path)
+    assert error is not None and "解压后的数据量远超" in error
+    assert peak_mb < BAR_MB
+
+
+def test_a_padded_sheet_just_inside_the_limits_stays_under_300_mb(tmp_path, settings):
+    """The worst a file can do within the limits: a sheet as big as a part may be, all of it
+    read by calamine (which holds a whole sheet in memory)."""
+    from zhucan.testing import hostile_files as hostile
+    from zhucan.testing.upload_probe import BAR_MB, measure
+
+    padding_mib = settings.UPLOAD_MAX_PART_BYTES // hostile.MiB - 1
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(hostile.xlsx(padding_mib=padding_mib))
+    peak_mb, error = measure("registry", path)
+    assert error is None
+    assert peak_mb < BAR_MB

@@ -1,0 +1,110 @@
+"""The one bounded unpacker behind every uploaded Office file: it counts what it inflates and
+believes nothing the zip directory says."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+import pytest
+
+from zhucan.core.safezip import SafeZip, UnsafeZipError, ZipLimits, ZipProblem
+from zhucan.testing import hostile_files as hostile
+
+MiB = hostile.MiB
+LIMITS = ZipLimits(max_parts=10, max_part_bytes=8 * MiB, max_total_bytes=12 * MiB, max_ratio=200)
+
+
+def _problem(data: bytes, name: str = "word/document.xml") -> ZipProblem:
+    with pytest.raises(UnsafeZipError) as caught, SafeZip(data, limits=LIMITS) as package:
+        package.read(name)
+    return caught.value.problem
+
+
+def test_a_sound_docx_reads_back_exactly():
+    with SafeZip(hostile.docx(), limits=LIMITS) as package:
+        assert bytes(package.read("word/document.xml")) == hostile.DOCX_DOCUMENT
+        assert package.inflated == len(hostile.DOCX_DOCUMENT)
+
+
+def test_a_part_forged_to_look_small_is_counted_not_believed():
+    """Size and checksum forged for its first 1,000 bytes: zipfile stops there and calls the
+    part sound; the reader goes on to the end of the deflate stream and stops at the limit."""
+    data = hostile.lying_docx(zeros_mib=64)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("word/document.xml") == bytes(1000)  # what zipfile believes
+    assert _problem(data) is ZipProblem.TOO_BIG
+
+
+def test_a_part_longer_than_it_says_but_within_the_limits_is_damaged():
+    padding = hostile.deflate_pieces([(hostile.padding_chunk(), 2)])
+    first = hostile.padding_chunk()[:1000]
+    data = hostile.docx(
+        hostile.Member(
+            "word/document.xml", padding, declared_size=1000, declared_crc=zlib.crc32(first)
+        )
+    )
+    assert _problem(data) is ZipProblem.DAMAGED
+
+
+def test_a_part_that_admits_to_being_huge_is_refused_without_inflating(monkeypatch):
+    data = hostile.docx(
+        hostile.Member(
+            "word/document.xml", hostile.deflate_pieces([(b"<w/>", 1)]), declared_size=3 * 2**30
+        )
+    )
+    monkeypatch.setattr(SafeZip, "_inflate", lambda *args: pytest.fail("inflated"))
+    with pytest.raises(UnsafeZipError) as caught:
+        SafeZip(data, limits=LIMITS)
+    assert caught.value.problem is ZipProblem.TOO_BIG
+
+
+def test_all_parts_together_are_bounded_too():
+    """Two honest parts of 4 MiB, then one that claims 1,000 bytes and holds 6 MiB: it is
+    stopped where the total passes 12 MiB, before its end could show that it lied."""
+    honest = hostile.deflate_pieces([(hostile.padding_chunk(), 4)])
+    liar = hostile.deflate_pieces([(hostile.padding_chunk(), 6)])
+    data = hostile.write_zip(
+        [
+            hostile.Member("a.bin", honest),
+            hostile.Member("b.bin", honest),
+            hostile.Member("c.bin", liar, declared_size=1000),
+        ]
+    )
+    with pytest.raises(UnsafeZipError) as caught, SafeZip(data, limits=LIMITS) as package:
+        package.drain()
+    assert caught.value.problem is ZipProblem.TOO_BIG
+    assert caught.value.part == "c.bin"
+    assert package.inflated <= LIMITS.max_total_bytes + 64 * 1024
+
+
+def test_a_ratio_no_document_has_is_refused():
+    spaces = hostile.deflate_pieces([(b" " * MiB, 5)])  # about 1000:1
+    assert _problem(hostile.docx(hostile.Member("word/document.xml", spaces))) is ZipProblem.RATIO
+
+
+def test_a_doctype_is_refused():
+    document = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><w:document/>'
+    data = hostile.docx(hostile.member("word/document.xml", document))
+    assert _problem(data) is ZipProblem.DOCTYPE
+
+
+def test_a_part_named_twice_is_refused():
+    part = hostile.member("word/document.xml", b"<w/>")
+    with pytest.raises(UnsafeZipError):
+        SafeZip(hostile.write_zip([part, part]), limits=LIMITS)
+
+
+def test_an_encrypted_part_is_damaged():
+    data = bytearray(hostile.docx())
+    data[6] |= 1  # the first local header's "encrypted" flag
+    with pytest.raises(UnsafeZipError) as caught, SafeZip(bytes(data), limits=LIMITS) as package:
+        package.drain()
+    assert caught.value.problem is ZipProblem.DAMAGED
+
+
+def test_not_a_zip():
+    with pytest.raises(UnsafeZipError) as caught:
+        SafeZip(b"PK\x03\x04 not really", limits=LIMITS)
+    assert caught.value.problem is ZipProblem.NOT_ZIP
