@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "zhucan.core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zhucan.core import checks  # noqa: F401 - registers the deployment checks
