@@ -9,6 +9,7 @@ application's own role cannot set it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ def _patch_flush() -> None:
         return
     original = DatabaseOperations.execute_sql_flush
 
-    def execute_sql_flush(self: Any, sql_list: list[str]) -> None:
+    def execute_sql_flush(self: Any, sql_list: Iterable[str]) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = replica")
         try:

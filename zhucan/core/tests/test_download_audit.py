@@ -85,7 +85,6 @@ def _prepare(world: Any) -> Any:
     return person
 
 
-@pytest.mark.filterwarnings("ignore::UserWarning")
 def test_every_download_writes_one_audit_entry(client, world):
     # Every object first (the builders expect the world as it was), then the set-up.
     urls = [(name, _url(world, name, list(kwargs))) for name, kwargs in URLS]
@@ -168,3 +167,21 @@ def test_record_download_opens_its_own_transaction() -> None:
     )
     assert AuditEntry.objects.get().pk == entry.pk
     assert entry.changes == {"format": "xlsx", "filters": {}, "rows": 2}
+
+
+def test_an_entry_about_a_whole_jurisdiction_goes_where_its_auditors_see_it(world):
+    from zhucan.orgs.access import audit_path_for
+    from zhucan.orgs.services import add_membership
+
+    person = world.county_a_officer
+    assert audit_path_for(person) == world.county_a.path
+    # Data of a county's campaign taken by the city: the county's auditors see it too.
+    assert audit_path_for(world.city_officer, world.county_a.path) == world.county_a.path
+    # A city campaign's data taken by a county officer: only their county's part.
+    assert audit_path_for(person, world.city.path) == world.county_a.path
+    with transaction.atomic():
+        add_membership(by=None, user=person, organisation=world.county_b, role="viewer")
+    person._zhucan_jurisdiction_paths = None
+    # Two counties: the city above both.
+    assert audit_path_for(person) == world.city.path
+    assert audit_path_for(world.outsider) == ""
