@@ -77,10 +77,12 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return _export(request, form, entries)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        entry.label = action_label(entry.action)  # type: ignore[attr-defined]
-        # A download reads as one line; other changes are shown as stored.
-        entry.described = describe_changes(entry) if audit.is_download(entry) else ""  # type: ignore[attr-defined]
+    # Each entry with its action's label and, for a download, one readable line (other
+    # changes are shown as stored).
+    rows = [
+        (e, action_label(e.action), describe_changes(e) if audit.is_download(e) else "")
+        for e in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -89,6 +91,7 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
+            "rows": rows,
             "querystring_base": (query.urlencode() + "&") if query else "",
             "export_query": query.urlencode(),
         },
