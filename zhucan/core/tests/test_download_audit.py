@@ -185,3 +185,19 @@ def test_an_entry_about_a_whole_jurisdiction_goes_where_its_auditors_see_it(worl
     # Two counties: the city above both.
     assert audit_path_for(person) == world.city.path
     assert audit_path_for(world.outsider) == ""
+
+
+def test_the_notice_as_pdf_is_audited_like_the_docx(client, world):
+    """The walk fills ``fmt`` with docx only."""
+    from zhucan.testing.factories import make_campaign
+
+    campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)
+    login_verified(client, world.member_unit_reporter)
+    url = reverse("campaigns:notice_file", kwargs={"campaign_pk": campaign.pk, "fmt": "pdf"})
+    assert client.get(url).status_code == 404  # not theirs: and nothing recorded
+    client.logout()
+    login_verified(client, world.county_a_officer)
+    assert client.get(url).status_code == 200
+    entry = AuditEntry.objects.get(action="campaigns.notice.downloaded")
+    assert entry.changes == {"format": "pdf", "filters": {}, "rows": None}
+    assert entry.object_id == str(campaign.pk) and entry.org_path == world.county_a.path
