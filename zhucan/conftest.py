@@ -18,7 +18,7 @@ from zhucan.accounts.models import User
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.testing.factories import make_org, make_user
 
-pytest_plugins = ["zhucan.testing.browser"]
+pytest_plugins = ["zhucan.testing.browser", "zhucan.testing.database"]
 
 
 @dataclass

@@ -29,10 +29,12 @@ from zhucan.completeness.selectors import (
     filter_rows,
     sort_rows,
 )
+from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import (
+    audit_path_for,
     capability_roots,
     get_organisation_for_user,
     has_capability,
@@ -140,7 +142,25 @@ def campaign_completeness(request: HttpRequest, campaign_pk: int) -> HttpRespons
 def export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     report, filters, rows = _report(request, campaign)
-    response = HttpResponse(completeness_workbook(report, rows), content_type=XLSX_CONTENT_TYPE)
+    content = completeness_workbook(report, rows)
+    node = report.node
+    audit.record_download(
+        by=request.user,
+        action="completeness.campaign.downloaded",
+        fmt="xlsx",
+        target=campaign,
+        org_path=node.path if node else audit_path_for(request.user, campaign.audit_org_path),
+        # The free-text search is recorded as used, not as what was typed.
+        filters={
+            "node": node.pk if node else None,
+            "kind": filters["kind"],
+            "status": filters["status"],
+            "sort": filters["sort"],
+            "search": bool(filters["q"]),
+        },
+        rows=len(rows),
+    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     name = f"{campaign.year}完成情况.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from zhucan.core import checks  # noqa: F401 - registers the deployment checks
+
         from zhucan.core.images import configure_pillow
 
         configure_pillow()

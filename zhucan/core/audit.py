@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,37 @@ def record(
         ip=origin.ip if origin else None,
         user_agent=(origin.user_agent if origin else "")[:200],
     )
+
+
+def record_download(
+    *,
+    by: Any,
+    action: str,
+    fmt: str,
+    target: models.Model | None = None,
+    org_path: str = "",
+    filters: Mapping[str, Any] | None = None,
+    rows: int | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Note that data left the system as a file: who, what (``action``, ``target``), in which
+    format, the query that shaped it (``filters``) and how many data rows it held (``None`` for
+    a document). ``filters`` are parameters such as ids, statuses and dates, never the personal
+    data values a person typed: a free-text search is recorded as used or not.
+
+    A download is a read with no transaction of its own, so this opens one (a savepoint when
+    the caller already has one); ``org_path`` places it in the auditors' jurisdiction like a
+    change to ``target`` would be.
+    """
+    changes = {**(details or {}), "format": fmt, "filters": dict(filters or {}), "rows": rows}
+    with transaction.atomic():
+        return record(by=by, action=action, target=target, changes=changes, org_path=org_path)
+
+
+def is_download(entry: AuditEntry) -> bool:
+    """Whether ``entry`` was written by ``record_download``."""
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    return {"format", "filters", "rows"} <= changes.keys()
 
 
 def diff(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:

@@ -171,3 +171,24 @@ def may_manage_person(user: Any, person: Any, memberships: list[Membership] | No
     return bool(memberships) and all(
         any(m.organisation.path.startswith(root) for root in roots) for m in memberships
     )
+
+
+def audit_path_for(user: Any, within: str = "") -> str:
+    """Where an audit entry about what ``user`` took from the system belongs, so that the
+    auditors above every part of it see it: the smallest subtree holding all of the user's
+    jurisdiction (``/1/7/`` for one membership in organisation 7, the common ancestor's path
+    for several), or ``within`` (the path of the campaign or node the data came from) when the
+    user's jurisdiction is not inside it. ``""`` with neither.
+    """
+    paths = jurisdiction_paths(user)
+    common: list[str] = paths[0].strip("/").split("/") if paths else []
+    for path in paths[1:]:
+        parts = path.strip("/").split("/")
+        n = 0
+        while n < min(len(common), len(parts)) and common[n] == parts[n]:
+            n += 1
+        common = common[:n]
+    mine = "/" + "".join(f"{part}/" for part in common) if common else ""
+    if mine and mine.startswith(within):
+        return mine
+    return within or mine

@@ -118,10 +118,12 @@ def record_generation(
     figures it stated (the document itself is generated again on every download)."""
     if fmt not in FORMATS:
         raise DomainError(_("Unknown document format."))
-    audit.record(
+    audit.record_download(
         by=by,
         action="summaries.summary.generated",
+        fmt=fmt,
         target=campaign,
         org_path=organisation.path,
-        changes={"format": fmt, "organisation": organisation.pk, **figures},
+        filters={"organisation": organisation.pk},
+        details={"organisation": organisation.pk, **figures},
     )

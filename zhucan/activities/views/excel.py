@@ -29,10 +29,12 @@ from zhucan.activities.models import ActivityReport, ImportJob
 from zhucan.activities.services.imports import start_import
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
+from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import Form
 from zhucan.core.uploads import check_upload
+from zhucan.orgs.access import audit_path_for
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.xlsx_reader import MAX_FILE_BYTES
 from zhucan.plans.access import writable_recipients
@@ -108,8 +110,17 @@ def _read_token(request: HttpRequest, campaign: Campaign, token: str) -> dict[st
 @login_required
 def import_template(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign, recipients = _campaign_and_recipients(request, campaign_pk)
+    content = build_template(campaign=campaign, recipients=recipients)
+    audit.record_download(
+        by=request.user,
+        action="activities.template.downloaded",
+        fmt="xlsx",
+        target=campaign,
+        org_path=audit_path_for(request.user, campaign.audit_org_path),
+        rows=len(recipients),
+    )
     return HttpResponse(
-        build_template(campaign=campaign, recipients=recipients),
+        content,
         content_type=XLSX_CONTENT_TYPE,
         headers={"Content-Disposition": content_disposition_header(True, "活动情况导入模板.xlsx")},
     )
@@ -231,13 +242,25 @@ def export_reports(request: HttpRequest) -> HttpResponse:
     """The reports the person may see, optionally of one campaign and one status."""
     reports = ActivityReport.objects.visible_to(request.user)
     campaign = request.GET.get("campaign", "")
+    filters: dict[str, Any] = {"campaign": None, "status": ""}
     if campaign.isdigit():
         reports = reports.filter(campaign_id=int(campaign))
+        filters["campaign"] = int(campaign)
     status = request.GET.get("status", "")
     if status in ActivityReport.Status.values:
         reports = reports.filter(status=status)
+        filters["status"] = status
+    content = build_export(reports)
+    audit.record_download(
+        by=request.user,
+        action="activities.reports.downloaded",
+        fmt="xlsx",
+        org_path=audit_path_for(request.user),
+        filters=filters,
+        rows=reports.count(),
+    )
     return HttpResponse(
-        build_export(reports),
+        content,
         content_type=XLSX_CONTENT_TYPE,
         headers={"Content-Disposition": content_disposition_header(True, "活动情况.xlsx")},
     )

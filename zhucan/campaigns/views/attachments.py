@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhucan.campaigns import services
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign, NoticeAttachment
+from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import Form, apply_domain_error
 from zhucan.core.uploads import download_content_type
@@ -76,6 +77,12 @@ def download_attachment(request: HttpRequest, attachment_pk: int) -> FileRespons
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    audit.record_download(
+        by=request.user,
+        action="campaigns.attachment.downloaded",
+        fmt=attachment.name.rpartition(".")[2].lower()[:10],
+        target=attachment,
+    )
     # Always a download, never shown in the browser: the type follows the checked extension
     # (not what was stored or what the content looks like), and nosniff stops a browser from
     # guessing HTML in a file that was attached before uploads were checked.

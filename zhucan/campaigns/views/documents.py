@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.documents import render_notice_docx, render_notice_pdf
 from zhucan.campaigns.selectors import duty_matrix, notice_document
+from zhucan.core import audit
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
+from zhucan.orgs.access import audit_path_for
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -27,17 +29,30 @@ def notice_file(request: HttpRequest, campaign_pk: int, fmt: str) -> HttpRespons
     document = notice_document(campaign)
     name = document.title or "notice"
     if fmt == "docx":
-        return _attachment(render_notice_docx(document), DOCX, f"{name}.docx")
-    if fmt == "pdf":
-        return _attachment(render_notice_pdf(document), "application/pdf", f"{name}.pdf")
-    raise Http404
+        response = _attachment(render_notice_docx(document), DOCX, f"{name}.docx")
+    elif fmt == "pdf":
+        response = _attachment(render_notice_pdf(document), "application/pdf", f"{name}.pdf")
+    else:
+        raise Http404
+    audit.record_download(
+        by=request.user, action="campaigns.notice.downloaded", fmt=fmt, target=campaign
+    )
+    return response
 
 
 @login_required
 def slogans_text(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     """The slogans as a plain list, one a line, for printing banners."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
-    text = "\r\n".join(s.text for s in campaign.slogans.all()) + "\r\n"
+    slogans = [s.text for s in campaign.slogans.all()]
+    text = "\r\n".join(slogans) + "\r\n"
+    audit.record_download(
+        by=request.user,
+        action="campaigns.slogans.downloaded",
+        fmt="txt",
+        target=campaign,
+        rows=len(slogans),
+    )
     return _attachment(
         text.encode("utf-8-sig"), "text/plain; charset=utf-8", f"{campaign.year}宣传口号.txt"
     )
@@ -48,7 +63,16 @@ def matrix(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     data = duty_matrix(request.user, campaign)
     if request.GET.get("format") == "xlsx":
-        return _matrix_xlsx(campaign, data)
+        response = _matrix_xlsx(campaign, data)
+        audit.record_download(
+            by=request.user,
+            action="campaigns.matrix.downloaded",
+            fmt="xlsx",
+            target=campaign,
+            org_path=audit_path_for(request.user, campaign.audit_org_path),
+            rows=len(data.rows),
+        )
+        return response
     return render(request, "campaigns/duty_matrix.html", {"campaign": campaign, "matrix": data})
 
 

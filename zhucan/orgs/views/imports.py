@@ -13,8 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from zhucan.core import audit
 from zhucan.core.excel import XLSX_CONTENT_TYPE
-from zhucan.orgs.access import can_manage_orgs, get_organisation_for_user, has_capability
+from zhucan.orgs.access import (
+    audit_path_for,
+    can_manage_orgs,
+    get_organisation_for_user,
+    has_capability,
+)
 from zhucan.orgs.forms import ImportConfirmForm, ImportUploadForm
 from zhucan.orgs.import_format import build_template
 from zhucan.orgs.importer import ImportReport, check_file, run_import
@@ -28,8 +34,16 @@ CONFIRM_PREFIX = "confirm"
 def import_template(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.MANAGE_ORGS):
         raise PermissionDenied
+    content = build_template()
+    audit.record_download(
+        by=request.user,
+        action="orgs.template.downloaded",
+        fmt="xlsx",
+        org_path=audit_path_for(request.user),
+        rows=0,
+    )
     return HttpResponse(
-        build_template(),
+        content,
         content_type=XLSX_CONTENT_TYPE,
         headers={"Content-Disposition": content_disposition_header(True, "单位导入模板.xlsx")},
     )

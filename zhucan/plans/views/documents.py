@@ -9,6 +9,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from zhucan.core import audit
 from zhucan.plans.access import get_plan_for_user
 from zhucan.plans.documents import plan_title, render_plan_docx
 
@@ -23,7 +24,9 @@ def _disposition(filename: str) -> str:
 def plan_docx(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """The 实施方案 generated from the plan's structure."""
     plan = get_plan_for_user(request.user, plan_pk)
-    response = HttpResponse(render_plan_docx(plan), content_type=DOCX)
+    content = render_plan_docx(plan)
+    audit.record_download(by=request.user, action="plans.plan.downloaded", fmt="docx", target=plan)
+    response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = _disposition(f"{plan_title(plan)}.docx")
     return response
 
@@ -40,6 +43,9 @@ def uploaded_document(request: HttpRequest, plan_pk: int) -> HttpResponseBase:
     except FileNotFoundError:
         messages.error(request, _("The uploaded document could not be found."))
         return redirect("plans:detail", plan_pk=plan.pk)
+    audit.record_download(
+        by=request.user, action="plans.document.downloaded", fmt="docx", target=plan
+    )
     response = FileResponse(handle, content_type=DOCX)
     response["Content-Disposition"] = _disposition(plan.document_name or "plan.docx")
     return response

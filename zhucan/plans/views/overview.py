@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
+from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
 from zhucan.core.forms import apply_domain_error
@@ -60,7 +61,16 @@ def overview(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         sort = "organisation"
     rows = plans_overview(campaign, sort)
     if request.GET.get("format") == "xlsx":
-        return _overview_xlsx(campaign, rows)
+        response = _overview_xlsx(campaign, rows)
+        audit.record_download(
+            by=request.user,
+            action="plans.overview.downloaded",
+            fmt="xlsx",
+            target=campaign,
+            filters={"sort": sort},
+            rows=len(rows),
+        )
+        return response
     return render(
         request,
         "plans/overview.html",

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -164,14 +163,20 @@ def coverage_export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             )
 
     table.add_rows(rows())
-    with transaction.atomic():
-        audit.record(
-            by=request.user,
-            action="registry.coverage.exported",
-            target=campaign,
-            org_path=node.path,
-            changes={"node": node.pk, "rows": table.rows},
-        )
+    audit.record_download(
+        by=request.user,
+        action="registry.coverage.exported",
+        fmt="xlsx",
+        target=campaign,
+        org_path=node.path,
+        filters={
+            "node": node.pk,
+            "area": area.pk if area else None,
+            "township": township[:50] if township is not None else None,
+        },
+        rows=table.rows,
+        details={"node": node.pk},
+    )
     response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="not-yet-helped.xlsx"'
     response["Cache-Control"] = "no-store"

@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from zhucan.activities.excel import choice_labels
 from zhucan.activities.models import Category, Mode
 from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.core.jobs import recover_if_stale
 from zhucan.stats.access import get_export_job_for_user
@@ -174,6 +175,15 @@ def export_download(request: HttpRequest, export_pk: int) -> HttpResponse | File
         stream = default_storage.open(job.file_name, "rb")
     except FileNotFoundError:
         raise Http404 from None
+    # Starting the export was audited with its filters; each download of the file is too.
+    audit.record_download(
+        by=request.user,
+        action="stats.export.downloaded",
+        fmt="xlsx",
+        target=job,
+        filters={"campaign": job.campaign_id, "node": job.node_id, **job.filters},
+        rows=job.rows_done,
+    )
     finished = timezone.localtime(job.finished_at or job.created_at)
     name = "".join(c for c in job.node.name if c not in '/\\:*?"<>|')
     response = FileResponse(
