@@ -34,7 +34,10 @@ def admin_client(client, world) -> Client:
 
 
 def _secret(response) -> str:
-    return re.search(r"<dd><code>([^<]+)</code></dd>\s*</dl>", response.content.decode()).group(1)
+    """The code or password the page shows once (the last entry of its summary)."""
+    found = re.search(r"<dd><code>([^<]+)</code></dd>\s*</dl>", response.content.decode())
+    assert found, response.content.decode()[:500]
+    return found.group(1)
 
 
 def test_resetting_a_lost_phone_removes_the_app_and_issues_a_code(admin_client, world):

@@ -19,7 +19,9 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks between connections: PostgreSQL"
     ),
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after a transactional test would take the regions (a data
+    # migration) away from the tests after it.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 TRIES = 25
