@@ -173,3 +173,39 @@ def test_the_people_page_links_to_the_resets(admin_client, world):
     officer = world.county_a_officer.pk
     assert reverse("orgs:person_password_reset", args=[officer]) in body
     assert reverse("orgs:person_second_factor_reset", args=[officer]) in body
+
+
+@pytest.mark.browser
+def test_reset_results_and_the_forced_password_page_pass_axe(browser_world, browser_pages):
+    from zhucan.testing.browser import axe_report, open_page
+
+    world = browser_world
+    problems = []
+    page = browser_pages.new(world.city_admin)
+    submit = "main form:not(.inline-form) button[type='submit']"
+
+    open_page(page, reverse("orgs:person_second_factor_reset", args=[world.county_a_officer.pk]))
+    with page.expect_navigation(wait_until="load"):
+        page.locator(submit).click()
+    assert page.locator("dd code").count() == 2
+    problems.append(axe_report(page, "new enrolment code"))
+
+    open_page(page, reverse("orgs:person_password_reset", args=[world.member_unit_reporter.pk]))
+    with page.expect_navigation(wait_until="load"):
+        page.locator(submit).click()
+    temporary = page.locator("dd code").nth(1).inner_text()
+    problems.append(axe_report(page, "temporary password"))
+
+    person = browser_pages.new(None)
+    open_page(person, reverse("accounts:login"))
+    person.fill("input[name='username']", world.member_unit_reporter.username)
+    person.fill("input[name='password']", temporary)
+    with person.expect_navigation(wait_until="load"):
+        person.locator(submit).click()
+    person.goto("/", wait_until="load")
+    assert reverse("accounts:password_change") in person.url
+    assert person.locator("main p.lead").count() == 1  # the temporary-password notice
+    problems.append(axe_report(person, "password change required"))
+
+    problems = [p for p in problems if p]
+    assert not problems, "\n\n".join(problems)
