@@ -40,6 +40,7 @@ def create_user(
     role: str,
     email: str = "",
     phone: str = "",
+    must_change_password: bool = False,
 ) -> User:
     """Create a person with their first membership: nobody exists without a jurisdiction."""
     username = (username or "").strip()
@@ -50,7 +51,11 @@ def create_user(
             _("The user name %(name)s is taken.") % {"name": username}, field="username"
         )
     user = User(
-        username=username, full_name=full_name.strip(), email=email.strip(), phone=phone.strip()
+        username=username,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        must_change_password=must_change_password,
     )
     try:
         validate_password(password, user)
@@ -63,7 +68,11 @@ def create_user(
         action="accounts.user.created",
         target=user,
         org_path=organisation.path,
-        changes={"username": username, "full_name": full_name},
+        changes={
+            "username": username,
+            "full_name": full_name,
+            "must_change_password": must_change_password,
+        },
     )
     add_membership(by=by, user=user, organisation=organisation, role=role)
     return user
@@ -413,7 +422,11 @@ def add_person(
     email: str = "",
     phone: str = "",
 ) -> User:
-    """Create an account for someone joining ``organisation``, which must be active."""
+    """Create an account for someone joining ``organisation``, which must be active.
+
+    The administrator chose or was shown the first password, so the person must replace it
+    at their first sign-in, as after a reset.
+    """
     if not organisation.is_active:
         raise DomainError(
             _("This organisation is deactivated: reactivate it before adding people to it.")
@@ -429,4 +442,5 @@ def add_person(
         role=role,
         email=email,
         phone=phone,
+        must_change_password=True,
     )

@@ -209,3 +209,24 @@ def test_reset_results_and_the_forced_password_page_pass_axe(browser_world, brow
 
     problems = [p for p in problems if p]
     assert not problems, "\n\n".join(problems)
+
+
+def test_a_person_added_by_an_administrator_replaces_the_first_password(admin_client, world):
+    response = admin_client.post(
+        reverse("orgs:person_add", args=[world.county_a.pk]),
+        {
+            "username": "new_reporter",
+            "full_name": "新人",
+            "role": Membership.Role.REPORTER,
+            "password": "Chosen-by-admin-7",
+            "email": "",
+            "phone": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    person = User.objects.get(username="new_reporter")
+    assert person.must_change_password
+
+    client = Client()
+    sign_in(client, "new_reporter", "Chosen-by-admin-7")
+    assert client.get("/")["Location"].startswith(reverse("accounts:password_change"))
