@@ -67,6 +67,15 @@ def find_usable_code(*, user: User, code: str) -> EnrolmentCode | None:
     return None
 
 
+def still_usable(*, user: User, code_id: Any) -> bool:
+    """Whether the code accepted earlier in a session can still be spent (not used elsewhere,
+    replaced by a newer one or expired in the meantime)."""
+    if not isinstance(code_id, int):
+        return False
+    issued = EnrolmentCode.objects.filter(user=user, pk=code_id).first()
+    return issued is not None and issued.is_usable()
+
+
 def revoke_open_codes(*, user: User, now: Any) -> int:
     """Earlier codes stop working when a new one is issued: only the latest one is valid."""
     return EnrolmentCode.objects.filter(

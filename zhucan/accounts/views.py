@@ -140,11 +140,17 @@ def _default_after_second_factor(request: HttpRequest) -> str:
 
 
 def _may_enrol_without_code(request: HttpRequest) -> bool:
-    return bool(
-        request.session.get(enrolment.ENROLMENT_SESSION)
-        or request.session.get(enrolment.OWN_RESET_SESSION)
-        or not enrolment.code_required(request.user)
-    )
+    """True when the set-up page may show a secret: no code is needed, or one was accepted in
+    this session and can still be spent (else it is forgotten and a new one is asked for)."""
+    if request.session.get(enrolment.OWN_RESET_SESSION) or not enrolment.code_required(
+        request.user
+    ):
+        return True
+    accepted = request.session.get(enrolment.ENROLMENT_SESSION)
+    if accepted and enrolment.still_usable(user=_user(request), code_id=accepted):
+        return True
+    request.session.pop(enrolment.ENROLMENT_SESSION, None)
+    return False
 
 
 def _with_next(url_name: str, next_url: str) -> str:
