@@ -150,15 +150,14 @@ def begin_sign_in_attempt(*, username: str, ip: str | None) -> PendingAttempt | 
     the password; the others see them counted and are refused.
     """
     key = lockout.normalise_username(username)
-    now = timezone.now()
     keys = sorted(
         {lockout.throttle_key(username=key)} | ({lockout.throttle_key(ip=ip)} if ip else set())
     )
     # Insert-if-missing, then lock in key order (two tries never wait on each other in a cycle).
-    LoginThrottle.objects.bulk_create(
-        [LoginThrottle(key=k, touched_at=now) for k in keys], ignore_conflicts=True
-    )
+    LoginThrottle.objects.bulk_create([LoginThrottle(key=k) for k in keys], ignore_conflicts=True)
     list(LoginThrottle.objects.select_for_update().filter(key__in=keys).order_by("key"))
+    # The time once the lock is ours: after everything counted by those we waited for.
+    now = timezone.now()
     LoginThrottle.objects.filter(key__in=keys).update(touched_at=now)
     counts = lockout.failure_counts(username=key, ip=ip, now=now)
     if counts.locked:

@@ -19,15 +19,16 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks between connections: PostgreSQL"
     ),
-    # serialized_rollback: the flush after a transactional test would take the regions (a data
-    # migration) away from the tests after it.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 TRIES = 25
 
 
-def test_25_concurrent_wrong_passwords_get_at_most_the_limit_checked(settings, monkeypatch):
+# transactional_db (not the mark): the threads' connections must see committed rows, and the
+# test plugin puts the data migrations' rows back after the flush for the tests that follow.
+def test_25_concurrent_wrong_passwords_get_at_most_the_limit_checked(
+    transactional_db, settings, monkeypatch
+):
     make_user(username="target")
     checked: list[int] = []
     lock = threading.Lock()
