@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "zhucan.accounts.middleware.ActiveAccountMiddleware",
     "zhucan.accounts.middleware.SecondFactorMiddleware",
+    "zhucan.accounts.middleware.PasswordChangeRequiredMiddleware",
     "zhucan.accounts.middleware.IdleTimeoutMiddleware",
     "zhucan.accounts.middleware.PreferencesMiddleware",
     "zhucan.core.middleware.AuditContextMiddleware",
@@ -158,6 +160,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lockout: this many failures for one username (or from one address) within the window locks it.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Sign-in attempts are kept this long for investigations (the lockout reads only the window).
+LOGIN_ATTEMPT_RETENTION_DAYS = envint("LOGIN_ATTEMPT_RETENTION_DAYS", 183)
+# A one-time code an administrator issues for a first (or new) authenticator app.
+ENROLMENT_CODE_HOURS = envint("ENROLMENT_CODE_HOURS", 72)
 # Staff roles that can see personal data must use TOTP; the demo can relax it.
 REQUIRE_2FA = envbool("ZHUCAN_REQUIRE_2FA", not DEMO_MODE)
 OTP_TOTP_ISSUER = "Zhucan 助残"
@@ -181,6 +187,14 @@ SECURE_HSTS_PRELOAD = SECURE_SSL
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
 )
+# Addresses or networks of our own reverse proxies: only requests from them may tell us the
+# client's address in X-Forwarded-For (core/net.py). Behind the TLS proxy the usual shape is
+# nginx on the same host, hence loopback by default; anything else must be listed.
+TRUSTED_PROXIES = envlist(
+    "TRUSTED_PROXIES", ["127.0.0.1", "::1"] if envbool("BEHIND_TLS_PROXY", False) else []
+)
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo must stop the start, not each request
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

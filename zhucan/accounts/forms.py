@@ -47,6 +47,19 @@ class SetupCodeForm(Form):
     )
 
 
+class EnrolmentCodeForm(Form):
+    code = forms.CharField(
+        label=_("Enrolment code"),
+        help_text=_(
+            "The 12-digit one-time code your administrator gave you for setting up your "
+            "authenticator app."
+        ),
+        max_length=30,
+        widget=_code_widget(),
+        error_messages={"required": _("Enter the enrolment code from your administrator.")},
+    )
+
+
 class VerifyCodeForm(Form):
     code = forms.CharField(
         label=_("Sign-in code"),

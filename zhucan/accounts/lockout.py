@@ -1,6 +1,7 @@
 """Counting failed sign-ins: per user name, and per client address with a higher limit.
 
-Reads only; the writes (recording an attempt, auditing a lockout) are services in services.py.
+Reads only; the writes (counting an attempt under a row lock, auditing a lockout) are
+services in services.py.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from zhucan.core.net import client_ip  # noqa: F401 - re-exported for the views
 # One address may fail this many times the per-user limit: an office behind one NAT address
 # has many people mistyping, but a sprayer trying many user names still hits a wall quickly.
 IP_FAILURE_FACTOR = 4
-# Attempts are kept at least this long (longer than the window) for investigating incidents.
-KEEP_ATTEMPTS = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,16 @@ def max_failures_per_ip() -> int:
 
 def window() -> timedelta:
     return timedelta(seconds=int(settings.LOGIN_LOCKOUT_SECONDS))
+
+
+def retention() -> timedelta:
+    """How long attempts are kept for investigating incidents (the count reads only the window)."""
+    return timedelta(days=int(settings.LOGIN_ATTEMPT_RETENTION_DAYS))
+
+
+def throttle_key(*, username: str = "", ip: str | None = None) -> str:
+    """The LoginThrottle row that serialises the counting for a user name or an address."""
+    return f"ip:{ip}" if ip else f"user:{username}"
 
 
 def normalise_username(username: str) -> str:

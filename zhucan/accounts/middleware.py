@@ -78,6 +78,7 @@ class SecondFactorMiddleware:
     """
 
     OPEN_URL_NAMES = (
+        "accounts:two_factor_enrol",
         "accounts:two_factor_setup",
         "accounts:two_factor_verify",
         "accounts:logout",
@@ -102,6 +103,49 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is not None and not self._is_open(request) and twofactor.needs_second_factor(user):
             return HttpResponseRedirect(twofactor.challenge_url(user, _next_for(request)))
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Keeps someone who signed in with a temporary password (set by an administrator, who
+    therefore knows it) on the password page until they have chosen their own.
+
+    Place right after SecondFactorMiddleware: the second factor comes first, so the
+    temporary password alone opens nothing.
+    """
+
+    OPEN_URL_NAMES = (
+        "accounts:password_change",
+        "accounts:logout",
+        "accounts:display",
+        "accounts:session_status",
+        "accounts:session_extend",
+        "core:healthz",
+    )
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self._open_paths: frozenset[str] | None = None
+
+    def _is_open(self, request: HttpRequest) -> bool:
+        if self._open_paths is None:
+            self._open_paths = frozenset(reverse(name) for name in self.OPEN_URL_NAMES)
+        path = request.path_info
+        return path in self._open_paths or path.startswith(str(settings.STATIC_URL))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not self._is_open(request)
+        ):
+            url = reverse("accounts:password_change")
+            next_url = _next_for(request)
+            return HttpResponseRedirect(
+                f"{url}?{urlencode({'next': next_url})}" if next_url else url
+            )
         return self.get_response(request)
 
 

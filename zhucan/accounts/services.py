@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -19,8 +20,9 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhucan.accounts import lockout, twofactor
-from zhucan.accounts.models import LoginAttempt, User
+from zhucan.accounts import enrolment, lockout, twofactor
+from zhucan.accounts.auditing import record_for_person
+from zhucan.accounts.models import LoginAttempt, LoginThrottle, User
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.models import Organisation
@@ -38,6 +40,7 @@ def create_user(
     role: str,
     email: str = "",
     phone: str = "",
+    must_change_password: bool = False,
 ) -> User:
     """Create a person with their first membership: nobody exists without a jurisdiction."""
     username = (username or "").strip()
@@ -48,7 +51,11 @@ def create_user(
             _("The user name %(name)s is taken.") % {"name": username}, field="username"
         )
     user = User(
-        username=username, full_name=full_name.strip(), email=email.strip(), phone=phone.strip()
+        username=username,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        must_change_password=must_change_password,
     )
     try:
         validate_password(password, user)
@@ -61,7 +68,11 @@ def create_user(
         action="accounts.user.created",
         target=user,
         org_path=organisation.path,
-        changes={"username": username, "full_name": full_name},
+        changes={
+            "username": username,
+            "full_name": full_name,
+            "must_change_password": must_change_password,
+        },
     )
     add_membership(by=by, user=user, organisation=organisation, role=role)
     return user
@@ -74,10 +85,10 @@ def set_user_active(*, by: Any, user: User, active: bool) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit.record(
+        record_for_person(
             by=by,
             action="accounts.user.enabled" if active else "accounts.user.disabled",
-            target=user,
+            person=user,
             changes={"is_active": active},
         )
     return user
@@ -115,16 +126,112 @@ class SignInRefusedError(DomainError):
 PRUNE_ONE_IN = 100
 
 
+@dataclass(frozen=True)
+class PendingAttempt:
+    """An attempt counted as failed before the password or code is checked (see
+    begin_sign_in_attempt); settled as failed, or withdrawn when it succeeds."""
+
+    attempt_id: int
+    username: str
+    ip: str | None
+    # Failures inside the window, this one included, when it was counted.
+    user_failures: int
+    ip_failures: int
+
+
+@transaction.atomic
+def begin_sign_in_attempt(*, username: str, ip: str | None) -> PendingAttempt | None:
+    """Count an attempt before checking it. Returns None when the user name or address is
+    locked, and then nothing is counted (knocking on a locked door does not prolong the lock).
+
+    The count and the new row happen under a row lock on the user name's (and the address's)
+    LoginThrottle row, and the row is committed before the slow password hash starts: so of
+    any number of concurrent tries only as many as the limit allows are ever checked against
+    the password; the others see them counted and are refused.
+    """
+    key = lockout.normalise_username(username)
+    keys = sorted(
+        {lockout.throttle_key(username=key)} | ({lockout.throttle_key(ip=ip)} if ip else set())
+    )
+    # Insert-if-missing, then lock in key order (two tries never wait on each other in a cycle).
+    LoginThrottle.objects.bulk_create([LoginThrottle(key=k) for k in keys], ignore_conflicts=True)
+    list(LoginThrottle.objects.select_for_update().filter(key__in=keys).order_by("key"))
+    # The time once the lock is ours: after everything counted by those we waited for.
+    now = timezone.now()
+    LoginThrottle.objects.filter(key__in=keys).update(touched_at=now)
+    counts = lockout.failure_counts(username=key, ip=ip, now=now)
+    if counts.locked:
+        return None
+    attempt = LoginAttempt.objects.create(username=key, ip=ip, at=now, succeeded=False)
+    return PendingAttempt(
+        attempt_id=attempt.pk,
+        username=key,
+        ip=ip,
+        user_failures=counts.username + 1,
+        ip_failures=counts.ip + 1 if ip else 0,
+    )
+
+
+@transaction.atomic
+def withdraw_sign_in_attempt(*, pending: PendingAttempt) -> None:
+    """The password or code was right (or was not checked at all): it is no failure.
+
+    A completed sign-in then records its own success (record_sign_in_success); a right
+    password that still waits for its code records nothing, as before the count existed.
+    """
+    LoginAttempt.objects.filter(pk=pending.attempt_id).delete()
+
+
+@transaction.atomic
+def settle_failed_attempt(*, pending: PendingAttempt, user: User | None, stage: str) -> bool:
+    """A wrong password, code or enrolment code: audited for the person's auditors (without
+    a path for an unknown user name). Returns True when the user name or address is now
+    locked; the failure that reached the limit writes the lockout entry."""
+    changes: dict[str, Any] = {"username": pending.username, "stage": stage}
+    record_for_person(by=None, action="accounts.login.failed", person=user, changes=changes)
+    scopes = []
+    if pending.user_failures == lockout.max_failures():
+        scopes.append("username")
+    if pending.ip and pending.ip_failures == lockout.max_failures_per_ip():
+        scopes.append("ip")
+    if scopes:
+        record_for_person(
+            by=None,
+            action="accounts.login.locked",
+            person=user,
+            changes={
+                "username": pending.username,
+                "ip": pending.ip,
+                "locked": scopes,
+                "failures": pending.user_failures,
+                "failures_from_ip": pending.ip_failures,
+                "seconds": int(lockout.window().total_seconds()),
+            },
+        )
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:
+        prune_sign_in_attempts()
+    return (
+        pending.user_failures >= lockout.max_failures()
+        or pending.ip_failures >= lockout.max_failures_per_ip()
+    )
+
+
+def _known_user(username: str) -> User | None:
+    return User.objects.filter(username__iexact=(username or "").strip()).first()
+
+
 def sign_in_with_password(*, request: HttpRequest, username: str, password: str) -> User:
     """Check a user name and password under the lockout rules and sign the person in.
 
-    Not one transaction on purpose: a failure must be counted even though we then raise.
+    Not one transaction on purpose: a failure must be counted even though we then raise, and
+    the count must be visible to concurrent tries while the password hash runs.
     When a second factor is due, the session stays unverified (SecondFactorMiddleware) and the
     sign-in only counts as succeeded once the code is given; otherwise a password alone would
     reset the failure count, and someone who knows the password could guess codes for ever.
     """
     ip = lockout.client_ip(request)
-    if lockout.is_locked(username=username, ip=ip):
+    pending = begin_sign_in_attempt(username=username, ip=ip)
+    if pending is None:
         # Hash anyway: a refusal that came back faster would tell that the lock is on.
         User().set_password(password)
         raise SignInRefusedError
@@ -132,8 +239,9 @@ def sign_in_with_password(*, request: HttpRequest, username: str, password: str)
     # password of a disabled account before refusing it, so every refusal takes as long.
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
-        record_sign_in_failure(username=username, ip=ip)
+        settle_failed_attempt(pending=pending, user=_known_user(username), stage="password")
         raise SignInRefusedError
+    withdraw_sign_in_attempt(pending=pending)
     auth_login(request, user)
     if twofactor.second_factor_required(user):
         request.session[twofactor.PENDING_SESSION] = True
@@ -143,50 +251,24 @@ def sign_in_with_password(*, request: HttpRequest, username: str, password: str)
 
 
 @transaction.atomic
-def record_sign_in_failure(*, username: str, ip: str | None) -> bool:
-    """Count a wrong password or code. Returns True when the user name or address is now
-    locked; the failure that starts a lockout writes the audit entry."""
-    key = lockout.normalise_username(username)
-    now = timezone.now()
-    LoginAttempt.objects.create(username=key, ip=ip, at=now, succeeded=False)
-    counts = lockout.failure_counts(username=key, ip=ip, now=now)
-    scopes = []
-    if counts.username == lockout.max_failures():
-        scopes.append("username")
-    if ip and counts.ip == lockout.max_failures_per_ip():
-        scopes.append("ip")
-    if scopes:
-        audit.record(
-            by=None,
-            action="accounts.login.locked",
-            target=User.objects.filter(username__iexact=username.strip()).first(),
-            changes={
-                "username": key,
-                "ip": ip,
-                "locked": scopes,
-                "failures": counts.username,
-                "failures_from_ip": counts.ip,
-                "seconds": int(lockout.window().total_seconds()),
-            },
-        )
-    if secrets.randbelow(PRUNE_ONE_IN) == 0:
-        prune_sign_in_attempts(now=now)
-    return counts.locked
-
-
-@transaction.atomic
 def record_sign_in_success(*, by: User, ip: str | None, method: str) -> None:
     """A completed sign-in: resets the user name's failure count and is audited."""
     LoginAttempt.objects.create(
         username=lockout.normalise_username(by.get_username()), ip=ip, succeeded=True
     )
-    audit.record(by=by, action="accounts.login.succeeded", target=by, changes={"method": method})
+    record_for_person(
+        by=by, action="accounts.login.succeeded", person=by, changes={"method": method}
+    )
 
 
 def prune_sign_in_attempts(*, now: datetime | None = None) -> int:
-    """Forget attempts older than the window (and a day). Housekeeping, so no audit entry."""
-    cutoff = (now or timezone.now()) - max(lockout.window(), lockout.KEEP_ATTEMPTS)
+    """Forget attempts older than LOGIN_ATTEMPT_RETENTION_DAYS (never inside the lockout
+    window), and the throttle rows nobody has used within the window. Housekeeping, so no
+    audit entry; the audit log keeps its own entries of every sign-in regardless."""
+    now = now or timezone.now()
+    cutoff = now - max(lockout.window(), lockout.retention())
     deleted, _by_model = LoginAttempt.objects.filter(at__lt=cutoff).delete()
+    LoginThrottle.objects.filter(touched_at__lt=now - lockout.window()).delete()
     return deleted
 
 
@@ -211,20 +293,36 @@ def complete_second_factor(*, request: HttpRequest, device: Device) -> None:
             ip=lockout.client_ip(request),
             succeeded=True,
         )
-        audit.record(by=user, action="accounts.login.succeeded", target=user, changes=changes)
+        record_for_person(by=user, action="accounts.login.succeeded", person=user, changes=changes)
     else:
-        audit.record(by=user, action="accounts.two_factor.verified", target=user, changes=changes)
+        record_for_person(
+            by=user, action="accounts.two_factor.verified", person=user, changes=changes
+        )
 
 
 @transaction.atomic
-def enable_two_factor(*, by: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
+def enable_two_factor(
+    *,
+    by: User,
+    key: str,
+    code: str,
+    enrolment_code_id: int | None = None,
+    after_own_reset: bool = False,
+) -> tuple[TOTPDevice, list[str]]:
     """Confirm the authenticator app set up with ``key`` and issue new backup codes.
 
-    Returns the device and the backup codes in clear text, to be shown once.
+    Someone whose role must use a second factor needs the enrolment code accepted earlier in
+    the session (spent here), unless they just reset their own app in a session verified by
+    it. Returns the device and the backup codes in clear text, to be shown once.
     """
     if TOTPDevice.objects.filter(user=by, confirmed=True).exists():
         raise DomainError(
             _("Two-factor sign-in is already set up. Reset it on your account page first.")
+        )
+    needs_code = enrolment.code_required(by) and not after_own_reset
+    if needs_code and not enrolment_code_id:
+        raise DomainError(
+            _("Enter the enrolment code from your administrator before setting up the app.")
         )
     match = twofactor.match_setup_code(key, code)
     if match is None:
@@ -235,6 +333,8 @@ def enable_two_factor(*, by: User, key: str, code: str) -> tuple[TOTPDevice, lis
             ),
             field="code",
         )
+    if needs_code:
+        enrolment.use_enrolment_code(user=by, code_id=enrolment_code_id)
     TOTPDevice.objects.filter(user=by, confirmed=False).delete()
     # last_t stops the code just used from being accepted again at the next sign-in.
     device = TOTPDevice.objects.create(
@@ -244,8 +344,11 @@ def enable_two_factor(*, by: User, key: str, code: str) -> tuple[TOTPDevice, lis
     static = StaticDevice.objects.create(user=by, name="backup codes", confirmed=True)
     codes = twofactor.new_backup_codes()
     StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in codes)
-    audit.record(
-        by=by, action="accounts.two_factor.enabled", target=by, changes={"backup_codes": len(codes)}
+    record_for_person(
+        by=by,
+        action="accounts.two_factor.enabled",
+        person=by,
+        changes={"backup_codes": len(codes), "with_enrolment_code": needs_code},
     )
     return device, codes
 
@@ -267,7 +370,7 @@ def reset_two_factor(*, by: User, password: str) -> None:
         .delete()[1]
         .get(StaticDevice._meta.label, 0),
     }
-    audit.record(by=by, action="accounts.two_factor.reset", target=by, changes=removed)
+    record_for_person(by=by, action="accounts.two_factor.reset", person=by, changes=removed)
 
 
 # Passwords -------------------------------------------------------------------------------------
@@ -296,8 +399,9 @@ def change_password(*, by: User, old_password: str, new_password: str) -> User:
     except ValidationError as exc:
         raise PasswordNotAcceptedError(list(exc.messages), field="new_password") from None
     by.set_password(new_password)
-    by.save(update_fields=["password"])
-    audit.record(by=by, action="accounts.password.changed", target=by)
+    by.must_change_password = False
+    by.save(update_fields=["password", "must_change_password"])
+    record_for_person(by=by, action="accounts.password.changed", person=by)
     return by
 
 
@@ -317,7 +421,11 @@ def add_person(
     email: str = "",
     phone: str = "",
 ) -> User:
-    """Create an account for someone joining ``organisation``, which must be active."""
+    """Create an account for someone joining ``organisation``, which must be active.
+
+    The administrator chose or was shown the first password, so the person must replace it
+    at their first sign-in, as after a reset.
+    """
     if not organisation.is_active:
         raise DomainError(
             _("This organisation is deactivated: reactivate it before adding people to it.")
@@ -333,4 +441,5 @@ def add_person(
         role=role,
         email=email,
         phone=phone,
+        must_change_password=True,
     )

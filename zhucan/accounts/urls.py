@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.password_change, name="password_change"),
+    path("two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/backup-codes/", views.two_factor_backup_codes, name="two_factor_backup_codes"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -17,8 +19,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import user_has_device
 
-from zhucan.accounts import lockout, twofactor
+from zhucan.accounts import enrolment, lockout, twofactor
 from zhucan.accounts.forms import (
+    EnrolmentCodeForm,
     PasswordChangeForm,
     PasswordForm,
     SetupCodeForm,
@@ -36,13 +39,15 @@ from zhucan.accounts.models import User
 from zhucan.accounts.services import (
     PasswordNotAcceptedError,
     SignInRefusedError,
+    begin_sign_in_attempt,
     change_password,
     complete_second_factor,
     enable_two_factor,
-    record_sign_in_failure,
     reset_two_factor,
     set_display_preferences,
+    settle_failed_attempt,
     sign_in_with_password,
+    withdraw_sign_in_attempt,
 )
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
@@ -134,6 +139,59 @@ def _default_after_second_factor(request: HttpRequest) -> str:
     return "accounts:profile"
 
 
+def _may_enrol_without_code(request: HttpRequest) -> bool:
+    """True when the set-up page may show a secret: no code is needed, or one was accepted in
+    this session and can still be spent (else it is forgotten and a new one is asked for)."""
+    if request.session.get(enrolment.OWN_RESET_SESSION) or not enrolment.code_required(
+        request.user
+    ):
+        return True
+    accepted = request.session.get(enrolment.ENROLMENT_SESSION)
+    if accepted and enrolment.still_usable(user=_user(request), code_id=accepted):
+        return True
+    request.session.pop(enrolment.ENROLMENT_SESSION, None)
+    return False
+
+
+def _with_next(url_name: str, next_url: str) -> str:
+    url = reverse(url_name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """The enrolment code from an administrator, asked before the set-up page shows a secret."""
+    user = _user(request)
+    if _may_enrol_without_code(request):
+        return redirect(_with_next("accounts:two_factor_setup", _requested_next(request)))
+    form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        pending = begin_sign_in_attempt(username=user.get_username(), ip=lockout.client_ip(request))
+        if pending is None:
+            return _locked_out(request)
+        issued = enrolment.find_usable_code(user=user, code=form.cleaned_data["code"])
+        if issued is not None:
+            withdraw_sign_in_attempt(pending=pending)
+            request.session[enrolment.ENROLMENT_SESSION] = issued.pk
+            return redirect(_with_next("accounts:two_factor_setup", _requested_next(request)))
+        if settle_failed_attempt(pending=pending, user=user, stage="enrolment_code"):
+            return _locked_out(request)
+        form.add_error(
+            "code",
+            _(
+                "The enrolment code is not correct, or it was used, replaced or has expired. "
+                "Check it, or ask your administrator for a new one."
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor_enrol.html",
+        {"form": form, "next": _requested_next(request)},
+    )
+
+
 @never_cache
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
@@ -144,6 +202,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             messages.info(request, _("Two-factor sign-in is already set up for your account."))
             return redirect("accounts:profile")
         return redirect(twofactor.challenge_url(user, _requested_next(request)))
+    if not _may_enrol_without_code(request):
+        # No secret is made or shown before the enrolment code: the QR code is the enrolment.
+        return redirect(_with_next("accounts:two_factor_enrol", _requested_next(request)))
     # The secret lives in the session until confirmed: opening the page writes nothing.
     key = request.session.get(twofactor.SETUP_KEY_SESSION)
     if not key:
@@ -151,11 +212,19 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     form = SetupCodeForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            device, codes = enable_two_factor(by=user, key=key, code=form.cleaned_data["code"])
+            device, codes = enable_two_factor(
+                by=user,
+                key=key,
+                code=form.cleaned_data["code"],
+                enrolment_code_id=request.session.get(enrolment.ENROLMENT_SESSION),
+                after_own_reset=bool(request.session.get(enrolment.OWN_RESET_SESSION)),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
             del request.session[twofactor.SETUP_KEY_SESSION]
+            request.session.pop(enrolment.ENROLMENT_SESSION, None)
+            request.session.pop(enrolment.OWN_RESET_SESSION, None)
             complete_second_factor(request=request, device=device)
             request.session[twofactor.BACKUP_CODES_SESSION] = codes
             request.session[twofactor.NEXT_SESSION] = next_url
@@ -209,15 +278,21 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return _locked_out(request)
     form = VerifyCodeForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        pending = begin_sign_in_attempt(username=user.get_username(), ip=ip)
+        if pending is None:
+            return _locked_out(request)
         result = twofactor.check_code(user, form.cleaned_data["code"])
         if result.device is not None:
+            withdraw_sign_in_attempt(pending=pending)
             complete_second_factor(request=request, device=result.device)
             return redirect(next_url)
         if result.throttled:
+            # Not checked at all, so not counted.
+            withdraw_sign_in_attempt(pending=pending)
             form.add_error(
                 "code", _("Too many wrong codes in a row. Wait a few seconds, then try again.")
             )
-        elif record_sign_in_failure(username=user.get_username(), ip=ip):
+        elif settle_failed_attempt(pending=pending, user=user, stage="code"):
             return _locked_out(request)
         else:
             form.add_error(
@@ -242,11 +317,15 @@ def two_factor_reset(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = PasswordForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        # Read before the reset: with the device gone the session is no longer verified.
+        verified = twofactor.is_verified(user)
         try:
             reset_two_factor(by=user, password=form.cleaned_data["password"])
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
+            if verified:
+                request.session[enrolment.OWN_RESET_SESSION] = True
             messages.success(
                 request,
                 _(
@@ -284,8 +363,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
             # Keeps this session signed in; sessions elsewhere end with the old password.
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
-            return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html", {"form": form})
+            return redirect(_next_url(request, "accounts:profile"))
+    return render(
+        request,
+        "accounts/password_change.html",
+        {
+            "form": form,
+            "must_change": user.must_change_password,
+            "next": _requested_next(request),
+        },
+    )
 
 
 @login_required

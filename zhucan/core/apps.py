@@ -7,7 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from zhucan.core import checks  # noqa: F401 - registers the deployment checks
-
         from zhucan.core.images import configure_pillow
 
         configure_pillow()

@@ -3,23 +3,61 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+
+
+def trusted_proxies() -> tuple[Network, ...]:
+    """TRUSTED_PROXIES as networks (a bare address is a network of one)."""
+    return _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+
+
+def _parse(value: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted(address: Address, nets: Iterable[Network]) -> bool:
+    return any(address in net for net in nets)
 
 
 def client_ip(request: HttpRequest) -> str | None:
     """The address the request came from, or None when it is not a valid IP address.
 
-    Behind our TLS proxy (BEHIND_TLS_PROXY sets SECURE_PROXY_SSL_HEADER) every request comes
-    from the proxy, so one locked address would lock everybody out; there the right-most
-    X-Forwarded-For entry is the one our own proxy added, and so the only one we can trust.
+    X-Forwarded-For is anyone's to write, so it is read only when the request reaches us from
+    one of our own proxies (TRUSTED_PROXIES). Each proxy appends the address it received the
+    request from, so the list is read from the right: our proxies' entries are skipped, and the
+    first address that is not one of ours is the client. Everything to its left was written by
+    the client and is ignored. A request straight to the application (bypassing the proxy) is
+    judged by its own address, whatever headers it brings.
     """
-    candidate = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        candidate = forwarded.split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
         return None
+    nets = trusted_proxies()
+    if not nets or not _is_trusted(remote, nets):
+        return str(remote)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    client = remote
+    for entry in reversed([part for part in forwarded.split(",") if part.strip()]):
+        hop = _parse(entry)
+        if hop is None:
+            # A proxy of ours writes addresses only: garbage came from the client's side.
+            return None
+        client = hop
+        if not _is_trusted(hop, nets):
+            break
+    return str(client)

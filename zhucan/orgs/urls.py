@@ -21,4 +21,12 @@ urlpatterns = [
     path("roles/<int:membership_pk>/remove/", people.membership_remove, name="membership_remove"),
     path("people/<int:user_pk>/disable/", people.person_disable, name="person_disable"),
     path("people/<int:user_pk>/enable/", people.person_enable, name="person_enable"),
+    path(
+        "people/<int:user_pk>/second-factor/",
+        people.person_second_factor_reset,
+        name="person_second_factor_reset",
+    ),
+    path(
+        "people/<int:user_pk>/password/", people.person_password_reset, name="person_password_reset"
+    ),
 ]

@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from zhucan.accounts.enrolment import issue_enrolment_code
 from zhucan.testing.auth import login_verified
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -77,6 +79,10 @@ def test_account_pages_have_no_inline_script_or_style(client, city_officer):
     client.post(
         reverse("accounts:login"), {"username": "city_officer", "password": "Test-password-123"}
     )
+    pages.append(client.get(reverse("accounts:two_factor_enrol")))
+    with transaction.atomic():
+        code = issue_enrolment_code(by=None, user=city_officer)
+    client.post(reverse("accounts:two_factor_enrol"), {"code": code})
     pages.append(client.get(reverse("accounts:two_factor_setup")))
     login_verified(client, city_officer)
     for name in ("accounts:profile", "accounts:password_change", "accounts:two_factor_reset"):

@@ -9,6 +9,7 @@ from binascii import unhexlify
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -16,7 +17,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhucan.accounts import twofactor
-from zhucan.accounts.models import LoginAttempt
+from zhucan.accounts.enrolment import issue_enrolment_code
+from zhucan.accounts.models import EnrolmentCode, LoginAttempt
 from zhucan.accounts.services import SignInRefusedError, enable_two_factor
 from zhucan.accounts.tests.conftest import ACTIVE_ACCOUNT, SECOND_FACTOR
 from zhucan.core.models import AuditEntry
@@ -29,6 +31,22 @@ def _app_code(hex_key: str) -> str:
     totp = TOTP(unhexlify(hex_key))
     totp.time = time.time()
     return f"{totp.token():06d}"
+
+
+def _enrol(client, user) -> None:
+    """Enter an enrolment code issued for ``user``, as the set-up page now asks first."""
+    with transaction.atomic():
+        code = issue_enrolment_code(by=None, user=user)
+    response = client.post(reverse("accounts:two_factor_enrol"), {"code": code})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+def _enable(user, key: str):
+    """enable_two_factor with a freshly issued enrolment code, as the set-up page does."""
+    with transaction.atomic():
+        issue_enrolment_code(by=None, user=user)
+    issued = EnrolmentCode.objects.filter(user=user).latest("pk")
+    return enable_two_factor(by=user, key=key, code=_app_code(key), enrolment_code_id=issued.pk)
 
 
 def _wrong_code(device: TOTPDevice) -> str:
@@ -108,6 +126,7 @@ def test_login_verified_helper_passes_the_middleware(client, city_officer):
 
 def test_the_set_up_page_shows_a_qr_code_and_a_typed_key(client, city_officer):
     sign_in(client, "city_officer")
+    _enrol(client, city_officer)
     response = client.get(reverse("accounts:two_factor_setup"))
     body = response.content.decode()
 
@@ -127,6 +146,7 @@ def test_the_set_up_page_shows_a_qr_code_and_a_typed_key(client, city_officer):
 
 def test_a_wrong_first_code_is_explained(client, city_officer):
     sign_in(client, "city_officer")
+    _enrol(client, city_officer)
     client.get(reverse("accounts:two_factor_setup"))
     key = client.session[twofactor.SETUP_KEY_SESSION]
     wrong = "000000" if _app_code(key) != "000000" else "111111"
@@ -141,6 +161,7 @@ def test_a_wrong_first_code_is_explained(client, city_officer):
 
 def test_setting_up_with_a_real_code_signs_in_and_shows_backup_codes_once(client, city_officer):
     sign_in(client, "city_officer")
+    _enrol(client, city_officer)
     client.get(reverse("accounts:two_factor_setup"))
     key = client.session[twofactor.SETUP_KEY_SESSION]
 
@@ -163,6 +184,7 @@ def test_setting_up_with_a_real_code_signs_in_and_shows_backup_codes_once(client
 
 def test_the_code_used_at_set_up_cannot_be_used_again(client, city_officer):
     sign_in(client, "city_officer")
+    _enrol(client, city_officer)
     client.get(reverse("accounts:two_factor_setup"))
     code = _app_code(client.session[twofactor.SETUP_KEY_SESSION])
     client.post(reverse("accounts:two_factor_setup"), {"code": code})
@@ -279,9 +301,7 @@ def test_a_right_password_does_not_reset_the_count_before_the_code(
 
 
 def test_a_backup_code_works_once(client, city_officer):
-    device, codes = enable_two_factor(
-        by=city_officer, key=(key := twofactor.new_secret()), code=_app_code(key)
-    )
+    device, codes = _enable(city_officer, twofactor.new_secret())
     sign_in(client, "city_officer")
     typed = twofactor.readable_backup_code(codes[3])  # as shown: "12345 67890"
 
@@ -324,7 +344,7 @@ def test_without_the_requirement_two_factor_is_optional_but_then_used(
 
 
 def test_reset_needs_the_password_and_removes_app_and_codes(client, city_officer):
-    enable_two_factor(by=city_officer, key=(key := twofactor.new_secret()), code=_app_code(key))
+    _enable(city_officer, twofactor.new_secret())
     login_verified(client, city_officer)
     url = reverse("accounts:two_factor_reset")
 
@@ -343,7 +363,7 @@ def test_reset_needs_the_password_and_removes_app_and_codes(client, city_officer
 
 
 def test_profile_shows_two_factor_status(client, city_officer):
-    enable_two_factor(by=city_officer, key=(key := twofactor.new_secret()), code=_app_code(key))
+    _enable(city_officer, twofactor.new_secret())
     login_verified(client, city_officer)
     body = client.get(reverse("accounts:profile")).content.decode()
 
@@ -392,6 +412,17 @@ def test_set_up_and_code_pages_pass_axe(browser_world, browser_pages, live_serve
     problems = []
 
     page.goto(reverse("accounts:two_factor_setup"), wait_until="load")
+    assert page.url.split("?")[0].endswith(reverse("accounts:two_factor_enrol"))
+    problems.append(axe_report(page, "enrolment code"))
+    with transaction.atomic():
+        enrolment_code = issue_enrolment_code(by=None, user=browser_world.city_officer)
+    page.fill("input[name='code']", "000000000000")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main form:not(.inline-form) button[type='submit']").click()
+    problems.append(axe_report(page, "enrolment code, wrong code"))
+    page.fill("input[name='code']", enrolment_code)
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main form:not(.inline-form) button[type='submit']").click()
     assert page.locator("svg.qr-code").is_visible()
     problems.append(axe_report(page, "two-factor set-up"))
 

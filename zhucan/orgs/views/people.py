@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from zhucan.accounts.enrolment import readable as readable_enrolment_code
+from zhucan.accounts.resets import reset_password, reset_second_factor
 from zhucan.accounts.services import add_person, set_user_active
+from zhucan.accounts.twofactor import has_confirmed_totp
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import (
@@ -223,3 +227,104 @@ def person_disable(request: HttpRequest, user_pk: int) -> HttpResponse:
 @login_required
 def person_enable(request: HttpRequest, user_pk: int) -> HttpResponse:
     return _set_account_active(request, user_pk, active=True)
+
+
+def _person_to_reset(request: HttpRequest, user_pk: int) -> tuple[Any, list[Membership]]:
+    """The person, if seen (else 404), and their roles; 403 unless the viewer manages people
+    wherever the person has a role."""
+    person = get_person_for_user(request.user, user_pk)
+    memberships = list(
+        Membership.objects.filter(user=person)
+        .select_related("organisation")
+        .order_by("organisation__path")
+    )
+    if not may_manage_person(request.user, person, memberships):
+        raise PermissionDenied
+    return person, memberships
+
+
+@never_cache  # the answer shows a one-time code: never keep it in a cache
+@login_required
+def person_second_factor_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """Remove someone's authenticator app (a lost phone) and issue an enrolment code."""
+    person, memberships = _person_to_reset(request, user_pk)
+    back = _return_org(request, person)
+    error = ""
+    if request.method == "POST":
+        try:
+            code = reset_second_factor(by=request.user, user=person)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return render(
+                request,
+                "orgs/person_secret.html",
+                {
+                    "person": person,
+                    "back": back,
+                    "title": _("New enrolment code"),
+                    "label": _("Enrolment code"),
+                    "secret": readable_enrolment_code(code),
+                    "explanation": _(
+                        "Give this code to the person in a safe way, for example in person or "
+                        "by phone. They enter it after signing in, then set up the "
+                        "authenticator app on their phone. The code works once, for "
+                        "%(hours)s hours, and is shown only this once."
+                    )
+                    % {"hours": settings.ENROLMENT_CODE_HOURS},
+                },
+            )
+    return render(
+        request,
+        "orgs/person_second_factor_reset.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "back": back,
+            "has_app": has_confirmed_totp(person),
+            "is_self": person.pk == request.user.pk,
+            "error": error,
+        },
+    )
+
+
+@never_cache  # the answer shows a temporary password: never keep it in a cache
+@login_required
+def person_password_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """Give someone a temporary password that they must change when they next sign in."""
+    person, memberships = _person_to_reset(request, user_pk)
+    back = _return_org(request, person)
+    error = ""
+    if request.method == "POST":
+        try:
+            password = reset_password(by=request.user, user=person)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return render(
+                request,
+                "orgs/person_secret.html",
+                {
+                    "person": person,
+                    "back": back,
+                    "title": _("Temporary password"),
+                    "label": _("Temporary password"),
+                    "secret": password,
+                    "explanation": _(
+                        "Give this password to the person in a safe way. They must choose "
+                        "their own password when they next sign in; the temporary one is shown "
+                        "only this once. Any session they had open has ended."
+                    ),
+                },
+            )
+    return render(
+        request,
+        "orgs/person_password_reset.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "back": back,
+            "is_self": person.pk == request.user.pk,
+            "error": error,
+        },
+    )
