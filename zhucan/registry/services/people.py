@@ -9,15 +9,17 @@ wherever it comes from; the import saves in bulk, the form through ``register_pe
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Organisation, Region
 from zhucan.orgs.roles import Capability
@@ -263,19 +265,32 @@ def _raise_first(checked: Checked) -> None:
 
 
 @transaction.atomic
-def register_person(*, by: Any, organisation: Organisation, data: PersonData) -> Person:
-    """Add one person. The same ID number twice is refused: one person, one row."""
+def register_person(
+    *, by: Any, organisation: Organisation, data: PersonData, token: uuid.UUID | None = None
+) -> Person:
+    """Add one person. The same ID number twice is refused: one person, one row. ``token``:
+    the form's, so that the form sent twice answers with the first one's person, not an error."""
     require_registry_writer(by, organisation)
     checked = check_person(data)
     _raise_first(checked)
-    person = build_person(checked=checked, organisation=organisation, by=by)
-    if Person.objects.filter(id_index=person.id_index).exists():
-        raise DomainError(
-            _("A person with this ID number is already registered."), field="id_number"
-        )
-    person.save()
-    audit.record(by=by, action="registry.person.registered", target=person)
-    return person
+
+    def create() -> Person:
+        person = build_person(checked=checked, organisation=organisation, by=by)
+        if Person.objects.filter(id_index=person.id_index).exists():
+            raise DomainError(
+                _("A person with this ID number is already registered."), field="id_number"
+            )
+        try:
+            with transaction.atomic():  # another form (another token) may register them first
+                person.save()
+        except IntegrityError:
+            raise DomainError(
+                _("A person with this ID number is already registered."), field="id_number"
+            ) from None
+        audit.record(by=by, action="registry.person.registered", target=person)
+        return person
+
+    return create_once(by=by, token=token, model=Person, create=create)
 
 
 @transaction.atomic
