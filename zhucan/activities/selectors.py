@@ -100,6 +100,18 @@ def new_report_choices(user: Any, *, limit: int = 100) -> list[Receipt]:
 # --- The form ------------------------------------------------------------------------------
 
 
+def institutions_in_area(organisation: Organisation) -> QuerySet[Institution]:
+    """The directory's institutions inside the organisation's own region (a county sees its
+    county's, not its neighbours'): what its reports may name as visited."""
+    code = organisation.region_id or ""
+    if not code:
+        return Institution.objects.none()
+    # GB/T 2260 nests by prefix: 410000 → 41, 410400 → 4104, 410402 → 410402 (and 419001,
+    # a county directly under the province, is its own prefix).
+    prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+    return Institution.objects.filter(region__code__startswith=prefix).order_by("name", "pk")
+
+
 @dataclass
 class ReportChoices:
     """What a report of ``organisation`` for ``campaign`` may name, read once for the page."""
@@ -119,7 +131,7 @@ class ReportChoices:
         planned = PlannedActivity.objects.filter(
             plan__campaign=campaign, plan__organisation=organisation
         ).select_related("plan")
-        institutions = Institution.objects.filter(region__code__startswith=prefix)
+        institutions = institutions_in_area(organisation)
         return cls(
             indicators=indicators_for(campaign),
             duties={d.pk: d for d in campaign.duties.all()},

@@ -71,6 +71,11 @@ def add_institution(
     return institution
 
 
+def institution_inside(institution: Institution, organisation: Organisation) -> bool:
+    """Whether a report of ``organisation`` may name the institution as visited."""
+    return bool(organisation.region_id) and _inside(institution.region_id, organisation.region_id)
+
+
 def _inside(code: str, outer: str) -> bool:
     # Township and village codes (9 and 12 digits) begin with their county's six digits.
     county = code[:6]

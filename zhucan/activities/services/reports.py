@@ -26,6 +26,7 @@ from zhucan.activities.models import (
     Visit,
 )
 from zhucan.activities.services.common import check_version, lock, require
+from zhucan.activities.services.institutions import institution_inside
 from zhucan.campaigns.models import Campaign, Duty, Receipt
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
@@ -149,6 +150,13 @@ def _check(campaign: Campaign, organisation: Organisation, data: ReportInput) ->
             raise DomainError(
                 _("Visit %(n)d: name the institution, or choose families in difficulty.")
                 % {"n": number}
+            )
+        if visit.institution is not None and not institution_inside(
+            visit.institution, organisation
+        ):
+            raise DomainError(
+                _("Visit %(n)d: %(name)s is not in the area of %(org)s.")
+                % {"n": number, "name": visit.institution.name, "org": organisation.name}
             )
         if visit.households < 0:
             raise DomainError(_("Visit %(n)d: households cannot be negative.") % {"n": number})
