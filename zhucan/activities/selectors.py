@@ -13,7 +13,7 @@ from zhucan.activities.services.reports import indicators_for
 from zhucan.campaigns.models import Campaign, Duty, Receipt
 from zhucan.orgs.access import capability_roots
 from zhucan.orgs.models import Membership, Organisation, Region, under_paths
-from zhucan.orgs.roles import ROLE_CAPABILITIES, Capability
+from zhucan.orgs.roles import DECIDING_CAPABILITIES, ROLE_CAPABILITIES, Capability
 from zhucan.plans.models import PlannedActivity
 
 # --- The list ------------------------------------------------------------------------------
@@ -64,20 +64,25 @@ def filter_choices(user: Any) -> FilterChoices:
 
 
 def reports_to_review(user: Any, *, limit: int = 50) -> list[ActivityReport]:
-    """Submitted reports of organisations where the person reviews or coordinates, except
-    their own (someone else must decide on those). One query."""
-    roots = capability_roots(user, Capability.REVIEW) + capability_roots(
-        user, Capability.COORDINATE
-    )
+    """Submitted reports of organisations below where the person reviews or coordinates,
+    except those they wrote (someone else must decide on those) and those of the very
+    organisation where they hold the role (the office above decides: ``access.decides_for``).
+    One query."""
+    roots = [
+        path for capability in DECIDING_CAPABILITIES for path in capability_roots(user, capability)
+    ]
     if getattr(user, "is_superuser", False):
         roots = ["/"]
     condition = under_paths(roots, "organisation__path")
     if condition is None:
         return []
+    # A role's own organisation, unless another of the person's roles sits above it.
+    own = [r for r in roots if not any(r != o and r.startswith(o) for o in roots)]
     return list(
         ActivityReport.objects.visible_to(user)
         .filter(condition, status=ActivityReport.Status.SUBMITTED)
         .exclude(created_by_id=user.pk)
+        .exclude(organisation__path__in=own, organisation__parent__isnull=False)
         .select_related("organisation", "campaign__notice")
         .order_by("submitted_at", "pk")[:limit]
     )
