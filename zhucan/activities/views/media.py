@@ -179,7 +179,7 @@ class InstitutionFilterForm(Form):
     )
 
 
-class InstitutionForm(Form):
+class InstitutionForm(CreateForm):
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Kept by"), queryset=Organisation.objects
     )
@@ -334,9 +334,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         if not can_add:
             raise PermissionDenied
         if add_form.is_valid():
-            data = add_form.cleaned_data
+            data = dict(add_form.cleaned_data)
+            token = data.pop("client_id")
             try:
-                institution = add_institution(by=request.user, **data)
+                institution = add_institution(by=request.user, token=token, **data)
             except DomainError as error:
                 apply_domain_error(add_form, error)
             else:
