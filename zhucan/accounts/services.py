@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime
 from typing import Any, cast
 
@@ -23,6 +24,7 @@ from zhucan.accounts import lockout, twofactor
 from zhucan.accounts.models import LoginAttempt, User
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.services import add_membership
 
@@ -316,21 +318,28 @@ def add_person(
     role: str,
     email: str = "",
     phone: str = "",
+    token: uuid.UUID | None = None,
 ) -> User:
-    """Create an account for someone joining ``organisation``, which must be active."""
+    """Create an account for someone joining ``organisation``, which must be active.
+    ``token``: the form's; the form sent twice answers with the account it made."""
     if not organisation.is_active:
         raise DomainError(
             _("This organisation is deactivated: reactivate it before adding people to it.")
         )
     if not (full_name or "").strip():
         raise DomainError(_("Please enter the person's full name."), field="full_name")
-    return create_user(
+    return create_once(
         by=by,
-        username=username,
-        full_name=full_name,
-        password=password,
-        organisation=organisation,
-        role=role,
-        email=email,
-        phone=phone,
+        token=token,
+        model=User,
+        create=lambda: create_user(
+            by=by,
+            username=username,
+            full_name=full_name,
+            password=password,
+            organisation=organisation,
+            role=role,
+            email=email,
+            phone=phone,
+        ),
     )
