@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from zhucan.core.models import AuditEntry
-from zhucan.registry.models import Assistance, Person
+from zhucan.registry.models import Assistance, EducationCase, Person
 from zhucan.registry.tests.factories import id_number, make_person
 from zhucan.testing.auth import login_verified
 from zhucan.testing.concurrency import needs_postgres, post_at_once
@@ -129,3 +129,23 @@ def test_five_help_forms_at_once_record_the_help_once(transactional_db, world, c
     assert [r.status_code for r in responses] == [302] * 5
     assert Assistance.objects.filter(person=person).count() == 1
     assert AuditEntry.objects.filter(action="registry.assistance.recorded").count() == 1
+
+
+def test_a_second_click_on_open_a_case_goes_to_the_first_case(client, world):
+    child = make_person(world, name="小明", born=(2012, 3, 4))
+    login_verified(client, world.county_a_officer)
+    url = reverse("registry:case_open", args=[child.pk])
+    first = client.post(url, {"school_year": 2020})
+    again = client.post(url, {"school_year": 2020})
+    case = EducationCase.objects.get()
+    assert first["Location"] == again["Location"] == reverse("registry:case", args=[case.pk])
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_five_clicks_at_once_on_open_a_case_open_one(transactional_db, world):
+    child = make_person(world, name="小明", born=(2012, 3, 4))
+    url = reverse("registry:case_open", args=[child.pk])
+    responses = post_at_once(world.county_a_officer, url, {"school_year": 2020})
+    case = EducationCase.objects.get()
+    assert {r["Location"] for r in responses} == {reverse("registry:case", args=[case.pk])}
