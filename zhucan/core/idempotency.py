@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.core.errors import DomainError
@@ -59,3 +61,15 @@ def _earlier(submission: FormSubmission, model: type[M], label: str) -> M:
     if made is None:
         raise DomainError(_("This form was already sent, and what it made has since been removed."))
     return made
+
+
+# A form left open longer than this and sent again makes a new object: by then it is a new
+# intention, not a double click or a resend.
+KEEP_DAYS = 30
+
+
+def purge_form_submissions(*, days: int = KEEP_DAYS) -> int:
+    """Forget the tokens of forms sent more than ``days`` ago; returns how many were removed."""
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _by_model = FormSubmission.objects.filter(at__lt=cutoff).delete()
+    return deleted
