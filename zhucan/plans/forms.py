@@ -215,7 +215,8 @@ class DecisionForm(CommentForm):
     """Approve or return; returning needs the comment, approving does not."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    client_id = None  # a decision is kept once by the plan's version, not by a token
+    # A decision is kept once by the plan's version, not by a token.
+    client_id = None  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

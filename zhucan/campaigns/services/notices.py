@@ -156,7 +156,7 @@ def _create_notice(
         issuer_code=parsed.issuer_code or "",
         doc_year=parsed.doc_year,
         doc_serial=parsed.doc_serial,
-        title=parsed.title[:200],
+        title=(parsed.title or "")[:200],  # import_notice refused a notice without one
         recipients=parsed.recipients,
         body=[b.__dict__ for b in parsed.body],
         signature=parsed.signature or "",
