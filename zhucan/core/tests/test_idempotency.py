@@ -8,13 +8,19 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.core.models import FormSubmission
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.testing.factories import make_org
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def make(world, name):
