@@ -47,7 +47,14 @@ def visit_rows(rows: list[dict[str, str]], *, initial: int = 0) -> dict[str, str
         "visit-MAX_NUM_FORMS": "1000",
     }
     for n, row in enumerate(rows):
-        blank = {"kind": "", "institution": "", "households": "", "leaders": "", "cash": ""}
+        blank = {
+            "id": "",
+            "kind": "",
+            "institution": "",
+            "households": "",
+            "leaders": "",
+            "cash": "",
+        }
         data |= {f"visit-{n}-{k}": v for k, v in (blank | {"goods_value": ""} | row).items()}
     return data
 
@@ -333,16 +340,17 @@ def test_editing_keeps_values_and_visits_and_removes_a_ticked_visit(
     page = reporter_client.get(url)
     body = page.content.decode()
     assert f'name="indicator_{households.pk}"' in body and 'value="35' in body
+    kept, removed = report.visits.all()
     rows = [
-        {"kind": "household", "households": "35"},
-        {"kind": "household", "households": "0", "DELETE": "on"},
+        {"id": str(kept.pk), "kind": "household", "households": "35"},
+        {"id": str(removed.pk), "kind": "household", "households": "0", "DELETE": "on"},
         {},
     ]
     data = form_data(page) | visit_rows(rows, initial=2) | {f"indicator_{households.pk}": "36"}
     response = reporter_client.post(url, data | {"action": "add"})
     assert response.status_code == 302 and response["Location"].endswith("/edit/#new-visit")
     report.refresh_from_db()
-    assert report.visits.count() == 1 and report.values.get().value == 36
+    assert list(report.visits.all()) == [kept] and report.values.get().value == 36
     assert report.version == 2
 
 
