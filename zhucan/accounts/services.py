@@ -11,7 +11,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,7 +57,13 @@ def create_user(
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="password") from None
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():  # another form may take the same user name at once
+            user.save()
+    except IntegrityError:
+        raise DomainError(
+            _("The user name %(name)s is taken.") % {"name": username}, field="username"
+        ) from None
     audit.record(
         by=by,
         action="accounts.user.created",

@@ -90,3 +90,20 @@ def test_five_account_forms_at_once_make_one_account(transactional_db, world):
     responses = post_at_once(world.city_admin, url, person_form(password="Xinhua-2020-pass!"))
     assert User.objects.filter(username="xinhua_reporter").count() == 1
     assert [r.status_code for r in responses] == [302] * 5
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_five_different_account_forms_for_one_user_name_make_one_and_no_error(
+    transactional_db, world
+):
+    url = reverse("orgs:person_add", kwargs={"org_pk": world.county_a.pk})
+    tokens = iter([str(uuid.uuid4()) for _ in range(5)])
+    responses = post_at_once(
+        world.city_admin,
+        url,
+        person_form(password="Xinhua-2020-pass!"),
+        vary=lambda: {"client_id": next(tokens)},
+    )
+    assert User.objects.filter(username="xinhua_reporter").count() == 1
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 200, 302]
