@@ -119,3 +119,27 @@ def test_removing_an_unlinked_visit_deletes_only_that_one(client, world, visited
     assert list(Visit.objects.filter(report=visited.report).values_list("pk", flat=True)) == [
         visited.pk
     ]
+
+
+def test_the_migration_relinks_rows_a_correction_unlinked(world, visited):
+    """Rows unlinked by the old save (visit set to NULL) get their visit back when their
+    report has one household visit; with two, nothing is guessed."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "zhucan.registry.migrations.0005_relink_assistance_unlinked_by_report_edits"
+    )
+    two = make_visit(world)
+    Visit.objects.create(report=two.report, kind="household", households=1)
+    record_visit_people(
+        by=world.county_a_officer,
+        visit=two,
+        people=[make_person(world, name="王二")],
+        data=AssistanceInput(kind="cash", given_on=date(2020, 5, 16)),
+    )
+    Assistance.objects.update(visit=None)  # what the old report save left behind
+    migration.relink(apps, None)
+    assert Assistance.objects.get(report=visited.report).visit_id == visited.pk
+    assert Assistance.objects.get(report=two.report).visit_id is None
