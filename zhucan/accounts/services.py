@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -11,7 +12,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from zhucan.accounts.auditing import record_for_person
 from zhucan.accounts.models import LoginAttempt, LoginThrottle, User
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.services import add_membership
 
@@ -62,7 +64,13 @@ def create_user(
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="password") from None
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():  # another form may take the same user name at once
+            user.save()
+    except IntegrityError:
+        raise DomainError(
+            _("The user name %(name)s is taken.") % {"name": username}, field="username"
+        ) from None
     audit.record(
         by=by,
         action="accounts.user.created",
@@ -420,11 +428,13 @@ def add_person(
     role: str,
     email: str = "",
     phone: str = "",
+    token: uuid.UUID | None = None,
 ) -> User:
     """Create an account for someone joining ``organisation``, which must be active.
 
     The administrator chose or was shown the first password, so the person must replace it
-    at their first sign-in, as after a reset.
+    at their first sign-in, as after a reset. ``token``: the form's; the form sent twice answers
+    with the account it made.
     """
     if not organisation.is_active:
         raise DomainError(
@@ -432,14 +442,19 @@ def add_person(
         )
     if not (full_name or "").strip():
         raise DomainError(_("Please enter the person's full name."), field="full_name")
-    return create_user(
+    return create_once(
         by=by,
-        username=username,
-        full_name=full_name,
-        password=password,
-        organisation=organisation,
-        role=role,
-        email=email,
-        phone=phone,
-        must_change_password=True,
+        token=token,
+        model=User,
+        create=lambda: create_user(
+            by=by,
+            username=username,
+            full_name=full_name,
+            password=password,
+            organisation=organisation,
+            role=role,
+            email=email,
+            phone=phone,
+            must_change_password=True,
+        ),
     )

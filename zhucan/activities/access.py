@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404
 from zhucan.activities.models import ActivityReport, ImportJob, MediaReport
 from zhucan.campaigns.models import Campaign
 from zhucan.orgs.access import has_capability
-from zhucan.orgs.roles import Capability
+from zhucan.orgs.models import Organisation
+from zhucan.orgs.roles import DECIDED_FROM_ABOVE, DECIDING_CAPABILITIES, Capability
 
 
 def get_report_for_user(user: Any, pk: Any) -> ActivityReport:
@@ -49,10 +50,13 @@ def can_write(user: Any, report: ActivityReport) -> bool:
     return report.is_editable and has_capability(user, Capability.REPORT, report.organisation)
 
 
+def decides_for(user: Any, organisation: Organisation) -> bool:
+    """Whether ``user`` may accept or return reports of ``organisation``: through a role held
+    above it, never at the organisation itself (``orgs.roles.DECIDED_FROM_ABOVE``)."""
+    over = organisation.parent if DECIDED_FROM_ABOVE and organisation.parent_id else organisation
+    return any(has_capability(user, cap, over) for cap in DECIDING_CAPABILITIES)
+
+
 def can_review(user: Any, report: ActivityReport) -> bool:
-    """Reviewers and coordinators of the reporting organisation or above, not its author."""
-    org = report.organisation
-    allowed = has_capability(user, Capability.REVIEW, org) or has_capability(
-        user, Capability.COORDINATE, org
-    )
-    return allowed and report.created_by_id != user.pk
+    """Reviewers and coordinators above the reporting organisation, not the report's author."""
+    return decides_for(user, report.organisation) and report.created_by_id != user.pk

@@ -251,6 +251,7 @@ def report_initial(report: ActivityReport) -> dict[str, Any]:
 def visit_initial(report: ActivityReport) -> list[dict[str, Any]]:
     return [
         {
+            "id": v.pk,
             "kind": v.kind,
             "institution": v.institution_id or "",
             "households": v.households,
@@ -263,6 +264,9 @@ def visit_initial(report: ActivityReport) -> list[dict[str, Any]]:
 
 
 class VisitForm(Form):
+    # Which saved visit this block is, so that a save changes it in place (its id, and the
+    # people recorded as visited by it, survive the correction of the report).
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     kind = forms.ChoiceField(
         label=gettext_lazy("Visited"),
         choices=[*_choose(gettext_lazy("Choose one")), *Visit.Kind.choices],
@@ -306,6 +310,7 @@ class VisitForm(Form):
     def to_input(self) -> VisitInput:
         data = self.cleaned_data
         return VisitInput(
+            pk=data.get("id"),
             kind=data["kind"],
             institution=self.choices.institutions.get(data.get("institution") or 0),
             households=data.get("households") or 0,

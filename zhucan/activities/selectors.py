@@ -13,7 +13,7 @@ from zhucan.activities.services.reports import indicators_for
 from zhucan.campaigns.models import Campaign, Duty, Receipt
 from zhucan.orgs.access import capability_roots
 from zhucan.orgs.models import Membership, Organisation, Region, under_paths
-from zhucan.orgs.roles import ROLE_CAPABILITIES, Capability
+from zhucan.orgs.roles import DECIDING_CAPABILITIES, ROLE_CAPABILITIES, Capability
 from zhucan.plans.models import PlannedActivity
 
 # --- The list ------------------------------------------------------------------------------
@@ -64,20 +64,25 @@ def filter_choices(user: Any) -> FilterChoices:
 
 
 def reports_to_review(user: Any, *, limit: int = 50) -> list[ActivityReport]:
-    """Submitted reports of organisations where the person reviews or coordinates, except
-    their own (someone else must decide on those). One query."""
-    roots = capability_roots(user, Capability.REVIEW) + capability_roots(
-        user, Capability.COORDINATE
-    )
+    """Submitted reports of organisations below where the person reviews or coordinates,
+    except those they wrote (someone else must decide on those) and those of the very
+    organisation where they hold the role (the office above decides: ``access.decides_for``).
+    One query."""
+    roots = [
+        path for capability in DECIDING_CAPABILITIES for path in capability_roots(user, capability)
+    ]
     if getattr(user, "is_superuser", False):
         roots = ["/"]
     condition = under_paths(roots, "organisation__path")
     if condition is None:
         return []
+    # A role's own organisation, unless another of the person's roles sits above it.
+    own = [r for r in roots if not any(r != o and r.startswith(o) for o in roots)]
     return list(
         ActivityReport.objects.visible_to(user)
         .filter(condition, status=ActivityReport.Status.SUBMITTED)
         .exclude(created_by_id=user.pk)
+        .exclude(organisation__path__in=own, organisation__parent__isnull=False)
         .select_related("organisation", "campaign__notice")
         .order_by("submitted_at", "pk")[:limit]
     )
@@ -100,6 +105,18 @@ def new_report_choices(user: Any, *, limit: int = 100) -> list[Receipt]:
 # --- The form ------------------------------------------------------------------------------
 
 
+def institutions_in_area(organisation: Organisation) -> QuerySet[Institution]:
+    """The directory's institutions inside the organisation's own region (a county sees its
+    county's, not its neighbours'): what its reports may name as visited."""
+    code = organisation.region_id or ""
+    if not code:
+        return Institution.objects.none()
+    # GB/T 2260 nests by prefix: 410000 → 41, 410400 → 4104, 410402 → 410402 (and 419001,
+    # a county directly under the province, is its own prefix).
+    prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+    return Institution.objects.filter(region__code__startswith=prefix).order_by("name", "pk")
+
+
 @dataclass
 class ReportChoices:
     """What a report of ``organisation`` for ``campaign`` may name, read once for the page."""
@@ -119,7 +136,7 @@ class ReportChoices:
         planned = PlannedActivity.objects.filter(
             plan__campaign=campaign, plan__organisation=organisation
         ).select_related("plan")
-        institutions = Institution.objects.filter(region__code__startswith=prefix)
+        institutions = institutions_in_area(organisation)
         return cls(
             indicators=indicators_for(campaign),
             duties={d.pk: d for d in campaign.duties.all()},

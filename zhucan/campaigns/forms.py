@@ -6,14 +6,14 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhucan.core.forms import DateInput, Form
+from zhucan.core.forms import CreateForm, DateInput, Form
 from zhucan.orgs.access import organisations_with_capability
 from zhucan.orgs.roles import Capability
 
 MAX_NOTICE_BYTES = 5 * 1024 * 1024
 
 
-class ImportNoticeForm(Form):
+class ImportNoticeForm(CreateForm):
     issuing_org: forms.ModelChoiceField = forms.ModelChoiceField(
         label=gettext_lazy("Issuing organisation"),
         queryset=None,

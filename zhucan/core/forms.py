@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.utils.translation import gettext_lazy
 
 
 class AccessibleBoundField(BoundField):
@@ -53,3 +55,23 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class CreateForm(Form):
+    """A form that creates something: it carries a random token, made when the page is drawn
+    and kept when the page comes back with errors, so that the form sent twice (a double click,
+    a resend after a dropped connection) makes one thing (``core.idempotency.create_once``).
+    The field keeps the name the activity report forms already used for the same idea.
+
+    Not required: every page drawn by the application sends it, and a request without one
+    (a script, a page saved before this field existed) simply gets no protection from repeats.
+    """
+
+    client_id = forms.UUIDField(
+        widget=forms.HiddenInput,
+        initial=uuid.uuid4,
+        required=False,
+        error_messages={
+            "invalid": gettext_lazy("This form is out of date. Reload the page and try again."),
+        },
+    )

@@ -61,3 +61,25 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogAppendOnlyError("audit entries cannot be deleted")
+
+
+class FormSubmission(models.Model):
+    """A create form one user sent, named by the random token the form carried
+    (``core.idempotency``): the same form sent again, even at the same instant, meets the object
+    the first one made instead of making another."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    # What the form made: "app_label.model" and its primary key (empty until it is made, inside
+    # the same transaction, so no other request ever sees it empty).
+    model = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} ({self.token})"

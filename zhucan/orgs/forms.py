@@ -15,7 +15,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from zhucan.core.forms import Form
+from zhucan.core.forms import CreateForm, Form
 from zhucan.orgs.models import Department, Membership, Organisation
 
 NOT_FOUND = _("That organisation was not found, or you may not place units under it.")
@@ -43,7 +43,7 @@ class OrganisationSearchForm(Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
 
 
-class OrganisationForm(Form):
+class OrganisationForm(CreateForm):
     """Create a unit under a parent, or edit one (then with the version and maybe a parent)."""
 
     name = forms.CharField(label=_("Name"), max_length=100)
@@ -130,7 +130,7 @@ def generate_initial_password() -> str:
             return password
 
 
-class PersonForm(Form):
+class PersonForm(CreateForm):
     username = forms.CharField(
         label=_("User name"),
         max_length=150,

@@ -39,6 +39,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.AUDITOR: frozenset({Capability.VIEW, Capability.AUDIT, Capability.PERSONAL_DATA}),
 }
 
+# Who decides on submitted work (accepts or returns an activity report): a role with one of
+# these capabilities held at an organisation *above* the one that wrote it. Four eyes: a unit
+# never accepts its own unit's report (a county's own report goes to the city; a county's
+# member unit's report to the county), and nobody decides on a report they wrote. Only the top
+# of the tree, with no office above it in Zhucan, decides its own, by someone not its author.
+DECIDING_CAPABILITIES = frozenset({Capability.REVIEW, Capability.COORDINATE})
+DECIDED_FROM_ABOVE = True
+
 # Roles that can see personal data must sign in with a second factor (PIPL: sensitive data).
 ROLES_REQUIRING_2FA = frozenset(
     role for role, caps in ROLE_CAPABILITIES.items() if Capability.PERSONAL_DATA in caps

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import is_formula_like
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Department, Membership, Organisation, Region
 from zhucan.orgs.regions import RegionCode, gbt2260_codes, validate_region_code
 
@@ -222,8 +224,10 @@ def create_organisation(
     issuer_code: str = "",
     phone: str = "",
     email: str = "",
+    token: uuid.UUID | None = None,
 ) -> Organisation:
-    """Add an organisation under ``parent`` (None makes a root; only superusers may)."""
+    """Add an organisation under ``parent`` (None makes a root; only superusers may).
+    ``token``: the form's; the form sent twice answers with the organisation it added."""
     name = clean_name(name)
     short_name = clean_short_name(short_name)
     check_kind_and_department(kind, department)
@@ -231,7 +235,29 @@ def create_organisation(
     region = get_region(region_code)
     _check_parent_active(parent)
     check_region_within(region.code, parent)
-    _check_unique(name, parent)
+
+    def create() -> Organisation:
+        _check_unique(name, parent)
+        try:
+            with transaction.atomic():  # a colleague may add the same name at once
+                return _create(name, short_name, kind, department, region, parent, contact, by)
+        except IntegrityError:
+            _check_unique(name, parent)  # now sees theirs, and says so
+            raise
+
+    return create_once(by=by, token=token, model=Organisation, create=create)
+
+
+def _create(
+    name: str,
+    short_name: str,
+    kind: str,
+    department: str,
+    region: Region,
+    parent: Organisation | None,
+    contact: dict[str, str],
+    by: Any,
+) -> Organisation:
     org = Organisation.objects.create(
         name=name,
         short_name=short_name,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.campaigns.models import Duty
-from zhucan.core.forms import Form
+from zhucan.core.forms import CreateForm, Form
 from zhucan.orgs.models import Region
 from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity
 from zhucan.plans.services import ActivityInput, CommentInput
@@ -189,7 +189,7 @@ def comment_targets(plan: Plan, activities: list[PlannedActivity]) -> list[tuple
     return [("plan", str(PlanComment.Section.WHOLE.label)), *sections, *rows]
 
 
-class CommentForm(Form):
+class CommentForm(CreateForm):
     target = forms.ChoiceField(label=gettext_lazy("About"))
     text = forms.CharField(
         label=gettext_lazy("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
@@ -215,6 +215,8 @@ class DecisionForm(CommentForm):
     """Approve or return; returning needs the comment, approving does not."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # A decision is kept once by the plan's version, not by a token.
+    client_id = None  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

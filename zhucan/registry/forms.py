@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.campaigns.models import Campaign
-from zhucan.core.forms import DateInput, Form
+from zhucan.core.forms import CreateForm, DateInput, Form
 from zhucan.orgs.models import Department, Organisation
 from zhucan.registry.models import Assistance, EducationCase, Person
 from zhucan.registry.models.people import NEED_FLAGS
@@ -87,7 +87,7 @@ class FindForm(Form):
     )
 
 
-class PersonForm(Form):
+class PersonForm(CreateForm):
     """New and edit. On edit the encrypted fields start empty: empty keeps what is stored."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -285,7 +285,7 @@ class EraseForm(Form):
     )
 
 
-class AssistanceForm(Form):
+class AssistanceForm(CreateForm):
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Given by"),
         queryset=Organisation.objects.none(),

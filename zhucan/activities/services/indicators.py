@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from zhucan.activities.services.common import require
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.roles import Capability
 
 NAME_MAX = 60
@@ -21,9 +23,16 @@ NAME_MAX = 60
 
 @transaction.atomic
 def add_indicator(
-    *, by: Any, campaign: Campaign, name: str, unit: str, categories: Sequence[str] = ()
+    *,
+    by: Any,
+    campaign: Campaign,
+    name: str,
+    unit: str,
+    categories: Sequence[str] = (),
+    token: uuid.UUID | None = None,
 ) -> Indicator:
-    """Add a figure the campaign's reports give; it applies to cascaded campaigns too."""
+    """Add a figure the campaign's reports give; it applies to cascaded campaigns too.
+    ``token``: the form's; the form sent twice answers with the indicator it added."""
     require(by, Capability.COORDINATE, campaign.issuing_org)
     locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
     name = " ".join(name.split())
@@ -38,6 +47,18 @@ def add_indicator(
     unknown = set(categories) - set(Category.values)
     if unknown:
         raise DomainError(_("Choose categories from the list."), field="categories")
+    return create_once(
+        by=by,
+        token=token,
+        model=Indicator,
+        create=lambda: _create(by=by, campaign=locked, name=name, unit=unit, categories=categories),
+    )
+
+
+def _create(
+    *, by: Any, campaign: Campaign, name: str, unit: str, categories: Sequence[str]
+) -> Indicator:
+    locked = campaign
     existing = Indicator.objects.filter(Q(campaign=None) | Q(campaign=locked))
     if existing.filter(name=name).exists():
         raise DomainError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from zhucan.activities.models import Institution, InstitutionKind
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Organisation, Region
 from zhucan.orgs.roles import Capability
@@ -31,8 +33,10 @@ def add_institution(
     kind: str,
     region: Region,
     address: str = "",
+    token: uuid.UUID | None = None,
 ) -> Institution:
-    """Add an institution in the organisation's region (or a region inside it)."""
+    """Add an institution in the organisation's region (or a region inside it). ``token``: the
+    form's; the form sent twice answers with the institution it added, not "already there"."""
     if not can_add_institution(by, organisation):
         raise DomainError(
             _("You are not allowed to do this for %(org)s.") % {"org": organisation.name}
@@ -53,22 +57,31 @@ def add_institution(
             % {"region": str(region), "org": organisation.name},
             field="region",
         )
-    if Institution.objects.filter(region=region, name=name).exists():
-        raise DomainError(_duplicate(name, region), field="name")
-    try:
-        with transaction.atomic():  # a savepoint: a colleague may add the same one at once
-            institution = Institution.objects.create(
-                organisation=organisation, name=name, kind=kind, region=region, address=address
-            )
-    except IntegrityError:
-        raise DomainError(_duplicate(name, region), field="name") from None
-    audit.record(
-        by=by,
-        action="activities.institution.added",
-        target=institution,
-        changes={"name": name, "kind": kind, "region": region.code},
-    )
-    return institution
+
+    def create() -> Institution:
+        if Institution.objects.filter(region=region, name=name).exists():
+            raise DomainError(_duplicate(name, region), field="name")
+        try:
+            with transaction.atomic():  # a savepoint: a colleague may add the same one at once
+                institution = Institution.objects.create(
+                    organisation=organisation, name=name, kind=kind, region=region, address=address
+                )
+        except IntegrityError:
+            raise DomainError(_duplicate(name, region), field="name") from None
+        audit.record(
+            by=by,
+            action="activities.institution.added",
+            target=institution,
+            changes={"name": name, "kind": kind, "region": region.code},
+        )
+        return institution
+
+    return create_once(by=by, token=token, model=Institution, create=create)
+
+
+def institution_inside(institution: Institution, organisation: Organisation) -> bool:
+    """Whether a report of ``organisation`` may name the institution as visited."""
+    return bool(organisation.region_id) and _inside(institution.region_id, organisation.region_id)
 
 
 def _inside(code: str, outer: str) -> bool:

@@ -7,6 +7,7 @@ transaction, so as for photos a failure deletes the files it wrote.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ from zhucan.activities.services.common import require
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 
@@ -67,9 +69,11 @@ def add_media_report(
     url: str = "",
     activities: Sequence[ActivityReport] = (),
     screenshot: Any = None,
+    token: uuid.UUID | None = None,
 ) -> MediaReport:
     """Record a piece of coverage of the organisation's work for a campaign it received, with
-    an optional screenshot (an uploaded image; refused with a message when it is not one)."""
+    an optional screenshot (an uploaded image; refused with a message when it is not one).
+    ``token``: the form's, so that the form sent twice records the coverage once."""
     require(by, Capability.REPORT, organisation)
     processed = None
     if screenshot is not None:
@@ -92,6 +96,7 @@ def add_media_report(
             activities=activities,
             processed=processed,
             written=written,
+            token=token,
         )
     except BaseException:
         # The row was rolled back (or never made): the files must go too.
@@ -102,6 +107,42 @@ def add_media_report(
 
 @transaction.atomic
 def _add(
+    *,
+    by: Any,
+    campaign: Campaign,
+    organisation: Organisation,
+    outlet: str,
+    kind: str,
+    date: date,
+    title: str,
+    url: str,
+    activities: Sequence[ActivityReport],
+    processed: ProcessedPhoto | None,
+    written: list[tuple[Storage, str]],
+    token: uuid.UUID | None,
+) -> MediaReport:
+    # Claimed before any file is written: a second send waits here, then gets the first's.
+    return create_once(
+        by=by,
+        token=token,
+        model=MediaReport,
+        create=lambda: _create(
+            by=by,
+            campaign=campaign,
+            organisation=organisation,
+            outlet=outlet,
+            kind=kind,
+            date=date,
+            title=title,
+            url=url,
+            activities=activities,
+            processed=processed,
+            written=written,
+        ),
+    )
+
+
+def _create(
     *,
     by: Any,
     campaign: Campaign,

@@ -7,6 +7,7 @@ a stored file behind.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from zhucan.activities.models import ActivityReport, Photo
 from zhucan.activities.services.common import lock, require
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.roles import Capability
 
 MAX_PHOTOS = 10
@@ -44,10 +46,12 @@ def add_photo(
     caption: str = "",
     consent: bool = False,
     people_recognisable: bool = True,
+    token: uuid.UUID | None = None,
 ) -> Photo:
     """Add a photo to a draft or returned report: re-encoded without EXIF/GPS, with a thumbnail.
 
     Recognisable people must have agreed to be shown (``consent``). At most 10 per report.
+    ``token``: the form's; the same upload sent twice adds the photo once.
     """
     require(by, Capability.REPORT, report.organisation)
     _check_can_add(report, report.photos.count())
@@ -67,6 +71,7 @@ def add_photo(
             caption=caption.strip(),
             consent=consent,
             written=written,
+            token=token,
         )
     except BaseException:
         # The row was rolled back (or never made): the files must go too.
@@ -84,9 +89,35 @@ def _store(
     caption: str,
     consent: bool,
     written: list[tuple[Storage, str]],
+    token: uuid.UUID | None,
 ) -> Photo:
     # Checked again under the report's lock: a second phone may have added photos meanwhile.
     locked = lock(report)
+    return create_once(
+        by=by,
+        token=token,
+        model=Photo,
+        create=lambda: _create(
+            by=by,
+            report=locked,
+            processed=processed,
+            caption=caption,
+            consent=consent,
+            written=written,
+        ),
+    )
+
+
+def _create(
+    *,
+    by: Any,
+    report: ActivityReport,
+    processed: ProcessedPhoto,
+    caption: str,
+    consent: bool,
+    written: list[tuple[Storage, str]],
+) -> Photo:
+    locked = report
     _check_can_add(locked, locked.photos.count())
     photo = Photo(
         report=locked,

@@ -26,6 +26,7 @@ from zhucan.activities.models import (
     Visit,
 )
 from zhucan.activities.services.common import check_version, lock, require
+from zhucan.activities.services.institutions import institution_inside
 from zhucan.campaigns.models import Campaign, Duty, Receipt
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
@@ -56,6 +57,8 @@ REPORT_FIELDS = (
 @dataclass(frozen=True)
 class VisitInput:
     kind: str
+    # The saved visit this row is (the edit form's hidden id); None for a new visit.
+    pk: int | None = None
     institution: Institution | None = None
     households: int = 0
     leaders: str = ""
@@ -147,6 +150,13 @@ def _check(campaign: Campaign, organisation: Organisation, data: ReportInput) ->
             raise DomainError(
                 _("Visit %(n)d: name the institution, or choose families in difficulty.")
                 % {"n": number}
+            )
+        if visit.institution is not None and not institution_inside(
+            visit.institution, organisation
+        ):
+            raise DomainError(
+                _("Visit %(n)d: %(name)s is not in the area of %(org)s.")
+                % {"n": number, "name": visit.institution.name, "org": organisation.name}
             )
         if visit.households < 0:
             raise DomainError(_("Visit %(n)d: households cannot be negative.") % {"n": number})
@@ -242,19 +252,74 @@ def save_report(
         IndicatorValue(report=report, indicator_id=pk, value=value)
         for pk, value in data.values.items()
     )
-    report.visits.all().delete()
-    Visit.objects.bulk_create(
-        Visit(
-            report=report,
-            kind=v.kind,
-            institution=v.institution,
-            households=v.households,
-            leaders=v.leaders,
-            cash=v.cash,
-            goods_value=v.goods_value,
-        )
-        for v in data.visits
-    )
-    changes |= {"values": len(data.values), "visits": len(data.visits)}
+    visits = _save_visits(report, data.visits, new=existing is None)
+    changes |= {"values": len(data.values), "visits": visits}
     audit.record(by=by, action=action, target=report, changes=changes)
     return report
+
+
+VISIT_FIELDS = ("kind", "institution", "households", "leaders", "cash", "goods_value")
+
+
+def _save_visits(
+    report: ActivityReport, visits: Sequence[VisitInput], *, new: bool
+) -> dict[str, list[int]]:
+    """Change the saved visits in place, add the new ones and delete only those the form no
+    longer lists. A visit keeps its id through every correction of the report, so the people
+    recorded as visited by it (registry assistance) stay linked to it."""
+    saved = {} if new else {v.pk: v for v in report.visits.select_related("institution")}
+    kept: dict[int, VisitInput] = {}
+    for number, visit in enumerate(visits, start=1):
+        if visit.pk is None:
+            continue
+        if visit.pk not in saved or visit.pk in kept:
+            raise DomainError(
+                _("Visit %(n)d is not a visit of this report. Reload the page.") % {"n": number}
+            )
+        kept[visit.pk] = visit
+    removed = [pk for pk in saved if pk not in kept]
+    linked = _linked_visits([*removed, *kept])
+    for number, visit in enumerate(visits, start=1):
+        if visit.pk in linked and visit.kind != Visit.Kind.HOUSEHOLD:
+            raise DomainError(
+                _(
+                    "Visit %(n)d: people on the register are recorded as visited by it, so it "
+                    "stays a visit to families."
+                )
+                % {"n": number}
+            )
+    if any(pk in linked for pk in removed):
+        raise DomainError(
+            _(
+                "A visit you removed has people on the register recorded as visited by it. "
+                "Correct that visit instead of removing it, or ask the registry keeper to "
+                "remove those records first."
+            )
+        )
+    changed = []
+    for pk, visit in kept.items():
+        row = saved[pk]
+        if audit.diff(row, {name: getattr(visit, name) for name in VISIT_FIELDS}):
+            row.save(update_fields=list(VISIT_FIELDS))
+            changed.append(pk)
+    if removed:
+        Visit.objects.filter(pk__in=removed).delete()
+    added = Visit.objects.bulk_create(
+        Visit(report=report, **{name: getattr(v, name) for name in VISIT_FIELDS})
+        for v in visits
+        if v.pk is None
+    )
+    return {"changed": changed, "removed": removed, "added": [v.pk for v in added]}
+
+
+def _linked_visits(pks: Sequence[int]) -> set[int]:
+    """Which of these visits have people recorded as visited by them (the registry's
+    assistance rows, reached through the reverse relation: activities do not import the
+    registry above them)."""
+    if not pks:
+        return set()
+    return set(
+        Visit.objects.filter(pk__in=pks, assistance__isnull=False)
+        .values_list("pk", flat=True)
+        .distinct()
+    )

@@ -8,13 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhucan.activities.access import decides_for
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services.common import check_version, lock, require
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
-from zhucan.orgs.roles import Capability
+from zhucan.orgs.roles import DECIDING_CAPABILITIES, Capability
 from zhucan.stats.services import count_accepted_report, uncount_report
 from zhucan.stats.services.deliveries import record_first_delivery
 
@@ -58,17 +59,24 @@ def _decide(
     version: int,
     allowed: tuple[str, ...] = (ActivityReport.Status.SUBMITTED,),
 ) -> ActivityReport:
-    """The checks before accepting or returning. Reviewers and coordinators of the reporting
-    organisation or above decide (a county office checks its reporters' work before the city
-    counts it), but never on a report they wrote themselves."""
+    """The checks before accepting or returning. Reviewers and coordinators of an office above
+    the reporting organisation decide (a county office checks its units' work before the city
+    counts it; the city checks the county's own), never the organisation itself nor the
+    report's author: four eyes (``orgs.roles.DECIDED_FROM_ABOVE``)."""
     locked = lock(report)
     org = locked.organisation
-    if not (
-        has_capability(by, Capability.REVIEW, org) or has_capability(by, Capability.COORDINATE, org)
-    ):
+    if not any(has_capability(by, cap, org) for cap in DECIDING_CAPABILITIES):
         raise DomainError(_("Only a reviewer or coordinator can accept or return this report."))
     if locked.created_by_id == by.pk:
         raise DomainError(_("Someone else must accept or return a report you wrote yourself."))
+    if not decides_for(by, org):
+        raise DomainError(
+            _(
+                "A report of %(org)s is accepted or returned by the office above it, "
+                "not by %(org)s itself."
+            )
+            % {"org": org.name}
+        )
     if locked.status not in allowed:
         raise already_decided(locked)
     if locked.status != ActivityReport.Status.SUBMITTED and locked.version != version:

@@ -1,7 +1,7 @@
 """The issue's story on the demo data: 叶县's reporter files a visit report from a phone with a
-photo and a figure; the connection drops and the phone sends it again, and it counts once; 叶县's
-officer accepts it and puts it forward as typical; the city takes it, sees it in its list of
-typical activities, and 叶县's figures go up."""
+photo and a figure; the connection drops and the phone sends it again, and it counts once; the
+city's reviewer accepts it and 叶县's officer puts it forward as typical; the city takes it,
+sees it in its list of typical activities, and 叶县's figures go up."""
 
 from __future__ import annotations
 
@@ -72,13 +72,15 @@ def test_the_demo_story(client, db):
     assert report.status == ActivityReport.Status.SUBMITTED
     assert Photo.objects.filter(report=report).count() == 1
 
-    login_verified(client, User.objects.get(username="yexian_officer"))
+    # 叶县's own report: the city's reviewer decides on it, not 叶县 itself.
+    login_verified(client, User.objects.get(username="city_reviewer"))
     client.post(
         reverse("activities:review", kwargs={"report_pk": report.pk}),
         {"decision": "accept", "version": ActivityReport.objects.get(pk=report.pk).version},
     )
     report.refresh_from_db()
     assert report.status == ActivityReport.Status.ACCEPTED
+    login_verified(client, User.objects.get(username="yexian_officer"))
     client.post(
         reverse("activities:propose_typical", kwargs={"report_pk": report.pk}),
         {"account": "县残工委分组入户，慰问困难残疾人家庭九户。"},

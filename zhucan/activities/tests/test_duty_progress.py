@@ -23,7 +23,7 @@ def test_accepted_reports_fill_the_duty_cells(client, world, campaign, county_re
     before = {r.organisation: r for r in duty_matrix(world.city_officer, campaign).rows}
     # Submitted is not yet carried out: county A (not given this duty) has no row yet.
     assert world.county_a not in before
-    accept_report(by=world.county_a_officer, report=report, version=report.version)
+    accept_report(by=world.city_officer, report=report, version=report.version)
     rows = {r.organisation: r for r in duty_matrix(world.city_officer, campaign).rows}
     assert [r.title for r in rows[world.county_a].carried_out[0]] == ["走访慰问贫困残疾人"]
     login_verified(client, world.city_officer)

@@ -47,7 +47,14 @@ def visit_rows(rows: list[dict[str, str]], *, initial: int = 0) -> dict[str, str
         "visit-MAX_NUM_FORMS": "1000",
     }
     for n, row in enumerate(rows):
-        blank = {"kind": "", "institution": "", "households": "", "leaders": "", "cash": ""}
+        blank = {
+            "id": "",
+            "kind": "",
+            "institution": "",
+            "households": "",
+            "leaders": "",
+            "cash": "",
+        }
         data |= {f"visit-{n}-{k}": v for k, v in (blank | {"goods_value": ""} | row).items()}
     return data
 
@@ -156,9 +163,12 @@ def test_the_list_has_an_empty_state_and_a_new_report_choice(reporter_client, ca
 
 def test_the_list_shows_reports_to_review(client, world, campaign, county_reporter):
     report = _report(world, campaign, county_reporter, title="待审核的活动", submit=True)
-    login_verified(client, world.county_a_officer)
+    login_verified(client, world.city_officer)
     response = client.get(reverse("activities:list"))
     assert response.context["to_review"] == [report]
+    # County A's own report is the city's to decide, not county A's.
+    login_verified(client, world.county_a_officer)
+    assert client.get(reverse("activities:list")).context["to_review"] == []
     login_verified(client, county_reporter)
     assert (
         reverse("activities:list")
@@ -171,7 +181,7 @@ def test_the_list_reads_a_bounded_number_of_queries(
 ):
     for n in range(30):
         _report(world, campaign, county_reporter, title=f"活动{n}", submit=n % 2 == 0)
-    login_verified(client, world.county_a_officer)
+    login_verified(client, world.city_officer)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("activities:list"))
     assert len(response.context["page_obj"].object_list) == 25
@@ -330,16 +340,17 @@ def test_editing_keeps_values_and_visits_and_removes_a_ticked_visit(
     page = reporter_client.get(url)
     body = page.content.decode()
     assert f'name="indicator_{households.pk}"' in body and 'value="35' in body
+    kept, removed = report.visits.all()
     rows = [
-        {"kind": "household", "households": "35"},
-        {"kind": "household", "households": "0", "DELETE": "on"},
+        {"id": str(kept.pk), "kind": "household", "households": "35"},
+        {"id": str(removed.pk), "kind": "household", "households": "0", "DELETE": "on"},
         {},
     ]
     data = form_data(page) | visit_rows(rows, initial=2) | {f"indicator_{households.pk}": "36"}
     response = reporter_client.post(url, data | {"action": "add"})
     assert response.status_code == 302 and response["Location"].endswith("/edit/#new-visit")
     report.refresh_from_db()
-    assert report.visits.count() == 1 and report.values.get().value == 36
+    assert list(report.visits.all()) == [kept] and report.values.get().value == 36
     assert report.version == 2
 
 
@@ -390,7 +401,13 @@ def test_submit_return_resubmit_accept_through_the_pages(client, world, campaign
     # The author may not decide on it.
     assert _post(client, "review", report, decision="accept").status_code == 403
 
+    # Nor may county A itself: its own report is decided by the city above it.
     login_verified(client, world.county_a_officer)
+    body = client.get(detail).content.decode()
+    assert reverse("activities:review", kwargs={"report_pk": report.pk}) not in body
+    assert _post(client, "review", report, decision="accept").status_code == 403
+
+    login_verified(client, world.city_officer)
     body = client.get(detail).content.decode()
     assert reverse("activities:review", kwargs={"report_pk": report.pk}) in body
     response = _post(client, "review", report, decision="return", reason="")
@@ -406,7 +423,7 @@ def test_submit_return_resubmit_accept_through_the_pages(client, world, campaign
     report.refresh_from_db()
     assert report.status == "submitted"
 
-    login_verified(client, world.county_a_officer)
+    login_verified(client, world.city_officer)
     response = _post(client, "review", report, decision="accept")
     report.refresh_from_db()
     assert report.status == "accepted" and "The report was accepted." in response.content.decode()

@@ -107,12 +107,12 @@ def test_the_detail_page_in_every_state(people, browser_pages):
     url = reverse("activities:detail", kwargs={"report_pk": report.pk})
     problems = _both_widths(browser_pages, reporter, url, "detail, draft")
     report = submit_report(by=reporter, report=report, version=report.version)
-    problems += _both_widths(browser_pages, world.county_a_officer, url, "detail, submitted")
+    problems += _both_widths(browser_pages, world.city_officer, url, "detail, submitted")
     report = return_report(
-        by=world.county_a_officer, report=report, version=report.version, reason="请补充照片。"
+        by=world.city_officer, report=report, version=report.version, reason="请补充照片。"
     )
     problems += _both_widths(browser_pages, reporter, url, "detail, returned")
     report = submit_report(by=reporter, report=report, version=report.version)
-    accept_report(by=world.county_a_officer, report=report, version=report.version)
-    problems += _both_widths(browser_pages, world.county_a_officer, url, "detail, accepted")
+    accept_report(by=world.city_officer, report=report, version=report.version)
+    problems += _both_widths(browser_pages, world.city_officer, url, "detail, accepted")
     assert not problems, "\n\n".join(problems)

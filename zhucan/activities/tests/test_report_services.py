@@ -157,14 +157,14 @@ def test_submit_return_resubmit_accept(world, campaign, county_reporter):
     with pytest.raises(DomainError, match="reviewer or coordinator"):
         accept_report(by=county_reporter, report=report, version=report.version)
     report = return_report(
-        by=world.county_a_officer, report=report, version=report.version, reason="请补充照片。"
+        by=world.city_officer, report=report, version=report.version, reason="请补充照片。"
     )
     assert report.status == ActivityReport.Status.RETURNED
     report = submit_report(by=county_reporter, report=report, version=report.version)
-    report = accept_report(by=world.county_a_officer, report=report, version=report.version)
+    report = accept_report(by=world.city_officer, report=report, version=report.version)
     assert report.status == ActivityReport.Status.ACCEPTED
     with pytest.raises(DomainError, match="already"):
-        accept_report(by=world.city_officer, report=report, version=report.version)
+        accept_report(by=world.city_admin, report=report, version=report.version)
     actions = list(
         AuditEntry.objects.filter(action__startswith="activities.").values_list("action", flat=True)
     )
@@ -185,7 +185,7 @@ def test_two_reviewers_at_once_only_one_decides(world, campaign, county_reporter
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
     )
     version = report.version
-    accept_report(by=world.county_a_officer, report=report, version=version)
+    accept_report(by=world.city_admin, report=report, version=version)
     with pytest.raises(DomainError, match="already"):
         return_report(by=world.city_officer, report=report, version=version, reason="不行")
 
@@ -220,10 +220,10 @@ def test_the_to_do_list_asks_for_reviews_and_revisions(client, world, campaign, 
     report = make_report(
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
     )
-    login_verified(client, world.county_a_officer)
+    login_verified(client, world.city_officer)
     home = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"Review the activity report of {world.county_a.name}" in home
-    return_report(by=world.county_a_officer, report=report, version=report.version, reason="补照片")
+    return_report(by=world.city_officer, report=report, version=report.version, reason="补照片")
     login_verified(client, county_reporter)
     home = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Revise the returned activity report" in home and "补照片" in home

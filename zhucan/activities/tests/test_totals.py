@@ -40,7 +40,7 @@ def test_totals_count_accepted_reports_only_and_roll_up(world, campaign, county_
     totals = indicator_totals(world.city_officer, campaign, node=world.city)
     assert totals.total.reports == 0 and totals.indicators == []  # nothing accepted yet
 
-    accept_report(by=world.county_a_officer, report=own, version=own.version)
+    accept_report(by=world.city_officer, report=own, version=own.version)
     accept_report(by=world.city_officer, report=unit, version=unit.version)
     accept_report(by=world.city_officer, report=other, version=other.version)
     totals = indicator_totals(world.city_officer, campaign, node=world.city)
@@ -64,11 +64,11 @@ def test_the_page_changes_when_a_report_is_accepted(client, world, campaign, cou
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "No accepted report yet" in page
     first = report(world, campaign, world.county_a, county_reporter, 12)
-    accept_report(by=world.county_a_officer, report=first, version=first.version)
+    accept_report(by=world.city_officer, report=first, version=first.version)
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "走访慰问困难家庭户数" in page and ">12<" in page
     second = report(world, campaign, world.county_a, county_reporter, 3)
-    return_report(by=world.county_a_officer, report=second, version=second.version, reason="x")
+    return_report(by=world.city_officer, report=second, version=second.version, reason="x")
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ">12<" in page and ">15<" not in page  # a returned report does not count
     # Outside the jurisdiction: 404 for a node, nothing of county A for county B.

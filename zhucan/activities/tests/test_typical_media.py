@@ -25,11 +25,11 @@ from zhucan.testing.factories import make_report, make_user
 
 @pytest.fixture
 def accepted(world, campaign, county_reporter):
-    """County A's reporter's report, accepted by the county officer."""
+    """County A's reporter's report, accepted by the city above it."""
     report = make_report(
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
     )
-    return accept_report(by=world.county_a_officer, report=report, version=report.version)
+    return accept_report(by=world.city_officer, report=report, version=report.version)
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def _accepted_report(world):
     reporter = make_user(org=world.county_a, role="reporter")
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     report = make_report(campaign=campaign, organisation=world.county_a, by=reporter, submit=True)
-    report = accept_report(by=world.county_a_officer, report=report, version=report.version)
+    report = accept_report(by=world.city_officer, report=report, version=report.version)
     return reporter, campaign, report
 
 

@@ -19,12 +19,12 @@ from zhucan.activities.services import add_indicator, remove_indicator
 from zhucan.activities.services.reports import indicators_for
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.core.errors import DomainError
-from zhucan.core.forms import Form, apply_domain_error
+from zhucan.core.forms import CreateForm, apply_domain_error
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 
 
-class IndicatorForm(Form):
+class IndicatorForm(CreateForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=60)
     unit = forms.ChoiceField(label=gettext_lazy("Unit"), choices=Indicator.Unit.choices)
     categories = forms.MultipleChoiceField(
@@ -48,7 +48,9 @@ def indicators(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             return _remove(request, campaign, request.POST["remove"])
         if form.is_valid():
             try:
-                indicator = add_indicator(by=request.user, campaign=campaign, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                token = data.pop("client_id")
+                indicator = add_indicator(by=request.user, campaign=campaign, token=token, **data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:

@@ -25,7 +25,7 @@ from zhucan.activities.services.media import add_media_report
 from zhucan.activities.views.photos import serve_image
 from zhucan.campaigns.models import Campaign
 from zhucan.core.errors import DomainError
-from zhucan.core.forms import DateInput, Form, apply_domain_error
+from zhucan.core.forms import CreateForm, DateInput, Form, apply_domain_error
 from zhucan.orgs.access import organisations_with_capability
 from zhucan.orgs.models import Organisation, Region, jurisdiction_paths, jurisdiction_q
 from zhucan.orgs.roles import Capability
@@ -113,7 +113,7 @@ class ActivityChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.organisation.name} · {obj.title}（{obj.start_date:%Y-%m-%d}）"
 
 
-class MediaForm(Form):
+class MediaForm(CreateForm):
     campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects)
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Organisation"), queryset=Organisation.objects
@@ -179,7 +179,7 @@ class InstitutionFilterForm(Form):
     )
 
 
-class InstitutionForm(Form):
+class InstitutionForm(CreateForm):
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Kept by"), queryset=Organisation.objects
     )
@@ -274,6 +274,7 @@ def new_media(request: HttpRequest) -> HttpResponse:
                 url=data["url"],
                 activities=list(data["activities"]),
                 screenshot=data["screenshot"] or None,
+                token=data["client_id"],
             )
         except DomainError as error:
             apply_domain_error(form, error)
@@ -333,9 +334,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         if not can_add:
             raise PermissionDenied
         if add_form.is_valid():
-            data = add_form.cleaned_data
+            data = dict(add_form.cleaned_data)
+            token = data.pop("client_id")
             try:
-                institution = add_institution(by=request.user, **data)
+                institution = add_institution(by=request.user, token=token, **data)
             except DomainError as error:
                 apply_domain_error(add_form, error)
             else:

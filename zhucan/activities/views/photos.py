@@ -26,10 +26,10 @@ from zhucan.activities.models import Photo
 from zhucan.activities.services import add_photo, remove_photo
 from zhucan.activities.services.photos import MAX_PHOTOS
 from zhucan.core.errors import DomainError
-from zhucan.core.forms import Form, apply_domain_error
+from zhucan.core.forms import CreateForm, apply_domain_error
 
 
-class PhotoForm(Form):
+class PhotoForm(CreateForm):
     photo = forms.FileField(
         label=gettext_lazy("Photo"),
         help_text=gettext_lazy("A JPEG, PNG or WebP photo, at most 15 MB."),
@@ -94,6 +94,7 @@ def photos(request: HttpRequest, report_pk: int) -> HttpResponse:
                     caption=data["caption"],
                     consent=data["consent"],
                     people_recognisable=not data["nobody_recognisable"],
+                    token=data["client_id"],
                 )
             except DomainError as error:
                 apply_domain_error(form, error)

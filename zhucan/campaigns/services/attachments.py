@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -11,6 +12,7 @@ from zhucan.campaigns.models import Campaign, NoticeAttachment
 from zhucan.campaigns.services.common import require
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.core.uploads import check_upload
 from zhucan.orgs.roles import Capability
 
@@ -19,11 +21,24 @@ ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 @transaction.atomic
-def add_attachment(*, by: Any, campaign: Campaign, upload: Any) -> NoticeAttachment:
+def add_attachment(
+    *, by: Any, campaign: Campaign, upload: Any, token: uuid.UUID | None = None
+) -> NoticeAttachment:
+    """Attach a checked file to the notice. ``token``: the form's; the same upload sent twice
+    is attached (and stored) once."""
     require(by, Capability.COORDINATE, campaign.issuing_org)
     if campaign.status == Campaign.Status.CLOSED:
         raise DomainError(_("The campaign is closed."))
     checked = check_upload(upload, allowed=ATTACHMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES)
+    return create_once(
+        by=by,
+        token=token,
+        model=NoticeAttachment,
+        create=lambda: _store(by=by, campaign=campaign, upload=upload, checked=checked),
+    )
+
+
+def _store(*, by: Any, campaign: Campaign, upload: Any, checked: Any) -> NoticeAttachment:
     attachment = NoticeAttachment(
         notice=campaign.notice,
         name=checked.name,

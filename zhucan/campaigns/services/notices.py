@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from zhucan.campaigns.notice_types import ParsedNotice
 from zhucan.campaigns.services.common import DEADLINE_KINDS, kind_for, lock_draft, require
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 
@@ -65,11 +67,31 @@ def import_notice(
     parsed: ParsedNotice,
     source_text: str = "",
     parent: Campaign | None = None,
+    token: uuid.UUID | None = None,
 ) -> Campaign:
-    """Create a draft campaign from a parsed notice. A person checks it before publishing."""
+    """Create a draft campaign from a parsed notice. A person checks it before publishing.
+    ``token``: the form's; the form sent twice answers with the first draft."""
     require(by, Capability.COORDINATE, issuing_org)
     if not parsed.title:
         raise DomainError(_("The notice has no title; it cannot be imported."), field="title")
+    return create_once(
+        by=by,
+        token=token,
+        model=Campaign,
+        create=lambda: _import(
+            by=by, issuing_org=issuing_org, parsed=parsed, source_text=source_text, parent=parent
+        ),
+    )
+
+
+def _import(
+    *,
+    by: Any,
+    issuing_org: Organisation,
+    parsed: ParsedNotice,
+    source_text: str,
+    parent: Campaign | None,
+) -> Campaign:
     kind = kind_for(parsed.campaign_name)
     year = (parsed.campaign_date.year if parsed.campaign_date else None) or parsed.doc_year
     if year is None:
@@ -100,23 +122,14 @@ def import_notice(
         summary_due=_due(parsed, Deadline.Kind.SUMMARY),
         created_by=by,
     )
-    Notice.objects.create(
-        campaign=campaign,
-        header=parsed.header or "",
-        issuer=parsed.issuer or issuing_org.name,
-        doc_number=parsed.doc_number or "",
-        issuer_code=parsed.issuer_code or "",
-        doc_year=parsed.doc_year,
-        doc_serial=parsed.doc_serial,
-        title=parsed.title[:200],
-        recipients=parsed.recipients,
-        body=[b.__dict__ for b in parsed.body],
-        signature=parsed.signature or "",
-        issue_date=parsed.issue_date,
-        copied_to=parsed.copied_to,
-        source_text=source_text,
-        parse_report=[r.__dict__ for r in parsed.reports],
-    )
+    try:
+        with transaction.atomic():  # another form may take the same document number at once
+            _create_notice(campaign, parsed, issuing_org, source_text)
+    except IntegrityError:
+        raise DomainError(
+            _("A notice numbered %(number)s already exists.") % {"number": parsed.doc_number},
+            field="doc_number",
+        ) from None
     _fill_children(campaign, parsed)
     audit.record(
         by=by,
@@ -130,6 +143,28 @@ def import_notice(
         },
     )
     return campaign
+
+
+def _create_notice(
+    campaign: Campaign, parsed: ParsedNotice, issuing_org: Organisation, source_text: str
+) -> None:
+    Notice.objects.create(
+        campaign=campaign,
+        header=parsed.header or "",
+        issuer=parsed.issuer or issuing_org.name,
+        doc_number=parsed.doc_number or "",
+        issuer_code=parsed.issuer_code or "",
+        doc_year=parsed.doc_year,
+        doc_serial=parsed.doc_serial,
+        title=(parsed.title or "")[:200],  # import_notice refused a notice without one
+        recipients=parsed.recipients,
+        body=[b.__dict__ for b in parsed.body],
+        signature=parsed.signature or "",
+        issue_date=parsed.issue_date,
+        copied_to=parsed.copied_to,
+        source_text=source_text,
+        parse_report=[r.__dict__ for r in parsed.reports],
+    )
 
 
 @transaction.atomic
@@ -248,6 +283,9 @@ def create_child_campaign(*, by: Any, parent: Campaign, issuing_org: Organisatio
     require(by, Capability.COORDINATE, issuing_org)
     if not Receipt.objects.filter(campaign=parent, organisation=issuing_org).exists():
         raise DomainError(_("%(org)s did not receive this notice.") % {"org": issuing_org.name})
+    # The parent's row lock makes a second click wait for the first and then find its campaign
+    # (one per committee: without the lock both would find none and make two).
+    Campaign.objects.select_for_update().only("pk").get(pk=parent.pk)
     if Campaign.objects.filter(parent=parent, issuing_org=issuing_org).exists():
         raise DomainError(
             _("%(org)s already has its own campaign for this notice.") % {"org": issuing_org.name}

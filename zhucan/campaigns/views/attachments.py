@@ -17,13 +17,13 @@ from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign, NoticeAttachment
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
-from zhucan.core.forms import Form, apply_domain_error
+from zhucan.core.forms import CreateForm, apply_domain_error
 from zhucan.core.uploads import download_content_type
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 
 
-class AttachmentForm(Form):
+class AttachmentForm(CreateForm):
     file = forms.FileField(
         label=gettext_lazy("File to attach"),
         help_text=gettext_lazy("Word, Excel, PDF, text or a picture, at most 20 MB."),
@@ -51,7 +51,10 @@ def attachments(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.add_attachment(
-                    by=request.user, campaign=campaign, upload=form.cleaned_data["file"]
+                    by=request.user,
+                    campaign=campaign,
+                    upload=form.cleaned_data["file"],
+                    token=form.cleaned_data["client_id"],
                 )
             except DomainError as error:
                 apply_domain_error(form, error)

@@ -83,6 +83,7 @@ def import_notice(request: HttpRequest) -> HttpResponse:
                     issuing_org=form.cleaned_data["issuing_org"],
                     parsed=parsed,
                     source_text=text,
+                    token=form.cleaned_data["client_id"],
                 )
                 messages.success(
                     request,

@@ -68,10 +68,16 @@ def recipients(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 def create_child(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     """A receiving committee starts its own campaign from the notice it received."""
     parent = get_campaign_for_user(request.user, campaign_pk)
+    org = get_organisation_for_user(request.user, request.POST.get("organisation"))
     try:
-        org = get_organisation_for_user(request.user, request.POST.get("organisation"))
         child = services.create_child_campaign(by=request.user, parent=parent, issuing_org=org)
     except DomainError as error:
+        # A second click (or a colleague) made it first: go to that campaign, as the first did.
+        existing = (
+            Campaign.objects.visible_to(request.user).filter(parent=parent, issuing_org=org).first()
+        )
+        if existing is not None:
+            return redirect("campaigns:detail", campaign_pk=existing.pk)
         messages.error(request, error.message)
         return redirect("campaigns:detail", campaign_pk=parent.pk)
     messages.success(

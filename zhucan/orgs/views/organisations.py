@@ -112,7 +112,12 @@ def organisation_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            org = create_organisation(by=request.user, parent=parent, **form.service_kwargs())
+            org = create_organisation(
+                by=request.user,
+                parent=parent,
+                token=form.cleaned_data["client_id"],
+                **form.service_kwargs(),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

@@ -88,11 +88,14 @@ def person_add(request: HttpRequest, org_pk: int) -> HttpResponse:
                 role=data["role"],
                 email=data["email"],
                 phone=data["phone"],
+                token=data["client_id"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            if form.password_generated:
+            # A resend of the form answers with the account the first made: the password this
+            # request generated is not theirs, so it is shown only when it is (checked, once).
+            if form.password_generated and person.check_password(data["password"]):
                 # Shown once, in this response only: it is stored nowhere but as a hash.
                 return render(
                     request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity, PlanVersion
@@ -174,20 +176,31 @@ def return_plan(*, by: Any, plan: Plan, version: int, comments: Sequence[Comment
 
 
 @transaction.atomic
-def add_comment(*, by: Any, plan: Plan, comment: CommentInput) -> PlanComment:
-    """A remark at any time, by a reviewer or by the plan's own people (to answer one)."""
+def add_comment(
+    *, by: Any, plan: Plan, comment: CommentInput, token: uuid.UUID | None = None
+) -> PlanComment:
+    """A remark at any time, by a reviewer or by the plan's own people (to answer one).
+    ``token``: the form's; the comment sent twice is written once."""
     locked = _lock(plan)
     if not (
         has_capability(by, Capability.REVIEW, locked.campaign.issuing_org)
         or has_capability(by, Capability.REPORT, locked.organisation)
     ):
         raise DomainError(_("You are not allowed to comment on this plan."))
-    latest = locked.versions.order_by("-number").first()
-    written = _comment(locked, by, comment, latest)
-    audit.record(
-        by=by,
-        action="plans.comment.added",
-        target=written,
-        changes={"plan": locked.pk, "section": written.section, "activity": written.activity_id},
-    )
-    return written
+
+    def create() -> PlanComment:
+        latest = locked.versions.order_by("-number").first()
+        written = _comment(locked, by, comment, latest)
+        audit.record(
+            by=by,
+            action="plans.comment.added",
+            target=written,
+            changes={
+                "plan": locked.pk,
+                "section": written.section,
+                "activity": written.activity_id,
+            },
+        )
+        return written
+
+    return create_once(by=by, token=token, model=PlanComment, create=create)

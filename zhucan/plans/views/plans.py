@@ -46,6 +46,10 @@ def start_plan(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     try:
         plan = services.create_plan(by=request.user, campaign=campaign, organisation=organisation)
     except DomainError as error:
+        # A second click that lost the race to the first: go where the first went.
+        existing = Plan.objects.filter(campaign=campaign, organisation=organisation).first()
+        if existing is not None:
+            return redirect("plans:edit", plan_pk=existing.pk)
         messages.error(request, error.message)
         return redirect("plans:list")
     return redirect("plans:edit", plan_pk=plan.pk)
@@ -60,7 +64,12 @@ def plan_detail(request: HttpRequest, plan_pk: int) -> HttpResponse:
     form = CommentForm(request.POST or None, targets=targets, initial={"target": "plan"})
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_comment(by=request.user, plan=plan, comment=form.to_input())
+            services.add_comment(
+                by=request.user,
+                plan=plan,
+                comment=form.to_input(),
+                token=form.cleaned_data["client_id"],
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:

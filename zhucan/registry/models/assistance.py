@@ -40,9 +40,11 @@ class Assistance(models.Model):
     report = models.ForeignKey(
         ActivityReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="assistance"
     )
-    # A household visit (慰问) names the people it reached through these rows.
+    # A household visit (慰问) names the people it reached through these rows. PROTECT: a
+    # visit with people recorded is never deleted silently (the report's save keeps visits by
+    # id and refuses, with a message, to remove one that has people).
     visit = models.ForeignKey(
-        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="assistance"
+        Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="assistance"
     )
     kind = models.CharField(_("kind of help"), max_length=16, choices=Kind.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, default=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,6 +15,7 @@ from zhucan.activities.models import Visit
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
@@ -62,8 +64,10 @@ def record_assistance(
     organisation: Organisation,
     campaign: Campaign | None,
     data: AssistanceInput,
+    token: uuid.UUID | None = None,
 ) -> Assistance:
-    """One piece of help given to ``person`` by ``organisation``, in ``campaign`` if any."""
+    """One piece of help given to ``person`` by ``organisation``, in ``campaign`` if any.
+    ``token``: the form's; the form sent twice records the help once (coverage counts rows)."""
     require_registry_writer(by, person.organisation)
     if not has_capability(by, Capability.REPORT, organisation):
         raise DomainError(
@@ -71,18 +75,22 @@ def record_assistance(
             field="organisation",
         )
     _check(data)
-    row = Assistance.objects.create(
-        person=person,
-        organisation=organisation,
-        campaign=campaign,
-        kind=data.kind,
-        amount=data.amount,
-        given_on=data.given_on,
-        note=data.note.strip(),
-        created_by=by,
-    )
-    _audit(by, row, person)
-    return row
+
+    def create() -> Assistance:
+        row = Assistance.objects.create(
+            person=person,
+            organisation=organisation,
+            campaign=campaign,
+            kind=data.kind,
+            amount=data.amount,
+            given_on=data.given_on,
+            note=data.note.strip(),
+            created_by=by,
+        )
+        _audit(by, row, person)
+        return row
+
+    return create_once(by=by, token=token, model=Assistance, create=create)
 
 
 @transaction.atomic
@@ -97,6 +105,9 @@ def record_visit_people(
     """
     if visit.kind != Visit.Kind.HOUSEHOLD:
         raise DomainError(_("Only a visit to families names the people visited."))
+    # The visit's row lock makes two sends of the same names queue, so the second sees the
+    # first's rows and skips them (without it both would find nobody named yet).
+    Visit.objects.select_for_update().only("pk").get(pk=visit.pk)
     report = visit.report
     require_registry_writer(by, report.organisation)
     if not people:

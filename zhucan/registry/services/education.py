@@ -54,6 +54,8 @@ class CaseInput:
 def open_case(*, by: Any, child: Person, school_year: int) -> EducationCase:
     """A case for a registered child of school age, one per school year."""
     require_registry_writer(by, child.organisation)
+    # The child's row lock makes a second click wait for the first, then find its case.
+    Person.objects.select_for_update().only("pk").get(pk=child.pk)
     if not is_school_age(child.birth_year, school_year):
         raise DomainError(
             _("This child is not of compulsory-school age (6 to 15) in %(year)d.")

@@ -9,15 +9,17 @@ wherever it comes from; the import saves in bulk, the form through ``register_pe
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NoReturn
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Organisation, Region
 from zhucan.orgs.roles import Capability
@@ -280,7 +282,7 @@ def cannot_register_here() -> str:
     )
 
 
-def _refuse_taken(*, by: Any, index: str, number: str, org_path: str) -> NoReturn:
+def _refuse_taken(*, by: Any, number: str, org_path: str) -> NoReturn:
     """Refuse a number whose row exists: plainly when the user can see that row, neutrally
     (audited and counted) otherwise. Raises ``DomainError`` after the audit entry is written
     in its own transaction, so that rolling back the registration keeps the entry."""
@@ -299,23 +301,44 @@ def _refuse_taken(*, by: Any, index: str, number: str, org_path: str) -> NoRetur
     raise DomainError(cannot_register_here(), field="id_number")
 
 
-def register_person(*, by: Any, organisation: Organisation, data: PersonData) -> Person:
+class _TakenError(Exception):
+    """The number is registered already: raised inside the registration's transaction so that
+    it rolls back (the form's token too), then answered by ``_refuse_taken`` outside it."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__("taken")
+        self.number = number
+
+
+def register_person(
+    *, by: Any, organisation: Organisation, data: PersonData, token: uuid.UUID | None = None
+) -> Person:
     """Add one person. The same ID number twice is refused: one person, one row; outside the
-    user's sight without saying so (``cannot_register_here``)."""
-    with transaction.atomic():
-        require_registry_writer(by, organisation)
-        checked = check_person(data)
-        _raise_first(checked)
-        assert checked.id is not None
-        person = build_person(checked=checked, organisation=organisation, by=by)
-        taken = Person.objects.filter(id_index__in=crypto.blind_indexes(checked.id.number)).exists()
-        if not taken:
-            person.save()
-            audit.record(by=by, action="registry.person.registered", target=person)
-            return person
-    _refuse_taken(
-        by=by, index=person.id_index, number=checked.id.number, org_path=organisation.path
-    )
+    user's sight without saying so (``cannot_register_here``). ``token``: the form's, so that
+    the form sent twice answers with the first one's person, not an error."""
+    try:
+        with transaction.atomic():
+            require_registry_writer(by, organisation)
+            checked = check_person(data)
+            _raise_first(checked)
+            assert checked.id is not None
+            number = checked.id.number
+
+            def create() -> Person:
+                person = build_person(checked=checked, organisation=organisation, by=by)
+                if Person.objects.filter(id_index__in=crypto.blind_indexes(number)).exists():
+                    raise _TakenError(number)
+                try:
+                    with transaction.atomic():  # another form (another token) may register first
+                        person.save()
+                except IntegrityError:
+                    raise _TakenError(number) from None
+                audit.record(by=by, action="registry.person.registered", target=person)
+                return person
+
+            return create_once(by=by, token=token, model=Person, create=create)
+    except _TakenError as taken:
+        _refuse_taken(by=by, number=taken.number, org_path=organisation.path)
 
 
 def update_person(*, by: Any, person: Person, version: int, data: PersonData) -> Person:
@@ -324,8 +347,8 @@ def update_person(*, by: Any, person: Person, version: int, data: PersonData) ->
     with transaction.atomic():
         updated, taken = _update_person(by=by, person=person, version=version, data=data)
     if taken is not None:
-        index, number = taken
-        _refuse_taken(by=by, index=index, number=number, org_path=person.org_path)
+        _, number = taken
+        _refuse_taken(by=by, number=number, org_path=person.org_path)
     assert updated is not None
     return updated
 

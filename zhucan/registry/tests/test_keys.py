@@ -189,7 +189,7 @@ def test_a_reveal_no_key_opens_says_so_instead_of_a_server_error(client, world):
     login_verified(client, world.city_officer)
     response = client.post(
         reverse("registry:reveal", args=[person.pk]),
-        {"details": ["phone"], "reason": "电话联系监护人安排入户走访"},
+        {"details": ["phone"], "purpose": "home_visit"},
     )
     assert response.status_code == 200
     body = response.content.decode()

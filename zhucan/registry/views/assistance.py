@@ -56,6 +56,7 @@ def assistance_new(request: HttpRequest, person_pk: int) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 campaign=form.cleaned_data.get("campaign"),
                 data=form.to_input(),
+                token=form.cleaned_data["client_id"],
             )
         except DomainError as error:
             apply_domain_error(form, error)

@@ -18,6 +18,7 @@ from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.models import Organisation
 from zhucan.registry import access, selectors
 from zhucan.registry.forms import CaseFilterForm, CaseForm, SchoolYearForm, case_initial
+from zhucan.registry.models import EducationCase
 from zhucan.registry.services.education import open_case, update_case
 
 PAGE_SIZE = 25
@@ -102,6 +103,10 @@ def case_open(request: HttpRequest, person_pk: int) -> HttpResponse:
     try:
         case = open_case(by=request.user, child=child, school_year=year)
     except DomainError as error:
+        # A second click (or a colleague) opened it first: go to that case, as the first did.
+        existing = EducationCase.objects.filter(child=child, school_year=year).first()
+        if existing is not None:
+            return redirect("registry:case", case_pk=existing.pk)
         messages.error(request, error.message)
         return redirect("registry:children")
     messages.success(request, _("A case was opened. Agree the plan next."))

@@ -112,6 +112,7 @@ def _person_form(
                     by=request.user,
                     organisation=form.cleaned_data["organisation"],
                     data=form.to_data(None),
+                    token=form.cleaned_data["client_id"],
                 )
             else:
                 saved = update_person(

@@ -46,9 +46,14 @@ def households() -> Indicator:
     return Indicator.objects.get(campaign=None, code="households_visited")
 
 
-def institution(world, kind: str, name: str) -> Institution:
+def institution(world, kind: str, name: str, organisation=None) -> Institution:
+    """An institution in the organisation's county (county A's unless said otherwise)."""
+    organisation = organisation or world.county_a
     return Institution.objects.create(
-        organisation=world.county_a, name=name, kind=kind, region=Region.objects.get(code="410402")
+        organisation=organisation,
+        name=name,
+        kind=kind,
+        region=Region.objects.get(code=organisation.region_id),
     )
 
 
@@ -89,7 +94,7 @@ def build_story(world, campaign=None, child=None, county_reporter=None) -> Story
             username="xinhua_reporter", full_name="陈静", org=world.county_a, role="reporter"
         )
     home = institution(world, InstitutionKind.WELFARE_HOME, "新华区社会福利院")
-    care = institution(world, InstitutionKind.CARE_HOME, "叶县托养中心")
+    care = institution(world, InstitutionKind.CARE_HOME, "叶县托养中心", world.county_b)
     own = make_report(
         campaign=campaign,
         organisation=world.county_a,
@@ -148,7 +153,7 @@ def build_story(world, campaign=None, child=None, county_reporter=None) -> Story
     return Story(
         campaign=campaign,
         child=child,
-        own=accept(own, world.county_a_officer),
+        own=accept(own, world.city_officer),
         unit=accept(unit, world.city_officer),
         other=accept(other, world.city_officer),
         city_unit=accept(city_unit, world.city_officer),

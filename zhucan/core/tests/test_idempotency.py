@@ -1,0 +1,93 @@
+"""create_once: one object per user and token, the token's kind kept, old tokens purged."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone, translation
+
+from zhucan.core.errors import DomainError
+from zhucan.core.idempotency import create_once
+from zhucan.core.models import FormSubmission
+from zhucan.orgs.models import Membership, Organisation
+from zhucan.testing.factories import make_org
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def make(world, name):
+    return lambda: make_org(name=name, parent=world.county_a, region_code="410402")
+
+
+def test_one_object_per_user_and_token(world):
+    token = uuid.uuid4()
+    with transaction.atomic():
+        first = create_once(
+            by=world.city_admin, token=token, model=Organisation, create=make(world, "甲")
+        )
+        again = create_once(
+            by=world.city_admin, token=token, model=Organisation, create=make(world, "乙")
+        )
+        other = create_once(
+            by=world.city_officer, token=token, model=Organisation, create=make(world, "丙")
+        )
+    assert again == first and other != first
+    assert not Organisation.objects.filter(name="乙").exists()
+
+
+def test_a_token_of_another_kind_is_refused(world):
+    token = uuid.uuid4()
+    with transaction.atomic():
+        create_once(by=world.city_admin, token=token, model=Organisation, create=make(world, "甲"))
+    with pytest.raises(DomainError, match="already sent"), transaction.atomic():
+        create_once(
+            by=world.city_admin,
+            token=token,
+            model=Membership,
+            create=lambda: world.city_admin.memberships.first(),
+        )
+
+
+def test_a_failed_create_frees_its_token(world):
+    token = uuid.uuid4()
+
+    def fail():
+        raise DomainError("no")
+
+    with pytest.raises(DomainError), transaction.atomic():
+        create_once(by=world.city_admin, token=token, model=Organisation, create=fail)
+    assert not FormSubmission.objects.exists()
+    with transaction.atomic():
+        made = create_once(
+            by=world.city_admin, token=token, model=Organisation, create=make(world, "甲")
+        )
+    assert made.name == "甲"
+
+
+def test_it_refuses_to_run_outside_a_transaction(transactional_db, world):
+    with pytest.raises(RuntimeError):
+        create_once(by=world.city_admin, token=uuid.uuid4(), model=Organisation, create=None)
+
+
+def test_old_tokens_are_purged(world):
+    with transaction.atomic():
+        for name in ("甲", "乙"):
+            create_once(
+                by=world.city_admin,
+                token=uuid.uuid4(),
+                model=Organisation,
+                create=make(world, name),
+            )
+    FormSubmission.objects.filter(pk=FormSubmission.objects.first().pk).update(
+        at=timezone.now() - timedelta(days=31)
+    )
+    call_command("purge_form_submissions")
+    assert FormSubmission.objects.count() == 1
