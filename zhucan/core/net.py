@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -61,3 +62,29 @@ def client_ip(request: HttpRequest) -> str | None:
         if not _is_trusted(hop, nets):
             break
     return str(client)
+
+
+# Headers only our own proxies may set. Django reads X-Forwarded-Proto through
+# SECURE_PROXY_SSL_HEADER (is the request HTTPS? then secure cookies and no redirect) and would
+# believe anyone; X-Forwarded-Host likewise if USE_X_FORWARDED_HOST were ever turned on.
+PROXY_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT")
+
+
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    return remote is not None and _is_trusted(remote, trusted_proxies())
+
+
+class UntrustedProxyHeadersMiddleware:
+    """Drops the proxy headers of a request that did not come through one of our proxies, so a
+    client reaching the application directly cannot claim HTTPS. First in MIDDLEWARE: Django's
+    SecurityMiddleware decides on the HTTPS redirect from them."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not from_trusted_proxy(request):
+            for header in PROXY_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)

@@ -91,3 +91,14 @@ def test_a_forged_header_does_not_dodge_the_address_lockout(client, world, behin
         client, "member_unit_reporter", REMOTE_ADDR="203.0.113.20", HTTP_X_FORWARDED_FOR="1.1.1.1"
     )
     assert response.status_code == 200  # refused: the address is locked, whatever it claims
+
+
+def test_only_a_trusted_proxy_may_say_the_request_came_over_https(behind_proxy, settings, client):
+    """Django believes X-Forwarded-Proto from anyone once SECURE_PROXY_SSL_HEADER is set: a
+    direct request could pass as HTTPS (no redirect, secure-only cookies sent over plain HTTP)."""
+    settings.SECURE_SSL_REDIRECT = True
+    url = reverse("accounts:login")
+    direct = client.get(url, REMOTE_ADDR="203.0.113.20", HTTP_X_FORWARDED_PROTO="https")
+    assert direct.status_code == 301 and direct["Location"].startswith("https://")
+    proxied = client.get(url, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_PROTO="https")
+    assert proxied.status_code == 200

@@ -121,6 +121,9 @@ def test_a_wrong_key_is_a_startup_error_not_a_registry_that_forks(world):
             # The web entry point refuses to start; so does each background task.
             with pytest.raises(keycheck.KeyCheckError):
                 importlib.reload(importlib.import_module("zhucan.wsgi"))
+            # The worker process refuses to start, naming the check.
+            with pytest.raises(SystemCheckError, match="registry.E002"):
+                call_command("db_worker", "--batch")
             # A worker with these keys fails its tasks with the reason instead of running them.
             expire_registry_import.enqueue(0)
             _worker().run_task(DBTaskResult.objects.get())

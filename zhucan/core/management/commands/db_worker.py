@@ -75,6 +75,10 @@ def sweep_forever(stop: threading.Event) -> None:
 
 class Command(base.Command):
     def handle(self, *args: Any, **options: Any) -> None:
+        # The checks that need the database too (the registry's keys against their recorded
+        # check values): a worker started with the wrong keys stops here with the reason,
+        # rather than starting and failing every task it takes.
+        self.check(databases=["default"])
         stop = threading.Event()
         threading.Thread(target=sweep_forever, args=(stop,), name="job-sweep", daemon=True).start()
         original = base.Worker
