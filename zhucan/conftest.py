@@ -10,9 +10,11 @@ city_officer is a coordinator at the city committee; outsider has an account and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from zhucan.accounts.models import User
 from zhucan.orgs.models import Membership, Organisation
@@ -109,3 +111,13 @@ def member_unit_reporter(world: World) -> User:
 @pytest.fixture
 def outsider(world: World) -> User:
     return world.outsider
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the settings' language: a request with another language (a user's
+    preference, a Chinese page) leaves it active on the thread, and a message a later test reads
+    must not depend on which test ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -212,8 +212,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     # back for whoever comes next (a browser test or not).
     # After the last test the test database is gone already: nothing to do then.
     snapshot = item.config.stash.get(_SNAPSHOT_KEY, None)
-    uses_db = "transactional_db" in getattr(item, "fixturenames", ())
-    if snapshot is not None and uses_db and nextitem is not None:
+    if snapshot is not None and flushes(item) and nextitem is not None:
         from django.db import connections
 
         with item.config.stash[_DB_BLOCKER_KEY].unblock():
@@ -328,12 +327,21 @@ def restore_migration_data(snapshot: _Snapshot) -> None:
 _SNAPSHOT_KEY = pytest.StashKey[_Snapshot]()
 
 
+def flushes(item: pytest.Item) -> bool:
+    """Whether the test ends by flushing every table: it asks for ``transactional_db`` (also
+    through ``live_server`` or a fixture of ours) or is marked ``django_db(transaction=True)``."""
+    if "transactional_db" in getattr(item, "fixturenames", ()):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _migration_data_snapshot(request: pytest.FixtureRequest) -> None:
     """Copy the migration data before any test can flush it: browser tests and other
     transactional tests flush every table when they end."""
     items = request.session.items
-    flushing = any("transactional_db" in getattr(item, "fixturenames", ()) for item in items)
+    flushing = any(flushes(item) for item in items)
     browsing = any(_is_browser_test(item) for item in items) and not (
         missing_requirements() and not require_browser()
     )

@@ -105,6 +105,9 @@ NOT_CREATES = {
     "accounts:two_factor_setup", "accounts:two_factor_verify", "accounts:two_factor_backup_codes",
     "accounts:two_factor_reset", "accounts:display", "accounts:session_extend",
     "accounts:session_status",
+    # Setting up one's own authenticator, and an administrator's resets: each replaces what the
+    # person had (one device, one live enrolment code, one password), so a resend replaces again.
+    "accounts:two_factor_enrol", "orgs:person_password_reset", "orgs:person_second_factor_reset",
     "orgs:list", "orgs:detail", "orgs:edit", "orgs:deactivate", "orgs:reactivate",
     "orgs:import_template", "orgs:people", "orgs:membership_remove", "orgs:person_disable",
     "orgs:person_enable",
@@ -119,7 +122,8 @@ NOT_CREATES = {
     "activities:delete_photo", "activities:typical", "activities:decide_typical",
     "activities:media", "activities:media_detail", "activities:media_screenshot",
     "activities:media_screenshot_thumb", "activities:template", "activities:export",
-    "activities:import_job", "activities:import_job_status", "activities:totals",
+    "activities:import_job", "activities:import_job_status", "activities:import_job_discard",
+    "activities:totals",
     "notifications:list", "notifications:open", "notifications:read", "notifications:read_all",
     "completeness:campaign", "completeness:export", "completeness:reminders",
     "registry:list", "registry:find", "registry:detail", "registry:edit", "registry:reveal",

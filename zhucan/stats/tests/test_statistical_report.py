@@ -173,4 +173,5 @@ def test_queries_do_not_grow_with_the_reports(client, world, story):
     client.get(_url(story.campaign, world.city))  # sessions, caches
     with CaptureQueriesContext(connection) as captured:
         client.get(_url(story.campaign, world.city))
-    assert len(captured) <= 13, [q["sql"] for q in captured]
+    # 17: the page's 13, and the download's audit entry (savepoint, insert, release) and count.
+    assert len(captured) <= 17, [q["sql"] for q in captured]
