@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .dates import find_dates
+from .dates import DateHit, find_dates
 
 _VERB = r"(?:报送|上报|报至|报给|报到|提交|发送|发至|反馈|送至|送交|交至|寄送|传至|报)"
 _AFTER_DATE_RE = re.compile(r"^\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:之|以)?前(?!后)")
@@ -32,8 +32,26 @@ _CLASSES = (
     ("典型", "典型活动"),
     ("情况", "活动开展情况"),
 )
+_SLACK_AFTER_ISSUE = 60
+_SLACK_BEFORE_CAMPAIGN = 183
 _SENTENCE_SPLIT_RE = re.compile(r"[。；;！？!?\n]")
-_REPORT_WORDS = ("报送", "上报", "提交", "报至", "报给", "报市", "报县", "报省", "发送", "反馈")
+_REPORT_WORDS = (
+    "报送",
+    "上报",
+    "提交",
+    "报至",
+    "报给",
+    "报市",
+    "报县",
+    "报区",
+    "报省",
+    "报乡",
+    "报镇",
+    "报我",  # 报我会 / 报我办
+    "报本",
+    "发送",
+    "反馈",
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,7 @@ class FoundDeadline:
     date: date
     source: str
     has_year: bool
+    next_year: bool = False  # written without a year and put into the year after the notice's
 
 
 def classify(obj: str) -> str:
@@ -64,11 +83,30 @@ def _object(before: str, after: str) -> str:
     return match.group("obj").strip() if match else ""
 
 
+def _dated(hit: DateHit, context_year: int, issued: date | None, day: date | None) -> date | None:
+    """The date of a deadline; one written without a year is in the notice's year, unless that
+    puts it well before the notice: "1月10日前" in a notice of December is next January.
+
+    The 成文日期 decides when there is one; 60 days of slack keep a deadline that the printing
+    date overtook ("5月5日前" in a notice dated 5月8日) in its year. Without it, the campaign
+    day stands in: a deadline half a year before the day it is about (1月10日 for a 12月3日
+    国际残疾人日) is in the next year.
+    """
+    deadline = hit.to_date(context_year)
+    if deadline is None or hit.year is not None:
+        return deadline
+    if issued is not None:
+        late = deadline < issued - timedelta(days=_SLACK_AFTER_ISSUE)
+    else:
+        late = day is not None and deadline < day - timedelta(days=_SLACK_BEFORE_CAMPAIGN)
+    return (hit.to_date(deadline.year + 1) or deadline) if late else deadline
+
+
 def find_deadlines(
-    text: str, context_year: int, reference: date | None = None
+    text: str, context_year: int, reference: date | None = None, campaign_day: date | None = None
 ) -> list[FoundDeadline]:
-    """Deadlines in order of appearance; ``reference`` (the 成文日期) moves 1月 deadlines of a
-    December notice into the next year."""
+    """Deadlines in order of appearance; ``reference`` is the 成文日期 and ``campaign_day`` the
+    day of the campaign, which move a year-less deadline into the next year (see ``_dated``)."""
     found: list[FoundDeadline] = []
     for sentence in _SENTENCE_SPLIT_RE.split(text):
         if not any(word in sentence for word in _REPORT_WORDS):
@@ -84,13 +122,17 @@ def find_deadlines(
             after = sentence[hit.end + (after_match.end() if after_match else 0) : stop]
             if not _VERB_RE.search(after) and not _VERB_RE.search(before):
                 continue
-            deadline = hit.to_date(context_year)
+            deadline = _dated(hit, context_year, reference, campaign_day)
             if deadline is None:
                 continue
-            if hit.year is None and reference and deadline < reference - timedelta(days=60):
-                deadline = hit.to_date(deadline.year + 1) or deadline
             what = classify(_object(re.sub(r"(?:请|于|在)+$", "", before), after)) or "报送材料"
-            item = FoundDeadline(what, deadline, sentence.strip(), hit.year is not None)
+            item = FoundDeadline(
+                what,
+                deadline,
+                sentence.strip(),
+                hit.year is not None,
+                hit.year is None and deadline.year != context_year,
+            )
             if all((d.what, d.date) != (item.what, item.date) for d in found):
                 found.append(item)
     return found
