@@ -75,9 +75,8 @@ _ORGAN_END_RE = re.compile(r"[局委办厅部会院处所站队联]$")
 
 
 def _continues_list(current: str, following: str) -> bool:
+    # The marker's own "、" ("一、活动主题") is no list; a （一） item may well start one.
     marker = read_marker(current)
-    if marker is not None and marker.level in (1, 2):
-        return False  # a heading ("一、活动主题") is never the start of a list
     text = marker.rest if marker else current
     if _ENDS_MID_LIST_RE.search(text) or _STARTS_MID_LIST_RE.match(following):
         return True

@@ -24,8 +24,10 @@ _OBJECT_AFTER_VERB_RE = re.compile(
 )
 _OBJECT_JIANG_BEFORE_RE = re.compile(r"将(?P<obj>[^，,]{2,30}?)(?:于|在)?\s*$")
 _OBJECT_BEFORE_RE = re.compile(r"(?P<obj>[^，,]{2,20}?)(?:请|须|需|要|务必|应|并)*(?:于|在)?\s*$")
-# "报送市残联办公室" names where to send, not what.
-_RECIPIENT_RE = re.compile(r"(?:残联|残工委|办公室|委员会|部|科|股|处|中心|邮箱|单位)$")
+# "报送市残联办公室" and "报我会" name where to send, not what.
+_RECIPIENT_RE = re.compile(
+    r"(?:残联|残工委|办公室|委员会|部|科|股|处|中心|邮箱|单位)$|^[我本][会办局委]"  # 报我会
+)
 _CLASSES = (
     ("方案", "活动方案"),
     ("总结", "活动总结"),
@@ -33,7 +35,7 @@ _CLASSES = (
     ("情况", "活动开展情况"),
 )
 _SLACK_AFTER_ISSUE = 60
-_SLACK_BEFORE_CAMPAIGN = 183
+_AROUND_CAMPAIGN = 92  # about three months: plans are due before the day, summaries after
 _SENTENCE_SPLIT_RE = re.compile(r"[。；;！？!?\n]")
 _REPORT_WORDS = (
     "报送",
@@ -89,17 +91,25 @@ def _dated(hit: DateHit, context_year: int, issued: date | None, day: date | Non
 
     The 成文日期 decides when there is one; 60 days of slack keep a deadline that the printing
     date overtook ("5月5日前" in a notice dated 5月8日) in its year. Without it, the campaign
-    day stands in: a deadline half a year before the day it is about (1月10日 for a 12月3日
-    国际残疾人日) is in the next year.
+    day stands in, for the summaries due after it: a deadline that is far before the day in
+    the notice's year but soon after it in the next (1月10日 for a 12月3日 国际残疾人日) is
+    in the next year.
     """
     deadline = hit.to_date(context_year)
     if deadline is None or hit.year is not None:
         return deadline
+    following = hit.to_date(deadline.year + 1)
+    if following is None:
+        return deadline
     if issued is not None:
         late = deadline < issued - timedelta(days=_SLACK_AFTER_ISSUE)
     else:
-        late = day is not None and deadline < day - timedelta(days=_SLACK_BEFORE_CAMPAIGN)
-    return (hit.to_date(deadline.year + 1) or deadline) if late else deadline
+        late = (
+            day is not None
+            and deadline < day - timedelta(days=_AROUND_CAMPAIGN)
+            and following <= day + timedelta(days=_AROUND_CAMPAIGN)
+        )
+    return following if late else deadline
 
 
 def find_deadlines(

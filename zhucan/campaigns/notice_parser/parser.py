@@ -175,7 +175,9 @@ def parse_notice_text(text: str, *, today: date | None = None) -> ParsedNotice:
             for d in deadlines
             if d.next_year
         ]
-        reports.found("deadlines", "\n".join(d.source for d in deadlines), notes)
+        # Two deadlines of one sentence show that sentence once.
+        sources = dict.fromkeys(d.source for d in deadlines)
+        reports.found("deadlines", "\n".join(sources), notes)
     else:
         reports.missing("deadlines", "未找到报送时限")
 
