@@ -74,7 +74,8 @@ _FIRST_WORD_RE = re.compile(r"^[^、，,。；;：:和及与等要应负牵]{1,6
 _ORGAN_END_RE = re.compile(r"[局委办厅部会院处所站队联]$")
 
 
-def _continues_list(current: str, following: str) -> bool:
+def continues_list(current: str, following: str) -> bool:
+    """Whether ``following`` carries on a list of organs that ``current`` left unfinished."""
     # The marker's own "、" ("一、活动主题") is no list; a （一） item may well start one.
     marker = read_marker(current)
     text = marker.rest if marker else current
@@ -106,7 +107,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
                 not ends_sentence(current.text)
                 and read_marker(line.text) is None
                 and (
-                    _continues_list(current.text, line.text)
+                    continues_list(current.text, line.text)
                     or (not _stands_alone(current.text) and not (uses_indent and line.indented))
                 )
             ):

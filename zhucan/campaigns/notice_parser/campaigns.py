@@ -25,6 +25,7 @@ from .dates import (
     nth_weekday_of_month,
     third_sunday_of_may,
 )
+from .deadlines import DEADLINE_AFTER_PATTERN
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ _MAX_DISTANCE = 20
 _LINKS_DATE_RE = re.compile(
     r"^\s*(?:是|为|即)?\s*(?:第\s*[\d零〇一二三四五六七八九十百]{1,5}\s*[次个届])?\s*[“\"「『《]?$"
 )
-_DEADLINE_AFTER_RE = re.compile(r"^\s*(?:[（(][^）)]{0,10}[）)])?\s*(?:之|以)?前(?!后)")
+_DEADLINE_AFTER_RE = re.compile(DEADLINE_AFTER_PATTERN)
 
 
 @dataclass(frozen=True)

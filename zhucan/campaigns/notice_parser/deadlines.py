@@ -13,16 +13,24 @@ from datetime import date, timedelta
 from .dates import DateHit, find_dates
 
 _VERB = r"(?:报送|上报|报至|报给|报到|提交|发送|发至|反馈|送至|送交|交至|寄送|传至|报)"
-_AFTER_DATE_RE = re.compile(r"^\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:之|以)?前(?!后)")
-_BEFORE_DATE_RE = re.compile(r"(?:截止(?:日期|时间)?(?:为|是|到|至)?|最迟(?:于|在)?|不晚于)\s*$")
+# The hour a deadline may name between the day and 前: "17:00前", "下午5点前", "（周五）下班前".
+_HOUR = (
+    r"(?:(?:上午|下午|中午|晚上|晚)?\s*(?:\d{1,2}\s*[:：]\s*\d{2}"
+    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[时点](?:\s*\d{1,2}\s*分|半|整)?)|下班)"
+)
+DEADLINE_AFTER_PATTERN = rf"^\s*(?:[（(][^）)]{{0,12}}[）)])?\s*(?:{_HOUR}\s*)?(?:之|以)?前(?!后)"
+_AFTER_DATE_RE = re.compile(DEADLINE_AFTER_PATTERN)
+_BEFORE_DATE_RE = re.compile(
+    r"(?:截[止至](?:日期|时间)?(?:为|是|到|至)?|最迟(?:于|在)?|不晚于)\s*$"
+)
 _VERB_RE = re.compile(_VERB)
 _OBJECT_JIANG_RE = re.compile(
-    rf"将(?P<obj>[^，,]+?)(?:以[^，,]{{0,15}}?(?:形式|方式))?(?:通过[^，,]{{0,15}}?)?{_VERB}"
+    rf"[将把](?P<obj>[^，,]+?)(?:以[^，,]{{0,15}}?(?:形式|方式))?(?:通过[^，,]{{0,15}}?)?{_VERB}"
 )
 _OBJECT_AFTER_VERB_RE = re.compile(
     r"(?:报送|上报|提交|报)(?![至给到])(?P<obj>[^，,。；;（(至]{2,30})"
 )
-_OBJECT_JIANG_BEFORE_RE = re.compile(r"将(?P<obj>[^，,]{2,30}?)(?:于|在)?\s*$")
+_OBJECT_JIANG_BEFORE_RE = re.compile(r"[将把](?P<obj>[^，,]{2,30}?)(?:于|在)?\s*$")
 _OBJECT_BEFORE_RE = re.compile(r"(?P<obj>[^，,]{2,20}?)(?:请|须|需|要|务必|应|并)*(?:于|在)?\s*$")
 # "报送市残联办公室" and "报我会" name where to send, not what.
 _RECIPIENT_RE = re.compile(

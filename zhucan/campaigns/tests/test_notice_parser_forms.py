@@ -386,3 +386,29 @@ def test_a_list_cut_at_a_line_end_is_joined(lines: tuple[str, str], joined: str)
 )
 def test_short_lines_that_are_no_list_stay_apart(lines: tuple[str, str]) -> None:
     assert _join(*lines) == list(lines)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "请于5月25日17:00前将活动总结报县残联。",
+        "请于5月25日下午5点前将活动总结报县残联。",
+        "请于5月25日17时前报送活动总结。",
+        "请于5月25日（周五）下班前报送活动总结。",
+        "活动总结截至5月25日，请报送县残联。",
+        "请于5月25日前把活动总结发送至邮箱。",
+    ],
+)
+def test_deadlines_with_an_hour_or_written_loosely(sentence: str) -> None:
+    notice = _notice(sentence, number="某残联〔2020〕3号")
+    assert notice.deadlines == [Deadline("活动总结", date(2020, 5, 25))]
+
+
+def test_recipients_cut_inside_a_name_are_joined() -> None:
+    text = (
+        "某残联〔2020〕3号\n关于开展全国助残日活动的通知\n"
+        "各县（市、区）残联，市民政局、市人社\n局、市卫健委：\n为做好工作，现通知如下：\n正文。"
+    )
+    notice = parse_notice_text(text)
+    assert notice.recipients == ["各县（市、区）残联", "市民政局", "市人社局", "市卫健委"]
+    assert notice.body[0].text == "为做好工作，现通知如下："
