@@ -138,7 +138,7 @@ def _rule_from_match(match: re.Match[str], sentence: str) -> YearlyRule | None:
         if day is None:
             return None
         try:
-            date(2000, month, day)  # 2000 is a leap year, so 2月29日 survives
+            date(2001, month, day)  # no campaign day is 2月29日, which most years lack
         except ValueError:
             return None
         return YearlyRule(_fixed(month, day), since, source, span)
@@ -209,7 +209,27 @@ def _edition(name: str, title: str, body: str) -> int | None:
     return None
 
 
-def find_campaign(title: str, body: str, context_year: int) -> Campaign:
+def _nearest_year(day_in: Callable[[int], date | None], year: int, issued: date | None) -> int:
+    """The year of a day written without one: the notice's, or the next when that day is
+    nearer the 成文日期 (a notice signed in late December about 3月3日 全国爱耳日)."""
+    this, following = day_in(year), day_in(year + 1)
+    if issued is None or this is None or following is None:
+        return year
+    return year + 1 if abs((following - issued).days) < abs((this - issued).days) else year
+
+
+def _on(stated: date) -> Callable[[int], date | None]:
+    def day_in(year: int) -> date | None:
+        try:
+            return stated.replace(year=year)
+        except ValueError:
+            return None
+
+    return day_in
+
+
+def find_campaign(title: str, body: str, context_year: int, issued: date | None = None) -> Campaign:
+    """The campaign of a notice; ``issued`` (the 成文日期) places a day written without a year."""
     name = _pick_name(title, body)
     if name is None:
         return Campaign()
@@ -228,22 +248,32 @@ def find_campaign(title: str, body: str, context_year: int) -> Campaign:
                     "不一致"
                 )
                 break
+    day_in: Callable[[int], date | None]
+    if stated is not None:
+        day_in = _on(stated)
+    elif stated_rule is not None:
+        day_in = stated_rule.date_of
+    else:
+        day_in = rule.date_of
+    year_of_day = year or _nearest_year(day_in, context_year, issued)
+    if year_of_day != context_year and not year:
+        campaign.notes.append(f"{name}的日期未写年份，按离成文日期最近的{year_of_day}年计")
     if stated is not None:
         campaign.date_has_year = has_year
-        try:
-            campaign.date = stated.replace(year=year or context_year)
-        except ValueError:
-            campaign.date = None
+        campaign.date = day_in(year_of_day)
         campaign.source = sentence
     elif stated_rule is not None:
         # The notice's own rule gives the day in the notice's year: stated, not guessed.
-        campaign.date = stated_rule.date_of(context_year)
+        campaign.date = day_in(year_of_day)
         campaign.date_has_year = False
         campaign.source = stated_rule.source
     else:
         campaign.source = title if _NAME_RE.search(title) else None
-        campaign.date = rule.date_of(context_year)
-        campaign.notes.append(f"通知中未写明{name}的日期，已按惯例推定为{cn_date(campaign.date)}")
+        campaign.date = day_in(year_of_day)
+        if campaign.date is not None:
+            campaign.notes.append(
+                f"通知中未写明{name}的日期，已按惯例推定为{cn_date(campaign.date)}"
+            )
     if campaign.date is not None:
         expected = (stated_rule.date_of if stated_rule else rule.date_of)(campaign.date.year)
         if campaign.date != expected:

@@ -123,7 +123,7 @@ def parse_notice_text(text: str, *, today: date | None = None) -> ParsedNotice:
         reports.missing("recipients", "未找到主送机关（以冒号结尾的行）")
 
     year, year_note = _context_year(layout, notice.title or "", body_text, today)
-    campaign = find_campaign(notice.title or "", body_text, year)
+    campaign = find_campaign(notice.title or "", body_text, year, layout.issue_date)
     notice.campaign_name = campaign.name
     notice.campaign_edition = campaign.edition
     notice.campaign_date = campaign.date

@@ -412,3 +412,38 @@ def test_recipients_cut_inside_a_name_are_joined() -> None:
     notice = parse_notice_text(text)
     assert notice.recipients == ["各县（市、区）残联", "市民政局", "市人社局", "市卫健委"]
     assert notice.body[0].text == "为做好工作，现通知如下："
+
+
+@pytest.mark.parametrize(
+    ("signed", "sentence", "day", "moved"),
+    [
+        # Signed at the end of 2022 for the 3月3日 to come.
+        ("2022年12月28日", "3月3日是第二十四次全国爱耳日。", date(2023, 3, 3), True),
+        ("2022年12月28日", "自2000年起每年3月3日为全国爱耳日。", date(2023, 3, 3), True),
+        # A report on the day three months after it stays in its year.
+        ("2021年8月10日", "5月16日是第三十一次全国助残日。", date(2021, 5, 16), False),
+        ("2021年12月20日", "12月3日是第三十个国际残疾人日。", date(2021, 12, 3), False),
+    ],
+)
+def test_a_campaign_day_without_a_year_is_the_one_nearest_the_signature(
+    signed: str, sentence: str, day: date, moved: bool
+) -> None:
+    notice = parse_notice_text(
+        f"关于开展活动的通知\n各单位：\n{sentence}\n某某县残疾人联合会\n{signed}"
+    )
+    assert notice.campaign_date == day
+    assert ("离成文日期最近" in (report(notice, "campaign").message or "")) is moved
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "自2017年起每年2月29日为残疾预防日。",
+        "每年13月3日为全国爱耳日。",
+        "每年5月的第五个星期日为助残日。",
+    ],
+)
+def test_impossible_rules_never_raise(sentence: str) -> None:
+    notice = parse_notice_text(f"某残联〔2021〕5号\n关于开展活动的通知\n各单位：\n{sentence}")
+    assert notice.campaign_name is not None
+    assert notice.campaign_since is None  # the rule was not taken
