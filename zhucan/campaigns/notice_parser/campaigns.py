@@ -63,7 +63,7 @@ _NAMES = {name: name for name in RULES} | ALIASES
 # Longest first, so "全国助残日" is one match and not "助残日" after "全国".
 _NAME_ALT = "|".join(sorted(map(re.escape, _NAMES), key=len, reverse=True))
 _NAME_RE = re.compile(_NAME_ALT)
-_QUOTE = r"[“\"「『《]?"
+_QUOTE = r"[“\"「『《‘〈]?"
 _EDITION_RE = re.compile(
     r"第\s*(?P<n>\d{1,3}|[零〇一二三四五六七八九十百]{1,5})\s*[次个届]\s*"
     + _QUOTE
@@ -85,7 +85,7 @@ _SENTENCE_SPLIT_RE = re.compile(r"[。；;！？!?\n]")
 # A date linked to the campaign name is near it and is no deadline ("5月10日前").
 _MAX_DISTANCE = 20
 _LINKS_DATE_RE = re.compile(
-    r"^\s*(?:是|为|即)?\s*(?:第\s*[\d零〇一二三四五六七八九十百]{1,5}\s*[次个届])?\s*[“\"「『《]?$"
+    r"^\s*(?:是|为|即)?\s*(?:第\s*[\d零〇一二三四五六七八九十百]{1,5}\s*[次个届])?\s*[“\"「『《‘〈]?$"
 )
 _DEADLINE_AFTER_RE = re.compile(DEADLINE_AFTER_PATTERN)
 
