@@ -12,7 +12,10 @@ from datetime import date, timedelta
 
 from .dates import DateHit, find_dates
 
-_VERB = r"(?:报送|上报|报至|报给|报到|提交|发送|发至|反馈|送至|送交|交至|寄送|传至|报)"
+# 交/送 alone only before an office ("交县残联", "送市残联办公室"): "送去温暖" sends nothing.
+_VERB = (
+    r"(?:报送|上报|报至|报给|报到|提交|发送|发至|反馈|送至|送交|交至|寄送|传至|报|[交送](?=[省市县区乡镇]))"
+)
 # The hour a deadline may name between the day and 前: "17:00前", "下午5点前", "（周五）下班前".
 _HOUR = (
     r"(?:(?:上午|下午|中午|晚上|晚)?\s*(?:\d{1,2}\s*[:：]\s*\d{2}"
@@ -59,6 +62,14 @@ _REPORT_WORDS = (
     "报镇",
     "报我",  # 报我会 / 报我办
     "报本",
+    "交省",
+    "交市",
+    "交县",
+    "交区",
+    "送省",
+    "送市",
+    "送县",
+    "送区",
     "发送",
     "反馈",
 )

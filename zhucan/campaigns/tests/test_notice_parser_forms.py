@@ -398,11 +398,18 @@ def test_short_lines_that_are_no_list_stay_apart(lines: tuple[str, str]) -> None
         "请于5月25日（周五）下班前报送活动总结。",
         "活动总结截至5月25日，请报送县残联。",
         "请于5月25日前把活动总结发送至邮箱。",
+        "活动总结于5月25日前交县残联。",
+        "请于5月25日前将活动总结送县残联办公室。",
     ],
 )
 def test_deadlines_with_an_hour_or_written_loosely(sentence: str) -> None:
     notice = _notice(sentence, number="某残联〔2020〕3号")
     assert notice.deadlines == [Deadline("活动总结", date(2020, 5, 25))]
+
+
+def test_sending_warmth_before_a_day_is_no_deadline() -> None:
+    notice = _notice("各单位要在5月16日前组织走访，送去党和政府的温暖。", number="某残联〔2020〕3号")
+    assert notice.deadlines == []
 
 
 def test_recipients_cut_inside_a_name_are_joined() -> None:
