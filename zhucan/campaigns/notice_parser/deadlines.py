@@ -14,7 +14,8 @@ from .dates import DateHit, find_dates
 
 # 交/送 alone only before an office ("交县残联", "送市残联办公室"): "送去温暖" sends nothing.
 _VERB = (
-    r"(?:报送|上报|报至|报给|报到|提交|发送|发至|反馈|送至|送交|交至|寄送|传至|报|[交送](?=[省市县区乡镇]))"
+    r"(?:报送|上报|报至|报给|报到|提交|发送|发至|反馈|送至|送交|交至|寄送|传至|报"
+    r"|[交送](?=[省市县区乡镇]))"
 )
 # The hour a deadline may name between the day and 前: "17:00前", "下午5点前", "（周五）下班前".
 _HOUR = (

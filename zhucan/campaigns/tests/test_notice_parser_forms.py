@@ -408,7 +408,9 @@ def test_deadlines_with_an_hour_or_written_loosely(sentence: str) -> None:
 
 
 def test_sending_warmth_before_a_day_is_no_deadline() -> None:
-    notice = _notice("各单位要在5月16日前组织走访，送去党和政府的温暖。", number="某残联〔2020〕3号")
+    notice = _notice(
+        "各单位要在5月16日前组织走访，送去党和政府的温暖。", number="某残联〔2020〕3号"
+    )
     assert notice.deadlines == []
 
 
