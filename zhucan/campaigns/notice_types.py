@@ -66,6 +66,8 @@ class ParsedNotice:
     campaign_name: str | None = None  # 全国助残日
     campaign_edition: int | None = None  # 30
     campaign_date: date | None = None
+    # The first year of the day when the notice states its yearly rule ("自2017年起每年…").
+    campaign_since: int | None = None
     theme: str | None = None
     duties: list[Duty] = field(default_factory=list)
     slogans: list[str] = field(default_factory=list)
@@ -98,6 +100,7 @@ class ParsedNotice:
                 "name": self.campaign_name,
                 "edition": self.campaign_edition,
                 "date": iso(self.campaign_date),
+                "since": self.campaign_since,
             },
             "theme": self.theme,
             "duties": [asdict(d) for d in self.duties],

@@ -65,11 +65,37 @@ def _stands_alone(text: str) -> bool:
     return len(rest) <= HEADING_MAX_CHARS and not has_clause_punctuation(rest)
 
 
+# A list of departments cut at a line end: "市民政局、市人社" + "局、市卫健委要…", or a line that
+# ends on the list's comma. Such a line is short, so the page-break rule above would keep it.
+_ENDS_MID_LIST_RE = re.compile(r"[、，,（(]$")
+_STARTS_MID_LIST_RE = re.compile(r"^[、，,）)]")
+_LIST_SPLIT_RE = re.compile(r"[、，,]")
+_FIRST_WORD_RE = re.compile(r"^[^、，,。；;：:和及与等要应负牵]{1,6}(?=[、，,和及与等要应负牵])")
+_ORGAN_END_RE = re.compile(r"[局委办厅部会院处所站队联]$")
+
+
+def continues_list(current: str, following: str) -> bool:
+    """Whether ``following`` carries on a list of organs that ``current`` left unfinished."""
+    # The marker's own "、" ("一、活动主题") is no list; a （一） item may well start one.
+    marker = read_marker(current)
+    text = marker.rest if marker else current
+    if _ENDS_MID_LIST_RE.search(text) or _STARTS_MID_LIST_RE.match(following):
+        return True
+    if "、" not in text:
+        return False
+    # The cut fell inside a name: its two halves make one organ ("市人社" + "局").
+    first = _FIRST_WORD_RE.match(following)
+    return first is not None and bool(
+        _ORGAN_END_RE.search(_LIST_SPLIT_RE.split(text)[-1] + first.group(0))
+    )
+
+
 def join_broken_lines(lines: list[Line]) -> list[Line]:
     """Re-join lines that a page break cut in the middle of a sentence.
 
     A line continues on the next one when it does not end a sentence, is not a heading, theme
-    or slogan, and the next line starts no numbered item. When the notice indents its
+    or slogan, and the next line starts no numbered item; a list of departments cut at a line
+    end always continues. When the notice indents its
     paragraphs, an indented next line always starts a new paragraph.
     """
     uses_indent = sum(line.indented for line in lines) * 3 >= len(lines) > 0
@@ -79,9 +105,11 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
             current = joined[-1]
             if (
                 not ends_sentence(current.text)
-                and not _stands_alone(current.text)
                 and read_marker(line.text) is None
-                and not (uses_indent and line.indented)
+                and (
+                    continues_list(current.text, line.text)
+                    or (not _stands_alone(current.text) and not (uses_indent and line.indented))
+                )
             ):
                 joined[-1] = Line(glue(current.text, line.text), current.number, current.indented)
                 continue

@@ -44,7 +44,8 @@ DATE_PATTERN = (
 )
 DATE_RE = re.compile(DATE_PATTERN)
 _DATE_LINE_RE = re.compile(rf"^\s*(?:{DATE_PATTERN})\s*$")
-_YEAR_IN_TEXT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# "自2017年起每年…" names the year a rule started, not the notice's year.
+_YEAR_IN_TEXT_RE = re.compile(r"(?<![\d自从])((?:19|20)\d{2})\s*年(?!\s*(?:起|开始|以来))")
 
 
 def cn_to_int(text: str) -> int | None:
@@ -150,3 +151,9 @@ def cn_date(value: date) -> str:
 
 def cn_month_day(value: date) -> str:
     return f"{value.month}月{value.day}日"
+
+
+def nth_weekday_of_month(year: int, month: int, weekday: int, nth: int) -> date:
+    """The ``nth`` (1-based) ``weekday`` (Monday = 0) of a month: 每年5月的第三个星期日."""
+    first = date(year, month, 1)
+    return date(year, month, 1 + (weekday - first.weekday()) % 7 + 7 * (nth - 1))

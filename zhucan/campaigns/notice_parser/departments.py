@@ -11,8 +11,10 @@ Canonical forms (the tests assert these exact strings):
   is shortened to "政府": 各县（市、区）政府, 各县（市、区）有关单位, 各县（市、区）.
   When the region only qualifies a department (各县（市、区）残联), the department alone
   is listed, like 各级民政 → 民政.
+  Township notices name 各乡镇（街道）, 各乡（镇、街道）, 各镇（街道） ... the same way, and the
+  second of a pair without its 各 ("各乡镇、街道") is kept as written (街道).
 * Collectives: 残工委成员单位 (also 残工委各成员单位, 各成员单位), 各部门, 各有关部门, 各有关单位,
-  各级政府, and 市直/县直各（有关）单位 as written.
+  各单位, 各级政府, and 市直/县直/区直各（有关）单位 as written.
 
 Only the subject of the item is scanned (the words before its first verb such as 要/应/在/负责
 or the first comma), so "普及教育" further on never makes 教育 responsible.
@@ -65,20 +67,26 @@ DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "各有关部门": ("各有关部门", "各相关部门"),
     "各有关单位": ("各有关单位", "各相关单位"),
     "各部门": ("各部门",),
+    "各单位": ("各单位",),
     "各级政府": ("各级人民政府", "各级政府"),
 }
 _CANONICAL: dict[str, str] = {
     synonym: canonical for canonical, synonyms in DEPARTMENTS.items() for synonym in synonyms
 }
 
+# Longer forms first: "各区（县）" is one region, not 各区 followed by a stray "（县）".
 _REGION = (
-    r"各(?:省辖市|省直管县（市）|县（市、区）|县（区、市）|县（市）|市（县、区）|县市区|县区|"
-    r"乡（镇）|乡镇（街道）|乡镇|街道|地|市|县|区)"
+    r"各(?:省辖市|省直管县（市）|县（市、区）|县（区、市）|县（市）|市（县、区）|区（县、市）|"
+    r"区（县）|县（区）|县市区|区县|县区|"
+    r"乡镇（街道办事处）|乡镇（街道）|乡（镇、街道）|乡（镇）|镇（街道）|乡镇街道|镇街|乡镇|街道|"
+    r"地|市|县|区)"
+    # "各乡镇、街道": the second region of a pair drops the 各.
+    r"|(?<=、)街道(?:办事处)?"
 )
 _REGION_SUFFIX = r"(?:人民政府|政府|有关单位|有关部门|相关单位|相关部门)"
 _SCAN_RE = re.compile(
     rf"(?P<region>{_REGION})(?P<suffix>{_REGION_SUFFIX})?"
-    r"|(?P<direct>[省市县]直(?:各)?(?:有关)?单位)"
+    r"|(?P<direct>[省市县区]直(?:各)?(?:有关)?单位)"
     r"|(?P<dept>" + "|".join(sorted(map(re.escape, _CANONICAL), key=len, reverse=True)) + ")"
 )
 _SUBJECT_END_RE = re.compile(
@@ -88,6 +96,8 @@ _SUBJECT_END_RE = re.compile(
 _LEFTOVER_PREFIX_RE = re.compile(r"^(?:由|各级|各|全省|全市|全县|省|市|县|区)+")
 _LEFTOVER_SUFFIX_RE = re.compile(r"(?:等部门|等单位|等)$")
 _ORGAN_RE = re.compile(r"(?:局|厅|委|办|会|中心|所|院|站|队|部门|单位)$")
+# What is left of "卫生健康委员会" once 卫生健康 is taken: the organ word alone, no department.
+_BARE_ORGAN_RE = re.compile(r"^(?:委员会|管理局|事务局|办公室|局|厅|委|办|部门|单位)$")
 
 
 def duty_subject(text: str) -> str:
@@ -123,6 +133,6 @@ def find_departments(text: str) -> tuple[list[str], list[str]]:
     unknown: list[str] = []
     for part in split_top_level(leftover, "、，,和及与"):
         part = _LEFTOVER_SUFFIX_RE.sub("", _LEFTOVER_PREFIX_RE.sub("", part.removeprefix("以")))
-        if len(part) >= 2 and _ORGAN_RE.search(part) and part not in ("部门", "单位"):
+        if len(part) >= 2 and _ORGAN_RE.search(part) and not _BARE_ORGAN_RE.match(part):
             unknown.append(part)
     return found, unknown

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .blocks import continues_list
 from .dates import DATE_PATTERN, parse_date_line
 from .normalise import Line, despace, ends_sentence, fullwidth_parens, glue, split_top_level
 
@@ -136,7 +137,8 @@ def _find_recipients(lines: list[Line], start: int, layout: Layout) -> int:
                 fullwidth_parens(despace(part)) for part in split_top_level(joined, "，,、；;")
             ]
             return end + 1
-        if text[-1] not in "，,、":
+        following = lines[end + 1].text if end + 1 < len(lines) else ""
+        if text[-1] not in "，,、" and not continues_list(text, following):
             break
     return start
 

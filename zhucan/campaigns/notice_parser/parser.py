@@ -13,7 +13,7 @@ from ..notice_types import Deadline, FieldReport, ParsedNotice
 from .blocks import block_line, join_broken_lines, to_block
 from .campaigns import find_campaign
 from .contacts import find_contacts
-from .dates import first_year_in_text
+from .dates import cn_month_day, first_year_in_text
 from .deadlines import find_deadlines
 from .layout import Layout, find_layout
 from .normalise import fold_text, split_lines
@@ -52,13 +52,15 @@ class _Reports:
         self.items.append(FieldReport(name, "missing", None, message))
 
 
-def _context_year(layout: Layout, text: str, today: date | None) -> tuple[int, str | None]:
+def _context_year(
+    layout: Layout, title: str, text: str, today: date | None
+) -> tuple[int, str | None]:
     """The year for dates written without one, and a note when it is only today's year."""
     if layout.doc_year:
         return layout.doc_year, None
     if layout.issue_date:
         return layout.issue_date.year, None
-    year = first_year_in_text(text)
+    year = first_year_in_text(f"{title}\n{text}")
     if year:
         return year, None
     fallback = (today or datetime.now(CHINA_TIME).date()).year
@@ -120,11 +122,12 @@ def parse_notice_text(text: str, *, today: date | None = None) -> ParsedNotice:
     else:
         reports.missing("recipients", "未找到主送机关（以冒号结尾的行）")
 
-    year, year_note = _context_year(layout, body_text, today)
-    campaign = find_campaign(notice.title or "", body_text, year)
+    year, year_note = _context_year(layout, notice.title or "", body_text, today)
+    campaign = find_campaign(notice.title or "", body_text, year, layout.issue_date)
     notice.campaign_name = campaign.name
     notice.campaign_edition = campaign.edition
     notice.campaign_date = campaign.date
+    notice.campaign_since = campaign.since
     if campaign.name is None:
         reports.missing("campaign", "未找到活动名称（如“全国助残日”）")
     else:
@@ -163,11 +166,18 @@ def parse_notice_text(text: str, *, today: date | None = None) -> ParsedNotice:
     else:
         reports.missing("contacts", "未找到联系人")
 
-    deadlines = find_deadlines(body_text, year, layout.issue_date)
+    deadlines = find_deadlines(body_text, year, layout.issue_date, campaign.date)
     notice.deadlines = [Deadline(what=d.what, date=d.date) for d in deadlines]
     if deadlines:
         notes = [year_note] if year_note and not all(d.has_year for d in deadlines) else []
-        reports.found("deadlines", "\n".join(d.source for d in deadlines), notes)
+        notes += [
+            f"{d.what}时限{cn_month_day(d.date)}未写年份，早于通知日期，按{d.date.year}年计"
+            for d in deadlines
+            if d.next_year
+        ]
+        # Two deadlines of one sentence show that sentence once.
+        sources = dict.fromkeys(d.source for d in deadlines)
+        reports.found("deadlines", "\n".join(sources), notes)
     else:
         reports.missing("deadlines", "未找到报送时限")
 

@@ -50,7 +50,12 @@ def test_json_output_of_the_seed() -> None:
         "各县（市、区）人民政府残疾人工作委员会",
         "市政府残工委各成员单位",
     ]
-    assert data["campaign"] == {"name": "全国助残日", "edition": 30, "date": "2020-05-17"}
+    assert data["campaign"] == {
+        "name": "全国助残日",
+        "edition": 30,
+        "date": "2020-05-17",
+        "since": None,
+    }
     assert data["theme"] == "助残脱贫 决胜小康"
     assert len(data["duties"]) == 8
     assert set(data["duties"][0]) == {"number", "text", "departments"}
