@@ -16,10 +16,11 @@ memory whole: the dry run counts and lists problems, the import saves each batch
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from zhucan.orgs.models import Organisation, Region
 from zhucan.registry import crypto
 from zhucan.registry.idnumbers import CATEGORY_DIGITS, normalise
+from zhucan.registry.imports.mapping import CHECK_ONLY
 from zhucan.registry.imports.reading import MAX_CELL_CHARS, Sheet, cell_text
 from zhucan.registry.imports.refusals import not_listed, record_refusals
 from zhucan.registry.models import Person
@@ -89,7 +91,17 @@ _INLINE_TEXT = frozenset(
     }
 )
 # Fields with a handful of values in a whole register, parsed once per value.
-_FEW_VALUES = frozenset({"category", "grade", "poverty", "township", "region", *_NEEDS})
+_FEW_VALUES = frozenset({"category", "grade", "poverty", "township", "region", "sex", *_NEEDS})
+_SEX = {
+    "男": "male",
+    "男性": "male",
+    "m": "male",
+    "male": "male",
+    "女": "female",
+    "女性": "female",
+    "f": "female",
+    "female": "female",
+}
 _CACHE_SIZE = 1000  # values per field: a column mapped by mistake stays small
 _UNSEEN = object()
 # Excel keeps 15 significant digits: a longer number typed into a number cell has lost its end.
@@ -225,6 +237,33 @@ def _poverty(value: Any) -> str:
     raise _CellError(_("Write 是 or 否, or 已脱贫 or 监测对象."))
 
 
+def _sex(value: Any) -> str:
+    sex = _SEX.get(cell_text(value).lower())
+    if sex is None:
+        raise _CellError(_("Write 男 or 女."))
+    return sex
+
+
+# 1985-03-12, 1985/3/12, 1985.3.12, 1985年3月12日, 19850312; or only the year and month.
+_DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})(?:[-/.月]?(\d{1,2})日?)?月?$")
+
+
+def _birth_date(value: Any) -> tuple[int, int, int | None]:
+    """(year, month, day or None) as the cell says it; only compared, never kept."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.year, value.month, value.day
+    text = cell_text(value).replace(" ", "")
+    match = _DATE.match(text)
+    if match and (len(text) != 6 or text.isdigit()):
+        year, month = int(match[1]), int(match[2])
+        day = int(match[3]) if match[3] else None
+        if 1 <= month <= 12 and (day is None or 1 <= day <= 31):
+            return year, month, day
+    raise _CellError(_("Write the birth date as 1985-03-12, or leave the cell empty."))
+
+
 def _region_prefix(code: str) -> str:
     """410402 → 410402, 410400 → 4104, 410000 → 41: what the codes inside it start with."""
     while len(code) > 2 and code.endswith("00"):
@@ -267,6 +306,7 @@ class RowChecker:
         self._regions: dict[str, Region | None] = {}
         self._prefix = _region_prefix(organisation.region_id or "")
         self._townships = self._known_townships()
+        self._said: dict[str, Any] = {}  # the row's check-only cells (see ``_agrees``)
         self._plan = [self._step(name, index) for name, index in self.columns.items()]
 
     def _step(self, name: str, index: int) -> tuple[str, int, Any, int, dict[str, Any] | None]:
@@ -287,7 +327,13 @@ class RowChecker:
             return lambda raw: _number_text(raw, "id")
         if name == "certificate":
             return lambda raw: _number_text(raw, "certificate")
-        special = {"category": _category, "grade": _grade, "poverty": _poverty}
+        special = {
+            "category": _category,
+            "grade": _grade,
+            "poverty": _poverty,
+            "sex": _sex,
+            "birth_date": _birth_date,
+        }
         if name in special:
             return special[name]
         if name in _NEEDS:
@@ -393,6 +439,7 @@ class RowChecker:
             for problem in errors:
                 self.report.add(problem)
             return None
+        self._said = {name: values.pop(name) for name in CHECK_ONLY if name in values}
         filled = frozenset(values)
         if "category" not in values:
             certificate = normalise(values.get("certificate", ""))
@@ -421,6 +468,8 @@ class RowChecker:
                 self.report.add(self.problem(number, column, message))
             return None
         assert checked.id is not None
+        if self._said and not self._agrees(number, checked):
+            return None
         index = crypto.blind_index(checked.id.number, ring=self.ring)
         first = self._seen.get(index)
         if first is not None:
@@ -437,6 +486,29 @@ class RowChecker:
         if checked.id.converted_from_15:
             self.report.converted += 1
         return Row(number, checked, filled, index)
+
+    def _agrees(self, number: int, checked: Checked) -> bool:
+        """Whether the sheet's sex and birth date columns say what the ID number says. A
+        mismatch is a typo in one of them, so the row is refused; the message quotes neither
+        value (the problems are kept with the job, and a birth date is never kept)."""
+        assert checked.id is not None
+        agrees = True
+        sex = self._said.get("sex")
+        if sex is not None and sex != checked.id.sex:
+            agrees = False
+            self.report.add(self.problem(number, "sex", _("The sex does not match the ID number.")))
+        said = self._said.get("birth_date")
+        if said is not None:
+            born = checked.id.birth_date
+            year, month, day = said
+            if (year, month) != (born.year, born.month) or day not in (None, born.day):
+                agrees = False
+                self.report.add(
+                    self.problem(
+                        number, "birth_date", _("The birth date does not match the ID number.")
+                    )
+                )
+        return agrees
 
     # --- the whole sheet ------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from zhucan.orgs.access import organisations_with_capability
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 from zhucan.registry.imports import jobs
-from zhucan.registry.imports.mapping import FIELDS, LABELS
+from zhucan.registry.imports.mapping import FIELDS, LABELS, ignored_columns
 from zhucan.registry.imports.reading import MAX_FILE_BYTES, column_letter
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.services.people import require_registry_writer
@@ -208,6 +208,9 @@ def import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
             "progress": _progress(job),
             "poll_seconds": POLL_SECONDS,
             "field_labels": LABELS,
+            "ignored_columns": ignored_columns(job.headers, job.mapping, job.first_column)
+            if job.status != Status.UPLOADED
+            else [],
         },
     )
 
