@@ -18,20 +18,24 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import Form, apply_domain_error
 from zhucan.core.jobs import recover_if_stale
 from zhucan.core.uploads import safe_display_name
-from zhucan.orgs.access import organisations_with_capability
+from zhucan.orgs.access import audit_path_for, organisations_with_capability
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 from zhucan.registry.imports import jobs
-from zhucan.registry.imports.mapping import FIELDS, LABELS, ignored_columns
+from zhucan.registry.imports.mapping import FIELDS, LABELS, accepted_columns, ignored_columns
 from zhucan.registry.imports.reading import MAX_FILE_BYTES, column_letter
+from zhucan.registry.imports.template import build_template
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.services.people import require_registry_writer
 
@@ -99,6 +103,30 @@ class UploadForm(Form):
 
 
 @login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The empty sheet with the columns the import reads, and its notes (audited like every
+    file that leaves the system)."""
+    organisations = _writable_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    content = build_template()
+    audit.record_download(
+        by=request.user,
+        action="registry.import_template.downloaded",
+        fmt="xlsx",
+        org_path=audit_path_for(request.user),
+        rows=0,
+    )
+    return HttpResponse(
+        content,
+        content_type=XLSX_CONTENT_TYPE,
+        headers={
+            "Content-Disposition": content_disposition_header(True, "残疾人花名册导入模板.xlsx")
+        },
+    )
+
+
+@login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     """Upload a sheet, and the imports of the organisations the person keeps the registry of."""
     organisations = _writable_organisations(request.user)
@@ -126,7 +154,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
         .select_related("organisation", "created_by")
         .defer("data")[:20]
     )
-    return render(request, "registry/imports/list.html", {"form": form, "imports": recent})
+    return render(
+        request,
+        "registry/imports/list.html",
+        {"form": form, "imports": recent, "accepted_columns": accepted_columns()},
+    )
 
 
 class MappingForm(Form):
@@ -287,6 +319,7 @@ def import_progress(request: HttpRequest, import_pk: int) -> JsonResponse:
 
 urlpatterns: list[URLPattern] = [
     path("imports/", import_list, name="imports"),
+    path("imports/template.xlsx", import_template, name="import_template"),
     path("imports/<int:import_pk>/", import_detail, name="import"),
     path("imports/<int:import_pk>/confirm/", import_confirm, name="import_confirm"),
     path("imports/<int:import_pk>/discard/", import_discard, name="import_discard"),
