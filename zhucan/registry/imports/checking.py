@@ -41,9 +41,12 @@ from zhucan.registry.services.people import (
     cannot_register_here,
     check_person,
 )
+from zhucan.registry.townships import matcher_for
 
 MAX_LISTED = 1000  # problems kept for the page; the count goes on
 BATCH_SIZE = 2000
+MAX_UNLISTED = 30  # township names not on the list, named in the job's message
+UNLISTED_ROWS = 5  # rows named for each
 
 _CATEGORY_NAMES = {
     "视力": "1",
@@ -128,6 +131,8 @@ class Report:
     converted: int = 0  # old 15-digit ID numbers converted to 18 characters
     problems: list[Problem] = field(default_factory=list)
     problems_total: int = 0
+    # Township names not on the organisation's list → the first rows that have them.
+    unlisted: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, problem: Problem) -> None:
         self.problems_total += 1
@@ -154,6 +159,12 @@ class _CellError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class _UnlistedTownshipError(_CellError):
+    def __init__(self, message: str, name: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 def _long(text: str) -> str:
@@ -305,7 +316,9 @@ class RowChecker:
         self._seen: dict[str, int] = {}  # blind index → first row
         self._regions: dict[str, Region | None] = {}
         self._prefix = _region_prefix(organisation.region_id or "")
-        self._townships = self._known_townships()
+        self._listed = matcher_for(organisation)
+        # The county's own list first; the region codes' townships where it keeps none.
+        self._townships = set() if self._listed else self._known_townships()
         self._said: dict[str, Any] = {}  # the row's check-only cells (see ``_agrees``)
         self._plan = [self._step(name, index) for name, index in self.columns.items()]
 
@@ -317,7 +330,7 @@ class RowChecker:
         few values (category, grade, 是/否, township) is parsed once and then found in
         ``cache``. Anything else goes through the parser. The outcome is the parser's."""
         parse = self._parser(name)
-        if name in _INLINE_TEXT and not (name == "township" and self._townships):
+        if name in _INLINE_TEXT and not (name == "township" and (self._townships or self._listed)):
             return name, index, parse, _MAX_LENGTHS.get(name, MAX_CELL_CHARS), None
         return name, index, parse, 0, {} if name in _FEW_VALUES else None
 
@@ -341,6 +354,8 @@ class RowChecker:
         if name == "region":
             return self._region
         limit = _MAX_LENGTHS.get(name)
+        if name == "township" and self._listed:
+            return self._listed_township
         if name == "township" and self._townships:
             return self._township
         if limit is None:
@@ -364,6 +379,21 @@ class RowChecker:
                 % {"name": text[:30], "org": self.organisation.name}
             )
         return text
+
+    def _listed_township(self, raw: Any) -> str:
+        """The listed name the cell means (another spelling is read as it), or an error."""
+        text = _text(raw)
+        listed = self._listed.match(text)
+        if listed is None:
+            raise _UnlistedTownshipError(
+                _(
+                    "“%(name)s” is not on the township list of %(org)s: correct it, or add it "
+                    "to the list on the townships page."
+                )
+                % {"name": text[:30], "org": self.organisation.name},
+                text[:30],
+            )
+        return listed
 
     def _known_townships(self) -> set[str]:
         if not self._prefix:
@@ -432,6 +462,8 @@ class RowChecker:
                     value = parse(raw)
             except _CellError as error:
                 errors.append(self.problem(number, name, error.message))
+                if isinstance(error, _UnlistedTownshipError):
+                    self._note_unlisted(error.name, number)
                 continue
             if value != "" and value is not None:
                 values[name] = value
@@ -486,6 +518,15 @@ class RowChecker:
         if checked.id.converted_from_15:
             self.report.converted += 1
         return Row(number, checked, filled, index)
+
+    def _note_unlisted(self, name: str, number: int) -> None:
+        rows = self.report.unlisted.get(name)
+        if rows is None:
+            if len(self.report.unlisted) >= MAX_UNLISTED:
+                return
+            rows = self.report.unlisted[name] = []
+        if len(rows) < UNLISTED_ROWS:
+            rows.append(number)
 
     def _agrees(self, number: int, checked: Checked) -> bool:
         """Whether the sheet's sex and birth date columns say what the ID number says. A

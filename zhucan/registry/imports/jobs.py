@@ -169,6 +169,21 @@ REPORT_FIELDS = [
 ]
 
 
+def unlisted_townships(report: Report, organisation: Organisation) -> str:
+    """One sentence naming the township names not on the list, with their first rows."""
+    if not report.unlisted:
+        return ""
+    names = _(", ").join(
+        _("%(name)s (rows %(rows)s)")
+        % {"name": name, "rows": _(", ").join(str(row) for row in rows)}
+        for name, rows in report.unlisted.items()
+    )
+    return _(
+        "Not on the township list of %(org)s: %(names)s. Correct these names in the sheet, or "
+        "add them on the townships page and check the file again."
+    ) % {"org": organisation.name, "names": names}
+
+
 def _report_fields(job: RegistryImport, report: Report) -> list[str]:
     job.rows_total = report.rows
     job.valid_rows = report.valid
@@ -232,11 +247,16 @@ def _check(job: RegistryImport, echo: Callable[[int], None] | None = None) -> st
         fields = _report_fields(job, report)
         job.status = Status.CHECKED
         job.rows_done = job.rows_total
-        job.message = (
-            _("%(n)d old 15-digit ID numbers will be converted to 18 characters.")
-            % {"n": report.converted}
-            if report.converted
-            else ""
+        job.message = " ".join(
+            line
+            for line in (
+                _("%(n)d old 15-digit ID numbers will be converted to 18 characters.")
+                % {"n": report.converted}
+                if report.converted
+                else "",
+                unlisted_townships(report, job.organisation),
+            )
+            if line
         )
         job.finished_at = timezone.now()
         job.save(

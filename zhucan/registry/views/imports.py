@@ -15,6 +15,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -29,7 +31,7 @@ from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import Form, apply_domain_error
 from zhucan.core.jobs import recover_if_stale
 from zhucan.core.uploads import safe_display_name
-from zhucan.orgs.access import audit_path_for, organisations_with_capability
+from zhucan.orgs.access import audit_path_for, has_capability, organisations_with_capability
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 from zhucan.registry.imports import jobs
@@ -158,6 +160,32 @@ def import_list(request: HttpRequest) -> HttpResponse:
         request,
         "registry/imports/list.html",
         {"form": form, "imports": recent, "accepted_columns": accepted_columns()},
+    )
+
+
+LOG_PAGE_SIZE = 50
+
+
+@login_required
+def import_log(request: HttpRequest) -> HttpResponse:
+    """Every import of the organisations the person audits or keeps the registry of: who,
+    when, which file, the counts and the status. Read-only, and never the file: an auditor
+    sees that a sheet came in, not the people in it."""
+    audited = organisations_with_capability(request.user, Capability.AUDIT).values("pk")
+    kept = _writable_organisations(request.user).values("pk")
+    imports = (
+        RegistryImport.objects.visible_to(request.user)
+        .filter(Q(organisation__in=audited) | Q(organisation__in=kept))
+        .select_related("organisation", "created_by")
+        .defer("data", "problems", "headers", "mapping")
+    )
+    if not (has_capability(request.user, Capability.AUDIT) or kept.exists()):
+        raise PermissionDenied
+    page = Paginator(imports, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/imports/log.html",
+        {"page_obj": page, "can_import": kept.exists()},
     )
 
 
@@ -320,6 +348,7 @@ def import_progress(request: HttpRequest, import_pk: int) -> JsonResponse:
 urlpatterns: list[URLPattern] = [
     path("imports/", import_list, name="imports"),
     path("imports/template.xlsx", import_template, name="import_template"),
+    path("imports/log/", import_log, name="import_log"),
     path("imports/<int:import_pk>/", import_detail, name="import"),
     path("imports/<int:import_pk>/confirm/", import_confirm, name="import_confirm"),
     path("imports/<int:import_pk>/discard/", import_discard, name="import_discard"),
