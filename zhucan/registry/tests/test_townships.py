@@ -4,9 +4,11 @@ import (other spellings read as the listed name, the unmatched ones named with t
 from __future__ import annotations
 
 import importlib
+from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from zhucan.core.errors import DomainError
@@ -97,7 +99,7 @@ def test_the_list_loads_from_excel(world):
         import_townships(by=world.county_a_officer, organisation=world.county_a, data=b"no")
 
 
-def test_the_import_reads_listed_spellings_and_names_the_unmatched_with_rows(world):
+def test_the_import_reads_listed_spellings_and_names_the_unmatched_with_rows(world, tmp_path):
     _list(world, "光明路街道", "焦店镇")
     headers = [*HEADERS, "乡镇（街道）"]
     rows = [
@@ -112,6 +114,14 @@ def test_the_import_reads_listed_spellings_and_names_the_unmatched_with_rows(wor
     assert [(p["row"], p["column"]) for p in job.problems] == [(4, "I"), (5, "I")]
     assert "西市场街道" in job.problems[0]["message"]
     assert "西市场街道 (rows 4, 5)" in job.message and "townships page" in job.message
+    sheet = tmp_path / "花名册.xlsx"
+    sheet.write_bytes(workbook_bytes(rows, headers))
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command(
+            "import_registry", str(sheet), "--org", "410402", stdout=out, stderr=StringIO()
+        )
+    assert "西市场街道 (rows 4, 5)" in out.getvalue()
     import_checked(job, by=world.county_a_officer, valid_only=True)
     assert sorted(Person.objects.values_list("township", flat=True)) == [
         "光明路街道",
@@ -189,9 +199,17 @@ def test_another_county_gets_404_and_a_reader_403(client, world):
     # county B's page is its own list: county A's names are not on it.
     assert "光明路街道" not in client.get(reverse("registry:townships")).content.decode()
     client.logout()
+    # An auditor reads the list but changes nothing.
     login_verified(client, world.city_auditor)
     assert client.get(edit).status_code == 403
-    assert client.get(reverse("registry:townships")).status_code == 403
+    url = reverse("registry:townships")
+    page = client.get(url, {"org": world.county_a.pk}).content.decode()
+    assert "光明路街道" in page and "add-name" not in page and "Rename or merge" not in page
+    response = client.post(url, {"org": world.county_a.pk, "add-name": "新镇"})
+    assert response.status_code == 403 and Township.objects.count() == 1
+    client.logout()
+    login_verified(client, world.member_unit_reporter)
+    assert client.get(url).status_code == 403
 
 
 def test_the_migration_lists_the_names_people_already_have(world):

@@ -56,9 +56,12 @@ class RosterForm(Form):
 
 
 def _people(request: HttpRequest, filters: dict[str, str]) -> Any:
-    return selectors.people(request.user, **filters).order_by(
-        "org_path", "township", "village", "name", "id"
-    )
+    return selectors.people(
+        request.user,
+        township=filters.get("township", ""),
+        category=filters.get("category", ""),
+        need=filters.get("need", ""),
+    ).order_by("org_path", "township", "village", "name", "id")
 
 
 def _columns() -> list[str]:

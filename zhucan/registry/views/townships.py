@@ -56,12 +56,18 @@ def _list_url(organisation: Organisation) -> str:
 
 @login_required
 def township_list(request: HttpRequest) -> HttpResponse:
-    organisations = access.writable_organisations(request.user).order_by("path")
+    """The list, for those who keep the registry (who may change it) and those who may only
+    see it, such as auditors."""
+    writable = access.writable_organisations(request.user)
+    organisations = access.readable_organisations(request.user).order_by("path")
     chosen = request.POST.get("org") or request.GET.get("org")
     organisation = (
         organisations.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
-    ) or organisations.first()
+    ) or (writable.order_by("path").first() or organisations.first())
     if organisation is None:
+        raise PermissionDenied
+    can_edit = writable.filter(pk=organisation.pk).exists()
+    if request.method == "POST" and not can_edit:
         raise PermissionDenied
     add_form = TownshipForm(prefix="add")
     file_form = TownshipFileForm(prefix="load")
@@ -117,6 +123,7 @@ def township_list(request: HttpRequest) -> HttpResponse:
             "organisations": organisations,
             "townships": townships,
             "unlisted": unlisted,
+            "can_edit": can_edit,
             "add_form": add_form,
             "file_form": file_form,
         },

@@ -169,6 +169,8 @@ class Command(BaseCommand):
                 "invalid": job.invalid_rows,
             }
         )
+        if job.message:  # old numbers converted, township names not on the list
+            self.stdout.write(job.message)
 
     @staticmethod
     def _valid_only_hint(job: RegistryImport) -> str:
