@@ -54,6 +54,11 @@ def test_the_clerks_pages_pass_axe_filled_in(browser_world, browser_pages):
         (world.county_a_officer, reverse("registry:township_edit", args=[township.pk]), "rename"),
         (world.county_a_officer, reverse("registry:roster") + "?need=any&show=1", "roster"),
         (world.city_auditor, reverse("registry:import_log"), "import log"),
+        (
+            world.city_auditor,
+            reverse("registry:townships") + f"?org={township.organisation_id}",
+            "townships, read-only",
+        ),
     ]
     problems: list[str] = []
     for label, viewport in (("desktop", (1280, 800)), ("320px", (WIDTH, HEIGHT))):
