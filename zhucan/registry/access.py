@@ -55,6 +55,17 @@ def can_reveal(user: Any, person: Person) -> bool:
     return has_capability(user, Capability.REVEAL_PERSONAL_DATA, person.organisation)
 
 
+def readable_organisations(user: Any) -> Any:
+    """Organisations of residence whose registry the user may see (PERSONAL_DATA)."""
+    qs = Organisation.objects.filter(is_active=True).exclude(
+        kind__in=[Organisation.Kind.MEMBER_UNIT, Organisation.Kind.INSTITUTION]
+    )
+    if getattr(user, "is_superuser", False):
+        return qs
+    condition = under_paths(registry_roots(user), "path")
+    return qs.none() if condition is None else qs.filter(condition)
+
+
 def writable_organisations(user: Any) -> Any:
     """Where the user may register people: organisations of residence (not member units or
     institutions) under a root where they hold both PERSONAL_DATA and REPORT."""

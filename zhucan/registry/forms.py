@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from zhucan.campaigns.models import Campaign
 from zhucan.core.forms import CreateForm, DateInput, Form
 from zhucan.orgs.models import Department, Organisation
-from zhucan.registry.models import Assistance, EducationCase, Person
+from zhucan.registry.models import Assistance, EducationCase, Person, Township
 from zhucan.registry.models.people import NEED_FLAGS
 from zhucan.registry.services.assistance import AssistanceInput
 from zhucan.registry.services.education import CaseInput
 from zhucan.registry.services.people import PersonData
 from zhucan.registry.services.privacy import PURPOSES, REVEALABLE
+from zhucan.registry.townships import matcher_for
 
 YUAN = {
     "invalid": gettext_lazy("Enter an amount in yuan, such as 1200 or 1200.50."),
@@ -184,6 +185,18 @@ class PersonForm(CreateForm):
     def __init__(self, *args: Any, organisations: Any, person: Person | None = None, **kw: Any):
         super().__init__(*args, **kw)
         self.person = person
+        # The listed townships are offered as the person types (a datalist: a county's list
+        # may be long, and a phone's keyboard is quicker than a select of 40 names); ``clean``
+        # holds the name to the list of the organisation the person lives in.
+        listed = Township.objects.filter(
+            organisation__in=[person.organisation] if person else organisations
+        ).values_list("name", flat=True)
+        self.township_names = sorted(set(listed))
+        if self.township_names:
+            self.fields["township"].widget.attrs["list"] = "township-names"
+            self.fields["township"].help_text = _(
+                "A township or street on the list of the organisation."
+            )
         if person is None:
             self.fields["organisation"].queryset = organisations.order_by("path")  # type: ignore[attr-defined]
         else:
@@ -204,6 +217,26 @@ class PersonForm(CreateForm):
                     if masked
                     else _("Nothing recorded. Leave empty to keep it so.")
                 )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organisation = self.person.organisation if self.person else data.get("organisation")
+        written = (data.get("township") or "").strip()
+        if organisation is not None and written:
+            matcher = matcher_for(organisation)
+            listed = matcher.match(written) if matcher else written
+            if listed is None and not (self.person and written == self.person.township):
+                self.add_error(
+                    "township",
+                    _(
+                        "“%(name)s” is not on the township list of %(org)s. Choose a listed "
+                        "name, or add it on the townships page."
+                    )
+                    % {"name": written[:30], "org": organisation.name},
+                )
+            elif listed:
+                data["township"] = listed
+        return data
 
     def to_data(self, stored: PersonData | None) -> PersonData:
         data = self.cleaned_data

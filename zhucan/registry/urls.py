@@ -1,4 +1,12 @@
-from zhucan.registry.views import assistance, coverage, education, imports, people
+from zhucan.registry.views import (
+    assistance,
+    coverage,
+    education,
+    imports,
+    people,
+    roster,
+    townships,
+)
 
 app_name = "registry"
 
@@ -9,4 +17,6 @@ urlpatterns: list = [
     *coverage.urlpatterns,
     *education.urlpatterns,
     *imports.urlpatterns,
+    *townships.urlpatterns,
+    *roster.urlpatterns,
 ]

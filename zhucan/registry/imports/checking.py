@@ -16,10 +16,11 @@ memory whole: the dry run counts and lists problems, the import saves each batch
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from zhucan.orgs.models import Organisation, Region
 from zhucan.registry import crypto
 from zhucan.registry.idnumbers import CATEGORY_DIGITS, normalise
+from zhucan.registry.imports.mapping import CHECK_ONLY
 from zhucan.registry.imports.reading import MAX_CELL_CHARS, Sheet, cell_text
 from zhucan.registry.imports.refusals import not_listed, record_refusals
 from zhucan.registry.models import Person
@@ -39,9 +41,12 @@ from zhucan.registry.services.people import (
     cannot_register_here,
     check_person,
 )
+from zhucan.registry.townships import matcher_for
 
 MAX_LISTED = 1000  # problems kept for the page; the count goes on
 BATCH_SIZE = 2000
+MAX_UNLISTED = 30  # township names not on the list, named in the job's message
+UNLISTED_ROWS = 5  # rows named for each
 
 _CATEGORY_NAMES = {
     "视力": "1",
@@ -89,7 +94,17 @@ _INLINE_TEXT = frozenset(
     }
 )
 # Fields with a handful of values in a whole register, parsed once per value.
-_FEW_VALUES = frozenset({"category", "grade", "poverty", "township", "region", *_NEEDS})
+_FEW_VALUES = frozenset({"category", "grade", "poverty", "township", "region", "sex", *_NEEDS})
+_SEX = {
+    "男": "male",
+    "男性": "male",
+    "m": "male",
+    "male": "male",
+    "女": "female",
+    "女性": "female",
+    "f": "female",
+    "female": "female",
+}
 _CACHE_SIZE = 1000  # values per field: a column mapped by mistake stays small
 _UNSEEN = object()
 # Excel keeps 15 significant digits: a longer number typed into a number cell has lost its end.
@@ -116,6 +131,8 @@ class Report:
     converted: int = 0  # old 15-digit ID numbers converted to 18 characters
     problems: list[Problem] = field(default_factory=list)
     problems_total: int = 0
+    # Township names not on the organisation's list → the first rows that have them.
+    unlisted: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, problem: Problem) -> None:
         self.problems_total += 1
@@ -142,6 +159,12 @@ class _CellError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class _UnlistedTownshipError(_CellError):
+    def __init__(self, message: str, name: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 def _long(text: str) -> str:
@@ -225,6 +248,33 @@ def _poverty(value: Any) -> str:
     raise _CellError(_("Write 是 or 否, or 已脱贫 or 监测对象."))
 
 
+def _sex(value: Any) -> str:
+    sex = _SEX.get(cell_text(value).lower())
+    if sex is None:
+        raise _CellError(_("Write 男 or 女."))
+    return sex
+
+
+# 1985-03-12, 1985/3/12, 1985.3.12, 1985年3月12日, 19850312; or only the year and month.
+_DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})(?:[-/.月]?(\d{1,2})日?)?月?$")
+
+
+def _birth_date(value: Any) -> tuple[int, int, int | None]:
+    """(year, month, day or None) as the cell says it; only compared, never kept."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.year, value.month, value.day
+    text = cell_text(value).replace(" ", "")
+    match = _DATE.match(text)
+    if match and (len(text) != 6 or text.isdigit()):
+        year, month = int(match[1]), int(match[2])
+        day = int(match[3]) if match[3] else None
+        if 1 <= month <= 12 and (day is None or 1 <= day <= 31):
+            return year, month, day
+    raise _CellError(_("Write the birth date as 1985-03-12, or leave the cell empty."))
+
+
 def _region_prefix(code: str) -> str:
     """410402 → 410402, 410400 → 4104, 410000 → 41: what the codes inside it start with."""
     while len(code) > 2 and code.endswith("00"):
@@ -266,7 +316,10 @@ class RowChecker:
         self._seen: dict[str, int] = {}  # blind index → first row
         self._regions: dict[str, Region | None] = {}
         self._prefix = _region_prefix(organisation.region_id or "")
-        self._townships = self._known_townships()
+        self._listed = matcher_for(organisation)
+        # The county's own list first; the region codes' townships where it keeps none.
+        self._townships = set() if self._listed else self._known_townships()
+        self._said: dict[str, Any] = {}  # the row's check-only cells (see ``_agrees``)
         self._plan = [self._step(name, index) for name, index in self.columns.items()]
 
     def _step(self, name: str, index: int) -> tuple[str, int, Any, int, dict[str, Any] | None]:
@@ -277,7 +330,7 @@ class RowChecker:
         few values (category, grade, 是/否, township) is parsed once and then found in
         ``cache``. Anything else goes through the parser. The outcome is the parser's."""
         parse = self._parser(name)
-        if name in _INLINE_TEXT and not (name == "township" and self._townships):
+        if name in _INLINE_TEXT and not (name == "township" and (self._townships or self._listed)):
             return name, index, parse, _MAX_LENGTHS.get(name, MAX_CELL_CHARS), None
         return name, index, parse, 0, {} if name in _FEW_VALUES else None
 
@@ -287,7 +340,13 @@ class RowChecker:
             return lambda raw: _number_text(raw, "id")
         if name == "certificate":
             return lambda raw: _number_text(raw, "certificate")
-        special = {"category": _category, "grade": _grade, "poverty": _poverty}
+        special = {
+            "category": _category,
+            "grade": _grade,
+            "poverty": _poverty,
+            "sex": _sex,
+            "birth_date": _birth_date,
+        }
         if name in special:
             return special[name]
         if name in _NEEDS:
@@ -295,6 +354,8 @@ class RowChecker:
         if name == "region":
             return self._region
         limit = _MAX_LENGTHS.get(name)
+        if name == "township" and self._listed:
+            return self._listed_township
         if name == "township" and self._townships:
             return self._township
         if limit is None:
@@ -318,6 +379,21 @@ class RowChecker:
                 % {"name": text[:30], "org": self.organisation.name}
             )
         return text
+
+    def _listed_township(self, raw: Any) -> str:
+        """The listed name the cell means (another spelling is read as it), or an error."""
+        text = _text(raw)
+        listed = self._listed.match(text)
+        if listed is None:
+            raise _UnlistedTownshipError(
+                _(
+                    "“%(name)s” is not on the township list of %(org)s: correct it, or add it "
+                    "to the list on the townships page."
+                )
+                % {"name": text[:30], "org": self.organisation.name},
+                text[:30],
+            )
+        return listed
 
     def _known_townships(self) -> set[str]:
         if not self._prefix:
@@ -386,6 +462,8 @@ class RowChecker:
                     value = parse(raw)
             except _CellError as error:
                 errors.append(self.problem(number, name, error.message))
+                if isinstance(error, _UnlistedTownshipError):
+                    self._note_unlisted(error.name, number)
                 continue
             if value != "" and value is not None:
                 values[name] = value
@@ -393,6 +471,7 @@ class RowChecker:
             for problem in errors:
                 self.report.add(problem)
             return None
+        self._said = {name: values.pop(name) for name in CHECK_ONLY if name in values}
         filled = frozenset(values)
         if "category" not in values:
             certificate = normalise(values.get("certificate", ""))
@@ -421,6 +500,8 @@ class RowChecker:
                 self.report.add(self.problem(number, column, message))
             return None
         assert checked.id is not None
+        if self._said and not self._agrees(number, checked):
+            return None
         index = crypto.blind_index(checked.id.number, ring=self.ring)
         first = self._seen.get(index)
         if first is not None:
@@ -437,6 +518,38 @@ class RowChecker:
         if checked.id.converted_from_15:
             self.report.converted += 1
         return Row(number, checked, filled, index)
+
+    def _note_unlisted(self, name: str, number: int) -> None:
+        rows = self.report.unlisted.get(name)
+        if rows is None:
+            if len(self.report.unlisted) >= MAX_UNLISTED:
+                return
+            rows = self.report.unlisted[name] = []
+        if len(rows) < UNLISTED_ROWS:
+            rows.append(number)
+
+    def _agrees(self, number: int, checked: Checked) -> bool:
+        """Whether the sheet's sex and birth date columns say what the ID number says. A
+        mismatch is a typo in one of them, so the row is refused; the message quotes neither
+        value (the problems are kept with the job, and a birth date is never kept)."""
+        assert checked.id is not None
+        agrees = True
+        sex = self._said.get("sex")
+        if sex is not None and sex != checked.id.sex:
+            agrees = False
+            self.report.add(self.problem(number, "sex", _("The sex does not match the ID number.")))
+        said = self._said.get("birth_date")
+        if said is not None:
+            born = checked.id.birth_date
+            year, month, day = said
+            if (year, month) != (born.year, born.month) or day not in (None, born.day):
+                agrees = False
+                self.report.add(
+                    self.problem(
+                        number, "birth_date", _("The birth date does not match the ID number.")
+                    )
+                )
+        return agrees
 
     # --- the whole sheet ------------------------------------------------------------------
 

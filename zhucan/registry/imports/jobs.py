@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
@@ -168,6 +169,21 @@ REPORT_FIELDS = [
 ]
 
 
+def unlisted_townships(report: Report, organisation: Organisation) -> str:
+    """One sentence naming the township names not on the list, with their first rows."""
+    if not report.unlisted:
+        return ""
+    names = _(", ").join(
+        _("%(name)s (rows %(rows)s)")
+        % {"name": name, "rows": _(", ").join(str(row) for row in rows)}
+        for name, rows in report.unlisted.items()
+    )
+    return _(
+        "Not on the township list of %(org)s: %(names)s. Correct these names in the sheet, or "
+        "add them on the townships page and check the file again."
+    ) % {"org": organisation.name, "names": names}
+
+
 def _report_fields(job: RegistryImport, report: Report) -> list[str]:
     job.rows_total = report.rows
     job.valid_rows = report.valid
@@ -178,8 +194,9 @@ def _report_fields(job: RegistryImport, report: Report) -> list[str]:
     return REPORT_FIELDS
 
 
-def run_check(*, job_id: int) -> str:
-    """The dry run (the worker's task): nothing is written but the job's report."""
+def run_check(*, job_id: int, echo: Callable[[int], None] | None = None) -> str:
+    """The dry run (the worker's task): nothing is written but the job's report. ``echo``
+    hears the rows done as the page does (the command prints them)."""
     with transaction.atomic():
         job = (
             RegistryImport.objects.select_for_update(of=("self",))
@@ -192,11 +209,11 @@ def run_check(*, job_id: int) -> str:
         job.started_at = timezone.now()
         job.save(update_fields=["started_at", *take_lease(job)])
     with Heartbeat(job):
-        return _check(job)
+        return _check(job, echo)
 
 
-def _check(job: RegistryImport) -> str:
-    progress = ProgressWriter(job)
+def _check(job: RegistryImport, echo: Callable[[int], None] | None = None) -> str:
+    progress = ProgressWriter(job, echo)
     unexpected: Exception | None = None
     try:
         sheet = _open(job)
@@ -230,11 +247,16 @@ def _check(job: RegistryImport) -> str:
         fields = _report_fields(job, report)
         job.status = Status.CHECKED
         job.rows_done = job.rows_total
-        job.message = (
-            _("%(n)d old 15-digit ID numbers will be converted to 18 characters.")
-            % {"n": report.converted}
-            if report.converted
-            else ""
+        job.message = " ".join(
+            line
+            for line in (
+                _("%(n)d old 15-digit ID numbers will be converted to 18 characters.")
+                % {"n": report.converted}
+                if report.converted
+                else "",
+                unlisted_townships(report, job.organisation),
+            )
+            if line
         )
         job.finished_at = timezone.now()
         job.save(
@@ -343,14 +365,17 @@ class ProgressWriter:
 
     EVERY_SECONDS = 0.5
 
-    def __init__(self, job: RegistryImport) -> None:
+    def __init__(self, job: RegistryImport, echo: Callable[[int], None] | None = None) -> None:
         self.job_id = job.pk
+        self.echo = echo
         self.last = 0.0
         self.connection: BaseDatabaseWrapper | None = None
         if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def __call__(self, done: int) -> None:
+        if self.echo is not None:
+            self.echo(done)
         now = time.monotonic()
         if self.connection is None or now - self.last < self.EVERY_SECONDS:
             return
@@ -509,7 +534,9 @@ def _fail(job: RegistryImport, message: str, report: Report | None) -> None:
         )
 
 
-def run_import(*, job_id: int, batch_size: int = BATCH_SIZE) -> str:
+def run_import(
+    *, job_id: int, batch_size: int = BATCH_SIZE, echo: Callable[[int], None] | None = None
+) -> str:
     """Run a queued import (the worker's task); returns the job's status.
 
     Every row is saved in one transaction with the job's "done": when anything fails, nothing
@@ -520,11 +547,11 @@ def run_import(*, job_id: int, batch_size: int = BATCH_SIZE) -> str:
     if job is None:
         return "skipped"
     with Heartbeat(job):
-        return _import(job, batch_size)
+        return _import(job, batch_size, echo)
 
 
-def _import(job: RegistryImport, batch_size: int) -> str:
-    progress = ProgressWriter(job)
+def _import(job: RegistryImport, batch_size: int, echo: Callable[[int], None] | None = None) -> str:
+    progress = ProgressWriter(job, echo)
     try:
         with transaction.atomic():
             _save(job, progress, batch_size)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.xlsx_reader import column_letter
 from zhucan.orgs.models import Organisation
 from zhucan.registry.models.imports import ImportMapping
 
@@ -53,8 +54,14 @@ FIELDS: tuple[Field, ...] = (
     Field("need_no_care", gettext_lazy("Lacks care")),
     Field("need_other", gettext_lazy("Other need")),
     Field("need_note", gettext_lazy("About the need")),
+    # Checked against the ID number, never stored: the ID number already says both, and a
+    # clear birth date beside the mask would give most of the number back (models.people).
+    Field("sex", gettext_lazy("Sex (checked against the ID number, not stored)")),
+    Field("birth_date", gettext_lazy("Birth date (checked against the ID number, not stored)")),
 )
 FIELD_KEYS = frozenset(f.key for f in FIELDS)
+# Fields a sheet may carry to be checked against the ID number; never part of a person.
+CHECK_ONLY = frozenset({"sex", "birth_date"})
 LABELS = {f.key: f.label for f in FIELDS}
 REQUIRED = ("name", "id_number")
 
@@ -136,6 +143,11 @@ _EXACT = {
     "困难情况": "need_note",
     "困难情况说明": "need_note",
     "需求说明": "need_note",
+    "性别": "sex",
+    "出生日期": "birth_date",
+    "出生年月": "birth_date",
+    "出生年月日": "birth_date",
+    "生日": "birth_date",
 }
 # Then by what a header contains, the more specific first.
 _CONTAINS = (
@@ -158,6 +170,9 @@ _CONTAINS = (
     ("收入", "need_income_fell"),
     ("监护", "need_no_guardian"),
     ("照料", "need_no_care"),
+    ("性别", "sex"),
+    ("出生日期", "birth_date"),
+    ("出生年月", "birth_date"),
 )
 
 
@@ -197,6 +212,28 @@ def initial_mapping(headers: list[str], organisation: Organisation) -> dict[str,
             mapping[str(index)] = name
             taken.add(name)
     return mapping
+
+
+def ignored_columns(
+    headers: list[str], mapping: dict[str, str], first_column: int = 0
+) -> list[str]:
+    """The columns of the sheet that are not imported, as "D（籍贯）": what the dry run lists so
+    that nobody believes a column was read when it was not."""
+    return [
+        f"{column_letter(index + first_column)}（{header}）"
+        for index, header in enumerate(headers)
+        if header and not mapping.get(str(index))
+    ]
+
+
+def accepted_columns() -> list[tuple[str, list[str]]]:
+    """(field label, the headers it is recognised by): the list the import page and the
+    template's notes show."""
+    by_field: dict[str, list[str]] = {f.key: [] for f in FIELDS}
+    for header, name in _EXACT.items():
+        if name:
+            by_field[name].append(header)
+    return [(str(f.label), by_field[f.key]) for f in FIELDS]
 
 
 def clean_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]:

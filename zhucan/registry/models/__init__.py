@@ -6,6 +6,7 @@ from zhucan.registry.models.imports import ImportMapping, RegistryImport  # noqa
 from zhucan.registry.models.keys import KeyCheck, KeyKind, KeyRotation
 from zhucan.registry.models.lookups import RegistryLookup
 from zhucan.registry.models.people import Person, PersonQuerySet
+from zhucan.registry.models.townships import Township
 
 __all__ = [
     "Assistance",
@@ -16,4 +17,5 @@ __all__ = [
     "Person",
     "PersonQuerySet",
     "RegistryLookup",
+    "Township",
 ]

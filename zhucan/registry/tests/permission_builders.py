@@ -46,9 +46,21 @@ def _county_a_import(world: Any) -> Any:
     return world._registry_import
 
 
+def _county_a_township(world: Any) -> Any:
+    """A township on county A's list (built once per world)."""
+    from zhucan.registry.services.townships import add_township
+
+    if not hasattr(world, "_registry_township"):
+        world._registry_township = add_township(
+            by=world.county_a_officer, organisation=world.county_a, name="光明路街道"
+        )
+    return world._registry_township
+
+
 BUILDERS: dict[str, Callable[[Any], Any]] = {
     "person_pk": lambda w: _county_a_person(w).pk,
     "case_pk": lambda w: _county_a_case(w).pk,
     "visit_pk": lambda w: _county_a_visit(w).pk,
     "import_pk": lambda w: _county_a_import(w).pk,
+    "township_pk": lambda w: _county_a_township(w).pk,
 }

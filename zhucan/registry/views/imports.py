@@ -15,23 +15,29 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhucan.core import audit
 from zhucan.core.errors import DomainError
+from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import Form, apply_domain_error
 from zhucan.core.jobs import recover_if_stale
 from zhucan.core.uploads import safe_display_name
-from zhucan.orgs.access import organisations_with_capability
+from zhucan.orgs.access import audit_path_for, has_capability, organisations_with_capability
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 from zhucan.registry.imports import jobs
-from zhucan.registry.imports.mapping import FIELDS, LABELS
+from zhucan.registry.imports.mapping import FIELDS, LABELS, accepted_columns, ignored_columns
 from zhucan.registry.imports.reading import MAX_FILE_BYTES, column_letter
+from zhucan.registry.imports.template import build_template
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.services.people import require_registry_writer
 
@@ -99,6 +105,30 @@ class UploadForm(Form):
 
 
 @login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The empty sheet with the columns the import reads, and its notes (audited like every
+    file that leaves the system)."""
+    organisations = _writable_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    content = build_template()
+    audit.record_download(
+        by=request.user,
+        action="registry.import_template.downloaded",
+        fmt="xlsx",
+        org_path=audit_path_for(request.user),
+        rows=0,
+    )
+    return HttpResponse(
+        content,
+        content_type=XLSX_CONTENT_TYPE,
+        headers={
+            "Content-Disposition": content_disposition_header(True, "残疾人花名册导入模板.xlsx")
+        },
+    )
+
+
+@login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     """Upload a sheet, and the imports of the organisations the person keeps the registry of."""
     organisations = _writable_organisations(request.user)
@@ -126,7 +156,37 @@ def import_list(request: HttpRequest) -> HttpResponse:
         .select_related("organisation", "created_by")
         .defer("data")[:20]
     )
-    return render(request, "registry/imports/list.html", {"form": form, "imports": recent})
+    return render(
+        request,
+        "registry/imports/list.html",
+        {"form": form, "imports": recent, "accepted_columns": accepted_columns()},
+    )
+
+
+LOG_PAGE_SIZE = 50
+
+
+@login_required
+def import_log(request: HttpRequest) -> HttpResponse:
+    """Every import of the organisations the person audits or keeps the registry of: who,
+    when, which file, the counts and the status. Read-only, and never the file: an auditor
+    sees that a sheet came in, not the people in it."""
+    audited = organisations_with_capability(request.user, Capability.AUDIT).values("pk")
+    kept = _writable_organisations(request.user).values("pk")
+    imports = (
+        RegistryImport.objects.visible_to(request.user)
+        .filter(Q(organisation__in=audited) | Q(organisation__in=kept))
+        .select_related("organisation", "created_by")
+        .defer("data", "problems", "headers", "mapping")
+    )
+    if not (has_capability(request.user, Capability.AUDIT) or kept.exists()):
+        raise PermissionDenied
+    page = Paginator(imports, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/imports/log.html",
+        {"page_obj": page, "can_import": kept.exists()},
+    )
 
 
 class MappingForm(Form):
@@ -208,6 +268,9 @@ def import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
             "progress": _progress(job),
             "poll_seconds": POLL_SECONDS,
             "field_labels": LABELS,
+            "ignored_columns": ignored_columns(job.headers, job.mapping, job.first_column)
+            if job.status != Status.UPLOADED
+            else [],
         },
     )
 
@@ -284,6 +347,8 @@ def import_progress(request: HttpRequest, import_pk: int) -> JsonResponse:
 
 urlpatterns: list[URLPattern] = [
     path("imports/", import_list, name="imports"),
+    path("imports/template.xlsx", import_template, name="import_template"),
+    path("imports/log/", import_log, name="import_log"),
     path("imports/<int:import_pk>/", import_detail, name="import"),
     path("imports/<int:import_pk>/confirm/", import_confirm, name="import_confirm"),
     path("imports/<int:import_pk>/discard/", import_discard, name="import_discard"),
