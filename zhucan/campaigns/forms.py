@@ -138,3 +138,25 @@ class NoticeEditForm(Form):
                 _("Deadlines must come in order: plans, then reports, then the summary.")
             )
         return data
+
+
+class PublishForm(Form):
+    """The deadlines a notice goes out with, asked at the moment of sending it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    plans_due = forms.DateField(
+        label=gettext_lazy("Activity plans due"),
+        widget=DateInput(),
+        help_text=gettext_lazy(
+            "Until this day, a notice not yet signed for also counts as on time."
+        ),
+    )
+    reports_due = forms.DateField(
+        label=gettext_lazy("Activity reports due"),
+        widget=DateInput(),
+    )
+    summary_due = forms.DateField(
+        label=gettext_lazy("Summary due"),
+        required=False,
+        widget=DateInput(),
+    )
