@@ -14,6 +14,7 @@ class ActivitiesConfig(AppConfig):
         from zhucan.core import jobs
         from zhucan.core.todos import register
 
+        register(todos.reports_due_todos)
         register(todos.reports_to_review_todos)
         register(todos.returned_reports_todos)
         jobs.register(

@@ -9,5 +9,8 @@ class CompletenessConfig(AppConfig):
     def ready(self) -> None:
         from zhucan.campaigns.signals import campaign_published
         from zhucan.completeness.tasks import on_campaign_published
+        from zhucan.completeness.todos import units_to_follow_up
+        from zhucan.core.todos import register
 
         campaign_published.connect(on_campaign_published, dispatch_uid="completeness.sweep")
+        register(units_to_follow_up)

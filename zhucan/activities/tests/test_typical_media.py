@@ -382,6 +382,8 @@ def test_the_list_shows_a_fresh_proposal_to_the_county_that_made_it(
     page = client.get(reverse("activities:typical")).content.decode()
     assert proposed.report.title in page
     assert '<option value="all" selected>' in page
+    # The campaign select names the notice's 文号: two campaigns of one year can differ by it.
+    assert proposed.report.campaign.notice.doc_number in page
 
 
 def test_the_deciding_office_sees_its_queue_first_and_the_list_unfiltered(client, world, proposed):

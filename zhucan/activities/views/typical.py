@@ -133,7 +133,7 @@ def propose(request: HttpRequest, report_pk: int) -> HttpResponse:
 def typical_list(request: HttpRequest) -> HttpResponse:
     base = visible_typicals(request.user)
     campaigns = Campaign.objects.filter(pk__in=base.values("report__campaign")).select_related(
-        "kind", "issuing_org"
+        "kind", "issuing_org", "notice"
     )
     form = TypicalFilterForm(request.GET or None, campaigns=campaigns, initial={"status": "all"})
     data = form.cleaned_data if form.is_valid() else {}

@@ -82,7 +82,7 @@ def test_publishing_sets_the_deadlines_in_the_same_step(client, world, draft, to
     [
         (-1, 30, "plans_due", "截止日期不能早于今天"),
         (30, 25, "reports_due", "活动情况的截止日期不能早于活动方案的截止日期"),
-        (3, 10, "reports_due", "活动开展情况的截止日期不能早于活动日"),
+        (3, 10, "reports_due", "活动情况的截止日期不能早于活动日"),
     ],
 )
 def test_impossible_deadlines_are_refused_and_nothing_is_sent(
