@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ActivitiesConfig(AppConfig):
     name = "zhucan.activities"
-    verbose_name = "Activity reports"
+    verbose_name = _("Activity reports")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

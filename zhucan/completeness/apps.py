@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CompletenessConfig(AppConfig):
     name = "zhucan.completeness"
-    verbose_name = "Completeness and reminders"
+    verbose_name = _("Completeness and reminders")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -159,3 +159,17 @@ def test_every_message_the_interface_uses_has_a_chinese_translation(tmp_path):
     }
     missing = sorted(used_msgids(Path(settings.BASE_DIR), tmp_path) - translated)
     assert not missing, f"{len(missing)} msgids have no Chinese translation: {missing[:20]}"
+
+
+def test_the_admin_names_each_app_in_chinese():
+    # The admin lists apps by their AppConfig.verbose_name: plain strings showed in English.
+    from django.apps import apps
+
+    with translation.override("zh-hans"):
+        names = {
+            config.label: str(config.verbose_name)
+            for config in apps.get_app_configs()
+            if config.name.startswith("zhucan.")
+        }
+    assert names["campaigns"] == "活动与通知"
+    assert not [n for n in names.values() if n.isascii()], names
