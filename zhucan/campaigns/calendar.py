@@ -52,9 +52,10 @@ STANDARD_KINDS = [
 def suggested_deadlines(*, day: date | None, today: date) -> dict[str, date]:
     """Deadlines to offer when a notice is published without its own.
 
-    Plans a week after publishing, but at least three days before the day so that the office
-    above can still read them; reports a week after the day (or three weeks after the plans
-    when the day is past or unknown); the summary a week after the reports.
+    Signing two days after publishing (never after the plans); plans a week after, but at
+    least three days before the day so that the office above can still read them; reports a
+    week after the day (or three weeks after the plans when the day is past or unknown); the
+    summary a week after the reports.
     """
     plans = today + timedelta(days=7)
     if day is not None and day > today:
@@ -62,4 +63,9 @@ def suggested_deadlines(*, day: date | None, today: date) -> dict[str, date]:
         reports = max(day + timedelta(days=7), plans)
     else:
         reports = plans + timedelta(days=21)
-    return {"plans_due": plans, "reports_due": reports, "summary_due": reports + timedelta(days=7)}
+    return {
+        "receipts_due": min(today + timedelta(days=2), plans),
+        "plans_due": plans,
+        "reports_due": reports,
+        "summary_due": reports + timedelta(days=7),
+    }

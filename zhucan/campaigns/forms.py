@@ -144,12 +144,15 @@ class PublishForm(Form):
     """The deadlines a notice goes out with, asked at the moment of sending it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    receipts_due = forms.DateField(
+        label=gettext_lazy("Signing for the notice due"),
+        required=False,
+        widget=DateInput(),
+        help_text=gettext_lazy("Left empty, signing is due with the activity plans."),
+    )
     plans_due = forms.DateField(
         label=gettext_lazy("Activity plans due"),
         widget=DateInput(),
-        help_text=gettext_lazy(
-            "Until this day, a notice not yet signed for also counts as on time."
-        ),
     )
     reports_due = forms.DateField(
         label=gettext_lazy("Activity reports due"),

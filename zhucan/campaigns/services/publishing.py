@@ -17,7 +17,7 @@ from zhucan.campaigns.models import (
 )
 from zhucan.campaigns.services.common import require
 from zhucan.campaigns.services.deadlines import set_deadlines
-from zhucan.campaigns.signals import campaign_published
+from zhucan.campaigns.signals import campaign_published, receipts_due_chosen
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
@@ -93,12 +93,14 @@ def publish_with_deadlines(
     plans_due: date,
     reports_due: date,
     summary_due: date | None,
+    receipts_due: date | None = None,
 ) -> Campaign:
     """Set the deadlines and publish, together: a notice sent without them made completeness
     say "no deadline set" and count everything as on time."""
     today = timezone.localdate()
     day = campaign.date
     for field, value in (
+        ("receipts_due", receipts_due),
         ("plans_due", plans_due),
         ("reports_due", reports_due),
         ("summary_due", summary_due),
@@ -118,6 +120,11 @@ def publish_with_deadlines(
             % {"day": day.isoformat()},
             field="reports_due",
         )
+    if receipts_due is not None and receipts_due > plans_due:
+        raise DomainError(
+            _("The notice must be signed for by the day the plans are due, not after."),
+            field="receipts_due",
+        )
     campaign = set_deadlines(
         by=by,
         campaign=campaign,
@@ -126,4 +133,8 @@ def publish_with_deadlines(
         reports_due=reports_due,
         summary_due=summary_due,
     )
+    if receipts_due is not None:
+        receipts_due_chosen.send(
+            sender=Campaign, campaign=campaign, receipts_due=receipts_due, by=by
+        )
     return publish_campaign(by=by, campaign=campaign)

@@ -40,6 +40,7 @@ def _dates(campaign, **dates):
 def test_suggestions_put_plans_before_the_day_and_reports_after_it():
     today = date(2026, 4, 1)
     assert suggested_deadlines(day=date(2026, 5, 17), today=today) == {
+        "receipts_due": date(2026, 4, 3),
         "plans_due": date(2026, 4, 8),
         "reports_due": date(2026, 5, 24),
         "summary_due": date(2026, 5, 31),
@@ -47,9 +48,10 @@ def test_suggestions_put_plans_before_the_day_and_reports_after_it():
     # Two days before the day: plans cannot be three days before it, so tomorrow.
     close = suggested_deadlines(day=date(2026, 5, 17), today=date(2026, 5, 15))
     assert close["plans_due"] == date(2026, 5, 16) and close["reports_due"] == date(2026, 5, 24)
+    assert close["receipts_due"] == date(2026, 5, 16)  # never after the plans
     # No day (or a past one): still a sequence after today.
     none = suggested_deadlines(day=None, today=today)
-    assert today < none["plans_due"] < none["reports_due"] < none["summary_due"]
+    assert today < none["receipts_due"] < none["plans_due"] < none["reports_due"]
 
 
 def test_the_publish_page_offers_the_suggested_deadlines(client, world, draft, today):
@@ -128,3 +130,24 @@ def test_only_the_issuing_office_may_publish(client, world, draft):
     assert client.get(_url(draft)).status_code == 404
     draft.refresh_from_db()
     assert draft.status == Campaign.Status.DRAFT
+
+
+def test_the_signing_date_goes_to_the_reminders_with_the_publication(client, world, draft, today):
+    from zhucan.completeness.models import ReminderSchedule
+
+    login_verified(client, world.city_officer)
+    client.cookies["django_language"] = "zh-hans"
+    plans, reports = today + timedelta(days=5), today + timedelta(days=30)
+    late = _dates(
+        draft, receipts_due=plans + timedelta(days=1), plans_due=plans, reports_due=reports
+    )
+    body = client.post(_url(draft), late).content.decode()
+    assert "通知签收截止日期不能晚于活动方案截止日期" in body
+    assert not ReminderSchedule.objects.filter(campaign=draft).exists()
+    signing = today + timedelta(days=2)
+    dates = _dates(draft, receipts_due=signing, plans_due=plans, reports_due=reports)
+    assert client.post(_url(draft), dates).status_code == 302
+    assert ReminderSchedule.objects.get(campaign=draft).receipts_due == signing
+    assert AuditEntry.objects.filter(action="completeness.schedule.changed").exists()
+    page = client.get(reverse("campaigns:detail", kwargs={"campaign_pk": draft.pk})).content
+    assert "通知签收截止日期" in page.decode() and signing.isoformat() in page.decode()

@@ -43,14 +43,14 @@ def test_publish_with_deadlines_by_keyboard(browser_world, browser_pages):
     problems.append(axe_report(page, "publish page, date refused"))
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.DRAFT
 
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    in_three_days = timezone.localdate() + timedelta(days=3)  # after signing (in two)
     page.locator("#id_plans_due").focus()
-    page.keyboard.type(tomorrow.strftime("%m%d%Y"))
+    page.keyboard.type(in_three_days.strftime("%m%d%Y"))
     with page.expect_navigation(wait_until="load"):
         page.locator("main button[type='submit']").focus()
         page.keyboard.press("Enter")
     assert page.url.endswith(detail)
-    assert tomorrow.isoformat() in page.locator("main dl").inner_text()
+    assert in_three_days.isoformat() in page.locator("main dl").inner_text()
     problems.append(axe_report(page, "published campaign page with its deadlines"))
     problems += browser_pages.errors(page)
     problems = [p for p in problems if p]

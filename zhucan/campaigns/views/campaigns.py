@@ -178,7 +178,7 @@ def _publish_initial(campaign: Campaign) -> dict[str, object]:
     suggested = suggested_deadlines(day=day, today=timezone.localdate())
     initial: dict[str, object] = {"version": campaign.version}
     for field, value in suggested.items():
-        initial[field] = getattr(campaign, field) or value
+        initial[field] = getattr(campaign, field, None) or value
     return initial
 
 
