@@ -18,7 +18,7 @@ install: $(STAMP)
 
 # The embedded shape: SQLite in the repository, demo data, the in-process development server.
 run: install
-	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput --verbosity 0
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py load_demo
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 

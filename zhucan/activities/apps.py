@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ActivitiesConfig(AppConfig):
     name = "zhucan.activities"
-    verbose_name = "Activity reports"
+    verbose_name = _("Activity reports")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
@@ -14,6 +15,7 @@ class ActivitiesConfig(AppConfig):
         from zhucan.core import jobs
         from zhucan.core.todos import register
 
+        register(todos.reports_due_todos)
         register(todos.reports_to_review_todos)
         register(todos.returned_reports_todos)
         jobs.register(

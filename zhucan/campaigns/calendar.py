@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as _calendar
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 
@@ -47,3 +47,25 @@ STANDARD_KINDS = [
     ("世界孤独症日", "fixed", 4, 2, None, None, 2008),
     ("全国特殊教育宣传周", "none", None, None, None, None, None),
 ]
+
+
+def suggested_deadlines(*, day: date | None, today: date) -> dict[str, date]:
+    """Deadlines to offer when a notice is published without its own.
+
+    Signing two days after publishing (never after the plans); plans a week after, but at
+    least three days before the day so that the office above can still read them; reports a
+    week after the day (or three weeks after the plans when the day is past or unknown); the
+    summary a week after the reports.
+    """
+    plans = today + timedelta(days=7)
+    if day is not None and day > today:
+        plans = max(today + timedelta(days=1), min(plans, day - timedelta(days=3)))
+        reports = max(day + timedelta(days=7), plans)
+    else:
+        reports = plans + timedelta(days=21)
+    return {
+        "receipts_due": min(today + timedelta(days=2), plans),
+        "plans_due": plans,
+        "reports_due": reports,
+        "summary_due": reports + timedelta(days=7),
+    }

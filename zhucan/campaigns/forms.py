@@ -138,3 +138,28 @@ class NoticeEditForm(Form):
                 _("Deadlines must come in order: plans, then reports, then the summary.")
             )
         return data
+
+
+class PublishForm(Form):
+    """The deadlines a notice goes out with, asked at the moment of sending it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    receipts_due = forms.DateField(
+        label=gettext_lazy("Signing for the notice due"),
+        required=False,
+        widget=DateInput(),
+        help_text=gettext_lazy("Left empty, signing is due with the activity plans."),
+    )
+    plans_due = forms.DateField(
+        label=gettext_lazy("Activity plans due"),
+        widget=DateInput(),
+    )
+    reports_due = forms.DateField(
+        label=gettext_lazy("Activity reports due"),
+        widget=DateInput(),
+    )
+    summary_due = forms.DateField(
+        label=gettext_lazy("Summary due"),
+        required=False,
+        widget=DateInput(),
+    )

@@ -114,6 +114,12 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         edition = f"第{self.edition}次" if self.edition else ""
         issuer = self.issuing_org.short_name or self.issuing_org.name
+        # Two campaigns of one kind, year and issuer (a notice sent again, corrected) differ
+        # only by their 文号. It is shown when the notice was loaded with the campaign
+        # (select_related("notice")), so that a select of campaigns stays one query.
+        notice = self._state.fields_cache.get("notice")
+        if notice is not None and notice.doc_number:
+            return f"{self.year}年{edition}{self.kind.name}（{issuer}，{notice.doc_number}）"
         return f"{self.year}年{edition}{self.kind.name}（{issuer}）"
 
     @property
@@ -159,6 +165,15 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def label(self) -> str:
+        """The title with its 文号 (or the year when it has none): titles repeat every year."""
+        if self.doc_number:
+            return f"{self.title}（{self.doc_number}）"
+        campaign = self._state.fields_cache.get("campaign")
+        year = self.doc_year or (campaign.year if campaign is not None else None)
+        return f"{self.title}（{year}年）" if year else self.title
 
     @property
     def audit_org_path(self) -> str:

@@ -27,7 +27,7 @@ def receipts_to_sign(user: Any) -> list[Todo]:
     tz = timezone.get_current_timezone()
     return [
         Todo(
-            title=_("Sign for the notice: %(title)s") % {"title": r.campaign.notice.title},
+            title=_("Sign for the notice: %(title)s") % {"title": r.campaign.notice.label},
             url=reverse("campaigns:detail", kwargs={"campaign_pk": r.campaign_id}),
             due=datetime.combine(r.campaign.plans_due, time.min, tzinfo=tz)
             if r.campaign.plans_due

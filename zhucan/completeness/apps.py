@@ -1,13 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CompletenessConfig(AppConfig):
     name = "zhucan.completeness"
-    verbose_name = "Completeness and reminders"
+    verbose_name = _("Completeness and reminders")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from zhucan.campaigns.signals import campaign_published
+        from zhucan.campaigns.signals import campaign_published, receipts_due_chosen
+        from zhucan.completeness.services import on_receipts_due_chosen
         from zhucan.completeness.tasks import on_campaign_published
+        from zhucan.completeness.todos import units_to_follow_up
+        from zhucan.core.todos import register
 
         campaign_published.connect(on_campaign_published, dispatch_uid="completeness.sweep")
+        receipts_due_chosen.connect(on_receipts_due_chosen, dispatch_uid="completeness.receipts")
+        register(units_to_follow_up)

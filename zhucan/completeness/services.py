@@ -107,6 +107,32 @@ def update_schedule(
 
 
 @transaction.atomic
+def set_receipts_due(*, by: Any, campaign: Campaign, receipts_due: date) -> ReminderSchedule:
+    """The day the notice is to be signed for by, chosen when it was published."""
+    if not has_capability(by, Capability.COORDINATE, campaign.issuing_org):
+        raise DomainError(
+            _("You are not allowed to do this for %(org)s.") % {"org": campaign.issuing_org.name}
+        )
+    schedule, _created = ReminderSchedule.objects.select_for_update().get_or_create(
+        campaign=campaign, defaults={"version": 0}
+    )
+    changes = audit.diff(schedule, {"receipts_due": receipts_due})
+    if not changes:
+        return schedule
+    schedule.version += 1
+    schedule.updated_by = by
+    schedule.save(update_fields=["receipts_due", "version", "updated_by", "updated_at"])
+    audit.record(by=by, action="completeness.schedule.changed", target=schedule, changes=changes)
+    return schedule
+
+
+def on_receipts_due_chosen(
+    sender: Any, campaign: Campaign, receipts_due: date, by: Any, **kwargs: Any
+) -> None:
+    set_receipts_due(by=by, campaign=campaign, receipts_due=receipts_due)
+
+
+@transaction.atomic
 def remind_missing(*, by: Any, campaign: Campaign, kind: str = "") -> int:
     """Remind, now, every organisation in the coordinator's part of the campaign (cascade
     included) that has not delivered ``kind`` (or any deliverable). One click a minute counts

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
     name = "zhucan.plans"
-    verbose_name = "Activity plans"
+    verbose_name = _("Activity plans")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -42,7 +42,7 @@ def plans_to_write(user: Any) -> list[Todo]:
             continue
         todos.append(
             Todo(
-                title=title % {"title": campaign.notice.title},
+                title=title % {"title": campaign.notice.label},
                 url=url,
                 due=_due(campaign),
                 detail=row.receipt.organisation.name,
@@ -56,7 +56,7 @@ def plans_to_review_todos(user: Any) -> list[Todo]:
         Todo(
             title=_("Review the activity plan of %(org)s") % {"org": plan.organisation.name},
             url=reverse("plans:review", kwargs={"plan_pk": plan.pk}),
-            detail=plan.campaign.notice.title,
+            detail=plan.campaign.notice.label,
         )
         for plan in plans_to_review(user, limit=50)
     ]

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "zhucan.registry"
-    verbose_name = "Registry of disabled people"
+    verbose_name = _("Registry of disabled people")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StatsConfig(AppConfig):
     name = "zhucan.stats"
-    verbose_name = "Statistics and dashboards"
+    verbose_name = _("Statistics and dashboards")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

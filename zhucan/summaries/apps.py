@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SummariesConfig(AppConfig):
     name = "zhucan.summaries"
-    verbose_name = "Summary reports"
+    verbose_name = _("Summary reports")
     default_auto_field = "django.db.models.BigAutoField"

@@ -372,3 +372,29 @@ def test_media_counts_roll_up_to_each_county(client, world, campaign):
     counts = page.split('id="counts-caption"')[1].split("</table>")[0]
     assert f'<th scope="row">{world.county_a_unit.name}</th><td class="num">1</td>' in counts
     assert world.county_b.name not in counts
+
+
+def test_the_list_shows_a_fresh_proposal_to_the_county_that_made_it(
+    client, world, proposed, county_reporter
+):
+    # The list used to open filtered to "accepted as typical": the proposal seemed to vanish.
+    login_verified(client, county_reporter)
+    page = client.get(reverse("activities:typical")).content.decode()
+    assert proposed.report.title in page
+    assert '<option value="all" selected>' in page
+    # The campaign select names the notice's 文号: two campaigns of one year can differ by it.
+    assert proposed.report.campaign.notice.doc_number in page
+
+
+def test_the_deciding_office_sees_its_queue_first_and_the_list_unfiltered(client, world, proposed):
+    login_verified(client, world.city_officer)
+    page = client.get(reverse("activities:typical")).content.decode()
+    queue, listing = page.split('id="list-heading"')
+    assert proposed.report.title in queue
+    assert proposed.report.title in listing
+
+
+def test_an_empty_list_says_nothing_was_put_forward(client, world):
+    login_verified(client, world.county_b_officer)
+    page = client.get(reverse("activities:typical")).content.decode()
+    assert "No activity in your jurisdiction has been put forward as typical yet." in page

@@ -159,7 +159,7 @@ class MediaForm(CreateForm):
             Campaign.objects.filter(
                 status=Campaign.Status.PUBLISHED, receipts__organisation__in=organisations
             )
-            .select_related("kind", "issuing_org")
+            .select_related("kind", "issuing_org", "notice")
             .distinct()
         )
         self.fields["activities"].queryset = (  # type: ignore[attr-defined]
@@ -222,7 +222,7 @@ def _per_level_below(user: Any, counts: Any) -> list[tuple[str, int]]:
 def media_list(request: HttpRequest) -> HttpResponse:
     base = visible_media(request.user)
     campaigns = Campaign.objects.filter(pk__in=base.values("campaign")).select_related(
-        "kind", "issuing_org"
+        "kind", "issuing_org", "notice"
     )
     form = MediaFilterForm(request.GET or None, campaigns=campaigns)
     data = form.cleaned_data if form.is_valid() else {}

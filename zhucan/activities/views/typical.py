@@ -48,11 +48,14 @@ class ProposeForm(Form):
 
 
 class TypicalFilterForm(Form):
+    # "All" first and by default: a county that just put an activity forward must see it
+    # (still "Proposed"), and an office that decides sees its queue above the list. Filtering
+    # to "Accepted" by default made a fresh proposal seem to vanish.
     STATUS_CHOICES = [
-        ("accepted", gettext_lazy("Accepted as typical")),
-        ("proposed", gettext_lazy("Proposed")),
-        ("declined", gettext_lazy("Not taken")),
         ("all", gettext_lazy("All")),
+        ("proposed", gettext_lazy("Proposed")),
+        ("accepted", gettext_lazy("Accepted as typical")),
+        ("declined", gettext_lazy("Not taken")),
     ]
 
     q = forms.CharField(label=gettext_lazy("Activity or organisation"), required=False)
@@ -130,11 +133,11 @@ def propose(request: HttpRequest, report_pk: int) -> HttpResponse:
 def typical_list(request: HttpRequest) -> HttpResponse:
     base = visible_typicals(request.user)
     campaigns = Campaign.objects.filter(pk__in=base.values("report__campaign")).select_related(
-        "kind", "issuing_org"
+        "kind", "issuing_org", "notice"
     )
-    form = TypicalFilterForm(request.GET or None, campaigns=campaigns)
+    form = TypicalFilterForm(request.GET or None, campaigns=campaigns, initial={"status": "all"})
     data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status") or "accepted"
+    status = data.get("status") or "all"
     rows = base
     if status != "all":
         rows = rows.filter(status=status)
@@ -165,7 +168,7 @@ def typical_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": items,
             "to_decide": to_decide,
-            "searching": bool(q or data.get("campaign") or status != "accepted"),
+            "searching": bool(q or data.get("campaign") or status != "all"),
             "querystring_base": (query.urlencode() + "&") if query else "",
         },
     )

@@ -13,7 +13,7 @@ from zhucan.campaigns.services.notices import (
     update_duties,
     update_notice,
 )
-from zhucan.campaigns.services.publishing import publish_campaign
+from zhucan.campaigns.services.publishing import publish_campaign, publish_with_deadlines
 from zhucan.campaigns.services.receipts import sign_receipt
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "set_extra_recipient",
     "import_notice",
     "publish_campaign",
+    "publish_with_deadlines",
     "set_deadlines",
     "sign_receipt",
     "update_notice",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +16,8 @@ from zhucan.campaigns.models import (
     Receipt,
 )
 from zhucan.campaigns.services.common import require
-from zhucan.campaigns.signals import campaign_published
+from zhucan.campaigns.services.deadlines import set_deadlines
+from zhucan.campaigns.signals import campaign_published, receipts_due_chosen
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
@@ -80,3 +82,59 @@ def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
         },
     )
     return locked
+
+
+@transaction.atomic
+def publish_with_deadlines(
+    *,
+    by: Any,
+    campaign: Campaign,
+    version: int,
+    plans_due: date,
+    reports_due: date,
+    summary_due: date | None,
+    receipts_due: date | None = None,
+) -> Campaign:
+    """Set the deadlines and publish, together: a notice sent without them made completeness
+    say "no deadline set" and count everything as on time."""
+    today = timezone.localdate()
+    day = campaign.date
+    for field, value in (
+        ("receipts_due", receipts_due),
+        ("plans_due", plans_due),
+        ("reports_due", reports_due),
+        ("summary_due", summary_due),
+    ):
+        if value is not None and value < today:
+            raise DomainError(
+                _("A deadline cannot be before today (%(today)s), the day the notice is sent.")
+                % {"today": today.isoformat()},
+                field=field,
+            )
+    if day is not None and day >= today and reports_due < day:
+        raise DomainError(
+            _(
+                "Reports cannot be due before the day itself (%(day)s): they tell what was "
+                "done on it."
+            )
+            % {"day": day.isoformat()},
+            field="reports_due",
+        )
+    if receipts_due is not None and receipts_due > plans_due:
+        raise DomainError(
+            _("The notice must be signed for by the day the plans are due, not after."),
+            field="receipts_due",
+        )
+    campaign = set_deadlines(
+        by=by,
+        campaign=campaign,
+        version=version,
+        plans_due=plans_due,
+        reports_due=reports_due,
+        summary_due=summary_due,
+    )
+    if receipts_due is not None:
+        receipts_due_chosen.send(
+            sender=Campaign, campaign=campaign, receipts_due=receipts_due, by=by
+        )
+    return publish_campaign(by=by, campaign=campaign)

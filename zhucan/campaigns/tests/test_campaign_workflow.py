@@ -52,8 +52,10 @@ def test_publish_sends_to_every_recipient_once_and_fills_the_duty_matrix(
     client, seed_campaign, world
 ):
     url = reverse("campaigns:publish", kwargs={"campaign_pk": seed_campaign.pk})
-    client.post(url)
-    client.post(url)  # a double click publishes once
+    dates = {"version": seed_campaign.version, "plans_due": "2099-05-01"}
+    dates["reports_due"] = "2099-06-01"
+    client.post(url, dates)
+    client.post(url, dates)  # a double click publishes once
     receipts = set(Receipt.objects.values_list("organisation__name", flat=True))
     assert receipts == {world.county_a.name, world.county_b.name, world.city_unit.name}
     assert AuditEntry.objects.filter(action="campaigns.campaign.published").count() == 1

@@ -7,13 +7,15 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhucan.campaigns import services
 from zhucan.campaigns.access import get_campaign_for_user
-from zhucan.campaigns.forms import ImportNoticeForm, NoticeEditForm
+from zhucan.campaigns.calendar import day_in_year, suggested_deadlines
+from zhucan.campaigns.forms import ImportNoticeForm, NoticeEditForm, PublishForm
 from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.notice_parser import NoticeFileError, is_notice, parse_notice_text
 from zhucan.campaigns.notice_upload import read_uploaded_notice
@@ -170,19 +172,42 @@ def edit_notice(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     return render(request, "campaigns/edit_notice.html", {"form": form, "campaign": campaign})
 
 
-@require_POST
+def _publish_initial(campaign: Campaign) -> dict[str, object]:
+    """The notice's own deadlines where it has them, else the ones its kind of day suggests."""
+    day = campaign.date or day_in_year(campaign.kind, campaign.year)
+    suggested = suggested_deadlines(day=day, today=timezone.localdate())
+    initial: dict[str, object] = {"version": campaign.version}
+    for field, value in suggested.items():
+        initial[field] = getattr(campaign, field, None) or value
+    return initial
+
+
 @login_required
 def publish(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    """Ask for the deadlines, then send: a notice published without them made completeness
+    report "no deadline set" and everything "on time"."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
-    try:
-        was_draft = campaign.status == Campaign.Status.DRAFT
-        campaign = services.publish_campaign(by=request.user, campaign=campaign)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        if was_draft:
+    if not has_capability(request.user, Capability.COORDINATE, campaign.issuing_org):
+        raise PermissionDenied
+    if campaign.status != Campaign.Status.DRAFT:
+        # A double click or a resend: it was published once, show it.
+        return redirect("campaigns:detail", campaign_pk=campaign.pk)
+    form = PublishForm(request.POST or None, initial=_publish_initial(campaign))
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.publish_with_deadlines(
+                by=request.user, campaign=campaign, **form.cleaned_data
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
             messages.success(
                 request,
                 _("The notice was sent to %(n)d organisations.") % {"n": campaign.receipts.count()},
             )
-    return redirect("campaigns:detail", campaign_pk=campaign.pk)
+            return redirect("campaigns:detail", campaign_pk=campaign.pk)
+    return render(
+        request,
+        "campaigns/publish.html",
+        {"form": form, "campaign": campaign, "notice": campaign.notice},
+    )
