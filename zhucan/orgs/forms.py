@@ -89,7 +89,7 @@ class OrganisationForm(CreateForm):
         if parent_queryset is not None:
             field = ParentChoiceField(
                 label=_("Parent organisation"),
-                queryset=parent_queryset.order_by("path"),
+                queryset=parent_queryset.in_order(),
                 error_messages={"invalid_choice": NOT_FOUND},
                 empty_label=None,
                 help_text=_("Moving an organisation moves every unit under it too."),
@@ -99,9 +99,7 @@ class OrganisationForm(CreateForm):
                 # still accepted by the field so that the service can explain the cycle.
                 field.widget.choices = [
                     (org.pk, field.label_from_instance(org))
-                    for org in parent_queryset.order_by("path").exclude(
-                        path__startswith=moving_org.path
-                    )
+                    for org in parent_queryset.in_order().exclude(path__startswith=moving_org.path)
                 ]
             self.fields["parent"] = field
             self.order_fields(["name", "short_name", "kind", "department", "parent", "region"])

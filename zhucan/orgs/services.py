@@ -24,6 +24,7 @@ from zhucan.core.errors import DomainError
 from zhucan.core.excel import is_formula_like
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Department, Membership, Organisation, Region
+from zhucan.orgs.ordering import sort_path_for
 from zhucan.orgs.regions import RegionCode, gbt2260_codes, validate_region_code
 
 # Model field lengths, checked here because SQLite does not enforce them and PostgreSQL would
@@ -206,6 +207,27 @@ def _check_parent_active(parent: Organisation | None) -> None:
 def _place(org: Organisation, parent: Organisation | None) -> None:
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.depth = parent.depth + 1 if parent else 0
+    org.sort_path = sort_path_for(org, parent)
+
+
+def _reorder_subtree(org: Organisation, old_sort_path: str, region_changed: bool) -> None:
+    """Bring the units' ``sort_path`` in line after ``org`` got a new one. A unit's segment
+    depends on its parent's region only, so unless that changed one statement rewrites the
+    prefix; after a change of region (rare, and only on small subtrees) each unit is recomputed
+    top down."""
+    below = Organisation.objects.filter(path__startswith=org.path).exclude(pk=org.pk)
+    if not region_changed:
+        below.update(
+            sort_path=Concat(Value(org.sort_path), Substr(F("sort_path"), len(old_sort_path) + 1))
+        )
+        return
+    by_pk = {org.pk: org}
+    changed = []
+    for unit in below.order_by("depth").only("pk", "kind", "department", "region", "parent"):
+        unit.sort_path = sort_path_for(unit, by_pk[unit.parent_id])
+        by_pk[unit.pk] = unit
+        changed.append(unit)
+    Organisation.objects.bulk_update(changed, ["sort_path"], batch_size=500)
 
 
 # --- Organisations -----------------------------------------------------------------------
@@ -268,7 +290,7 @@ def _create(
         **contact,
     )
     _place(org, parent)
-    org.save(update_fields=["path", "depth"])
+    org.save(update_fields=["path", "depth", "sort_path"])
     audit.record(
         by=by,
         action="orgs.organisation.created",
@@ -368,6 +390,7 @@ def update_organisation(
     if not changes:
         return locked
     update_fields = [*changes, "version"]
+    old_sort_path = locked.sort_path
     if "parent_id" in changes:
         old_path, old_depth = locked.path, locked.depth
         _place(locked, parent)
@@ -377,6 +400,11 @@ def update_organisation(
             path=Concat(Value(locked.path), Substr(F("path"), len(old_path) + 1)),
             depth=F("depth") + (locked.depth - old_depth),
         )
+    if changes.keys() & {"parent_id", "region_id", "kind", "department"}:
+        locked.sort_path = sort_path_for(locked, parent)
+        if locked.sort_path != old_sort_path:
+            update_fields.append("sort_path")
+            _reorder_subtree(locked, old_sort_path, "region_id" in changes)
     locked.version += 1
     locked.save(update_fields=update_fields)
     audit.record(by=by, action="orgs.organisation.changed", target=locked, changes=changes)
