@@ -13,11 +13,8 @@ from __future__ import annotations
 from zhucan.orgs.models import Department, Organisation
 
 SUB_AREA, MEMBER, OTHER = "1", "2", "3"
-_DEPARTMENTS = {value: n for n, value in enumerate(Department.values)}
+DEPARTMENT_ORDER = {value: n for n, value in enumerate(Department.values)}
 _KINDS = {value: n for n, value in enumerate(Organisation.Kind.values)}
-
-# The field to order by, and from a related model ("organisation__" + ORDER_FIELD).
-ORDER_FIELD = "sort_path"
 
 
 def segment(
@@ -27,7 +24,8 @@ def segment(
     if parent_region_code is None or region_code != parent_region_code:
         group, place = SUB_AREA, region_code.ljust(12, "0")
     elif department:
-        group, place = MEMBER, str(_DEPARTMENTS.get(department, len(_DEPARTMENTS))).zfill(12)
+        place_among = DEPARTMENT_ORDER.get(department, len(DEPARTMENT_ORDER))
+        group, place = MEMBER, str(place_among).zfill(12)
     else:
         group, place = OTHER, str(_KINDS.get(kind, len(_KINDS))).zfill(12)
     return f"{group}{place[:12]}{pk:010d}"
@@ -41,8 +39,3 @@ def sort_path_for(org: Organisation, parent: Organisation | None) -> str:
         region_code=org.region_id,
         parent_region_code=parent.region_id if parent else None,
     )
-
-
-def order_field(prefix: str = "") -> str:
-    """``order_field("organisation__")`` for a queryset of rows that belong to organisations."""
-    return prefix + ORDER_FIELD

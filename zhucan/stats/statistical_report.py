@@ -106,7 +106,7 @@ class Row:
 def report_rows(campaign: Campaign, node: Organisation) -> tuple[list[Row], Row]:
     """Each child of the node (every one, with zeros where nothing was accepted), 本级 and
     合计. The total is the sum of the rows, which is the node's own cell."""
-    children = list(Organisation.objects.filter(parent=node).values_list("pk", "name"))
+    children = list(Organisation.objects.filter(parent=node).in_order().values_list("pk", "name"))
     figures, _as_of = cell_figures(campaign, node, [pk for pk, _name in children])
     rows = [Row(name, figures.get(pk, {})) for pk, name in children]
     rows.append(Row("本级", figures.get(0, {})))
