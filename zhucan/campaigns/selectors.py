@@ -129,7 +129,7 @@ def duty_matrix(user: Any, campaign: Campaign) -> DutyMatrix:
     assignments = (
         assignments_visible_to(user, campaign)
         .select_related("organisation", "organisation__parent")
-        .order_by("organisation__path")
+        .order_by("organisation__sort_path")
     )
     for a in assignments:
         row = rows.setdefault(a.organisation_id, MatrixRow(a.organisation, [None] * len(duties)))

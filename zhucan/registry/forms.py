@@ -185,7 +185,7 @@ class PersonForm(CreateForm):
         super().__init__(*args, **kw)
         self.person = person
         if person is None:
-            self.fields["organisation"].queryset = organisations.order_by("path")  # type: ignore[attr-defined]
+            self.fields["organisation"].queryset = organisations.order_by("sort_path", "pk")  # type: ignore[attr-defined]
         else:
             del self.fields["organisation"]
             self.fields["id_number"].required = False

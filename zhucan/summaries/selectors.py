@@ -271,7 +271,7 @@ def _typical(ids: list[int], scope: Q) -> list[TypicalItem]:
         )
         .filter(scope)
         .select_related("report__organisation")
-        .order_by("report__organisation__path", "report__start_date", "pk")[:MAX_TYPICAL]
+        .order_by("report__organisation__sort_path", "report__start_date", "pk")[:MAX_TYPICAL]
     )
     first_photo: dict[int, Photo] = {}
     photos = Photo.objects.filter(report__in=[t.report_id for t in typicals]).order_by(
