@@ -62,3 +62,21 @@ def test_duty_matrix_rows_and_departments_in_the_notice_order(db):
     departments = [k for k, *_counts in matrix.by_department if k in labels]
     assert len(departments) > 3
     assert departments == [k for k in labels if k in departments]
+
+
+def test_statistical_report_names_are_neither_cut_nor_out_of_order(db):
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from zhucan.stats.statistical_report import statistical_report_workbook
+
+    orgs, _officer, campaign = _city_campaign()
+    content = statistical_report_workbook(campaign, orgs["city"], filled_on=date(2020, 5, 20))
+    ws = load_workbook(io.BytesIO(content)).active
+    labels = [ws.cell(row, 1) for row in range(5, 5 + len(COUNTIES) + len(DEPARTMENTS))]
+    assert [c.value for c in labels] == COUNTIES + DEPARTMENTS
+    # 15 Chinese characters are 30 of Excel's width units: the old fixed 30 cut them in print.
+    assert ws.column_dimensions["A"].width >= 2 * len(COUNTIES[0]) + 2
+    assert all(c.alignment.wrap_text for c in labels)
