@@ -128,3 +128,23 @@ def test_organisation_list_and_parent_select_follow_the_order(client, db):
     edit = client.get(reverse("orgs:edit", args=[orgs["410422:union"].pk])).content.decode()
     select = edit[edit.index('name="parent"') :]
     assert select.index("新华区人民政府") < select.index("汝州市人民政府")
+
+
+def test_an_imported_tree_takes_its_place_in_the_same_order(db):
+    from zhucan.orgs.importer import run_import
+    from zhucan.orgs.tests.helpers import row, xlsx
+
+    city = make_org(name="平顶山市残工委", region_code="410400")
+    # A sheet as an office types it: departments first, counties in no particular order.
+    data = xlsx(
+        [
+            row("平顶山市教育局", department="教育"),
+            row("平顶山市民政局", department="民政"),
+            row("汝州市残工委", kind="残工委", department="", region=410482),
+            row("新华区残工委", kind="残工委", department="", region=410402),
+        ]
+    )
+    report = run_import(by=None, under=city, data=data)
+    assert report.is_valid, report.problems
+    names = list(city.children.in_order().values_list("name", flat=True))
+    assert names == ["新华区残工委", "汝州市残工委", "平顶山市民政局", "平顶山市教育局"]
