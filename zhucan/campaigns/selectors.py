@@ -166,9 +166,10 @@ def duty_matrix(user: Any, campaign: Campaign) -> DutyMatrix:
         )
     matrix.by_county = [(k, *v) for k, v in county.items()]  # type: ignore[misc]
     # Departments in the notices' order (orgs.ordering), not by their translated names.
-    matrix.by_department = sorted(  # type: ignore[misc]
-        ((k, *v) for k, v in department.items()), key=lambda t: (department_place[t[0]], t[0])
-    )
+    matrix.by_department = [
+        (k, v[0], v[1], v[2])
+        for k, v in sorted(department.items(), key=lambda kv: (department_place[kv[0]], kv[0]))
+    ]
     return matrix
 
 

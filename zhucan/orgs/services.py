@@ -221,7 +221,7 @@ def _reorder_subtree(org: Organisation, old_sort_path: str, region_changed: bool
             sort_path=Concat(Value(org.sort_path), Substr(F("sort_path"), len(old_sort_path) + 1))
         )
         return
-    by_pk = {org.pk: org}
+    by_pk: dict[int | None, Organisation] = {org.pk: org}
     changed = []
     for unit in below.order_by("depth").only("pk", "kind", "department", "region", "parent"):
         unit.sort_path = sort_path_for(unit, by_pk[unit.parent_id])
