@@ -13,7 +13,7 @@
   if (!island || !window.echarts) return;
   var data = JSON.parse(island.textContent);
   var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  var ROW = 44; // px per name when the bars lie sideways: two lines of wrapped name fit
+  var ROW = 36; // px per name when the bars lie sideways: two lines of wrapped name fit
   var LONG = 6; // characters: a name longer than this would not fit under an upright bar
 
   function sideways(spec) {
@@ -75,7 +75,7 @@
   // Sideways bars need a line per name: the box grows with the number of organisations.
   function fitHeight(element, spec) {
     if (spec.kind === "pie" || !sideways(spec)) return;
-    var rows = spec.labels.length * Math.max(1, spec.series.length > 1 ? 1.5 : 1);
+    var rows = spec.labels.length * (spec.series.length > 1 ? 1.25 : 1); // room for each bar
     element.style.height = Math.max(288, Math.round(rows * ROW) + 72) + "px";
   }
 
