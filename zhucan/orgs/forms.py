@@ -72,6 +72,17 @@ class OrganisationForm(CreateForm):
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
+    member_position = forms.IntegerField(
+        label=_("Place in the committee's member list"),
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text=_(
+            "Only when the committee lists its members in another order than the usual one "
+            "(民政, 人社, 卫健, 医保, 教育 …): 1 for the first. Lists show members with a place "
+            "first, then the others in the usual order."
+        ),
+    )
 
     def __init__(
         self,
@@ -115,6 +126,7 @@ class OrganisationForm(CreateForm):
             "issuer_code": data.get("issuer_code", ""),
             "phone": data.get("phone", ""),
             "email": data.get("email", ""),
+            "member_position": data.get("member_position"),
         }
 
 

@@ -105,6 +105,11 @@ class Organisation(models.Model):
     # The tree again, each step keyed by the organisation's place among its siblings (counties
     # by region code, then members in the notices' order): see zhucan.orgs.ordering.
     sort_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # Where the committee lists this member, when its list differs from the notices' usual
+    # order of departments; members with a place come first, by it.
+    member_position = models.PositiveSmallIntegerField(
+        _("place in the committee's member list"), null=True, blank=True
+    )
     issuer_code = models.CharField(_("document issuer code"), max_length=20, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)

@@ -18,14 +18,24 @@ _KINDS = {value: n for n, value in enumerate(Organisation.Kind.values)}
 
 
 def segment(
-    *, pk: int, kind: str, department: str, region_code: str, parent_region_code: str | None
+    *,
+    pk: int,
+    kind: str,
+    department: str,
+    region_code: str,
+    parent_region_code: str | None,
+    member_position: int | None = None,
 ) -> str:
-    """23 digits: the group, the place within it, and the primary key (stable among equals)."""
+    """23 digits: the group, the place within it, and the primary key (stable among equals).
+    A member's place is the one its committee gave it (``member_position``) when there is one,
+    else its department's in the notices' order, after every member with a given place."""
     if parent_region_code is None or region_code != parent_region_code:
         group, place = SUB_AREA, region_code.ljust(12, "0")
+    elif member_position is not None:
+        group, place = MEMBER, str(member_position).zfill(12)
     elif department:
         place_among = DEPARTMENT_ORDER.get(department, len(DEPARTMENT_ORDER))
-        group, place = MEMBER, str(place_among).zfill(12)
+        group, place = MEMBER, str(100_000 + place_among).zfill(12)
     else:
         group, place = OTHER, str(_KINDS.get(kind, len(_KINDS))).zfill(12)
     return f"{group}{place[:12]}{pk:010d}"
@@ -38,4 +48,5 @@ def sort_path_for(org: Organisation, parent: Organisation | None) -> str:
         department=org.department,
         region_code=org.region_id,
         parent_region_code=parent.region_id if parent else None,
+        member_position=org.member_position,
     )

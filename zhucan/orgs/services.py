@@ -223,7 +223,9 @@ def _reorder_subtree(org: Organisation, old_sort_path: str, region_changed: bool
         return
     by_pk: dict[int | None, Organisation] = {org.pk: org}
     changed = []
-    for unit in below.order_by("depth").only("pk", "kind", "department", "region", "parent"):
+    for unit in below.order_by("depth").only(
+        "pk", "kind", "department", "region", "parent", "member_position"
+    ):
         unit.sort_path = sort_path_for(unit, by_pk[unit.parent_id])
         by_pk[unit.pk] = unit
         changed.append(unit)
@@ -246,6 +248,7 @@ def create_organisation(
     issuer_code: str = "",
     phone: str = "",
     email: str = "",
+    member_position: int | None = None,
     token: uuid.UUID | None = None,
 ) -> Organisation:
     """Add an organisation under ``parent`` (None makes a root; only superusers may).
@@ -262,7 +265,17 @@ def create_organisation(
         _check_unique(name, parent)
         try:
             with transaction.atomic():  # a colleague may add the same name at once
-                return _create(name, short_name, kind, department, region, parent, contact, by)
+                return _create(
+                    name,
+                    short_name,
+                    kind,
+                    department,
+                    region,
+                    parent,
+                    contact,
+                    by,
+                    member_position=member_position,
+                )
         except IntegrityError:
             _check_unique(name, parent)  # now sees theirs, and says so
             raise
@@ -279,6 +292,8 @@ def _create(
     parent: Organisation | None,
     contact: dict[str, str],
     by: Any,
+    *,
+    member_position: int | None = None,
 ) -> Organisation:
     org = Organisation.objects.create(
         name=name,
@@ -287,6 +302,7 @@ def _create(
         department=department,
         region=region,
         parent=parent,
+        member_position=member_position,
         **contact,
     )
     _place(org, parent)
@@ -340,6 +356,7 @@ def update_organisation(
     issuer_code: str = "",
     phone: str = "",
     email: str = "",
+    member_position: int | None = None,
 ) -> Organisation:
     """Change an organisation; moving it moves its whole subtree. ``version`` detects races.
 
@@ -384,6 +401,7 @@ def update_organisation(
             "short_name": short_name,
             "department": department,
             **contact,
+            "member_position": member_position,
             "parent_id": parent.pk if parent else None,
         },
     )
@@ -400,7 +418,7 @@ def update_organisation(
             path=Concat(Value(locked.path), Substr(F("path"), len(old_path) + 1)),
             depth=F("depth") + (locked.depth - old_depth),
         )
-    if changes.keys() & {"parent_id", "region_id", "kind", "department"}:
+    if changes.keys() & {"parent_id", "region_id", "kind", "department", "member_position"}:
         locked.sort_path = sort_path_for(locked, parent)
         if locked.sort_path != old_sort_path:
             update_fields.append("sort_path")

@@ -13,7 +13,7 @@ def fill_sort_paths(apps, schema_editor):
     by_pk = {}
     changed = []
     for org in Organisation.objects.order_by("depth", "pk").only(
-        "pk", "kind", "department", "region", "parent"
+        "pk", "kind", "department", "region", "parent", "member_position"
     ):
         parent = by_pk.get(org.parent_id)
         org.sort_path = (parent.sort_path if parent else "") + segment(
@@ -22,6 +22,7 @@ def fill_sort_paths(apps, schema_editor):
             department=org.department,
             region_code=org.region_id,
             parent_region_code=parent.region_id if parent else None,
+            member_position=org.member_position,
         )
         by_pk[org.pk] = org
         changed.append(org)
@@ -38,6 +39,13 @@ class Migration(migrations.Migration):
             model_name="organisation",
             name="sort_path",
             field=models.CharField(db_index=True, default="", editable=False, max_length=255),
+        ),
+        migrations.AddField(
+            model_name="organisation",
+            name="member_position",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="place in the committee's member list"
+            ),
         ),
         migrations.AlterModelOptions(
             name="organisation",

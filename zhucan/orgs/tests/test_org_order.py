@@ -148,3 +148,53 @@ def test_an_imported_tree_takes_its_place_in_the_same_order(db):
     assert report.is_valid, report.problems
     names = list(city.children.in_order().values_list("name", flat=True))
     assert names == ["新华区残工委", "汝州市残工委", "平顶山市民政局", "平顶山市教育局"]
+
+
+def test_a_committee_can_list_its_members_in_its_own_order(client, db):
+    orgs = demo.load()
+    city = orgs["city"]
+    publicity = orgs["city:publicity"]
+    # The committee lists 宣传部 first: its place comes before the usual order of the others.
+    update_organisation(
+        by=None,
+        org=publicity,
+        version=publicity.version,
+        name=publicity.name,
+        kind=publicity.kind,
+        region_code=publicity.region_id,
+        parent=city,
+        department=publicity.department,
+        member_position=1,
+    )
+    names = list(city.children.in_order().values_list("name", flat=True))
+    assert names[:10] == _expected_city_children()[:10]  # the counties stay first
+    assert names[10] == "中共平顶山市委宣传部"
+    assert names[11:] == [n for n in CITY_MEMBERS_IN_NOTICE_ORDER if n != "中共平顶山市委宣传部"]
+
+
+def test_the_edit_form_sets_the_place_in_the_member_list(client, db):
+    orgs = demo.load()
+    from zhucan.accounts.models import User
+
+    login_verified(client, User.objects.get(username="city_admin"))
+    union = orgs["city:union"]
+    url = reverse("orgs:edit", args=[union.pk])
+    page = client.get(url).content.decode()
+    assert 'name="member_position"' in page
+    response = client.post(
+        url,
+        {
+            "name": union.name,
+            "kind": union.kind,
+            "department": union.department,
+            "region": union.region_id,
+            "parent": union.parent_id,
+            "version": union.version,
+            "member_position": "2",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    union.refresh_from_db()
+    assert union.member_position == 2
+    names = list(orgs["city"].children.in_order().values_list("name", flat=True))
+    assert names[10] == "平顶山市总工会"

@@ -145,6 +145,7 @@ def organisation_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
         "issuer_code": org.issuer_code,
         "phone": org.phone,
         "email": org.email,
+        "member_position": org.member_position,
         "version": org.version,
         "parent": org.parent_id,
     }
