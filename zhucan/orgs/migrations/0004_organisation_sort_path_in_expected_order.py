@@ -1,5 +1,6 @@
 """Organisations get ``sort_path``, the order people expect (counties by GB/T 2260 code, then the
-committee's members in the notices' order), computed here for every existing organisation."""
+committee's members in the notices' order), computed here for every existing organisation, and
+``member_position``, a committee's own place for a member (empty for all existing ones)."""
 
 from django.db import migrations, models
 
