@@ -56,7 +56,9 @@ def filter_choices(user: Any) -> FilterChoices:
         .select_related("notice")
         .order_by("-year", "-created_at")
     )
-    orgs = Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("path")
+    orgs = Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by(
+        "sort_path", "pk"
+    )
     return FilterChoices(
         campaigns=[(c.pk, c.notice.title if hasattr(c, "notice") else str(c)) for c in campaigns],
         organisations=[(o.pk, o.name) for o in orgs],
@@ -98,7 +100,7 @@ def new_report_choices(user: Any, *, limit: int = 100) -> list[Receipt]:
     return list(
         Receipt.objects.filter(organisation__in=orgs, campaign__status=Campaign.Status.PUBLISHED)
         .select_related("campaign__notice", "organisation")
-        .order_by("-campaign__year", "-campaign__created_at", "organisation__path")[:limit]
+        .order_by("-campaign__year", "-campaign__created_at", "organisation__sort_path")[:limit]
     )
 
 

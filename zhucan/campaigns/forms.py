@@ -40,7 +40,7 @@ class ImportNoticeForm(CreateForm):
         field.queryset = (
             organisations_with_capability(user, Capability.COORDINATE)
             .filter(kind="committee", is_active=True)
-            .order_by("path")
+            .order_by("sort_path", "pk")
         )
 
     def clean(self) -> dict[str, Any]:

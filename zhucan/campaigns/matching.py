@@ -58,7 +58,9 @@ class TreeIndex:
     def __init__(self, issuing_org: Organisation) -> None:
         self.issuing_org = issuing_org
         subtree = list(
-            Organisation.objects.subtree_of(issuing_org).filter(is_active=True).order_by("path")
+            Organisation.objects.subtree_of(issuing_org)
+            .filter(is_active=True)
+            .order_by("sort_path", "pk")
         )
         self.children = [o for o in subtree if o.parent_id == issuing_org.pk]
         self.committees = [o for o in self.children if o.kind == Organisation.Kind.COMMITTEE]

@@ -10,6 +10,7 @@ from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.notice_types import Block, Contact, Deadline, Duty, ParsedNotice
 from zhucan.core.sql import ids_in
 from zhucan.orgs.models import Organisation
+from zhucan.orgs.ordering import DEPARTMENT_ORDER
 
 
 def notice_document(campaign: Campaign) -> ParsedNotice:
@@ -67,7 +68,7 @@ class ReceiptTable:
 def receipt_table(campaign: Campaign) -> ReceiptTable:
     rows = list(
         campaign.receipts.select_related("organisation", "signed_by").order_by(
-            "signed_at", "organisation__path"
+            "signed_at", "organisation__sort_path"
         )
     )
     return ReceiptTable(rows=rows, signed=sum(1 for r in rows if r.signed_at), total=len(rows))
@@ -128,16 +129,19 @@ def duty_matrix(user: Any, campaign: Campaign) -> DutyMatrix:
     assignments = (
         assignments_visible_to(user, campaign)
         .select_related("organisation", "organisation__parent")
-        .order_by("organisation__path")
+        .order_by("organisation__sort_path")
     )
     for a in assignments:
         row = rows.setdefault(a.organisation_id, MatrixRow(a.organisation, [None] * len(duties)))
         row.cells[column[a.duty_id]] = a.status
     add_planned_activities(user, campaign, duties, rows)
-    matrix = DutyMatrix(duties=duties, rows=list(rows.values()))
+    # Rows found only through their planned or reported activities come last from the queries.
+    ordered = sorted(rows.values(), key=lambda r: (r.organisation.sort_path, r.organisation.pk))
+    matrix = DutyMatrix(duties=duties, rows=ordered)
     issuer_depth = campaign.issuing_org.depth
     county: dict[str, list[int]] = {}
     department: dict[str, list[int]] = {}
+    department_place: dict[str, int] = {}
     for row in matrix.rows:
         org = row.organisation
         # The county a row belongs to: itself if it sits right under the issuer, else its parent.
@@ -156,8 +160,16 @@ def duty_matrix(user: Any, campaign: Campaign) -> DutyMatrix:
             totals[0] += 1
             totals[1] += assigned
             totals[2] += acknowledged
+        department_place.setdefault(
+            str(org.get_department_display() or org.get_kind_display()),
+            DEPARTMENT_ORDER.get(org.department, len(DEPARTMENT_ORDER)),
+        )
     matrix.by_county = [(k, *v) for k, v in county.items()]  # type: ignore[misc]
-    matrix.by_department = sorted(((k, *v) for k, v in department.items()), key=lambda t: t[0])  # type: ignore[misc]
+    # Departments in the notices' order (orgs.ordering), not by their translated names.
+    matrix.by_department = [
+        (k, v[0], v[1], v[2])
+        for k, v in sorted(department.items(), key=lambda kv: (department_place[kv[0]], kv[0]))
+    ]
     return matrix
 
 
@@ -176,14 +188,14 @@ def recipient_preview(campaign: Campaign) -> RecipientPreview:
     notice = campaign.notice
     index = TreeIndex(campaign.issuing_org)
     match = match_recipients(index, notice.recipients)
-    extra = list(notice.extra_recipients.order_by("path"))
+    extra = list(notice.extra_recipients.in_order())
     taken = {o.pk for o in match.organisations} | {o.pk for o in extra}
     depth = campaign.issuing_org.depth
     candidates = [
         o
         for o in Organisation.objects.subtree_of(campaign.issuing_org)
         .filter(is_active=True, depth__gt=depth, depth__lte=depth + 2)
-        .order_by("path")
+        .in_order()
         if o.pk not in taken
     ]
     return RecipientPreview(match.organisations, match.unmatched, extra, candidates)

@@ -50,6 +50,7 @@ class Row:
     requested_by: str  # the organisation whose campaign asks for it
     cells: dict[str, Cell]
     reminders: int = 0
+    order: str = ""  # the organisation's sort_path: the order people expect (orgs.ordering)
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Group:
     name: str
     is_node: bool  # the node's own row(s), shown first as "this level"
     rows: int = 0
+    order: str = ""  # the organisation's sort_path
     drillable: bool = False
     tallies: dict[str, Tally] = field(default_factory=dict)
 
@@ -141,9 +143,14 @@ def expected_rows(
         Receipt.objects.filter(scope, campaign_id__in=ids_in(ids))
         .annotate(**days)
         .values_list(
-            "campaign_id", "organisation_id", "organisation__name", "organisation__path", *days
+            "campaign_id",
+            "organisation_id",
+            "organisation__name",
+            "organisation__path",
+            "organisation__sort_path",
+            *days,
         )
-        .order_by("organisation__path", "campaign_id")
+        .order_by("organisation__sort_path", "campaign_id")
     )
     asked_by = {pk: c.issuing_org.short_name or c.issuing_org.name for pk, c in by_pk.items()}
     # Each campaign's due dates, in the kinds' order, looked up once per recipient.
@@ -158,12 +165,12 @@ def expected_rows(
         return found
 
     rows = []
-    for campaign_id, org_id, name, path, *delivered in raw:
+    for campaign_id, org_id, name, path, order, *delivered in raw:
         cells = {
             kind: Cell(status(on, due), due, on)
             for kind, due, on in zip(kinds, due_by[campaign_id], delivered, strict=True)
         }
-        rows.append(Row(campaign_id, org_id, name, path, asked_by[campaign_id], cells))
+        rows.append(Row(campaign_id, org_id, name, path, asked_by[campaign_id], cells, 0, order))
     return rows
 
 
@@ -268,15 +275,19 @@ def _roll_up(
         if not row.path.endswith(f"/{gid}/"):
             deeper[gid] += 1  # a row below the group's own organisation: worth drilling into
     org_ids = {gid: (node.pk if (gid == 0 and node) else gid) for gid in counts}
-    names = dict(
-        Organisation.objects.filter(pk__in=list(org_ids.values())).values_list("pk", "name")
-    )
+    names = {
+        pk: (name, order)
+        for pk, name, order in Organisation.objects.filter(
+            pk__in=list(org_ids.values())
+        ).values_list("pk", "name", "sort_path")
+    }
     groups = [
         Group(
             organisation_id=org_ids[gid],
-            name=names.get(org_ids[gid], ""),
+            name=names.get(org_ids[gid], ("", ""))[0],
             is_node=gid == 0,
             rows=sizes[gid],
+            order=names.get(org_ids[gid], ("", ""))[1],
             drillable=gid != 0 and deeper[gid] > 0,
             tallies=_tallies(tally, kinds),
         )
@@ -285,7 +296,7 @@ def _roll_up(
     total: Counter[tuple[str, str]] = Counter()
     for tally in counts.values():
         total.update(tally)
-    return sorted(groups, key=lambda g: (not g.is_node, g.name)), total
+    return sorted(groups, key=lambda g: (not g.is_node, g.order, g.organisation_id)), total
 
 
 def _breadcrumbs(node: Organisation | None, top: Organisation | None) -> list[tuple[int, str]]:
@@ -298,7 +309,8 @@ def _breadcrumbs(node: Organisation | None, top: Organisation | None) -> list[tu
 
 
 def sort_rows(rows: list[Row], sort: str) -> list[Row]:
-    """``name`` (the tree's order) or a kind: the worst status first, then the oldest due."""
+    """``name`` (the order people expect: areas by code, then departments, each followed by
+    its units) or a kind: the worst status first, then the oldest due."""
     kind, _sep, direction = sort.partition(":")
     if kind in {d.kind.value for d in DELIVERABLES}:
         far = date.max
@@ -307,13 +319,13 @@ def sort_rows(rows: list[Row], sort: str) -> list[Row]:
             key=lambda r: (
                 STATUS_ORDER[r.cells[kind].status],
                 r.cells[kind].due or far,
-                r.path,
+                r.order,
             ),
         )
     elif kind == "reminders":
-        ordered = sorted(rows, key=lambda r: (-r.reminders, r.path))
+        ordered = sorted(rows, key=lambda r: (-r.reminders, r.order))
     else:
-        ordered = sorted(rows, key=lambda r: r.path)
+        ordered = sorted(rows, key=lambda r: r.order)
     return list(reversed(ordered)) if direction == "desc" else ordered
 
 

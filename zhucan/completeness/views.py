@@ -82,14 +82,27 @@ def _sort_columns(filters: dict[str, str], base: dict[str, str]) -> list[dict[st
     for key, label in labels.items():
         active = key == current
         flip = f"{key}:desc" if active and direction != "desc" else key
+        aria_sort = ("descending" if direction == "desc" else "ascending") if active else ""
+        if key == "name" and active:
+            # Not an alphabetical order, and a heading must not claim one: the tree's own order.
+            aria_sort = "other"
+            note = (
+                _("in the reverse of the usual order")
+                if direction == "desc"
+                else _("in the usual order: areas by region code, then departments")
+            )
+        elif aria_sort:
+            note = _("sorted descending") if direction == "desc" else _("sorted ascending")
+        else:
+            note = ""
         columns.append(
             {
                 "key": key,
                 "label": label,
                 "href": "?" + urlencode(base | {"sort": flip}),
-                "aria_sort": ("descending" if direction == "desc" else "ascending")
-                if active
-                else "",
+                "aria_sort": aria_sort,
+                "note": note,
+                "arrow": "▼" if direction == "desc" else "▲",
             }
         )
     return columns

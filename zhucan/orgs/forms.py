@@ -72,6 +72,17 @@ class OrganisationForm(CreateForm):
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
+    member_position = forms.IntegerField(
+        label=_("Place in the committee's member list"),
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text=_(
+            "Only when the committee lists its members in another order than the usual one "
+            "(民政, 人社, 卫健, 医保, 教育 …): 1 for the first. Lists show members with a place "
+            "first, then the others in the usual order."
+        ),
+    )
 
     def __init__(
         self,
@@ -89,7 +100,7 @@ class OrganisationForm(CreateForm):
         if parent_queryset is not None:
             field = ParentChoiceField(
                 label=_("Parent organisation"),
-                queryset=parent_queryset.order_by("path"),
+                queryset=parent_queryset.in_order(),
                 error_messages={"invalid_choice": NOT_FOUND},
                 empty_label=None,
                 help_text=_("Moving an organisation moves every unit under it too."),
@@ -99,9 +110,7 @@ class OrganisationForm(CreateForm):
                 # still accepted by the field so that the service can explain the cycle.
                 field.widget.choices = [
                     (org.pk, field.label_from_instance(org))
-                    for org in parent_queryset.order_by("path").exclude(
-                        path__startswith=moving_org.path
-                    )
+                    for org in parent_queryset.in_order().exclude(path__startswith=moving_org.path)
                 ]
             self.fields["parent"] = field
             self.order_fields(["name", "short_name", "kind", "department", "parent", "region"])
@@ -117,6 +126,7 @@ class OrganisationForm(CreateForm):
             "issuer_code": data.get("issuer_code", ""),
             "phone": data.get("phone", ""),
             "email": data.get("email", ""),
+            "member_position": data.get("member_position"),
         }
 
 

@@ -68,6 +68,10 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def subtree_of(self, org: Organisation) -> OrganisationQuerySet:
         return self.filter(path__startswith=org.path)
 
+    def in_order(self) -> OrganisationQuerySet:
+        """The order people expect (see ``zhucan.orgs.ordering``), not the order of creation."""
+        return self.order_by("sort_path", "pk")
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -98,6 +102,14 @@ class Organisation(models.Model):
     # Materialised path "/1/7/42/": a jurisdiction is one indexed prefix query at any depth.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The tree again, each step keyed by the organisation's place among its siblings (counties
+    # by region code, then members in the notices' order): see zhucan.orgs.ordering.
+    sort_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # Where the committee lists this member, when its list differs from the notices' usual
+    # order of departments; members with a place come first, by it.
+    member_position = models.PositiveSmallIntegerField(
+        _("place in the committee's member list"), null=True, blank=True
+    )
     issuer_code = models.CharField(_("document issuer code"), max_length=20, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -107,7 +119,7 @@ class Organisation(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["path"]
+        ordering = ["sort_path", "pk"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [

@@ -24,6 +24,7 @@ from zhucan.core.errors import DomainError
 from zhucan.core.excel import is_formula_like
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Department, Membership, Organisation, Region
+from zhucan.orgs.ordering import sort_path_for
 from zhucan.orgs.regions import RegionCode, gbt2260_codes, validate_region_code
 
 # Model field lengths, checked here because SQLite does not enforce them and PostgreSQL would
@@ -206,6 +207,29 @@ def _check_parent_active(parent: Organisation | None) -> None:
 def _place(org: Organisation, parent: Organisation | None) -> None:
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.depth = parent.depth + 1 if parent else 0
+    org.sort_path = sort_path_for(org, parent)
+
+
+def _reorder_subtree(org: Organisation, old_sort_path: str, region_changed: bool) -> None:
+    """Bring the units' ``sort_path`` in line after ``org`` got a new one. A unit's segment
+    depends on its parent's region only, so unless that changed one statement rewrites the
+    prefix; after a change of region (rare, and only on small subtrees) each unit is recomputed
+    top down."""
+    below = Organisation.objects.filter(path__startswith=org.path).exclude(pk=org.pk)
+    if not region_changed:
+        below.update(
+            sort_path=Concat(Value(org.sort_path), Substr(F("sort_path"), len(old_sort_path) + 1))
+        )
+        return
+    by_pk: dict[int | None, Organisation] = {org.pk: org}
+    changed = []
+    for unit in below.order_by("depth").only(
+        "pk", "kind", "department", "region", "parent", "member_position"
+    ):
+        unit.sort_path = sort_path_for(unit, by_pk[unit.parent_id])
+        by_pk[unit.pk] = unit
+        changed.append(unit)
+    Organisation.objects.bulk_update(changed, ["sort_path"], batch_size=500)
 
 
 # --- Organisations -----------------------------------------------------------------------
@@ -224,6 +248,7 @@ def create_organisation(
     issuer_code: str = "",
     phone: str = "",
     email: str = "",
+    member_position: int | None = None,
     token: uuid.UUID | None = None,
 ) -> Organisation:
     """Add an organisation under ``parent`` (None makes a root; only superusers may).
@@ -240,7 +265,17 @@ def create_organisation(
         _check_unique(name, parent)
         try:
             with transaction.atomic():  # a colleague may add the same name at once
-                return _create(name, short_name, kind, department, region, parent, contact, by)
+                return _create(
+                    name,
+                    short_name,
+                    kind,
+                    department,
+                    region,
+                    parent,
+                    contact,
+                    by,
+                    member_position=member_position,
+                )
         except IntegrityError:
             _check_unique(name, parent)  # now sees theirs, and says so
             raise
@@ -257,6 +292,8 @@ def _create(
     parent: Organisation | None,
     contact: dict[str, str],
     by: Any,
+    *,
+    member_position: int | None = None,
 ) -> Organisation:
     org = Organisation.objects.create(
         name=name,
@@ -265,10 +302,11 @@ def _create(
         department=department,
         region=region,
         parent=parent,
+        member_position=member_position,
         **contact,
     )
     _place(org, parent)
-    org.save(update_fields=["path", "depth"])
+    org.save(update_fields=["path", "depth", "sort_path"])
     audit.record(
         by=by,
         action="orgs.organisation.created",
@@ -318,6 +356,7 @@ def update_organisation(
     issuer_code: str = "",
     phone: str = "",
     email: str = "",
+    member_position: int | None = None,
 ) -> Organisation:
     """Change an organisation; moving it moves its whole subtree. ``version`` detects races.
 
@@ -362,12 +401,14 @@ def update_organisation(
             "short_name": short_name,
             "department": department,
             **contact,
+            "member_position": member_position,
             "parent_id": parent.pk if parent else None,
         },
     )
     if not changes:
         return locked
     update_fields = [*changes, "version"]
+    old_sort_path = locked.sort_path
     if "parent_id" in changes:
         old_path, old_depth = locked.path, locked.depth
         _place(locked, parent)
@@ -377,6 +418,11 @@ def update_organisation(
             path=Concat(Value(locked.path), Substr(F("path"), len(old_path) + 1)),
             depth=F("depth") + (locked.depth - old_depth),
         )
+    if changes.keys() & {"parent_id", "region_id", "kind", "department", "member_position"}:
+        locked.sort_path = sort_path_for(locked, parent)
+        if locked.sort_path != old_sort_path:
+            update_fields.append("sort_path")
+            _reorder_subtree(locked, old_sort_path, "region_id" in changes)
     locked.version += 1
     locked.save(update_fields=update_fields)
     audit.record(by=by, action="orgs.organisation.changed", target=locked, changes=changes)

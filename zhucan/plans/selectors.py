@@ -149,7 +149,9 @@ def plans_overview(campaign: Campaign, sort: str = "organisation") -> list[Overv
         for p in Plan.objects.filter(campaign=campaign).prefetch_related("activities")
     }
     rows = []
-    for receipt in campaign.receipts.select_related("organisation").order_by("organisation__path"):
+    for receipt in campaign.receipts.select_related("organisation").order_by(
+        "organisation__sort_path"
+    ):
         plan = plans.get(receipt.organisation_id)
         activities = list(plan.activities.all()) if plan else []
         rows.append(
@@ -185,7 +187,7 @@ def online_share_by_org(campaign: Campaign) -> list[OnlineShare]:
             online=Count("activities", filter=Q(activities__mode__in=ONLINE_MODES)),
         )
         .select_related("organisation")
-        .order_by("organisation__path")
+        .order_by("organisation__sort_path")
     )
     return [OnlineShare(p.organisation, p.status, p.total, p.online) for p in plans]  # type: ignore[attr-defined]
 
@@ -202,7 +204,7 @@ def planned_activities_by_duty(
         PlannedActivity.objects.filter(plan__campaign=campaign, duty__isnull=False)
         .exclude(plan__status=Plan.Status.DRAFT)
         .select_related("plan__organisation", "duty")
-        .order_by("duty__number", "plan__organisation__path", "start_date", "pk")
+        .order_by("duty__number", "plan__organisation__sort_path", "start_date", "pk")
     )
     if user is not None:
         activities = activities.filter(plan__in=Plan.objects.visible_to(user))
@@ -240,7 +242,7 @@ def my_plan_rows(user: Any, *, limit: int = 100) -> list[MyPlanRow]:
             "campaign__notice", "campaign__kind", "campaign__issuing_org", "organisation"
         )
         .prefetch_related("campaign__contacts")
-        .order_by("-campaign__year", "-campaign__created_at", "organisation__path")[:limit]
+        .order_by("-campaign__year", "-campaign__created_at", "organisation__sort_path")[:limit]
     )
     plans = {
         (p.campaign_id, p.organisation_id): p

@@ -198,7 +198,7 @@ class PersonForm(CreateForm):
                 "A township or street on the list of the organisation."
             )
         if person is None:
-            self.fields["organisation"].queryset = organisations.order_by("path")  # type: ignore[attr-defined]
+            self.fields["organisation"].queryset = organisations.order_by("sort_path", "pk")  # type: ignore[attr-defined]
         else:
             del self.fields["organisation"]
             self.fields["id_number"].required = False

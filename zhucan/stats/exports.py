@@ -138,7 +138,8 @@ def _report_rows(
     limit: int | None,
 ) -> Iterator[list[tuple[Any, ...]]]:
     categories, modes = choice_labels(Category), choice_labels(Mode)
-    rows = reports.order_by("organisation__path", "start_date", "pk").values_list(*_FIELDS)
+    # Organisations as people expect them (orgs.ordering), each one's reports by date.
+    rows = reports.order_by("organisation__sort_path", "start_date", "pk").values_list(*_FIELDS)
     if limit is not None:
         rows = rows[:limit]
     no_values: list[Decimal | int | None] = []

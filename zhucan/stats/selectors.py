@@ -243,6 +243,7 @@ def dashboard(
     children = {
         pk: (name, has_children)
         for pk, name, has_children in Organisation.objects.filter(parent=node)
+        .in_order()
         .annotate(has_children=Exists(Organisation.objects.filter(parent=OuterRef("pk"))))
         .values_list("pk", "name", "has_children")
     }
@@ -276,7 +277,11 @@ def dashboard(
         del lines[0]  # the node filed nothing itself
     used = {int(k.split(":", 1)[1]) for k in total.figures if k.startswith("indicator:")}
     indicators = list(Indicator.objects.filter(pk__in=used)) if used else []
-    ordered = sorted(lines.values(), key=lambda line: (not line.is_node, line.organisation_id))
+    # "This level" first, then the children as people expect them (children is in that order).
+    place = {pk: n for n, pk in enumerate(children, start=1)}
+    ordered = sorted(
+        lines.values(), key=lambda line: 0 if line.is_node else place[line.organisation_id]
+    )
     return Dashboard(campaign, node, filters, ordered, total, indicators, as_of)
 
 

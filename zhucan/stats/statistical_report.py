@@ -25,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
+from unicodedata import east_asian_width
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -106,7 +107,7 @@ class Row:
 def report_rows(campaign: Campaign, node: Organisation) -> tuple[list[Row], Row]:
     """Each child of the node (every one, with zeros where nothing was accepted), 本级 and
     合计. The total is the sum of the rows, which is the node's own cell."""
-    children = list(Organisation.objects.filter(parent=node).values_list("pk", "name"))
+    children = list(Organisation.objects.filter(parent=node).in_order().values_list("pk", "name"))
     figures, _as_of = cell_figures(campaign, node, [pk for pk, _name in children])
     rows = [Row(name, figures.get(pk, {})) for pk, name in children]
     rows.append(Row("本级", figures.get(0, {})))
@@ -115,6 +116,17 @@ def report_rows(campaign: Campaign, node: Organisation) -> tuple[list[Row], Row]
         for metric, value in row.figures.items():
             total[metric] = total.get(metric, ZERO) + value
     return rows, Row("合计", total)
+
+
+def label_width(labels: list[str]) -> int:
+    """Column A's width in Excel's units (about one per Latin letter, two per Chinese
+    character): wide enough for the longest name, as 新华区人民政府残疾人工作委员会 is 30, up
+    to 44 (longer names wrap; the figures must still fit an A4 landscape page)."""
+    widest = max(
+        (sum(2 if east_asian_width(ch) in "WF" else 1 for ch in label) for label in labels),
+        default=0,
+    )
+    return max(16, min(44, widest + 2))
 
 
 def _text(ws: Worksheet, row: int, column: int, value: str, **style: Any) -> Any:
@@ -248,7 +260,10 @@ def statistical_report_workbook(
             row.label,
             border=BORDER,
             font=bold if is_total else Font(name=FONT, size=10),
-            alignment=Alignment(horizontal="center" if is_total else "left", vertical="center"),
+            # Wrapped rather than cut when a name is longer than the column (printed too).
+            alignment=Alignment(
+                horizontal="center" if is_total else "left", vertical="center", wrap_text=True
+            ),
         )
         for offset, column in enumerate(columns, start=2):
             cell = _number(ws, at, offset, column.value(row.figures), column.yuan)
@@ -268,7 +283,7 @@ def statistical_report_workbook(
         if end > start:
             ws.merge_cells(start_row=at, start_column=start, end_row=at, end_column=end)
 
-    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["A"].width = label_width([row.label for row in rows])
     for offset, column in enumerate(columns, start=2):
         ws.column_dimensions[get_column_letter(offset)].width = column.width
     ws.freeze_panes = f"B{FIRST_DATA_ROW}"

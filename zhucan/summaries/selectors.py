@@ -271,7 +271,7 @@ def _typical(ids: list[int], scope: Q) -> list[TypicalItem]:
         )
         .filter(scope)
         .select_related("report__organisation")
-        .order_by("report__organisation__path", "report__start_date", "pk")[:MAX_TYPICAL]
+        .order_by("report__organisation__sort_path", "report__start_date", "pk")[:MAX_TYPICAL]
     )
     first_photo: dict[int, Photo] = {}
     photos = Photo.objects.filter(report__in=[t.report_id for t in typicals]).order_by(
@@ -310,34 +310,27 @@ def _media(ids: list[int], scope: Q) -> Media:
 def _completeness(
     user: Any, campaign: Campaign, org: Organisation
 ) -> tuple[list[CompletenessLine], dict[str, Done]]:
-    """Completeness per organisation directly below, in the order an office lists them: this
-    level, then the counties by region code, then the units along the tree."""
+    """Completeness per organisation directly below, in the order an office lists them (the
+    completeness report's, from orgs.ordering): this level, then the counties by region code,
+    then the departments in the notices' order."""
     report = completeness(user, campaign, node=org)
-    details = {
-        pk: (short, kind in ("committee", "government", "federation"), region, path)
-        for pk, short, kind, region, path in Organisation.objects.filter(
-            pk__in=[g.organisation_id for g in report.groups]
-        ).values_list("pk", "short_name", "kind", "region_id", "path")
-    }
+    details = dict(
+        Organisation.objects.filter(pk__in=[g.organisation_id for g in report.groups]).values_list(
+            "pk", "short_name"
+        )
+    )
 
     def cells(tallies: Any) -> dict[str, Done]:
         return {kind: Done(t.done, t.expected, t.on_time) for kind, t in tallies.items()}
 
-    def order(group: Any) -> tuple[bool, bool, str, list[int]]:
-        _short, is_area, region, path = details.get(group.organisation_id, ("", False, "", ""))
-        # A county has its own region; a unit shares its parent's, so it goes by the tree.
-        county = is_area and region != org.region_id
-        steps = [int(step) for step in path.strip("/").split("/") if step]
-        return (not group.is_node, not county, region if county else "", steps)
-
     lines = [
         CompletenessLine(
             organisation_id=g.organisation_id,
-            name=abbreviate(g.name, details.get(g.organisation_id, ("",))[0]),
+            name=abbreviate(g.name, details.get(g.organisation_id, "")),
             is_node=g.is_node,
             cells=cells(g.tallies),
         )
-        for g in sorted(report.groups, key=order)
+        for g in report.groups
     ]
     return lines, cells(report.totals)
 

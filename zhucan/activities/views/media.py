@@ -54,7 +54,7 @@ def media_writers(user: Any) -> QuerySet[Organisation]:
         organisations_with_capability(user, Capability.REPORT)
         .filter(is_active=True, receipts__campaign__status=Campaign.Status.PUBLISHED)
         .distinct()
-        .order_by("path")
+        .order_by("sort_path", "pk")
     )
 
 
@@ -62,7 +62,7 @@ def institution_keepers(user: Any) -> QuerySet[Organisation]:
     writers = organisations_with_capability(user, Capability.REPORT) | (
         organisations_with_capability(user, Capability.COORDINATE)
     )
-    return writers.filter(is_active=True).distinct().order_by("path")
+    return writers.filter(is_active=True).distinct().order_by("sort_path", "pk")
 
 
 def _regions_inside(orgs: list[Organisation]) -> QuerySet[Region]:
@@ -167,7 +167,7 @@ class MediaForm(CreateForm):
                 organisation__in=organisations, campaign__status=Campaign.Status.PUBLISHED
             )
             .select_related("organisation")
-            .order_by("organisation__path", "-start_date")
+            .order_by("organisation__sort_path", "-start_date")
         )
 
 

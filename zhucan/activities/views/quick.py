@@ -50,7 +50,7 @@ def writable_pairs(user: Any) -> list[tuple[str, str]]:
             campaign__status=Campaign.Status.PUBLISHED,
         )
         .select_related("campaign__kind", "campaign__issuing_org", "organisation")
-        .order_by("-campaign__year", "-campaign__created_at", "organisation__path")
+        .order_by("-campaign__year", "-campaign__created_at", "organisation__sort_path")
     )[:PAIRS_SHOWN]
     return [
         (

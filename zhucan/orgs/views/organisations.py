@@ -77,7 +77,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, org_pk: int) -> HttpResponse:
     org = get_organisation_for_user(request.user, org_pk)
-    children = org.children.select_related("region").order_by("-is_active", "kind", "name")
+    children = org.children.select_related("region").order_by("-is_active", "sort_path", "pk")
     members = (
         Membership.objects.filter(organisation=org)
         .select_related("user")
@@ -145,6 +145,7 @@ def organisation_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
         "issuer_code": org.issuer_code,
         "phone": org.phone,
         "email": org.email,
+        "member_position": org.member_position,
         "version": org.version,
         "parent": org.parent_id,
     }

@@ -189,7 +189,7 @@ def _set_account_active(request: HttpRequest, user_pk: int, *, active: bool) -> 
     memberships = list(
         Membership.objects.filter(user=person)
         .select_related("organisation")
-        .order_by("organisation__path")
+        .order_by("organisation__sort_path")
     )
     if not may_manage_person(request.user, person, memberships):
         raise PermissionDenied
@@ -239,7 +239,7 @@ def _person_to_reset(request: HttpRequest, user_pk: int) -> tuple[Any, list[Memb
     memberships = list(
         Membership.objects.filter(user=person)
         .select_related("organisation")
-        .order_by("organisation__path")
+        .order_by("organisation__sort_path")
     )
     if not may_manage_person(request.user, person, memberships):
         raise PermissionDenied

@@ -34,7 +34,7 @@ def assistance_new(request: HttpRequest, person_pk: int) -> HttpResponse:
     organisations = (
         organisations_with_capability(request.user, Capability.REPORT)
         .filter(is_active=True)
-        .order_by("path")
+        .order_by("sort_path", "pk")
     )
     campaigns = (
         Campaign.objects.visible_to(request.user)

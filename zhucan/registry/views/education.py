@@ -122,7 +122,9 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     if editable:
         data = request.POST if request.method == "POST" else None
         offices = Organisation.objects.visible_to(request.user).filter(is_active=True)
-        form = CaseForm(data, initial=case_initial(case), offices=offices.order_by("path"))
+        form = CaseForm(
+            data, initial=case_initial(case), offices=offices.order_by("sort_path", "pk")
+        )
         if data is not None and form.is_valid():
             try:
                 update_case(

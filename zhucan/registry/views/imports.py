@@ -50,7 +50,7 @@ def _writable_organisations(user: Any) -> Any:
     return (
         organisations_with_capability(user, Capability.PERSONAL_DATA)
         .filter(pk__in=report, is_active=True)
-        .order_by("path")
+        .order_by("sort_path", "pk")
     )
 
 

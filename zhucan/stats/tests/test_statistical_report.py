@@ -100,11 +100,12 @@ def test_a_childs_figures_equal_the_dashboards(client, world, story):
     assert Decimal(str(county_a["资金物资/慰问金/元"])) == line.get("cash")
     assert county_a["活动/线上"] == 1 and county_a["活动/线下"] == 1
     assert county_a[households().name] == 15
-    # Every child is listed, even without a figure; the city filed nothing itself.
+    # Every child is listed, even without a figure, the counties by code before the city's
+    # departments; the city filed nothing itself.
     assert list(rows) == [
-        world.city_unit.name,
         world.county_a.name,
         world.county_b.name,
+        world.city_unit.name,
         "本级",
         "合计",
     ]
