@@ -49,6 +49,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from zhucan.activities.dates import DatesOutsideCampaignError, campaign_period
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode
 from zhucan.activities.services.reports import (
     ReportInput,
@@ -521,6 +522,23 @@ def _check_row(
             # The service's own rules, as save_report runs them before it writes.
             _check(ctx.campaign, row.organisation, row.data)
             _check_values(ctx.campaign, row.data.category, row.data.values, ctx.indicators)
+        except DatesOutsideCampaignError:
+            # A file has no box to tick: the row names the dates and where to confirm them.
+            first, last = campaign_period(ctx.campaign)
+            fail(
+                "start_date",
+                _(
+                    "The activity (%(start)s to %(end)s) is outside this campaign's period, "
+                    "%(first)s to %(last)s. Correct the dates, or enter this report on the "
+                    "report form, where you can confirm them."
+                )
+                % {
+                    "start": row.data.start_date.isoformat(),
+                    "end": row.data.end_date.isoformat(),
+                    "first": first.isoformat(),
+                    "last": last.isoformat(),
+                },
+            )
         except DomainError as exc:
             target = (exc.field or "").replace("indicator_", "indicator:")
             fail(target, exc.message)

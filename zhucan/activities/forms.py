@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhucan.activities.dates import CONFIRM_FIELD, add_confirm_field_if_sent
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode, Visit
 from zhucan.activities.selectors import ReportChoices
 from zhucan.activities.services import ReportInput, VisitInput
@@ -143,6 +144,8 @@ class ReportForm(Form):
                 else whole_number(indicator.name)
             )
 
+        add_confirm_field_if_sent(self)
+
     def _set_choices(self, name: str, empty: list[Any], items: Any, attr: str) -> None:
         field = self.fields[name]
         field.choices = [*empty, *((k, getattr(v, attr)) for k, v in items)]  # type: ignore[attr-defined]
@@ -172,11 +175,15 @@ class ReportForm(Form):
         return self.indicator_fields(applying=False)
 
     def report_fields(self) -> list[forms.BoundField]:
-        return [
-            self[name]
+        names = [
+            name
             for name in self.fields
-            if not name.startswith("indicator_") and name not in ("version", "client_id")
+            if not name.startswith("indicator_")
+            and name not in ("version", "client_id", CONFIRM_FIELD)
         ]
+        if CONFIRM_FIELD in self.fields:  # next to the dates it confirms
+            names.insert(names.index("end_date") + 1, CONFIRM_FIELD)
+        return [self[name] for name in names]
 
     # --- Checks and the service's input ---
 
@@ -213,6 +220,7 @@ class ReportForm(Form):
             duties=[self.choices.duties[pk] for pk in data.get("duties") or []],
             values=values,
             visits=visits,
+            dates_confirmed=bool(data.get(CONFIRM_FIELD)),
         )
 
 

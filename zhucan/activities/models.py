@@ -146,6 +146,12 @@ class Indicator(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
     unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.COUNT)
+    # The measure word (量词) a count is written with: 件, 户, 人, 个 … The summary writes
+    # "发放慰问品150件", not "发放慰问品件数150".
+    measure = models.CharField(_("measure word"), max_length=4, blank=True)
+    # How the summary writes the figure, "{n}" standing for it ("发放慰问品{n}件"); empty: the
+    # name without its trailing "…数" and the value with its measure word.
+    phrase = models.CharField(_("sentence in the summary"), max_length=80, blank=True)
     categories = models.JSONField(_("for categories"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 

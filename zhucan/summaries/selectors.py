@@ -47,6 +47,8 @@ class IndicatorTotal:
     name: str
     unit: str
     value: Decimal
+    measure: str = ""
+    phrase: str = ""
 
 
 @dataclass
@@ -148,7 +150,10 @@ def _indicator_totals(rows: Any, names: dict[int, Indicator]) -> list[IndicatorT
         ((names[pk], value) for pk, value in rows if pk in names and value),
         key=lambda pair: (pair[0].position, pair[0].pk),
     )
-    return [IndicatorTotal(i.code, i.name, i.unit, value) for i, value in known]
+    return [
+        IndicatorTotal(i.code, i.name, i.unit, value, measure=i.measure, phrase=i.phrase)
+        for i, value in known
+    ]
 
 
 def _overall(reports: Any) -> Overall:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from zhucan.activities.dates import check_dates, outside_period
 from zhucan.activities.models import (
     ActivityReport,
     Category,
@@ -35,6 +36,8 @@ from zhucan.orgs.roles import Capability
 from zhucan.plans.models import PlannedActivity
 
 CENT = Decimal("0.01")
+# The default indicator the visits to families give (migration 0002's code).
+HOUSEHOLDS_CODE = "households_visited"
 REPORT_FIELDS = (
     "category",
     "title",
@@ -89,6 +92,8 @@ class ReportInput:
     # indicator id -> value; an indicator left out has no value.
     values: Mapping[int, Decimal] = field(default_factory=dict)
     visits: Sequence[VisitInput] = ()
+    # The person confirmed dates outside the campaign's period (activities.dates).
+    dates_confirmed: bool = False
 
 
 def indicators_for(campaign: Campaign) -> list[Indicator]:
@@ -114,16 +119,27 @@ def _money(value: Decimal, label: str) -> Decimal:
     return value
 
 
-def _check(campaign: Campaign, organisation: Organisation, data: ReportInput) -> None:
-    """Refuse the whole save on the first problem, before anything is written."""
+def _check(
+    campaign: Campaign,
+    organisation: Organisation,
+    data: ReportInput,
+    *,
+    dates_confirmed: bool | None = None,
+) -> None:
+    """Refuse the whole save on the first problem, before anything is written.
+    ``dates_confirmed``: overrides the input's (a report keeping dates confirmed before)."""
     if not data.title.strip():
         raise DomainError(_("Give the activity a title."), field="title")
     if data.category not in Category.values:
         raise DomainError(_("Choose a category."), field="category")
     if data.mode not in Mode.values:
         raise DomainError(_("Choose online or in person."), field="mode")
-    if data.end_date < data.start_date:
-        raise DomainError(_("The end date is before the start date."), field="end_date")
+    check_dates(
+        campaign,
+        data.start_date,
+        data.end_date,
+        confirmed=data.dates_confirmed if dates_confirmed is None else dates_confirmed,
+    )
     for name in ("attendance", "disabled_served", "volunteers"):
         if getattr(data, name) < 0:
             raise DomainError(_("Numbers of people cannot be negative."), field=name)
@@ -224,8 +240,14 @@ def save_report(
             return report  # a resend after the submit went through
         if version is not None:
             check_version(report, version)
-    _check(campaign, organisation, data)
+    # Dates outside the campaign confirmed at an earlier save are not asked about again.
+    kept_dates = existing is not None and (existing.start_date, existing.end_date) == (
+        data.start_date,
+        data.end_date,
+    )
+    _check(campaign, organisation, data, dates_confirmed=data.dates_confirmed or kept_dates)
     _check_values(campaign, data.category, data.values)
+    indicator_values = _households_from_visits(data)
     values = {name: getattr(data, name) for name in REPORT_FIELDS}
     if existing is None:
         try:
@@ -250,12 +272,42 @@ def save_report(
     report.values.all().delete()
     IndicatorValue.objects.bulk_create(
         IndicatorValue(report=report, indicator_id=pk, value=value)
-        for pk, value in data.values.items()
+        for pk, value in indicator_values.items()
     )
     visits = _save_visits(report, data.visits, new=existing is None)
-    changes |= {"values": len(data.values), "visits": visits}
+    changes |= {"values": len(indicator_values), "visits": visits}
+    if data.dates_confirmed and outside_period(campaign, data.start_date, data.end_date):
+        changes["dates_outside_campaign_confirmed"] = True
     audit.record(by=by, action=action, target=report, changes=changes)
     return report
+
+
+def _households_from_visits(data: ReportInput) -> Mapping[int, Decimal]:
+    """The households visited are entered once: a report listing visits to families gives
+    the indicator their sum, and a figure that says otherwise is refused rather than kept
+    beside it (the summary would not know which to believe)."""
+    listed = sum(v.households for v in data.visits if v.kind == Visit.Kind.HOUSEHOLD)
+    if not listed:
+        return data.values
+    indicator = Indicator.objects.filter(campaign=None, code=HOUSEHOLDS_CODE).first()
+    if indicator is None:
+        return data.values
+    given = data.values.get(indicator.pk)
+    if given is not None and given != listed:
+        raise DomainError(
+            _(
+                "%(indicator)s: you entered %(given)s, but the visits to families below add "
+                "up to %(listed)d households. Correct one of them, or leave the figure empty: "
+                "it is taken from the visits."
+            )
+            % {
+                "indicator": indicator.name,
+                "given": format(given.normalize(), "f"),
+                "listed": listed,
+            },
+            field=f"indicator_{indicator.pk}",
+        )
+    return {**data.values, indicator.pk: Decimal(listed)}
 
 
 VISIT_FIELDS = ("kind", "institution", "households", "leaders", "cash", "goods_value")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zhucan.activities import services
 from zhucan.activities.access import can_review, can_write, get_report_for_user
+from zhucan.activities.dates import offer_confirmation
 from zhucan.activities.forms import (
     ReportFilterForm,
     ReportForm,
@@ -131,6 +132,7 @@ def _report_form(
                 version=form.cleaned_data.get("version") if report is not None else None,
             )
         except DomainError as error:
+            offer_confirmation(form, error)
             apply_domain_error(form, error)
         else:
             messages.success(request, _("The report was saved."))
