@@ -207,9 +207,10 @@ class ReportForm(Form):
             start_date=data["start_date"],
             end_date=data["end_date"],
             mode=data["mode"],
-            attendance=data.get("attendance") or 0,
-            disabled_served=data.get("disabled_served") or 0,
-            volunteers=data.get("volunteers") or 0,
+            # Left empty: unknown, kept apart from 0.
+            attendance=data.get("attendance"),
+            disabled_served=data.get("disabled_served"),
+            volunteers=data.get("volunteers"),
             cash=data.get("cash") or Decimal(0),
             goods_value=data.get("goods_value") or Decimal(0),
             place=data.get("place", ""),

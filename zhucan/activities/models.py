@@ -77,9 +77,13 @@ class ActivityReport(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
-    attendance = models.PositiveIntegerField(_("attendance"), default=0)
-    disabled_served = models.PositiveIntegerField(_("disabled people served"), default=0)
-    volunteers = models.PositiveIntegerField(_("volunteers"), default=0)
+    # Empty (None) when the report does not say: unknown is not zero, and totals say how many
+    # reports gave the figure ("3 of 4 reports").
+    attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
+    disabled_served = models.PositiveIntegerField(
+        _("disabled people served"), null=True, blank=True
+    )
+    volunteers = models.PositiveIntegerField(_("volunteers"), null=True, blank=True)
     cash = models.DecimalField(_("cash given (yuan)"), max_digits=14, decimal_places=2, default=0)
     goods_value = models.DecimalField(
         _("value of goods (yuan)"), max_digits=14, decimal_places=2, default=0

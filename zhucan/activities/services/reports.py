@@ -78,9 +78,10 @@ class ReportInput:
     start_date: date
     end_date: date
     mode: str
-    attendance: int = 0
-    disabled_served: int = 0
-    volunteers: int = 0
+    # None: the report does not say (unknown, not zero).
+    attendance: int | None = None
+    disabled_served: int | None = None
+    volunteers: int | None = None
     cash: Decimal = Decimal(0)
     goods_value: Decimal = Decimal(0)
     place: str = ""
@@ -141,7 +142,8 @@ def _check(
         confirmed=data.dates_confirmed if dates_confirmed is None else dates_confirmed,
     )
     for name in ("attendance", "disabled_served", "volunteers"):
-        if getattr(data, name) < 0:
+        value = getattr(data, name)
+        if value is not None and value < 0:
             raise DomainError(_("Numbers of people cannot be negative."), field=name)
     _money(data.cash, _("Cash given"))
     _money(data.goods_value, _("Value of goods"))

@@ -171,8 +171,8 @@ class QuickReportForm(Form):
             start_date=data["date"],
             end_date=data["date"],
             mode=data["mode"],
-            attendance=data["attendance"] or 0,
-            disabled_served=data["disabled_served"] or 0,
+            attendance=data["attendance"],  # empty: unknown, not 0
+            disabled_served=data["disabled_served"],
             cash=data["cash"] or Decimal(0),
             description=data["description"],
             values=values,

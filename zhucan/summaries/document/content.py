@@ -18,7 +18,7 @@ from zhucan.campaigns.documents.layout import format_cn_date, signature_indents
 from zhucan.plans.documents import chinese_number
 from zhucan.summaries.models import SummaryReport
 from zhucan.summaries.names import abbreviate
-from zhucan.summaries.selectors import Done, DutyFigures, Figures, IndicatorTotal
+from zhucan.summaries.selectors import Done, DutyFigures, Figures, IndicatorTotal, Overall
 
 INSTITUTION_NAMES = {
     "welfare_home": "福利院",
@@ -177,6 +177,18 @@ def _intro(figures: Figures) -> str:
     return f"{opening}{basis}{doing}现将活动开展情况总结如下："
 
 
+def _people(o: Overall, name: str, phrase: str) -> str:
+    """A people count, saying how many reports gave it when some left it unknown: an unknown
+    figure is not a zero, and the total is a floor ("据12份报告中的9份统计")."""
+    value, given = getattr(o, name), o.given.get(name, o.reports)
+    if not given or not value:
+        return ""
+    text = phrase.format(n=value)
+    if given < o.reports:
+        text += f"（据{o.reports}份报告中填报该数的{given}份统计）"
+    return text
+
+
 def _overall_sentences(figures: Figures) -> list[str]:
     o, v, scope = figures.overall, figures.visits, scope_word(figures)
     if not o.reports:
@@ -187,9 +199,9 @@ def _overall_sentences(figures: Figures) -> list[str]:
     online = f"（其中线上活动{o.online}场）" if o.online else ""
     first = clauses(
         f"助残日期间，{scope}共开展各类助残活动{o.reports}场{online}",
-        f"参与活动{o.attendance}人次" if o.attendance else "",
-        f"服务残疾人{o.disabled_served}人" if o.disabled_served else "",
-        f"组织志愿者{o.volunteers}人次" if o.volunteers else "",
+        _people(o, "attendance", "参与活动{n}人次"),
+        _people(o, "disabled_served", "服务残疾人{n}人"),
+        _people(o, "volunteers", "组织志愿者{n}人次"),
     )
     institutions = ""
     if v.institutions:
