@@ -41,7 +41,8 @@ def test_the_counts_counties_report_are_default_indicators(db):
 
 
 def _total(**fields: Any) -> IndicatorTotal:
-    return IndicatorTotal(**({"code": "c1-1", "unit": "count", "value": Decimal(150)} | fields))
+    defaults: dict[str, Any] = {"code": "c1-1", "unit": "count", "value": Decimal(150)}
+    return IndicatorTotal(**(defaults | fields))
 
 
 @pytest.mark.parametrize(
