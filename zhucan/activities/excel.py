@@ -436,6 +436,7 @@ class _Context:
     campaign: Campaign
     indicators: list[Indicator]
     recipients: dict[str, list[Organisation]]
+    dates_confirmed: bool = False
     categories: dict[str, str] = field(default_factory=lambda: _choice_lookup(Category))
     modes: dict[str, str] = field(default_factory=lambda: _choice_lookup(Mode))
 
@@ -516,7 +517,7 @@ def _check_row(
             fail(key, exc.message)
     row = ImportRow(row=number, organisation=parsed.pop("organisation", None))
     if not problems:
-        row.data = ReportInput(**parsed, values=values)
+        row.data = ReportInput(**parsed, values=values, dates_confirmed=ctx.dates_confirmed)
         assert row.organisation is not None
         try:
             # The service's own rules, as save_report runs them before it writes.
@@ -529,8 +530,8 @@ def _check_row(
                 "start_date",
                 _(
                     "The activity (%(start)s to %(end)s) is outside this campaign's period, "
-                    "%(first)s to %(last)s. Correct the dates, or enter this report on the "
-                    "report form, where you can confirm them."
+                    "%(first)s to %(last)s. Correct the dates, or tick the box that they are "
+                    "right and check the file again."
                 )
                 % {
                     "start": row.data.start_date.isoformat(),
@@ -651,10 +652,15 @@ def _already_imported(
 
 
 def check_file(
-    *, data: bytes, campaign: Campaign, recipients: Sequence[Organisation]
+    *,
+    data: bytes,
+    campaign: Campaign,
+    recipients: Sequence[Organisation],
+    dates_confirmed: bool = False,
 ) -> ImportCheck:
     """Check every row of the file for ``campaign``, for the organisations the person may
-    report for (``recipients``). Writes nothing."""
+    report for (``recipients``). ``dates_confirmed``: the person said the dates outside the
+    campaign's year in this file are right. Writes nothing."""
     check = ImportCheck(digest=hashlib.sha256(data).hexdigest())
     if campaign.status != Campaign.Status.PUBLISHED:
         check.problems.append(
@@ -676,7 +682,12 @@ def check_file(
     by_name: dict[str, list[Organisation]] = {}
     for org in recipients:
         by_name.setdefault(" ".join(org.name.split()), []).append(org)
-    ctx = _Context(campaign=campaign, indicators=indicators, recipients=by_name)
+    ctx = _Context(
+        campaign=campaign,
+        indicators=indicators,
+        recipients=by_name,
+        dates_confirmed=dates_confirmed,
+    )
     for number, cells in enumerate(rows[1:], start=2):
         values = {
             name: cells[index] if index < len(cells) else None

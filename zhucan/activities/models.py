@@ -443,6 +443,8 @@ class ImportJob(LeasedJob):
     digest = models.CharField(_("file digest (SHA-256)"), max_length=64)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     only_valid = models.BooleanField(_("only the valid rows"), default=False)
+    # The person said the dates outside the campaign's year in the file are right.
+    dates_confirmed = models.BooleanField(_("dates outside the campaign confirmed"), default=False)
     data = models.BinaryField(editable=False, default=b"")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED

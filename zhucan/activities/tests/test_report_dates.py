@@ -15,7 +15,7 @@ from zhucan.activities.dates import CONFIRM_FIELD
 from zhucan.activities.excel import check_file
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import ReportInput, save_report
-from zhucan.activities.tests.test_excel import _row, _xlsx
+from zhucan.activities.tests.test_excel import _confirm, _row, _token, _upload, _url, _xlsx
 from zhucan.activities.tests.test_report_pages import form_data
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
@@ -136,3 +136,29 @@ def test_the_excel_import_names_row_column_and_reason(world, campaign):
     assert "outside this campaign's period" in problems[0][2] and "2013-05-17" in problems[0][2]
     assert "before 2000" in problems[1][2]
     assert [r.valid for r in check.rows] == [True, False, False]
+
+
+def test_the_excel_import_takes_dates_outside_the_campaign_once_confirmed(
+    client, world, campaign, county_reporter
+):
+    login_verified(client, county_reporter)
+    data = _xlsx(
+        [
+            _row(world.county_a.name, title="当年活动"),
+            _row(world.county_a.name, title="往年活动", 开始日期=date(2019, 12, 30)),
+        ]
+    )
+    refused = client.post(_url(campaign), {"file": _upload(data)})
+    assert [p.row for p in refused.context["check"].problems] == [3]
+    page = client.get(_url(campaign)).content.decode()
+    assert 'name="dates_confirmed"' in page  # the box next to the file
+    checked = client.post(_url(campaign), {"file": _upload(data), "dates_confirmed": "on"})
+    assert checked.context["check"].problems == []
+    # The confirmation form does not ask again: the dry run's answer is in its signed token.
+    assert "dates_confirmed" not in checked.context["confirm_form"].fields
+    response = _confirm(client, campaign, data, _token(checked))
+    assert response.status_code == 302
+    titles = sorted(ActivityReport.objects.values_list("title", flat=True))
+    assert titles == sorted(["往年活动", "当年活动"])
+    queued = AuditEntry.objects.get(action="activities.import.queued")
+    assert queued.changes["dates_outside_campaign_confirmed"] is True
