@@ -13,9 +13,14 @@ from zhucan.activities.dates import CONFIRM_FIELD, add_confirm_field_if_sent
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode, Visit
 from zhucan.activities.selectors import ReportChoices
 from zhucan.activities.services import ReportInput, VisitInput
+from zhucan.activities.services.reports import HOUSEHOLDS_CODE
 from zhucan.core.forms import DateInput, Form
 
 TEXT_MAX = 5000
+HOUSEHOLDS_HELP = gettext_lazy(
+    "When you list visits to families below, this is their households added up: you need not "
+    "enter it twice."
+)
 WHOLE = {
     "invalid": gettext_lazy("Enter a whole number, such as 12."),
     "min_value": gettext_lazy("Enter 0 or more."),
@@ -141,7 +146,10 @@ class ReportForm(Form):
             self.fields[f"indicator_{indicator.pk}"] = (
                 yuan(indicator.name)
                 if indicator.unit == Indicator.Unit.YUAN
-                else whole_number(indicator.name)
+                else whole_number(
+                    indicator.name,
+                    help_text=HOUSEHOLDS_HELP if indicator.code == HOUSEHOLDS_CODE else "",
+                )
             )
 
         add_confirm_field_if_sent(self)

@@ -285,30 +285,15 @@ def save_report(
 
 
 def _households_from_visits(data: ReportInput) -> Mapping[int, Decimal]:
-    """The households visited are entered once: a report listing visits to families gives
-    the indicator their sum, and a figure that says otherwise is refused rather than kept
-    beside it (the summary would not know which to believe)."""
+    """The households visited are entered once: a report listing visits to families gives the
+    indicator their sum, whatever the figure field said (the edit form shows the last sum
+    there, and the visits are the detailed record). Without such visits the figure stands."""
     listed = sum(v.households for v in data.visits if v.kind == Visit.Kind.HOUSEHOLD)
     if not listed:
         return data.values
     indicator = Indicator.objects.filter(campaign=None, code=HOUSEHOLDS_CODE).first()
     if indicator is None:
         return data.values
-    given = data.values.get(indicator.pk)
-    if given is not None and given != listed:
-        raise DomainError(
-            _(
-                "%(indicator)s: you entered %(given)s, but the visits to families below add "
-                "up to %(listed)d households. Correct one of them, or leave the figure empty: "
-                "it is taken from the visits."
-            )
-            % {
-                "indicator": indicator.name,
-                "given": format(given.normalize(), "f"),
-                "listed": listed,
-            },
-            field=f"indicator_{indicator.pk}",
-        )
     return {**data.values, indicator.pk: Decimal(listed)}
 
 

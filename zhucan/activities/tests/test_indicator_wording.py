@@ -129,18 +129,28 @@ def test_the_visits_give_the_households_figure(world, campaign, county_reporter)
     assert IndicatorValue.objects.get(report=report, indicator=households).value == 35
 
 
-def test_a_households_figure_the_visits_contradict_is_refused(world, campaign, county_reporter):
+def test_the_visits_win_over_a_households_figure_beside_them(world, campaign, county_reporter):
+    """The edit form shows the last sum in the figure field; visits changed to 35 households
+    make the figure 35, not a second, different count of the same households."""
     households = Indicator.objects.get(campaign=None, code="households_visited")
-    with pytest.raises(DomainError) as caught:
-        save_report(
-            by=county_reporter,
-            campaign=campaign,
-            organisation=world.county_a,
-            data=_data(
-                values={households.pk: Decimal(30)},
-                visits=[VisitInput(kind="household", households=35)],
-            ),
-        )
-    assert caught.value.field == f"indicator_{households.pk}"
-    assert "30" in caught.value.message and "35" in caught.value.message
-    assert not IndicatorValue.objects.exists()
+    report = save_report(
+        by=county_reporter,
+        campaign=campaign,
+        organisation=world.county_a,
+        data=_data(
+            values={households.pk: Decimal(30)},
+            visits=[VisitInput(kind="household", households=35)],
+        ),
+    )
+    assert IndicatorValue.objects.get(report=report, indicator=households).value == 35
+
+
+def test_without_visits_the_households_figure_stands(world, campaign, county_reporter):
+    households = Indicator.objects.get(campaign=None, code="households_visited")
+    report = save_report(
+        by=county_reporter,
+        campaign=campaign,
+        organisation=world.county_a,
+        data=_data(values={households.pk: Decimal(30)}),
+    )
+    assert IndicatorValue.objects.get(report=report, indicator=households).value == 30

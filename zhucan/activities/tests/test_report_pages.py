@@ -346,7 +346,7 @@ def test_editing_keeps_values_and_visits_and_removes_a_ticked_visit(
         {"id": str(removed.pk), "kind": "household", "households": "0", "DELETE": "on"},
         {},
     ]
-    # The figure and the visits agree (a figure the visits contradict is refused).
+    # The figure and the visits agree (the visits' sum would win over a different figure).
     data = form_data(page) | visit_rows(rows, initial=2) | {f"indicator_{households.pk}": "36"}
     response = reporter_client.post(url, data | {"action": "add"})
     assert response.status_code == 302 and response["Location"].endswith("/edit/#new-visit")
@@ -370,7 +370,7 @@ def test_saving_twenty_figures_and_three_visits_is_bounded(
     assert len(page.content) < 100_000
     values = {f"indicator_{i.pk}": str(n + 1) for n, i in enumerate(indicators)}
     visits = [{"kind": "household", "households": str(n + 1)} for n in range(3)]
-    # The households figure is the visits' sum, as the form requires.
+    # The households figure is the visits' sum (the service takes it from them).
     values[f"indicator_{indicator('households_visited').pk}"] = "6"
     with django_assert_max_num_queries(40):  # 30 today
         response = reporter_client.post(new_url, form_data(page, visits=visits, **values))
