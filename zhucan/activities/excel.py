@@ -49,6 +49,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from zhucan.activities.dates import DatesOutsideCampaignError, campaign_period
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode
 from zhucan.activities.services.reports import (
     ReportInput,
@@ -100,13 +101,13 @@ _NOTES = {
     "organisation": "填写下方“可填报的单位”中的单位全称（可从下拉列表选择）。",
     "title": "活动的名称，最多 200 字。",
     "category": "从下拉列表选择，可选值见下方“类别可选值”；也可填写代码。",
-    "start_date": "日期，例如 2020-05-17。",
-    "end_date": "日期，不得早于开始日期。",
+    "start_date": "日期，例如 2020-05-17，应在本次活动年度内。",
+    "end_date": "日期，不得早于开始日期，不得晚于今天。",
     "mode": "从下拉列表选择，可选值见下方“形式可选值”；也可填写代码。",
     "place": "活动地点，最多 200 字。",
-    "attendance": "整数，不得为负数。",
-    "disabled_served": "整数，不得为负数。",
-    "volunteers": "整数，不得为负数。",
+    "attendance": "整数，不得为负数；不清楚的留空，不要填 0。",
+    "disabled_served": "整数，不得为负数；不清楚的留空，不要填 0。",
+    "volunteers": "整数，不得为负数；不清楚的留空，不要填 0。",
     "cash": "金额（元），最多两位小数，不得为负数。",
     "goods_value": "金额（元），最多两位小数，不得为负数。",
     "description": "活动的简要情况。",
@@ -435,6 +436,7 @@ class _Context:
     campaign: Campaign
     indicators: list[Indicator]
     recipients: dict[str, list[Organisation]]
+    dates_confirmed: bool = False
     categories: dict[str, str] = field(default_factory=lambda: _choice_lookup(Category))
     modes: dict[str, str] = field(default_factory=lambda: _choice_lookup(Mode))
 
@@ -515,12 +517,29 @@ def _check_row(
             fail(key, exc.message)
     row = ImportRow(row=number, organisation=parsed.pop("organisation", None))
     if not problems:
-        row.data = ReportInput(**parsed, values=values)
+        row.data = ReportInput(**parsed, values=values, dates_confirmed=ctx.dates_confirmed)
         assert row.organisation is not None
         try:
             # The service's own rules, as save_report runs them before it writes.
             _check(ctx.campaign, row.organisation, row.data)
             _check_values(ctx.campaign, row.data.category, row.data.values, ctx.indicators)
+        except DatesOutsideCampaignError:
+            # A file has no box to tick: the row names the dates and where to confirm them.
+            first, last = campaign_period(ctx.campaign)
+            fail(
+                "start_date",
+                _(
+                    "The activity (%(start)s to %(end)s) is outside this campaign's period, "
+                    "%(first)s to %(last)s. Correct the dates, or tick the box that they are "
+                    "right and check the file again."
+                )
+                % {
+                    "start": row.data.start_date.isoformat(),
+                    "end": row.data.end_date.isoformat(),
+                    "first": first.isoformat(),
+                    "last": last.isoformat(),
+                },
+            )
         except DomainError as exc:
             target = (exc.field or "").replace("indicator_", "indicator:")
             fail(target, exc.message)
@@ -633,10 +652,15 @@ def _already_imported(
 
 
 def check_file(
-    *, data: bytes, campaign: Campaign, recipients: Sequence[Organisation]
+    *,
+    data: bytes,
+    campaign: Campaign,
+    recipients: Sequence[Organisation],
+    dates_confirmed: bool = False,
 ) -> ImportCheck:
     """Check every row of the file for ``campaign``, for the organisations the person may
-    report for (``recipients``). Writes nothing."""
+    report for (``recipients``). ``dates_confirmed``: the person said the dates outside the
+    campaign's year in this file are right. Writes nothing."""
     check = ImportCheck(digest=hashlib.sha256(data).hexdigest())
     if campaign.status != Campaign.Status.PUBLISHED:
         check.problems.append(
@@ -658,7 +682,12 @@ def check_file(
     by_name: dict[str, list[Organisation]] = {}
     for org in recipients:
         by_name.setdefault(" ".join(org.name.split()), []).append(org)
-    ctx = _Context(campaign=campaign, indicators=indicators, recipients=by_name)
+    ctx = _Context(
+        campaign=campaign,
+        indicators=indicators,
+        recipients=by_name,
+        dates_confirmed=dates_confirmed,
+    )
     for number, cells in enumerate(rows[1:], start=2):
         values = {
             name: cells[index] if index < len(cells) else None

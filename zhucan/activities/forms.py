@@ -9,12 +9,18 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhucan.activities.dates import CONFIRM_FIELD, add_confirm_field_if_sent
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode, Visit
 from zhucan.activities.selectors import ReportChoices
 from zhucan.activities.services import ReportInput, VisitInput
+from zhucan.activities.services.reports import HOUSEHOLDS_CODE
 from zhucan.core.forms import DateInput, Form
 
 TEXT_MAX = 5000
+HOUSEHOLDS_HELP = gettext_lazy(
+    "When you list visits to families below, this is their households added up: you need not "
+    "enter it twice."
+)
 WHOLE = {
     "invalid": gettext_lazy("Enter a whole number, such as 12."),
     "min_value": gettext_lazy("Enter 0 or more."),
@@ -140,8 +146,13 @@ class ReportForm(Form):
             self.fields[f"indicator_{indicator.pk}"] = (
                 yuan(indicator.name)
                 if indicator.unit == Indicator.Unit.YUAN
-                else whole_number(indicator.name)
+                else whole_number(
+                    indicator.name,
+                    help_text=HOUSEHOLDS_HELP if indicator.code == HOUSEHOLDS_CODE else "",
+                )
             )
+
+        add_confirm_field_if_sent(self)
 
     def _set_choices(self, name: str, empty: list[Any], items: Any, attr: str) -> None:
         field = self.fields[name]
@@ -172,11 +183,15 @@ class ReportForm(Form):
         return self.indicator_fields(applying=False)
 
     def report_fields(self) -> list[forms.BoundField]:
-        return [
-            self[name]
+        names = [
+            name
             for name in self.fields
-            if not name.startswith("indicator_") and name not in ("version", "client_id")
+            if not name.startswith("indicator_")
+            and name not in ("version", "client_id", CONFIRM_FIELD)
         ]
+        if CONFIRM_FIELD in self.fields:  # next to the dates it confirms
+            names.insert(names.index("end_date") + 1, CONFIRM_FIELD)
+        return [self[name] for name in names]
 
     # --- Checks and the service's input ---
 
@@ -200,9 +215,10 @@ class ReportForm(Form):
             start_date=data["start_date"],
             end_date=data["end_date"],
             mode=data["mode"],
-            attendance=data.get("attendance") or 0,
-            disabled_served=data.get("disabled_served") or 0,
-            volunteers=data.get("volunteers") or 0,
+            # Left empty: unknown, kept apart from 0.
+            attendance=data.get("attendance"),
+            disabled_served=data.get("disabled_served"),
+            volunteers=data.get("volunteers"),
             cash=data.get("cash") or Decimal(0),
             goods_value=data.get("goods_value") or Decimal(0),
             place=data.get("place", ""),
@@ -213,6 +229,7 @@ class ReportForm(Form):
             duties=[self.choices.duties[pk] for pk in data.get("duties") or []],
             values=values,
             visits=visits,
+            dates_confirmed=bool(data.get(CONFIRM_FIELD)),
         )
 
 

@@ -77,9 +77,13 @@ class ActivityReport(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
-    attendance = models.PositiveIntegerField(_("attendance"), default=0)
-    disabled_served = models.PositiveIntegerField(_("disabled people served"), default=0)
-    volunteers = models.PositiveIntegerField(_("volunteers"), default=0)
+    # Empty (None) when the report does not say: unknown is not zero, and totals say how many
+    # reports gave the figure ("3 of 4 reports").
+    attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
+    disabled_served = models.PositiveIntegerField(
+        _("disabled people served"), null=True, blank=True
+    )
+    volunteers = models.PositiveIntegerField(_("volunteers"), null=True, blank=True)
     cash = models.DecimalField(_("cash given (yuan)"), max_digits=14, decimal_places=2, default=0)
     goods_value = models.DecimalField(
         _("value of goods (yuan)"), max_digits=14, decimal_places=2, default=0
@@ -146,6 +150,12 @@ class Indicator(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
     unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.COUNT)
+    # The measure word (量词) a count is written with: 件, 户, 人, 个 … The summary writes
+    # "发放慰问品150件", not "发放慰问品件数150".
+    measure = models.CharField(_("measure word"), max_length=4, blank=True)
+    # How the summary writes the figure, "{n}" standing for it ("发放慰问品{n}件"); empty: the
+    # name without its trailing "…数" and the value with its measure word.
+    phrase = models.CharField(_("sentence in the summary"), max_length=80, blank=True)
     categories = models.JSONField(_("for categories"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -433,6 +443,8 @@ class ImportJob(LeasedJob):
     digest = models.CharField(_("file digest (SHA-256)"), max_length=64)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     only_valid = models.BooleanField(_("only the valid rows"), default=False)
+    # The person said the dates outside the campaign's year in the file are right.
+    dates_confirmed = models.BooleanField(_("dates outside the campaign confirmed"), default=False)
     data = models.BinaryField(editable=False, default=b"")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED

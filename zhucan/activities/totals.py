@@ -31,6 +31,8 @@ class Line:
     drillable: bool = False
     reports: int = 0
     disabled_served: int = 0
+    # How many of the reports gave the figure: one left empty is unknown, not zero.
+    served_given: int = 0
     cash: Decimal = ZERO
     goods_value: Decimal = ZERO
     values: dict[int, Decimal] = field(default_factory=dict)
@@ -38,6 +40,7 @@ class Line:
     def add(self, other: Line) -> None:
         self.reports += other.reports
         self.disabled_served += other.disabled_served
+        self.served_given += other.served_given
         self.cash += other.cash
         self.goods_value += other.goods_value
         for pk, value in other.values.items():
@@ -81,7 +84,11 @@ def indicator_totals(user: Any, campaign: Campaign, *, node: Organisation) -> To
         return lines.setdefault(gid, Line(organisation_id=gid or node.pk, is_node=gid == 0))
 
     per_org = reports.values("organisation__path").annotate(
-        n=Count("pk"), served=Sum("disabled_served"), cash=Sum("cash"), goods=Sum("goods_value")
+        n=Count("pk"),
+        given=Count("disabled_served"),
+        served=Sum("disabled_served"),
+        cash=Sum("cash"),
+        goods=Sum("goods_value"),
     )
     for row in per_org:
         line_for(row["organisation__path"]).add(
@@ -89,6 +96,7 @@ def indicator_totals(user: Any, campaign: Campaign, *, node: Organisation) -> To
                 organisation_id=0,
                 reports=row["n"],
                 disabled_served=row["served"] or 0,
+                served_given=row["given"],
                 cash=row["cash"] or ZERO,
                 goods_value=row["goods"] or ZERO,
             )

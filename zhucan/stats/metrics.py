@@ -2,8 +2,9 @@
 
 Every accepted report adds, with a count of 1 each:
 
-* ``reports`` (value 1), ``attendance``, ``disabled_served``, ``volunteers``, ``cash``,
-  ``goods_value`` (its figures, zero included),
+* ``reports`` (value 1), ``cash``, ``goods_value`` (its figures, zero included), and
+  ``attendance``, ``disabled_served``, ``volunteers`` when the report gives them: a figure left
+  unknown adds nothing, so a cell's count says how many reports gave it ("3 of 4"),
 * ``category:<category>`` and ``mode:<mode>`` (value 1),
 
 then one ``indicator:<indicator id>`` per indicator value it gives (ids, not codes: a
@@ -90,7 +91,9 @@ def contribution(
     result = Contribution({})
     result.add(REPORTS, 1)
     for key, _label, _money in FIGURES:
-        result.add(key, getattr(report, key))
+        value = getattr(report, key)
+        if value is not None:  # unknown is not zero: it is not counted as given
+            result.add(key, value)
     result.add(category(report.category), 1)
     result.add(mode(report.mode), 1)
     for indicator_id, value in values:

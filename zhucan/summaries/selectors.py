@@ -39,6 +39,8 @@ MAX_TYPICAL = 10
 MEDIA_LISTED = 5
 # Counted from the visits when they give it, so the same households are not said twice.
 HOUSEHOLDS_CODE = "households_visited"
+# The report's people counts, which a report may leave unknown (None), not zero.
+PEOPLE_COUNTS = ("attendance", "disabled_served", "volunteers")
 
 
 @dataclass
@@ -47,6 +49,8 @@ class IndicatorTotal:
     name: str
     unit: str
     value: Decimal
+    measure: str = ""
+    phrase: str = ""
 
 
 @dataclass
@@ -61,6 +65,8 @@ class Overall:
     goods_value: Decimal = ZERO
     plans: int = 0
     planned: int = 0
+    # How many reports gave each people count (a report may leave one unknown).
+    given: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -148,11 +154,16 @@ def _indicator_totals(rows: Any, names: dict[int, Indicator]) -> list[IndicatorT
         ((names[pk], value) for pk, value in rows if pk in names and value),
         key=lambda pair: (pair[0].position, pair[0].pk),
     )
-    return [IndicatorTotal(i.code, i.name, i.unit, value) for i, value in known]
+    return [
+        IndicatorTotal(i.code, i.name, i.unit, value, measure=i.measure, phrase=i.phrase)
+        for i, value in known
+    ]
 
 
 def _overall(reports: Any) -> Overall:
     row = reports.aggregate(
+        # First: an aggregate named after a field hides the field from those after it.
+        **{f"{name}_given": Count(name) for name in PEOPLE_COUNTS},
         n=Count("pk"),
         orgs=Count("organisation", distinct=True),
         online=Count("pk", filter=Q(mode=PlannedActivity.Mode.ONLINE)),
@@ -163,6 +174,7 @@ def _overall(reports: Any) -> Overall:
         goods=Sum("goods_value"),
     )
     return Overall(
+        given={name: row[f"{name}_given"] for name in PEOPLE_COUNTS},
         reports=row["n"],
         organisations=row["orgs"],
         online=row["online"],

@@ -1,6 +1,7 @@
 """Every write to activity reports goes through these functions (one transaction, one audit
 entry each)."""
 
+from zhucan.activities.services.duties import set_report_duties
 from zhucan.activities.services.indicators import add_indicator, remove_indicator
 from zhucan.activities.services.institutions import add_institution
 from zhucan.activities.services.media import add_media_report
@@ -27,5 +28,6 @@ __all__ = [
     "remove_photo",
     "return_report",
     "save_report",
+    "set_report_duties",
     "submit_report",
 ]

@@ -75,6 +75,7 @@ def start_import(
     data: bytes,
     only_valid: bool,
     file_name: str = "",
+    dates_confirmed: bool = False,
 ) -> ImportJob:
     """Queue the import of the file whose dry run is ``check``. The same file for the same
     campaign and organisation while a job for it waits or runs gives that job, not a second."""
@@ -104,6 +105,7 @@ def start_import(
                 digest=check.digest,
                 file_name=file_name[:200],
                 only_valid=only_valid,
+                dates_confirmed=dates_confirmed,
                 data=data,
                 rows_total=len(rows),
             )
@@ -116,7 +118,12 @@ def start_import(
         by=by,
         action="activities.import.queued",
         target=job,
-        changes={"sha256": check.digest, "rows": len(rows), "file_name": file_name[:200]},
+        changes={
+            "sha256": check.digest,
+            "rows": len(rows),
+            "file_name": file_name[:200],
+            "dates_outside_campaign_confirmed": dates_confirmed,
+        },
     )
     return job
 
@@ -195,7 +202,10 @@ def _save_rows(job: ImportJob, progress: _ProgressWriter) -> None:
         raise DomainError(_("The person who started this import can no longer import."))
     campaign = Campaign.objects.select_for_update().get(pk=job.campaign_id)
     check = check_file(
-        data=bytes(job.data), campaign=campaign, recipients=writable_recipients(by, campaign)
+        data=bytes(job.data),
+        campaign=campaign,
+        recipients=writable_recipients(by, campaign),
+        dates_confirmed=job.dates_confirmed,
     )
     job.errors = _problem_list(check)
     if check.file_problems or (check.problems and not job.only_valid):

@@ -19,6 +19,7 @@ from zhucan.core.idempotency import create_once
 from zhucan.orgs.roles import Capability
 
 NAME_MAX = 60
+MEASURE_MAX = 4
 
 
 @transaction.atomic
@@ -29,9 +30,11 @@ def add_indicator(
     name: str,
     unit: str,
     categories: Sequence[str] = (),
+    measure: str = "",
     token: uuid.UUID | None = None,
 ) -> Indicator:
     """Add a figure the campaign's reports give; it applies to cascaded campaigns too.
+    ``measure``: the measure word (件, 户, 人) the summary writes a count with.
     ``token``: the form's; the form sent twice answers with the indicator it added."""
     require(by, Capability.COORDINATE, campaign.issuing_org)
     locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
@@ -44,6 +47,15 @@ def add_indicator(
         )
     if unit not in Indicator.Unit.values:
         raise DomainError(_("Choose whole numbers or amounts in yuan."), field="unit")
+    measure = "".join(measure.split())
+    if len(measure) > MEASURE_MAX or any(c.isdigit() for c in measure):
+        raise DomainError(
+            _("Give a measure word of at most %(n)d characters, such as 件 or 人.")
+            % {"n": MEASURE_MAX},
+            field="measure",
+        )
+    if unit == Indicator.Unit.YUAN:
+        measure = ""  # amounts are written in 元 or 万元
     unknown = set(categories) - set(Category.values)
     if unknown:
         raise DomainError(_("Choose categories from the list."), field="categories")
@@ -51,12 +63,25 @@ def add_indicator(
         by=by,
         token=token,
         model=Indicator,
-        create=lambda: _create(by=by, campaign=locked, name=name, unit=unit, categories=categories),
+        create=lambda: _create(
+            by=by,
+            campaign=locked,
+            name=name,
+            unit=unit,
+            categories=categories,
+            measure=measure,
+        ),
     )
 
 
 def _create(
-    *, by: Any, campaign: Campaign, name: str, unit: str, categories: Sequence[str]
+    *,
+    by: Any,
+    campaign: Campaign,
+    name: str,
+    unit: str,
+    categories: Sequence[str],
+    measure: str,
 ) -> Indicator:
     locked = campaign
     existing = Indicator.objects.filter(Q(campaign=None) | Q(campaign=locked))
@@ -70,6 +95,7 @@ def _create(
         code=f"c{locked.pk}-{number}",
         name=name,
         unit=unit,
+        measure=measure,
         categories=sorted(set(categories)),
         position=100 + number,
     )
@@ -77,7 +103,12 @@ def _create(
         by=by,
         action="activities.indicator.added",
         target=indicator,
-        changes={"name": name, "unit": unit, "categories": indicator.categories},
+        changes={
+            "name": name,
+            "unit": unit,
+            "measure": measure,
+            "categories": indicator.categories,
+        },
     )
     return indicator
 

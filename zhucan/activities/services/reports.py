@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from zhucan.activities.dates import check_dates, outside_period
 from zhucan.activities.models import (
     ActivityReport,
     Category,
@@ -35,6 +36,8 @@ from zhucan.orgs.roles import Capability
 from zhucan.plans.models import PlannedActivity
 
 CENT = Decimal("0.01")
+# The default indicator the visits to families give (migration 0002's code).
+HOUSEHOLDS_CODE = "households_visited"
 REPORT_FIELDS = (
     "category",
     "title",
@@ -75,9 +78,10 @@ class ReportInput:
     start_date: date
     end_date: date
     mode: str
-    attendance: int = 0
-    disabled_served: int = 0
-    volunteers: int = 0
+    # None: the report does not say (unknown, not zero).
+    attendance: int | None = None
+    disabled_served: int | None = None
+    volunteers: int | None = None
     cash: Decimal = Decimal(0)
     goods_value: Decimal = Decimal(0)
     place: str = ""
@@ -89,6 +93,8 @@ class ReportInput:
     # indicator id -> value; an indicator left out has no value.
     values: Mapping[int, Decimal] = field(default_factory=dict)
     visits: Sequence[VisitInput] = ()
+    # The person confirmed dates outside the campaign's period (activities.dates).
+    dates_confirmed: bool = False
 
 
 def indicators_for(campaign: Campaign) -> list[Indicator]:
@@ -114,18 +120,30 @@ def _money(value: Decimal, label: str) -> Decimal:
     return value
 
 
-def _check(campaign: Campaign, organisation: Organisation, data: ReportInput) -> None:
-    """Refuse the whole save on the first problem, before anything is written."""
+def _check(
+    campaign: Campaign,
+    organisation: Organisation,
+    data: ReportInput,
+    *,
+    dates_confirmed: bool | None = None,
+) -> None:
+    """Refuse the whole save on the first problem, before anything is written.
+    ``dates_confirmed``: overrides the input's (a report keeping dates confirmed before)."""
     if not data.title.strip():
         raise DomainError(_("Give the activity a title."), field="title")
     if data.category not in Category.values:
         raise DomainError(_("Choose a category."), field="category")
     if data.mode not in Mode.values:
         raise DomainError(_("Choose online or in person."), field="mode")
-    if data.end_date < data.start_date:
-        raise DomainError(_("The end date is before the start date."), field="end_date")
+    check_dates(
+        campaign,
+        data.start_date,
+        data.end_date,
+        confirmed=data.dates_confirmed if dates_confirmed is None else dates_confirmed,
+    )
     for name in ("attendance", "disabled_served", "volunteers"):
-        if getattr(data, name) < 0:
+        value = getattr(data, name)
+        if value is not None and value < 0:
             raise DomainError(_("Numbers of people cannot be negative."), field=name)
     _money(data.cash, _("Cash given"))
     _money(data.goods_value, _("Value of goods"))
@@ -224,8 +242,14 @@ def save_report(
             return report  # a resend after the submit went through
         if version is not None:
             check_version(report, version)
-    _check(campaign, organisation, data)
+    # Dates outside the campaign confirmed at an earlier save are not asked about again.
+    kept_dates = existing is not None and (existing.start_date, existing.end_date) == (
+        data.start_date,
+        data.end_date,
+    )
+    _check(campaign, organisation, data, dates_confirmed=data.dates_confirmed or kept_dates)
     _check_values(campaign, data.category, data.values)
+    indicator_values = _households_from_visits(data)
     values = {name: getattr(data, name) for name in REPORT_FIELDS}
     if existing is None:
         try:
@@ -250,12 +274,27 @@ def save_report(
     report.values.all().delete()
     IndicatorValue.objects.bulk_create(
         IndicatorValue(report=report, indicator_id=pk, value=value)
-        for pk, value in data.values.items()
+        for pk, value in indicator_values.items()
     )
     visits = _save_visits(report, data.visits, new=existing is None)
-    changes |= {"values": len(data.values), "visits": visits}
+    changes |= {"values": len(indicator_values), "visits": visits}
+    if data.dates_confirmed and outside_period(campaign, data.start_date, data.end_date):
+        changes["dates_outside_campaign_confirmed"] = True
     audit.record(by=by, action=action, target=report, changes=changes)
     return report
+
+
+def _households_from_visits(data: ReportInput) -> Mapping[int, Decimal]:
+    """The households visited are entered once: a report listing visits to families gives the
+    indicator their sum, whatever the figure field said (the edit form shows the last sum
+    there, and the visits are the detailed record). Without such visits the figure stands."""
+    listed = sum(v.households for v in data.visits if v.kind == Visit.Kind.HOUSEHOLD)
+    if not listed:
+        return data.values
+    indicator = Indicator.objects.filter(campaign=None, code=HOUSEHOLDS_CODE).first()
+    if indicator is None:
+        return data.values
+    return {**data.values, indicator.pk: Decimal(listed)}
 
 
 VISIT_FIELDS = ("kind", "institution", "households", "leaders", "cash", "goods_value")

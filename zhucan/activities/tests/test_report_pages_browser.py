@@ -98,7 +98,7 @@ def test_the_detail_page_in_every_state(people, browser_pages):
         by=reporter,
         description="走访了三十五户困难残疾人家庭，送去慰问金和米面油。",
         cash=Decimal("7000.00"),
-        values={households.pk: Decimal(35)},
+        values={households.pk: Decimal(37)},
         visits=[
             VisitInput(kind="household", households=35, leaders="区长", cash=Decimal(7000)),
             VisitInput(kind="household", households=2),
@@ -115,4 +115,31 @@ def test_the_detail_page_in_every_state(people, browser_pages):
     report = submit_report(by=reporter, report=report, version=report.version)
     accept_report(by=world.city_officer, report=report, version=report.version)
     problems += _both_widths(browser_pages, world.city_officer, url, "detail, accepted")
+    assert not problems, "\n\n".join(problems)
+
+
+def test_dates_outside_the_campaign_are_confirmed_by_keyboard(people, browser_pages):
+    """The box appears next to the dates after the first refusal; ticking it with the keyboard
+    and sending again saves the report."""
+    world, reporter, campaign = people
+    url = reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
+    page = browser_pages.new(reporter)
+    open_page(page, url)
+    page.select_option("#id_category", "visit")
+    page.fill("#id_title", "走访慰问")
+    page.fill("#id_start_date", "2013-05-17")
+    page.fill("#id_end_date", "2013-05-17")
+    page.select_option("#id_mode", "in_person")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main button[value='save']").click()
+    assert page.locator("a[href='#id_confirm_dates']").count() == 1
+    problems = _problems(browser_pages, page, "form asking to confirm the dates")
+    page.locator("a[href='#id_confirm_dates']").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_confirm_dates"
+    page.keyboard.press("Space")
+    assert page.locator("#id_confirm_dates").is_checked()
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main button[value='save']").click()
+    assert "/activities/" in page.url and "/new/" not in page.url
     assert not problems, "\n\n".join(problems)

@@ -75,3 +75,26 @@ def test_the_page_changes_when_a_report_is_accepted(client, world, campaign, cou
     login_verified(client, world.county_b_officer)
     assert client.get(url, {"node": world.county_a.pk}).status_code == 404
     assert world.county_a.name not in client.get(url).content.decode()
+
+
+def test_disabled_people_served_left_unknown_is_not_a_zero(client, world, campaign):
+    """Three reports, two of which say how many disabled people they served: the total says
+    so, and an organisation whose reports said nothing shows no figure rather than 0."""
+    for org, by, served in (
+        (world.county_a, world.county_a_officer, 12),
+        (world.county_a, world.county_a_officer, None),
+        (world.county_b, world.county_b_officer, None),
+    ):
+        done = make_report(
+            campaign=campaign, organisation=org, by=by, submit=True, disabled_served=served
+        )
+        accept_report(by=world.city_officer, report=done, version=done.version)
+    totals = indicator_totals(world.city_officer, campaign, node=world.city)
+    assert (totals.total.reports, totals.total.served_given) == (3, 1)
+    by_org = {line.organisation_id: line for line in totals.lines}
+    assert by_org[world.county_b.pk].served_given == 0
+    login_verified(client, world.city_officer)
+    url = reverse("activities:totals", kwargs={"campaign_pk": campaign.pk})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 of 2 reports gave it" in page and "1 of 3 reports gave it" in page
+    assert page.count('<span class="visually-hidden">Not given</span>') == 1

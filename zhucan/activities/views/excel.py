@@ -55,6 +55,14 @@ class UploadForm(Form):
         ),
     )
 
+    dates_confirmed = forms.BooleanField(
+        label=gettext_lazy(
+            "Dates outside the campaign's year in this file are right (an activity of another "
+            "year on purpose)"
+        ),
+        required=False,
+    )
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         try:
@@ -74,6 +82,8 @@ class ConfirmForm(UploadForm):
         self.fields["file"].help_text = gettext_lazy(
             "Choose the same file again. It is checked once more, then imported in one step."
         )
+        # The dry run's answer travels in the signed token: not asked twice.
+        del self.fields["dates_confirmed"]
 
 
 def _campaign_and_recipients(request: HttpRequest, campaign_pk: int) -> tuple[Campaign, list[Any]]:
@@ -86,13 +96,16 @@ def _campaign_and_recipients(request: HttpRequest, campaign_pk: int) -> tuple[Ca
     return campaign, recipients
 
 
-def _token(request: HttpRequest, campaign: Campaign, check: ImportCheck) -> str:
+def _token(
+    request: HttpRequest, campaign: Campaign, check: ImportCheck, *, dates_confirmed: bool
+) -> str:
     payload = {
         "c": campaign.pk,
         "u": request.user.pk,
         "h": check.digest,
         "n": len(check.valid_rows),
         "p": bool(check.problems),
+        "d": dates_confirmed,
     }
     return signing.dumps(payload, salt=TOKEN_SALT)
 
@@ -132,10 +145,11 @@ def import_reports_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     upload_form = UploadForm()
     confirm_form: ConfirmForm | None = None
     check: ImportCheck | None = None
+    dates_confirmed = False
     if request.method == "POST" and f"{CONFIRM_PREFIX}-token" in request.POST:
         confirm_form = ConfirmForm(request.POST, request.FILES, prefix=CONFIRM_PREFIX)
         if confirm_form.is_valid():
-            response, check = _confirm(request, campaign, recipients, confirm_form)
+            response, check, dates_confirmed = _confirm(request, campaign, recipients, confirm_form)
             if response is not None:
                 return response
             confirm_form = None
@@ -143,11 +157,16 @@ def import_reports_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         upload_form = UploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
             data = bytes(upload_form.cleaned_data["file"].read())
-            check = check_file(data=data, campaign=campaign, recipients=recipients)
+            dates_confirmed = upload_form.cleaned_data["dates_confirmed"]
+            check = check_file(
+                data=data,
+                campaign=campaign,
+                recipients=recipients,
+                dates_confirmed=dates_confirmed,
+            )
     if check is not None and check.valid_rows and (confirm_form is None or not confirm_form.errors):
-        confirm_form = ConfirmForm(
-            prefix=CONFIRM_PREFIX, initial={"token": _token(request, campaign, check)}
-        )
+        token = _token(request, campaign, check, dates_confirmed=dates_confirmed)
+        confirm_form = ConfirmForm(prefix=CONFIRM_PREFIX, initial={"token": token})
     elif check is not None:
         confirm_form = None
     if check is not None and check.problems:
@@ -185,13 +204,17 @@ def import_reports_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 def _confirm(
     request: HttpRequest, campaign: Campaign, recipients: list[Organisation], form: ConfirmForm
-) -> tuple[HttpResponse | None, ImportCheck]:
+) -> tuple[HttpResponse | None, ImportCheck, bool]:
     """Import when the file and the choice are those of the dry run the person read; else the
-    report for the file as it is now, to be read and confirmed again."""
+    report for the file as it is now, to be read and confirmed again. The dates confirmation
+    is the dry run's, carried by its signed token."""
     upload = form.cleaned_data["file"]
     data = bytes(upload.read())
-    check = check_file(data=data, campaign=campaign, recipients=recipients)
     payload = _read_token(request, campaign, form.cleaned_data["token"])
+    dates_confirmed = bool(payload and payload.get("d"))
+    check = check_file(
+        data=data, campaign=campaign, recipients=recipients, dates_confirmed=dates_confirmed
+    )
     # Which button was pressed: "Import all" or "Import only the N valid rows".
     only_valid = request.POST.get(f"{CONFIRM_PREFIX}-scope") == "valid"
     if payload is None or payload["h"] != check.digest:
@@ -202,14 +225,14 @@ def _confirm(
                 "file: check it, then confirm again."
             ),
         )
-        return None, check
+        return None, check, dates_confirmed
     if payload["n"] != len(check.valid_rows) or (not only_valid and not check.is_valid):
         # The tree or the campaign changed since the dry run (or the button was forged).
         messages.warning(
             request,
             _("The report for this file has changed since you read it. Read it again."),
         )
-        return None, check
+        return None, check, dates_confirmed
     try:
         job = start_import(
             by=request.user,
@@ -218,10 +241,11 @@ def _confirm(
             data=data,
             only_valid=only_valid,
             file_name=upload.name or "",
+            dates_confirmed=dates_confirmed,
         )
     except DomainError as error:
         messages.error(request, error.message)
-        return None, check
+        return None, check, dates_confirmed
     messages.success(
         request,
         _(
@@ -229,7 +253,7 @@ def _confirm(
             "drafts: check them, then submit them."
         ),
     )
-    return redirect(job_url(job)), check
+    return redirect(job_url(job)), check, dates_confirmed
 
 
 def job_url(job: ImportJob) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,21 +13,34 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhucan.activities.models import Category, Indicator
 from zhucan.activities.services import add_indicator, remove_indicator
 from zhucan.activities.services.reports import indicators_for
+from zhucan.activities.wording import figure_phrase
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import CreateForm, apply_domain_error
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 
+EXAMPLE = Decimal(150)
+
 
 class IndicatorForm(CreateForm):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=60)
+    # The name of a figure (名称), not of a person (姓名): "Name" alone translates as the latter.
+    name = forms.CharField(label=pgettext_lazy("of a figure", "Name"), max_length=60)
     unit = forms.ChoiceField(label=gettext_lazy("Unit"), choices=Indicator.Unit.choices)
+    measure = forms.CharField(
+        label=gettext_lazy("Measure word"),
+        max_length=4,
+        required=False,
+        help_text=gettext_lazy(
+            "For whole numbers: the word the count is written with, such as 件, 户 or 人. "
+            "The summary then writes 发放慰问品150件."
+        ),
+    )
     categories = forms.MultipleChoiceField(
         label=gettext_lazy("For activities of these categories"),
         choices=Category.choices,
@@ -62,6 +76,10 @@ def indicators(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "indicator": i,
             "categories": "、".join(str(labels.get(c, c)) for c in i.categories),
             "own": i.campaign_id == campaign.pk,
+            # With a sample figure, so a coordinator sees how an added one will read.
+            "example": figure_phrase(
+                name=i.name, unit=i.unit, measure=i.measure, phrase=i.phrase, value=EXAMPLE
+            ),
         }
         for i in indicators_for(campaign)
     ]

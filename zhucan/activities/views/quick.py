@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhucan.activities.dates import CONFIRM_FIELD, add_confirm_field_if_sent, offer_confirmation
 from zhucan.activities.images import thumbnail_size
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode, Photo
 from zhucan.activities.services import ReportInput, add_photo, save_report, submit_report
@@ -157,6 +158,7 @@ class QuickReportForm(Form):
         field.choices = pairs if len(pairs) == 1 else choices
         if len(pairs) == 1:
             field.initial = pairs[0][0]
+        add_confirm_field_if_sent(self)
 
     def report_input(self, households: Indicator | None) -> ReportInput:
         data = self.cleaned_data
@@ -169,11 +171,12 @@ class QuickReportForm(Form):
             start_date=data["date"],
             end_date=data["date"],
             mode=data["mode"],
-            attendance=data["attendance"] or 0,
-            disabled_served=data["disabled_served"] or 0,
+            attendance=data["attendance"],  # empty: unknown, not 0
+            disabled_served=data["disabled_served"],
             cash=data["cash"] or Decimal(0),
             description=data["description"],
             values=values,
+            dates_confirmed=bool(data.get(CONFIRM_FIELD)),
         )
 
 
@@ -264,6 +267,7 @@ def _send(request: HttpRequest, form: QuickReportForm) -> ActivityReport | None:
             _delete_files(photo)
         if not isinstance(error, DomainError):
             raise
+        offer_confirmation(form, error)
         apply_domain_error(form, error)
         return None
 

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from zhucan.activities import services
 from zhucan.activities.access import can_review, can_write, get_report_for_user
+from zhucan.activities.dates import offer_confirmation
+from zhucan.activities.duty_suggestions import suggest_duties, suggest_for_report
 from zhucan.activities.forms import (
     ReportFilterForm,
     ReportForm,
@@ -118,7 +120,15 @@ def _report_form(
         rows: list[dict[str, Any]] = []
     else:
         initial, rows = report_initial(report), visit_initial(report)
+    suggested = [] if initial.get("duties") else _suggested(choices, organisation, report)
+    if suggested:
+        initial["duties"] = [d.pk for d in suggested]
     form = ReportForm(data, initial=initial, choices=choices)
+    if suggested:
+        form.fields["duties"].help_text = _(
+            "Ticked for you from your unit's duties in the notice. Untick what the activity did "
+            "not serve, and tick what else it did."
+        )
     formset = VisitFormSet(data, initial=rows, prefix="visit", form_kwargs={"choices": choices})
     if data is not None and form.is_valid() and formset.is_valid():
         try:
@@ -131,6 +141,7 @@ def _report_form(
                 version=form.cleaned_data.get("version") if report is not None else None,
             )
         except DomainError as error:
+            offer_confirmation(form, error)
             apply_domain_error(form, error)
         else:
             messages.success(request, _("The report was saved."))
@@ -150,6 +161,27 @@ def _report_form(
             "errors": _errors(form, formset) if data is not None else [],
         }
         | extra_context,
+    )
+
+
+def _suggested(
+    choices: ReportChoices, organisation: Organisation, report: ActivityReport | None
+) -> list[Any]:
+    """The duties to tick for a report that has none: reporters rarely tick one themselves."""
+    if not choices.duties:
+        return []
+    assigned = list(
+        organisation.duty_assignments.filter(duty__in=list(choices.duties)).values_list(
+            "duty_id", flat=True
+        )
+    )
+    planned = report.planned_activity if report is not None else None
+    return suggest_duties(
+        duties=choices.duties.values(),
+        organisation=organisation,
+        category=report.category if report is not None else "",
+        planned_duty_id=getattr(planned, "duty_id", None),
+        assigned_duty_ids=assigned,
     )
 
 
@@ -221,6 +253,7 @@ def report_detail(request: HttpRequest, report_pk: int) -> HttpResponse:
             "can_reopen": can_review(request.user, report)
             and report.status == ActivityReport.Status.ACCEPTED
             and report.created_by_id != request.user.pk,
+            **_duty_review(request.user, report),
             "can_propose_typical": report.status == ActivityReport.Status.ACCEPTED
             and (
                 has_capability(request.user, Capability.REPORT, report.organisation)
@@ -228,6 +261,46 @@ def report_detail(request: HttpRequest, report_pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _duty_review(user: Any, report: ActivityReport) -> dict[str, Any]:
+    """The reviewer's duty form: every duty of the notice, the report's ticked or, when it has
+    none, the suggested ones, so that accepting the suggestion is one click."""
+    if report.status not in (
+        ActivityReport.Status.SUBMITTED,
+        ActivityReport.Status.ACCEPTED,
+    ) or not can_review(user, report):
+        return {"can_set_duties": False}
+    duties = list(report.campaign.duties.all())
+    if not duties:
+        return {"can_set_duties": False}
+    current = {d.pk for d in report.duties.all()}
+    suggested = [] if current else suggest_for_report(report)
+    ticked = current or {d.pk for d in suggested}
+    return {
+        "can_set_duties": True,
+        "suggested_duties": suggested,
+        "duty_choices": [(d, d.pk in ticked) for d in duties],
+    }
+
+
+@require_POST
+@login_required
+def set_duties(request: HttpRequest, report_pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, report_pk)
+    if not can_review(request.user, report):
+        raise PermissionDenied
+    wanted = {int(v) for v in request.POST.getlist("duties") if v.isdigit() and len(v) < 10}
+    duties = list(report.campaign.duties.filter(pk__in=wanted))
+    try:
+        services.set_report_duties(
+            by=request.user, report=report, duties=duties, version=_version(request)
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The duties of the report were saved."))
+    return redirect("activities:detail", report_pk=report.pk)
 
 
 def _version(request: HttpRequest) -> int:
@@ -285,4 +358,5 @@ urlpatterns = [
     path("<int:report_pk>/edit/", edit_report, name="edit"),
     path("<int:report_pk>/submit/", submit, name="submit"),
     path("<int:report_pk>/review/", review, name="review"),
+    path("<int:report_pk>/duties/", set_duties, name="set_duties"),
 ]

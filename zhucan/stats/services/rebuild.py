@@ -66,8 +66,10 @@ REBUILD_STEPS = (
     """
     CREATE TEMPORARY TABLE rb_grouped AS
     SELECT campaign_id, organisation_id, category, mode, COUNT(*) AS n,
-           SUM(attendance) AS attendance, SUM(disabled_served) AS disabled_served,
-           SUM(volunteers) AS volunteers, SUM(cash) AS cash, SUM(goods_value) AS goods_value
+           SUM(attendance) AS attendance, COUNT(attendance) AS attendance_n,
+           SUM(disabled_served) AS disabled_served, COUNT(disabled_served) AS disabled_served_n,
+           SUM(volunteers) AS volunteers, COUNT(volunteers) AS volunteers_n,
+           SUM(cash) AS cash, SUM(goods_value) AS goods_value
     FROM {reports}
     WHERE status = 'accepted' AND campaign_id IN (SELECT id FROM rb_scope)
     GROUP BY campaign_id, organisation_id, category, mode
@@ -76,10 +78,13 @@ REBUILD_STEPS = (
     CREATE TEMPORARY TABLE rb_leaf AS
     SELECT campaign_id, organisation_id, metric, SUM(value) AS value, SUM(n) AS n FROM (
         SELECT campaign_id, organisation_id, 'reports' AS metric, n AS value, n FROM rb_grouped
-        UNION ALL SELECT campaign_id, organisation_id, 'attendance', attendance, n FROM rb_grouped
-        UNION ALL SELECT campaign_id, organisation_id, 'disabled_served', disabled_served, n
-                  FROM rb_grouped
-        UNION ALL SELECT campaign_id, organisation_id, 'volunteers', volunteers, n FROM rb_grouped
+        UNION ALL SELECT campaign_id, organisation_id, 'attendance', attendance, attendance_n
+                  FROM rb_grouped WHERE attendance_n > 0
+        UNION ALL SELECT campaign_id, organisation_id, 'disabled_served', disabled_served,
+                         disabled_served_n
+                  FROM rb_grouped WHERE disabled_served_n > 0
+        UNION ALL SELECT campaign_id, organisation_id, 'volunteers', volunteers, volunteers_n
+                  FROM rb_grouped WHERE volunteers_n > 0
         UNION ALL SELECT campaign_id, organisation_id, 'cash', cash, n FROM rb_grouped
         UNION ALL SELECT campaign_id, organisation_id, 'goods_value', goods_value, n
                   FROM rb_grouped

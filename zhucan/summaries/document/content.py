@@ -10,36 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 
 from zhucan.activities.models import Photo
+from zhucan.activities.wording import figure_phrase, money_text
 from zhucan.campaigns.documents.layout import format_cn_date, signature_indents
 from zhucan.plans.documents import chinese_number
 from zhucan.summaries.models import SummaryReport
 from zhucan.summaries.names import abbreviate
-from zhucan.summaries.selectors import Done, DutyFigures, Figures, IndicatorTotal
+from zhucan.summaries.selectors import Done, DutyFigures, Figures, IndicatorTotal, Overall
 
-TEN_THOUSAND = Decimal(10000)
-CENT = Decimal("0.01")
-
-# Sentence fragments for the default indicators (activities migration 0002): "{n}" is the value.
-INDICATOR_PHRASES = {
-    "households_visited": "走访慰问困难家庭{n}户",
-    "job_fairs": "举办线上招聘会{n}场",
-    "enterprises": "组织参会企业{n}家",
-    "positions": "提供就业岗位{n}个",
-    "job_seekers": "服务求职残疾人{n}人",
-    "placed": "达成就业意向{n}人",
-    "trained": "培训{n}人次",
-    "rehabilitation_served": "提供康复服务{n}人",
-    "assistive_devices": "发放辅助器具{n}件",
-    "students_helped": "资助残疾学生{n}人",
-    "children_enrolled": "“一人一案”安置入学残疾儿童{n}名",
-    "leaflets": "发放宣传资料{n}份",
-    "consultations": "接受政策咨询{n}人次",
-    "media_reports": "刊发媒体报道{n}篇",
-}
 INSTITUTION_NAMES = {
     "welfare_home": "福利院",
     "rehabilitation": "康复机构",
@@ -113,26 +93,14 @@ class SummaryDocument:
 # --- Words and numbers ----------------------------------------------------------------------
 
 
-def number_text(value: Decimal | int) -> str:
-    """Whole numbers as they are; decimals without trailing zeros (12.50 → 12.5)."""
-    amount = Decimal(value).quantize(CENT)
-    text = format(amount.normalize(), "f")
-    return text
-
-
-def money_text(value: Decimal) -> str:
-    """In 万元 from ten thousand up (13000 → 1.3万元), otherwise in 元 (2400 → 2400元)."""
-    if value >= TEN_THOUSAND:
-        return f"{number_text(value / TEN_THOUSAND)}万元"
-    return f"{number_text(value)}元"
-
-
 def indicator_phrase(total: IndicatorTotal) -> str:
-    if total.code in INDICATOR_PHRASES:
-        return INDICATOR_PHRASES[total.code].format(n=number_text(total.value))
-    if total.unit == "yuan":
-        return f"{total.name}{money_text(total.value)}"
-    return f"{total.name}{number_text(total.value)}"
+    return figure_phrase(
+        name=total.name,
+        unit=total.unit,
+        measure=total.measure,
+        phrase=total.phrase,
+        value=total.value,
+    )
 
 
 def clauses(*parts: str) -> str:
@@ -209,6 +177,18 @@ def _intro(figures: Figures) -> str:
     return f"{opening}{basis}{doing}现将活动开展情况总结如下："
 
 
+def _people(o: Overall, name: str, phrase: str) -> str:
+    """A people count, saying how many reports gave it when some left it unknown: an unknown
+    figure is not a zero, and the total is a floor ("据12份报告中的9份统计")."""
+    value, given = getattr(o, name), o.given.get(name, o.reports)
+    if not given or not value:
+        return ""
+    text = phrase.format(n=value)
+    if given < o.reports:
+        text += f"（据{o.reports}份报告中填报该数的{given}份统计）"
+    return text
+
+
 def _overall_sentences(figures: Figures) -> list[str]:
     o, v, scope = figures.overall, figures.visits, scope_word(figures)
     if not o.reports:
@@ -219,9 +199,9 @@ def _overall_sentences(figures: Figures) -> list[str]:
     online = f"（其中线上活动{o.online}场）" if o.online else ""
     first = clauses(
         f"助残日期间，{scope}共开展各类助残活动{o.reports}场{online}",
-        f"参与活动{o.attendance}人次" if o.attendance else "",
-        f"服务残疾人{o.disabled_served}人" if o.disabled_served else "",
-        f"组织志愿者{o.volunteers}人次" if o.volunteers else "",
+        _people(o, "attendance", "参与活动{n}人次"),
+        _people(o, "disabled_served", "服务残疾人{n}人"),
+        _people(o, "volunteers", "组织志愿者{n}人次"),
     )
     institutions = ""
     if v.institutions:
