@@ -33,12 +33,13 @@ from zhucan.activities.services.photos import add_photo
 from zhucan.activities.services.reports import indicators_for
 from zhucan.activities.services.typical import decide_typical, propose_typical
 from zhucan.campaigns.models import Campaign, Receipt
-from zhucan.orgs.demo import acting_user
+from zhucan.orgs.demo import COUNTIES, acting_user
 from zhucan.orgs.models import Organisation
 
 SEED = 2020
 # Report ids are made from their number in this namespace: the same on every machine.
 NAMESPACE = uuid.UUID("5f0c3a52-2020-4517-9d0a-000000000517")
+COUNTY_NAMES = dict(COUNTIES)
 DAY = date(2020, 5, 17)  # 第三十次全国助残日
 FIRST_DAY, LAST_DAY = date(2020, 5, 6), date(2020, 5, 31)
 
@@ -54,7 +55,6 @@ TOWNSHIPS = {
     "410425": ["龙山街道", "东城街道", "冢头镇", "安良镇", "堂街镇", "薛店镇", "茨芭镇"],
     "410481": ["垭口街道", "寺坡街道", "院岭街道", "尚店镇", "八台镇", "尹集镇", "枣林镇"],
     "410482": ["煤山街道", "风穴路街道", "钟楼街道", "临汝镇", "寄料镇", "温泉镇", "小屯镇"],
-    "410400": ["市体育村", "鹰城广场", "市残疾人康复中心", "市人民公园", "新城区"],
 }
 
 # Category -> (share of reports, title templates). {org}: who did it, {place}: where.
@@ -115,6 +115,18 @@ CATEGORIES: dict[str, tuple[int, list[str]]] = {
     "other": (3, ["{org}组织志愿者在{place}开展助残志愿服务"]),
 }
 
+# What a city member unit does, by its department; a county committee does everything.
+DEPARTMENT_CATEGORIES = {
+    "civil_affairs": ("visit", "assistance"),
+    "human_resources": ("employment",),
+    "health": ("rehabilitation", "publicity"),
+    "education": ("education",),
+    "union": ("visit", "employment", "culture_sports"),
+    "womens_federation": ("visit", "assistance"),
+    "medical_insurance": ("publicity", "assistance"),
+    "rural_revitalisation": ("assistance", "employment"),
+}
+
 # Indicator code -> (low, high) per report. Codes not listed get no figure; a default
 # indicator added later needs one line here.
 FIGURES = {
@@ -171,8 +183,13 @@ def _who(org: Organisation) -> str:
     return org.name
 
 
-def _county_code(org: Organisation) -> str:
-    return org.region_id if org.region_id in TOWNSHIPS else "410400"
+def _where(rng: random.Random, org: Organisation) -> tuple[str, str]:
+    """(the township for the title, the place as the report gives it). A county works in its
+    own townships; a city unit goes out to any county's."""
+    county = org.region_id if org.region_id in TOWNSHIPS else rng.choice(sorted(TOWNSHIPS))
+    township = rng.choice(TOWNSHIPS[county])
+    place = f"{COUNTY_NAMES[county]}{township}"
+    return (township if org.region_id == county else place), place
 
 
 def _dates(rng: random.Random) -> tuple[date, date]:
@@ -185,7 +202,9 @@ def _dates(rng: random.Random) -> tuple[date, date]:
     return start, end
 
 
-def _category(rng: random.Random) -> str:
+def _category(rng: random.Random, org: Organisation) -> str:
+    if org.department in DEPARTMENT_CATEGORIES:
+        return rng.choice(DEPARTMENT_CATEGORIES[org.department])
     names = list(CATEGORIES)
     return rng.choices(names, weights=[CATEGORIES[n][0] for n in names])[0]
 
@@ -235,11 +254,11 @@ def plan_reports(campaign: Campaign, receipts: list[Receipt]) -> list[Planned]:
     planned: list[Planned] = []
     for receipt in receipts:
         org = receipt.organisation
-        county = _county_code(org)
+        county = org.region_id if org.region_id in TOWNSHIPS else ""
         low, high = COUNTY_REPORTS if org.kind == "committee" else CITY_UNIT_REPORTS
         for _n in range(rng.randint(low, high)):
-            category = _category(rng)
-            place = rng.choice(TOWNSHIPS[county])
+            category = _category(rng, org)
+            place, full_place = _where(rng, org)
             title = rng.choice(CATEGORIES[category][1]).format(org=_who(org), place=place)
             start, end = _dates(rng)
             mode = rng.choice(("in_person", "in_person", "online", "both"))
@@ -266,7 +285,7 @@ def plan_reports(campaign: Campaign, receipts: list[Receipt]) -> list[Planned]:
                         volunteers=rng.randint(0, 30),
                         cash=cash,
                         goods_value=goods,
-                        place=f"{_who(org)[:3]}{place}" if county != "410400" else place,
+                        place=full_place,
                         description=f"{title}。活动严格落实疫情防控要求，线上线下相结合。",
                         safety_measures="控制规模，佩戴口罩，测温登记。"
                         if mode != "online"

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 
 from zhucan.accounts.models import User
@@ -175,16 +176,17 @@ def _demo_password_hashed_once() -> Iterator[None]:
     hashed: list[str] = []  # made at the first new account: a second load makes none
     original = User.set_password
 
-    def set_password(user: User, raw_password: str | None) -> None:
+    def set_password(user: AbstractBaseUser, raw_password: str | None) -> None:
         if raw_password != DEMO_PASSWORD:
             original(user, raw_password)
             return
         if not hashed:
             hashed.append(make_password(DEMO_PASSWORD))
         user.password = hashed[0]
-        user._password = raw_password  # what Django keeps for the password validators
+        # What Django keeps after set_password, for the password validators.
+        user._password = raw_password  # type: ignore[attr-defined]
 
-    User.set_password = set_password  # type: ignore[method-assign]
+    User.set_password = set_password  # type: ignore[method-assign, assignment]
     try:
         yield
     finally:

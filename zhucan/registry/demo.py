@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from zhucan.accounts.models import User
+from zhucan.activities.demo_reports import TOWNSHIPS
 from zhucan.activities.models import ActivityReport, Visit
 from zhucan.campaigns.models import Campaign
 from zhucan.orgs.demo import COUNTIES as COUNTY_NAMES
@@ -44,18 +45,6 @@ PEOPLE = {
     "410402": 260, "410403": 240, "410404": 90, "410411": 200, "410421": 330,
     "410422": 380, "410423": 400, "410425": 310, "410481": 220, "410482": 470,
 }  # fmt: skip
-TOWNSHIPS = {
-    "410402": ["光明路街道", "西市场街道", "中兴路街道", "矿工路街道", "焦店镇", "滍阳镇"],
-    "410403": ["东安路街道", "优越路街道", "五一路街道", "建设路街道", "光华路街道", "蒲城街道"],
-    "410404": ["高庄街道", "龙河街道", "龙兴街道", "人民路街道"],
-    "410411": ["马庄街道", "南环路街道", "姚孟街道", "九里山街道", "河滨街道", "曹镇乡"],
-    "410421": ["城关镇", "周庄镇", "闹店镇", "石桥镇", "杨庄镇", "大营镇", "李庄乡"],
-    "410422": ["昆阳街道", "盐都街道", "任店镇", "廉村镇", "叶邑镇", "龚店镇", "保安镇"],
-    "410423": ["鲁阳街道", "琴台街道", "下汤镇", "梁洼镇", "张良镇", "尧山镇", "瓦屋镇"],
-    "410425": ["龙山街道", "东城街道", "冢头镇", "安良镇", "堂街镇", "薛店镇", "茨芭镇"],
-    "410481": ["垭口街道", "寺坡街道", "院岭街道", "尚店镇", "八台镇", "尹集镇", "枣林镇"],
-    "410482": ["煤山街道", "风穴路街道", "钟楼街道", "临汝镇", "寄料镇", "温泉镇", "小屯镇"],
-}
 VILLAGES = ["东村", "西村", "南街社区", "北街社区", "前营村", "后营村", "王庄村", "李庄村"]
 NEEDS = ("need_income_fell", "need_no_guardian", "need_no_care", "need_other")
 NEED_NOTES = {
