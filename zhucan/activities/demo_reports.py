@@ -20,7 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from zhucan.accounts.models import User
-from zhucan.activities.models import ActivityReport, Indicator, Institution, MediaReport
+from zhucan.activities.models import (
+    ActivityReport,
+    Indicator,
+    Institution,
+    MediaReport,
+    Photo,
+)
 from zhucan.activities.services import (
     ReportInput,
     VisitInput,
@@ -158,7 +164,7 @@ OUTLETS = [
 COUNTY_REPORTS = (22, 36)
 CITY_UNIT_REPORTS = (2, 6)
 PHOTO_EVERY = 6  # one report in six carries photos
-TYPICAL_EVERY = 25
+TYPICAL_EVERY = 4
 MEDIA_EVERY = 4
 
 
@@ -364,9 +370,13 @@ def add_coverage(campaign: Campaign, reports: list[ActivityReport]) -> None:
 
 
 def add_typical(reports: list[ActivityReport]) -> None:
-    """Every ``TYPICAL_EVERY``-th report is put forward as typical; the city takes most."""
+    """Every ``TYPICAL_EVERY``-th county report with photos is put forward as typical (a
+    typical activity is shown with its pictures); the city takes most of them."""
     officer = User.objects.get(username="city_officer")
-    chosen = [r for r in reports if r.organisation.kind == "committee"][::TYPICAL_EVERY]
+    with_photos = set(Photo.objects.filter(report__in=reports).values_list("report_id", flat=True))
+    chosen = [r for r in reports if r.organisation.kind == "committee" and r.pk in with_photos][
+        ::TYPICAL_EVERY
+    ]
     for n, report in enumerate(chosen):
         typical = propose_typical(
             by=acting_user(report.organisation, officer),

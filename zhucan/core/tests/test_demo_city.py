@@ -84,7 +84,9 @@ def test_the_dashboards_show_a_whole_city_at_work(client, db):
     assert Visit.objects.filter(report__in=accepted, kind=Visit.Kind.HOUSEHOLD).count() > 50
     assert Visit.objects.filter(report__in=accepted, kind=Visit.Kind.INSTITUTION).exists()
     assert MediaReport.objects.filter(campaign=campaign).count() >= 50
-    assert TypicalActivity.objects.filter(status=TypicalActivity.Status.ACCEPTED).exists()
+    typical = TypicalActivity.objects.filter(status=TypicalActivity.Status.ACCEPTED)
+    assert typical.count() >= 5
+    assert all(t.report.photos.exists() for t in typical)
     photo = Photo.objects.filter(report__in=accepted).first()
     assert photo is not None and Photo.objects.count() >= 50
     with photo.image.open("rb") as stored:
