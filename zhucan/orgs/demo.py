@@ -5,7 +5,12 @@ Loaded through the same services as real data; idempotent by name within parent.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import make_password
 
 from zhucan.accounts.models import User
 from zhucan.accounts.services import create_user
@@ -67,6 +72,26 @@ DEMO_USERS = [
     ("yexian_reporter", "陈静", "410422", Membership.Role.REPORTER),
     ("minzheng_reporter", "孙强", "city:civil_affairs", Membership.Role.REPORTER),
 ]
+# The rest of the city, so that every recipient signs, plans and reports in its own name. Not
+# listed on the login page (the accounts above tell the stories); ``load_demo`` prints them.
+MORE_DEMO_USERS = [
+    ("weidong_officer", "马红霞", "410403", Membership.Role.COORDINATOR),
+    ("shilong_officer", "郭志勇", "410404", Membership.Role.COORDINATOR),
+    ("zhanhe_officer", "胡晓燕", "410411", Membership.Role.COORDINATOR),
+    ("baofeng_officer", "朱振华", "410421", Membership.Role.COORDINATOR),
+    ("lushan_officer", "何军", "410423", Membership.Role.COORDINATOR),
+    ("jiaxian_officer", "林淑芬", "410425", Membership.Role.COORDINATOR),
+    ("wugang_officer", "罗永刚", "410481", Membership.Role.COORDINATOR),
+    ("ruzhou_officer", "周丽萍", "410482", Membership.Role.COORDINATOR),
+    # A reporter in each city member unit the demo shows signing and reporting.
+    ("renshe_reporter", "杨帆", "city:human_resources", Membership.Role.REPORTER),
+    ("weijian_reporter", "吴敏", "city:health", Membership.Role.REPORTER),
+    ("jiaoyu_reporter", "徐磊", "city:education", Membership.Role.REPORTER),
+    ("gonghui_reporter", "黄丽", "city:union", Membership.Role.REPORTER),
+    ("fulian_reporter", "高静", "city:womens_federation", Membership.Role.REPORTER),
+    ("canlian_reporter", "王磊", "city:federation", Membership.Role.REPORTER),
+]
+ALL_DEMO_USERS = DEMO_USERS + MORE_DEMO_USERS
 
 
 def _org(by: Any, *, name: str, parent: Organisation | None, **fields: Any) -> Organisation:
@@ -138,7 +163,38 @@ def load(by: Any = None) -> dict[str, Organisation]:
                 region_code=code,
                 department=department,
             )
-    for username, full_name, key, role in DEMO_USERS:
+    with _demo_password_hashed_once():
+        _accounts(by, orgs)
+    return orgs
+
+
+@contextmanager
+def _demo_password_hashed_once() -> Iterator[None]:
+    """Argon2 spends most of a second on each hash, by design. The demo's accounts share one
+    published password, so it is hashed once and every new account gets that hash (a login
+    still checks it the ordinary way). Only the demo password is short-cut, only here."""
+    hashed: list[str] = []  # made at the first new account: a second load makes none
+    original = User.set_password
+
+    def set_password(user: AbstractBaseUser, raw_password: str | None) -> None:
+        if raw_password != DEMO_PASSWORD:
+            original(user, raw_password)
+            return
+        if not hashed:
+            hashed.append(make_password(DEMO_PASSWORD))
+        user.password = hashed[0]
+        # What Django keeps after set_password, for the password validators.
+        user._password = raw_password  # type: ignore[attr-defined]
+
+    User.set_password = set_password  # type: ignore[method-assign, assignment]
+    try:
+        yield
+    finally:
+        User.set_password = original  # type: ignore[method-assign]
+
+
+def _accounts(by: Any, orgs: dict[str, Organisation]) -> None:
+    for username, full_name, key, role in ALL_DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
             create_user(
@@ -156,4 +212,18 @@ def load(by: Any = None) -> dict[str, Organisation]:
         outsider = User(username="outsider", full_name="无单位用户")
         outsider.set_password(DEMO_PASSWORD)
         outsider.save()
-    return orgs
+
+
+def acting_user(organisation: Organisation, fallback: User) -> User:
+    """The demo account that works for ``organisation``: its own county officer or member-unit
+    reporter, else ``fallback`` (someone above it, whose role reaches it)."""
+    if organisation.kind == "committee" and organisation.region_id != CITY_CODE:
+        key = organisation.region_id
+    elif organisation.region_id == CITY_CODE:
+        key = f"city:{organisation.department}"
+    else:
+        key = ""
+    for username, _name, user_key, _role in ALL_DEMO_USERS:
+        if user_key == key:
+            return User.objects.get(username=username)
+    return fallback

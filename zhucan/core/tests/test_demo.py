@@ -2,8 +2,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from zhucan.accounts.models import User
+from zhucan.activities.models import ActivityReport, Photo
+from zhucan.completeness.models import ReminderSent
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership, Organisation
+from zhucan.plans.models import Plan
+from zhucan.registry.models import Assistance, Person
 from zhucan.testing.auth import login_verified
 
 
@@ -13,6 +17,12 @@ def _counts():
         User.objects.count(),
         Membership.objects.count(),
         AuditEntry.objects.count(),
+        ActivityReport.objects.count(),
+        Photo.objects.count(),
+        Plan.objects.count(),
+        Person.objects.count(),
+        Assistance.objects.count(),
+        ReminderSent.objects.count(),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
@@ -53,7 +53,15 @@ def add_township(*, by: Any, organisation: Organisation, name: str) -> Township:
             % {"name": name, "listed": same.name},
             field="name",
         )
-    township = Township.objects.create(organisation=organisation, name=name)
+    try:
+        with transaction.atomic():  # the same name sent twice at once: the second is refused
+            township = Township.objects.create(organisation=organisation, name=name)
+    except IntegrityError:
+        raise DomainError(
+            _("“%(name)s” is already on the list as “%(listed)s”.")
+            % {"name": name, "listed": name},
+            field="name",
+        ) from None
     audit.record(by=by, action="registry.township.added", target=township, changes={"name": name})
     return township
 
