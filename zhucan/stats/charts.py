@@ -44,6 +44,11 @@ def _number(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _known(value: Decimal | None) -> float | int | None:
+    """None (no report gave it) stays a gap in the chart, not a bar of 0."""
+    return None if value is None else _number(value)
+
+
 def _line_name(line: Any) -> str:
     return _("This level: %(name)s") % {"name": line.name} if line.is_node else line.name
 
@@ -65,7 +70,7 @@ def build_charts(board: Dashboard) -> list[Chart]:
                     (_("Reports"), [line.reports for line in lines]),
                     (
                         _("Disabled people served"),
-                        [_number(line.get("disabled_served")) for line in lines],
+                        [_known(line.known("disabled_served")) for line in lines],
                     ),
                 ],
             )

@@ -33,6 +33,10 @@ FIGURES: tuple[tuple[str, Any, bool], ...] = (
     ("cash", _("Cash given (yuan)"), True),
     ("goods_value", _("Value of goods (yuan)"), True),
 )
+# People counts a report may leave blank (unknown, not zero). Read side only: next to each, the
+# dashboards carry ``given(metric)``, how many reports gave it (the cell's count), so that a
+# figure no report gave shows as unknown and a reported 0 as 0.
+MAY_BE_UNKNOWN = ("attendance", "disabled_served", "volunteers")
 HOUSEHOLDS = "households"
 HOUSEHOLD_VISITS = f"visit:{Visit.Kind.HOUSEHOLD.value}"
 MONEY = {key for key, _label, money in FIGURES if money}
@@ -44,6 +48,11 @@ def category(value: str) -> str:
 
 def mode(value: str) -> str:
     return f"mode:{value}"
+
+
+def given(metric: str) -> str:
+    """The key under which the dashboards carry how many reports gave ``metric``."""
+    return f"given:{metric}"
 
 
 def indicator(pk: int) -> str:

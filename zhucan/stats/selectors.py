@@ -92,7 +92,9 @@ def campaign_choices(user: Any, *, limit: int = 50) -> list[Campaign]:
         deepest = max(p.count("/") - 2 for p in roots)
         qs = qs.filter(issuing_org__depth__lte=deepest)
     return list(
-        qs.select_related("kind", "issuing_org").order_by(
+        # The notice too: two campaigns of one name are told apart by its 文号 (Campaign's
+        # __str__ shows it when loaded), in the same query.
+        qs.select_related("kind", "issuing_org", "notice").order_by(
             "-year", "issuing_org__depth", "-published_at", "-pk"
         )[:limit]
     )
@@ -189,6 +191,17 @@ class Line:
 
     def get(self, metric: str) -> Decimal:
         return self.figures.get(metric, ZERO)
+
+    def given(self, metric: str) -> int:
+        """How many reports gave ``metric`` (one of ``metrics.MAY_BE_UNKNOWN``)."""
+        return int(self.figures.get(metrics.given(metric), ZERO))
+
+    def known(self, metric: str) -> Decimal | None:
+        """The figure, or None when it may be unknown and no report gave it: unknown is not
+        zero, and a reported 0 stays 0."""
+        if metric in metrics.MAY_BE_UNKNOWN and not self.given(metric):
+            return None
+        return self.get(metric)
 
     @property
     def reports(self) -> int:
@@ -294,11 +307,17 @@ def cell_figures(
     rows = (
         Cell.objects.filter(campaign=campaign, organisation_id__in=[node.pk, *child_ids])
         .exclude(metric__in=[RECIPIENTS, *DELIVERED.values()])  # see completeness_counts
-        .values_list("organisation_id", "metric", "value")
+        .values_list("organisation_id", "metric", "value", "count")
     )
     by_org: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for org_id, metric, value in rows:
-        if value:  # zero figures (and cells emptied by a return) are left out, as when live
+    for org_id, metric, value, count in rows:
+        if metric in metrics.MAY_BE_UNKNOWN:
+            # A people count is known when some report gave it, even as 0; the cell's count
+            # says how many did (a cell emptied by a return has count 0: unknown again).
+            if count:
+                by_org[org_id][metric] = value
+                by_org[org_id][metrics.given(metric)] = Decimal(count)
+        elif value:  # zero figures (and cells emptied by a return) are left out, as when live
             by_org[org_id][metric] = value
     # The database finds the latest change: a thousand timestamps parsed in Python cost more.
     as_of: datetime | None = Cell.objects.filter(campaign=campaign, organisation=node).aggregate(
@@ -312,10 +331,19 @@ def cell_figures(
         result[org_id] = figures
         for metric, value in figures.items():
             own[metric] = own.get(metric, ZERO) - value
-    own = {k: v for k, v in own.items() if v}
+    own = _kept(own)
     if own:
         result[0] = own
     return result, as_of
+
+
+def _kept(figures: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Zero figures left out, except a people count that some report gave (a known 0)."""
+    return {
+        key: value
+        for key, value in figures.items()
+        if value or (key in metrics.MAY_BE_UNKNOWN and figures.get(metrics.given(key)))
+    }
 
 
 def _segment(path_field: str, node_path: str) -> Any:
@@ -360,10 +388,12 @@ def live_figures(
         result[key][metric] = result[key].get(metric, ZERO) + Decimal(value or 0)
 
     sums = {key: Sum(key) for key, _label, _money in metrics.FIGURES}
+    # COUNT(col) counts the reports that gave a figure (blank is NULL), as the cells' count.
+    gave = {f"gave_{key}": Count(key) for key in metrics.MAY_BE_UNKNOWN}
     grouped = (
         reports.annotate(seg=_segment("organisation__path", node.path))
         .values("seg", "category", "mode")
-        .annotate(n=Count("pk"), **sums)
+        .annotate(n=Count("pk"), **gave, **sums)  # the counts first: sums take the names
         .order_by()
     )
     for row in grouped:
@@ -372,7 +402,11 @@ def live_figures(
         add(key, metrics.category(row["category"]), row["n"])
         add(key, metrics.mode(row["mode"]), row["n"])
         for metric, _label, _money in metrics.FIGURES:
-            add(key, metric, row[metric])
+            if metric not in metrics.MAY_BE_UNKNOWN:
+                add(key, metric, row[metric])
+            elif row[f"gave_{metric}"]:
+                add(key, metric, row[metric])
+                add(key, metrics.given(metric), row[f"gave_{metric}"])
     # Filtered reports as a subquery by id: the duty filter's join must not repeat values.
     ids = reports.values("pk")
     values = (
@@ -398,7 +432,7 @@ def live_figures(
             add(key, metrics.HOUSEHOLDS, row["households"])
         else:
             add(key, metrics.visit(row["institution__kind"] or ""), row["n"])
-    return {k: {m: v for m, v in figures.items() if v} for k, figures in result.items()}
+    return {k: _kept(figures) for k, figures in result.items()}
 
 
 def media_counts(

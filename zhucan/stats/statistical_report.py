@@ -56,11 +56,17 @@ def _sum(*keys: str) -> Callable[[Figures], Decimal]:
     return lambda figures: sum((figures.get(k, ZERO) for k in keys), ZERO)
 
 
+def _people(metric: str) -> Callable[[Figures], Decimal | None]:
+    """A people count a report may leave blank: None (an empty cell) when no report gave it,
+    so that unknown is not written as 0; a reported 0 stays 0."""
+    return lambda figures: figures.get(metric, ZERO) if figures.get(metrics.given(metric)) else None
+
+
 @dataclass(frozen=True)
 class Column:
     group: str  # the heading over several columns; "" for a column headed on both rows
     heading: str
-    value: Callable[[Figures], Decimal]
+    value: Callable[[Figures], Decimal | None]
     yuan: bool = False
     width: int = 10
 
@@ -71,9 +77,9 @@ FIXED_COLUMNS = [
     # An activity both online and in person counts in each of the two (the note says so).
     Column("活动", "线上", _sum(metrics.mode(Mode.ONLINE), metrics.mode(Mode.BOTH))),
     Column("活动", "线下", _sum(metrics.mode(Mode.IN_PERSON), metrics.mode(Mode.BOTH))),
-    Column("", "参与人数", _sum("attendance"), width=11),
-    Column("", "服务残疾人", _sum("disabled_served"), width=11),
-    Column("", "志愿者", _sum("volunteers")),
+    Column("", "参与人数", _people("attendance"), width=11),
+    Column("", "服务残疾人", _people("disabled_served"), width=11),
+    Column("", "志愿者", _people("volunteers")),
     Column("慰问", "困难家庭户数", _sum(metrics.HOUSEHOLDS), width=12),
     Column("慰问", "机构数", _sum(*INSTITUTION_VISITS)),
     Column("资金物资", "慰问金/元", _sum("cash"), yuan=True, width=14),
@@ -81,7 +87,8 @@ FIXED_COLUMNS = [
 ]
 NOTE = (
     "说明：数字为已审核通过的活动情况汇总，含本级及所属单位转发的活动；线上线下结合的活动在"
-    "“线上”“线下”两栏各计一次；机构数为慰问机构的次数。"
+    "“线上”“线下”两栏各计一次；机构数为慰问机构的次数；参与人数、服务残疾人、志愿者"
+    "为填报了该项的活动之和，空白表示均未填报。"
 )
 
 
@@ -105,8 +112,9 @@ class Row:
 
 
 def report_rows(campaign: Campaign, node: Organisation) -> tuple[list[Row], Row]:
-    """Each child of the node (every one, with zeros where nothing was accepted), 本级 and
-    合计. The total is the sum of the rows, which is the node's own cell."""
+    """Each child of the node (every one, with zeros where nothing was accepted, and empty
+    people counts where no report gave them), 本级 and 合计. The total is the sum of the
+    rows, which is the node's own cell."""
     children = list(Organisation.objects.filter(parent=node).in_order().values_list("pk", "name"))
     figures, _as_of = cell_figures(campaign, node, [pk for pk, _name in children])
     rows = [Row(name, figures.get(pk, {})) for pk, name in children]
@@ -141,8 +149,10 @@ def _text(ws: Worksheet, row: int, column: int, value: str, **style: Any) -> Any
     return cell
 
 
-def _number(ws: Worksheet, row: int, column: int, value: Decimal, yuan: bool) -> Any:
-    cell = ws.cell(row=row, column=column, value=value if yuan else int(value))
+def _number(ws: Worksheet, row: int, column: int, value: Decimal | None, yuan: bool) -> Any:
+    cell = ws.cell(row=row, column=column)
+    if value is not None:  # None: no report gave the figure, left empty rather than 0
+        cell.value = value if yuan else int(value)
     cell.number_format = YUAN_FORMAT if yuan else COUNT_FORMAT
     cell.border = BORDER
     cell.font = Font(name=FONT, size=10)

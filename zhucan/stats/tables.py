@@ -25,6 +25,9 @@ class Column:
     heading: str
     value: Callable[[Line], Any]
     kind: str = COUNT
+    # A people count a report may leave blank: None is shown as unknown ("—", 未填报 to a
+    # screen reader; an empty cell in Excel), and a figure only some reports gave says so.
+    may_be_unknown: str = ""
 
 
 @dataclass
@@ -59,19 +62,42 @@ class Table:
             name = f"{this_level}：{line.name}" if line.is_node else line.name
             rows.append(
                 f'<tr><th scope="row"><a href="{escape(line.href)}">{escape(name)}</a></th>'
-                f"{_cells_html(self.cells(line))}</tr>"
+                f"{self._cells_html(line)}</tr>"
             )
         return mark_safe("\n".join(rows))  # noqa: S308 - every text is escaped just above
 
     @property
     def total_html(self) -> SafeString:
-        return mark_safe(_cells_html(self.total_cells))  # noqa: S308 - escaped in _cells_html
+        if self.total is None:
+            return mark_safe("")
+        return mark_safe(self._cells_html(self.total))  # noqa: S308 - escaped in _cells_html
 
-
-def _cells_html(cells: list[tuple[Any, str]]) -> str:
-    # The standard library's escape, not format_html per cell (three times as slow over a
-    # national page's cells).
-    return "".join([f'<td class="num">{escape(cell_text(v, k))}</td>' for v, k in cells])
+    def _cells_html(self, line: Line) -> str:
+        # The standard library's escape, not format_html per cell (three times as slow over a
+        # national page's cells).
+        unknown = None
+        cells = []
+        for column in self.columns:
+            value = column.value(line)
+            if column.may_be_unknown and value is None:
+                if unknown is None:
+                    unknown = (
+                        '<span aria-hidden="true">—</span>'
+                        f'<span class="visually-hidden">{escape(_("Not given"))}</span>'
+                    )
+                cells.append(f'<td class="num">{unknown}</td>')
+                continue
+            text = escape(cell_text(value, column.kind))
+            if column.may_be_unknown:
+                given, reports = line.given(column.may_be_unknown), line.reports
+                if given < reports:
+                    note = _("%(given)s of %(reports)s reports gave it") % {
+                        "given": given,
+                        "reports": reports,
+                    }
+                    text += f'<br><small class="stats-partial">{escape(note)}</small>'
+            cells.append(f'<td class="num">{text}</td>')
+        return "".join(cells)
 
 
 def cell_text(value: Any, kind: str) -> str:
@@ -92,6 +118,10 @@ def cell_text(value: Any, kind: str) -> str:
 
 def _figure(metric: str) -> Callable[[Line], Decimal]:
     return lambda line: line.get(metric)
+
+
+def _people(metric: str) -> Callable[[Line], Decimal | None]:
+    return lambda line: line.known(metric)
 
 
 def _media(kind: str) -> Callable[[Line], int]:
@@ -116,7 +146,9 @@ def build_tables(board: Dashboard) -> list[Table]:
         [
             Column(_("Reports"), lambda line: line.reports),
             *[
-                Column(str(label), _figure(key), YUAN if money else COUNT)
+                Column(str(label), _people(key), may_be_unknown=key)
+                if key in metrics.MAY_BE_UNKNOWN
+                else Column(str(label), _figure(key), YUAN if money else COUNT)
                 for key, label, money in metrics.FIGURES
             ],
             Column(_("Households visited"), _figure(metrics.HOUSEHOLDS)),
