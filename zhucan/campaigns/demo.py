@@ -1,10 +1,16 @@
 """The demo campaign: the real 2020 Pingdingshan notice, imported and published by the city
-officer through the same services a person uses; every county and most city member units have
-signed for it, a few have not (they are the ones the reminders chase)."""
+officer through the same services a person uses.
+
+It is a campaign already under way when the office starts using Zhucan: the notice went out on
+paper ten days before the load and was to be signed for four days later. Most recipients
+signed in time, on paper, and the city officer records those signings with their day; a few
+sign only today, in Zhucan, and show as late; a few have not signed at all and are overdue
+(they are the ones the reminders chase, and the city is told about them). The plans are due in
+two days, so they are not yet due."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.utils import timezone
@@ -18,6 +24,7 @@ from zhucan.campaigns.services import (
     set_deadlines,
     sign_receipt,
 )
+from zhucan.completeness.services import set_receipts_due
 from zhucan.orgs.demo import acting_user
 from zhucan.orgs.models import Organisation
 
@@ -28,6 +35,18 @@ UNSIGNED = (
     "平顶山市住房和城乡建设局",
     "共青团平顶山市委员会",
 )
+
+# Recipients that sign only today, by their own account, after the receipts were due.
+LATE = (
+    "叶县人民政府残疾人工作委员会",
+    "平顶山市扶贫开发办公室",
+    "平顶山市总工会",
+)
+
+# Days before the load: the paper notice went out, signing was due, on-time signers signed.
+PUBLISHED_DAYS_AGO = 10
+RECEIPTS_DUE_DAYS_AGO = 6
+SIGNED_DAYS_AGO = 8
 
 SEED = Path(__file__).parent / "demo_data" / "pingdingshan_2020.txt"
 
@@ -41,10 +60,16 @@ def load() -> None:
     campaign = import_notice(
         by=officer, issuing_org=city, parsed=parse_notice_text(text), source_text=text
     )
-    campaign = publish_campaign(by=officer, campaign=campaign)
-    # The 2020 notice set no dates for what it asks back. The demo sets them from the day it is
-    # loaded, so that its deadlines, reminders and completeness are live rather than long past.
     today = timezone.localdate()
+    campaign = publish_campaign(
+        by=officer, campaign=campaign, at=days_ago(today, PUBLISHED_DAYS_AGO)
+    )
+    # The 2020 notice set no dates for what it asks back. The demo sets them from the day it is
+    # loaded, so that its deadlines, reminders and completeness are live rather than long past:
+    # signing was due before today, the plans are due in two days.
+    set_receipts_due(
+        by=officer, campaign=campaign, receipts_due=today - timedelta(days=RECEIPTS_DUE_DAYS_AGO)
+    )
     campaign = set_deadlines(
         by=officer,
         campaign=campaign,
@@ -53,18 +78,20 @@ def load() -> None:
         reports_due=today + timedelta(days=21),
         summary_due=today + timedelta(days=30),
     )
-    xinhua = User.objects.get(username="xinhua_officer")
-    receipt = Receipt.objects.get(
-        campaign=campaign, organisation__name="新华区人民政府残疾人工作委员会"
-    )
-    sign_receipt(by=xinhua, receipt=receipt)
-    sign_receipts(campaign)
+    sign_receipts(campaign, today)
 
 
-def sign_receipts(campaign: Campaign) -> None:
-    """Every recipient signs but those in ``UNSIGNED``, each by its own account, in the order
-    of the tree (the same order on every machine)."""
+def days_ago(today: date, days: int) -> datetime:
+    """Nine in the morning, office time, ``days`` before ``today``."""
+    return timezone.make_aware(datetime.combine(today - timedelta(days=days), time(9)))
+
+
+def sign_receipts(campaign: Campaign, today: date) -> None:
+    """Every recipient signs but those in ``UNSIGNED``, in the order of the tree (the same
+    order on every machine): those in ``LATE`` today by their own account, the others on paper
+    before the deadline, recorded by the city officer with the day they signed."""
     officer = User.objects.get(username="city_officer")
+    on_paper = days_ago(today, SIGNED_DAYS_AGO)
     receipts = (
         Receipt.objects.filter(campaign=campaign, signed_at__isnull=True)
         .exclude(organisation__name__in=UNSIGNED)
@@ -72,4 +99,7 @@ def sign_receipts(campaign: Campaign) -> None:
         .order_by("organisation__region_id", "organisation__name")
     )
     for receipt in receipts:
-        sign_receipt(by=acting_user(receipt.organisation, officer), receipt=receipt)
+        if receipt.organisation.name in LATE:
+            sign_receipt(by=acting_user(receipt.organisation, officer), receipt=receipt)
+        else:
+            sign_receipt(by=officer, receipt=receipt, at=on_paper)

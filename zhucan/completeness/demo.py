@@ -1,5 +1,7 @@
-"""The demo's reminders: today's sweep, run at load, reminds the recipients that have not
-signed or sent a plan (the plans are due in two days), as the periodic task would have."""
+"""The demo's reminders: today's sweep, run at load, as the periodic task would have. Signing
+was due six days ago, so those that have not signed are told they are overdue and, past the
+schedule's five days, the city is told who they are; the plans are due in two days, so those
+without one submitted get the reminder before the deadline."""
 
 from __future__ import annotations
 

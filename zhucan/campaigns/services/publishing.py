@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -25,8 +25,12 @@ from zhucan.stats.services.deliveries import count_recipients
 
 
 @transaction.atomic
-def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
-    """Send the notice to every recipient and set up the duty matrix. A second call does nothing."""
+def publish_campaign(*, by: Any, campaign: Campaign, at: datetime | None = None) -> Campaign:
+    """Send the notice to every recipient and set up the duty matrix. A second call does nothing.
+
+    ``at`` records a publication that happened before it was entered (a paper notice sent out
+    before the office used Zhucan), so that signings recorded with their own earlier day fall
+    after it; it cannot be in the future. Left out, the publication is now."""
     locked = (
         Campaign.objects.select_for_update(of=("self",))
         .select_related("issuing_org")
@@ -48,6 +52,10 @@ def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
             field="recipients",
         )
     now = timezone.now()
+    if at is not None:
+        if at > now:
+            raise DomainError(_("A publication cannot be recorded in the future."))
+        now = at
     Receipt.objects.bulk_create(
         Receipt(campaign=locked, organisation=org, sent_at=now) for org in recipients.organisations
     )
@@ -79,7 +87,8 @@ def publish_campaign(*, by: Any, campaign: Campaign) -> Campaign:
             "receipts": len(recipients.organisations),
             "duty_assignments": len(assignments),
             "unmatched": notice.unmatched_recipients,
-        },
+        }
+        | ({"published_at": at.isoformat()} if at else {}),
     )
     return locked
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -17,11 +18,16 @@ from zhucan.stats.services.deliveries import count_delivery
 
 
 @transaction.atomic
-def sign_receipt(*, by: Any, receipt: Receipt) -> Receipt:
-    """The recipient acknowledges the notice (签收). Only people of that organisation or above."""
+def sign_receipt(*, by: Any, receipt: Receipt, at: datetime | None = None) -> Receipt:
+    """The recipient acknowledges the notice (签收). Only people of that organisation or above.
+
+    ``at`` records a signing that happened before it was entered (a notice signed for on paper
+    or by telephone before the office used Zhucan): only the office that sent the notice may
+    give it, so nobody backdates their own receipt to look on time; it can be neither in the
+    future nor before the notice was sent. Left out, the signing is now."""
     locked = (
         Receipt.objects.select_for_update(of=("self",))
-        .select_related("organisation")
+        .select_related("organisation", "campaign__issuing_org")
         .get(pk=receipt.pk)
     )
     if not (
@@ -31,7 +37,17 @@ def sign_receipt(*, by: Any, receipt: Receipt) -> Receipt:
         raise DomainError(_("Only the receiving organisation can sign for this notice."))
     if locked.signed_at is not None:
         return locked
-    locked.signed_at = timezone.now()
+    now = timezone.now()
+    if at is not None:
+        if not has_capability(by, Capability.COORDINATE, locked.campaign.issuing_org):
+            raise DomainError(
+                _("Only the office that sent the notice can record an earlier signing.")
+            )
+        if at > now or (locked.sent_at and at < locked.sent_at):
+            raise DomainError(
+                _("A signing can be recorded only between the sending of the notice and now.")
+            )
+    locked.signed_at = at or now
     locked.signed_by = by
     locked.save(update_fields=["signed_at", "signed_by"])
     count_delivery(
@@ -42,5 +58,10 @@ def sign_receipt(*, by: Any, receipt: Receipt) -> Receipt:
         organisation=locked.organisation,
         status=DutyAssignment.Status.ASSIGNED,
     ).update(status=DutyAssignment.Status.ACKNOWLEDGED, acknowledged_at=locked.signed_at)
-    audit.record(by=by, action="campaigns.receipt.signed", target=locked)
+    audit.record(
+        by=by,
+        action="campaigns.receipt.signed",
+        target=locked,
+        changes={"signed_at": at.isoformat()} if at else None,
+    )
     return locked

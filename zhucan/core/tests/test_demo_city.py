@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from zhucan.accounts.models import User
@@ -101,6 +102,9 @@ def test_some_are_missing_and_were_reminded(db):
     statuses = Counter((kind, cell.status) for row in rows for kind, cell in row.cells.items())
     assert statuses["receipt", Status.ON_TIME] >= 15
     assert statuses["receipt", Status.MISSING] + statuses["receipt", Status.OVERDUE] > 0
+    # A campaign under way: signing was due before today, the plans are not yet due.
+    assert statuses["receipt", Status.LATE] > 0 and statuses["receipt", Status.OVERDUE] > 0
+    assert statuses["receipt", Status.MISSING] == 0
     assert statuses["plan", Status.MISSING] > 0 and statuses["plan", Status.ON_TIME] > 0
     # Everyone still owing a receipt or a plan got today's reminder, and nobody else did.
     owing = {
@@ -112,6 +116,36 @@ def test_some_are_missing_and_were_reminded(db):
     reminded = set(ReminderSent.objects.values_list("organisation_id", "kind"))
     assert reminded == owing
     assert Receipt.objects.filter(campaign=campaign, signed_at__isnull=True).exists()
+    # The overdue were told they are overdue, and the city was told who is long overdue.
+    overdue = {row.organisation_id for row in rows if row.cells["receipt"].status == Status.OVERDUE}
+    receipts = ReminderSent.objects.filter(kind="receipt")
+    after = set(
+        receipts.filter(stage=ReminderSent.Stage.AFTER).values_list("organisation_id", flat=True)
+    )
+    assert after == overdue
+    escalated = receipts.filter(stage=ReminderSent.Stage.ESCALATION)
+    assert set(escalated.values_list("organisation_id", flat=True)) == overdue
+    assert set(escalated.values_list("notified_org_id", flat=True)) == {campaign.issuing_org_id}
+    assert not receipts.filter(stage=ReminderSent.Stage.BEFORE).exists()
+
+
+def test_the_completeness_page_shows_on_time_late_overdue_and_not_yet_due(client, db):
+    call_command("load_demo", stdout=io.StringIO())
+    campaign = _campaign()
+    login_verified(client, User.objects.get(username="city_officer"))
+    url = reverse("completeness:campaign", kwargs={"campaign_pk": campaign.pk})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for label in ("Delivered on time", "Delivered late", "Overdue", "Not yet delivered"):
+        assert label in page
+    late = client.get(
+        url, {"kind": "receipt", "status": "late"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert (
+        '<th scope="row">叶县人民政府残疾人工作委员会</th>' in late.split('id="detail-heading"')[1]
+    )
+    # Signing late is recorded as the day it happened, by whom, through the service.
+    receipt = Receipt.objects.get(campaign=campaign, organisation__name="平顶山市总工会")
+    assert timezone.localdate(receipt.signed_at) > campaign.reminder_schedule.receipts_due
 
 
 def test_the_register_holds_thousands_of_synthetic_people(client, db):
@@ -166,7 +200,8 @@ def _digest() -> str:
         sorted(Assistance.objects.values_list("kind", "amount", "given_on")),
         sorted(Plan.objects.values_list("organisation__name", "status")),
         sorted(MediaReport.objects.values_list("outlet", "title", "date")),
-        sorted(ReminderSent.objects.values_list("organisation__name", "kind")),
+        sorted(ReminderSent.objects.values_list("organisation__name", "kind", "stage")),
+        sorted(Receipt.objects.values_list("organisation__name", "signed_by__username")),
         Photo.objects.count(),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
