@@ -37,6 +37,8 @@ DOWNLOADS: dict[str, tuple[str, bool]] = {
     "plans:document": ("plans.document.downloaded", False),
     "plans:overview": ("plans.overview.downloaded", True),
     "registry:coverage_export": ("registry.coverage.exported", True),
+    "registry:import_template": ("registry.import_template.downloaded", True),
+    "registry:roster_export": ("registry.roster.exported", True),
     "stats:export": ("stats.dashboard.downloaded", True),
     "stats:export_download": ("stats.export.downloaded", True),
     "stats:statistical_report": ("stats.statistical_report.downloaded", True),
