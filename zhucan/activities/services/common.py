@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from zhucan.activities.models import ActivityReport
 from zhucan.core.errors import DomainError
-from zhucan.orgs.access import has_capability
-from zhucan.orgs.models import Organisation
-from zhucan.orgs.roles import Capability
-
-
-def require(by: Any, capability: Capability, org: Organisation) -> None:
-    if not has_capability(by, capability, org):
-        raise DomainError(_("You are not allowed to do this for %(org)s.") % {"org": org.name})
+from zhucan.orgs.access import require_capability as require  # noqa: F401 - the services' name for it
 
 
 def lock(report: ActivityReport) -> ActivityReport:

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign, CampaignKind, Deadline
 from zhucan.core.errors import DomainError
-from zhucan.orgs.access import has_capability
-from zhucan.orgs.models import Organisation
+from zhucan.orgs.access import require_capability as require  # noqa: F401 - the services' name for it
 from zhucan.orgs.roles import Capability
 
 DEADLINE_KINDS = {
@@ -18,11 +17,6 @@ DEADLINE_KINDS = {
     "典型活动": Deadline.Kind.TYPICAL,
     "活动总结": Deadline.Kind.SUMMARY,
 }
-
-
-def require(by: Any, capability: Capability, org: Organisation) -> None:
-    if not has_capability(by, capability, org):
-        raise DomainError(_("You are not allowed to do this for %(org)s.") % {"org": org.name})
 
 
 def kind_for(name: str | None) -> CampaignKind:

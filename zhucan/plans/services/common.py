@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Duty
 from zhucan.core.errors import DomainError
-from zhucan.orgs.access import has_capability
-from zhucan.orgs.models import Organisation, Region
-from zhucan.orgs.roles import Capability
+from zhucan.orgs.access import require_capability as require  # noqa: F401 - the services' name for it
+from zhucan.orgs.models import Region
 from zhucan.plans.models import Plan
 
 
@@ -43,11 +41,6 @@ class CommentInput:
     text: str
     section: str = ""
     activity_id: int | None = None
-
-
-def require(by: Any, capability: Capability, org: Organisation) -> None:
-    if not has_capability(by, capability, org):
-        raise DomainError(_("You are not allowed to do this for %(org)s.") % {"org": org.name})
 
 
 def check_version(plan: Plan, version: int) -> None:
