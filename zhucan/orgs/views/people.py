@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -246,47 +247,60 @@ def _person_to_reset(request: HttpRequest, user_pk: int) -> tuple[Any, list[Memb
     return person, memberships
 
 
-@never_cache  # the answer shows a one-time code: never keep it in a cache
-@login_required
-def person_second_factor_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
-    """Remove someone's authenticator app (a lost phone) and issue an enrolment code."""
+def _reset_page(
+    request: HttpRequest,
+    user_pk: int,
+    *,
+    reset: Callable[[Any, Any], str],
+    page: str,
+    page_context: Callable[[Any], dict[str, Any]],
+    secret: Callable[[str], dict[str, Any]],
+) -> HttpResponse:
+    """An administrator's reset of someone's account: the page that asks, then, once done, the
+    page that shows the new secret once (never cached). ``reset(by, user)`` is the service."""
     person, memberships = _person_to_reset(request, user_pk)
     back = _return_org(request, person)
     error = ""
     if request.method == "POST":
         try:
-            code = reset_second_factor(by=request.user, user=person)
+            value = reset(request.user, person)
         except DomainError as exc:
             error = exc.message
         else:
-            return render(
-                request,
-                "orgs/person_secret.html",
-                {
-                    "person": person,
-                    "back": back,
-                    "title": _("New enrolment code"),
-                    "label": _("Enrolment code"),
-                    "secret": readable_enrolment_code(code),
-                    "explanation": _(
-                        "Give this code to the person in a safe way, for example in person or "
-                        "by phone. They enter it after signing in, then set up the "
-                        "authenticator app on their phone. The code works once, for "
-                        "%(hours)s hours, and is shown only this once."
-                    )
-                    % {"hours": settings.ENROLMENT_CODE_HOURS},
-                },
-            )
-    return render(
+            context = {"person": person, "back": back, **secret(value)}
+            return render(request, "orgs/person_secret.html", context)
+    context = {
+        "person": person,
+        "memberships": memberships,
+        "back": back,
+        "is_self": person.pk == request.user.pk,
+        "error": error,
+        **page_context(person),
+    }
+    return render(request, page, context)
+
+
+@never_cache  # the answer shows a one-time code: never keep it in a cache
+@login_required
+def person_second_factor_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """Remove someone's authenticator app (a lost phone) and issue an enrolment code."""
+    return _reset_page(
         request,
-        "orgs/person_second_factor_reset.html",
-        {
-            "person": person,
-            "memberships": memberships,
-            "back": back,
-            "has_app": has_confirmed_totp(person),
-            "is_self": person.pk == request.user.pk,
-            "error": error,
+        user_pk,
+        reset=lambda by, user: reset_second_factor(by=by, user=user),
+        page="orgs/person_second_factor_reset.html",
+        page_context=lambda person: {"has_app": has_confirmed_totp(person)},
+        secret=lambda code: {
+            "title": _("New enrolment code"),
+            "label": _("Enrolment code"),
+            "secret": readable_enrolment_code(code),
+            "explanation": _(
+                "Give this code to the person in a safe way, for example in person or "
+                "by phone. They enter it after signing in, then set up the "
+                "authenticator app on their phone. The code works once, for "
+                "%(hours)s hours, and is shown only this once."
+            )
+            % {"hours": settings.ENROLMENT_CODE_HOURS},
         },
     )
 
@@ -295,39 +309,20 @@ def person_second_factor_reset(request: HttpRequest, user_pk: int) -> HttpRespon
 @login_required
 def person_password_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
     """Give someone a temporary password that they must change when they next sign in."""
-    person, memberships = _person_to_reset(request, user_pk)
-    back = _return_org(request, person)
-    error = ""
-    if request.method == "POST":
-        try:
-            password = reset_password(by=request.user, user=person)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            return render(
-                request,
-                "orgs/person_secret.html",
-                {
-                    "person": person,
-                    "back": back,
-                    "title": _("Temporary password"),
-                    "label": _("Temporary password"),
-                    "secret": password,
-                    "explanation": _(
-                        "Give this password to the person in a safe way. They must choose "
-                        "their own password when they next sign in; the temporary one is shown "
-                        "only this once. Any session they had open has ended."
-                    ),
-                },
-            )
-    return render(
+    return _reset_page(
         request,
-        "orgs/person_password_reset.html",
-        {
-            "person": person,
-            "memberships": memberships,
-            "back": back,
-            "is_self": person.pk == request.user.pk,
-            "error": error,
+        user_pk,
+        reset=lambda by, user: reset_password(by=by, user=user),
+        page="orgs/person_password_reset.html",
+        page_context=lambda person: {},
+        secret=lambda password: {
+            "title": _("Temporary password"),
+            "label": _("Temporary password"),
+            "secret": password,
+            "explanation": _(
+                "Give this password to the person in a safe way. They must choose "
+                "their own password when they next sign in; the temporary one is shown "
+                "only this once. Any session they had open has ended."
+            ),
         },
     )
