@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.campaigns.models import Campaign, Duty
+from zhucan.core import workflow
 from zhucan.core.jobs import LeasedJob
 from zhucan.orgs.models import Organisation, Region, jurisdiction_q
 from zhucan.plans.models import PlannedActivity
@@ -36,9 +37,10 @@ class ActivityReportQuerySet(models.QuerySet["ActivityReport"]):
 
 class ActivityReport(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
+        # The states every review shares (core.workflow), and this one's decided state.
+        DRAFT = workflow.DRAFT, _("Draft")
+        SUBMITTED = workflow.SUBMITTED, _("Submitted")
+        RETURNED = workflow.RETURNED, _("Returned")
         ACCEPTED = "accepted", _("Accepted")
 
     campaign = models.ForeignKey(
@@ -133,7 +135,7 @@ class ActivityReport(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+        return self.status in workflow.EDITABLE
 
 
 class Indicator(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.campaigns.models import Campaign, Duty
+from zhucan.core import workflow
 from zhucan.orgs.models import Organisation, Region, jurisdiction_q
 
 # The free-text sections of a 实施方案, in the order the document prints them. The 组织领导
@@ -34,9 +35,10 @@ class PlanQuerySet(models.QuerySet["Plan"]):
 
 class Plan(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
+        # The states every review shares (core.workflow), and this one's decided state.
+        DRAFT = workflow.DRAFT, _("Draft")
+        SUBMITTED = workflow.SUBMITTED, _("Submitted")
+        RETURNED = workflow.RETURNED, _("Returned")
         APPROVED = "approved", _("Approved")
 
     campaign = models.ForeignKey(
@@ -91,7 +93,7 @@ class Plan(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+        return self.status in workflow.EDITABLE
 
 
 class PlannedActivity(models.Model):

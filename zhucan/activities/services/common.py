@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
-from zhucan.activities.models import ActivityReport
-from zhucan.core.errors import DomainError
+from zhucan.activities.workflow import REPORT_REVIEW
 from zhucan.orgs.access import require_capability as require  # noqa: F401 - the services' name for it
 
-
-def lock(report: ActivityReport) -> ActivityReport:
-    return (
-        ActivityReport.objects.select_for_update(of=("self",))
-        .select_related("organisation", "campaign__issuing_org")
-        .get(pk=report.pk)
-    )
-
-
-def check_version(report: ActivityReport, version: int) -> None:
-    if report.version != version:
-        raise DomainError(
-            _(
-                "Someone else changed this report while you had it open. "
-                "Reload the page to see their changes, then make yours again."
-            )
-        )
+# Every change to a report locks it and checks the version its form was built from, as the
+# review does.
+lock = REPORT_REVIEW.lock
+check_version = REPORT_REVIEW.check_version

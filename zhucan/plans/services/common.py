@@ -5,14 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
 from zhucan.campaigns.models import Duty
-from zhucan.core.errors import DomainError
 from zhucan.orgs.access import require_capability as require  # noqa: F401 - the services' name for it
 from zhucan.orgs.models import Region
-from zhucan.plans.models import Plan
 
 
 @dataclass(frozen=True)
@@ -41,26 +36,3 @@ class CommentInput:
     text: str
     section: str = ""
     activity_id: int | None = None
-
-
-def check_version(plan: Plan, version: int) -> None:
-    if plan.version != version:
-        raise DomainError(
-            _(
-                "Someone else changed this plan while you had it open. "
-                "Reload the page to see their changes, then make yours again."
-            )
-        )
-
-
-def already_decided(plan: Plan) -> DomainError:
-    """The message the second of two reviewers acting at once gets."""
-    who = "—"
-    if plan.decided_by is not None:
-        who = plan.decided_by.get_full_name() or plan.decided_by.get_username()
-    when = timezone.localtime(plan.decided_at).strftime("%Y-%m-%d %H:%M") if plan.decided_at else ""
-    if plan.status == Plan.Status.APPROVED:
-        message = _("This plan was already approved by %(name)s at %(time)s.")
-    else:
-        message = _("This plan was already returned by %(name)s at %(time)s.")
-    return DomainError(message % {"name": who, "time": when})

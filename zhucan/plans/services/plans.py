@@ -15,8 +15,9 @@ from zhucan.core.uploads import check_upload
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 from zhucan.plans.models import Plan, PlannedActivity
-from zhucan.plans.services.common import ActivityInput, check_version, require
+from zhucan.plans.services.common import ActivityInput, require
 from zhucan.plans.versions import ACTIVITY_FIELDS
+from zhucan.plans.workflow import PLAN_REVIEW
 
 DOCUMENT_TYPES = {".docx"}
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -114,9 +115,7 @@ def update_plan(
     remove_document: bool = False,
 ) -> Plan:
     """Save the author's edit of a draft or returned plan. ``version`` detects another tab."""
-    locked = (
-        Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=plan.pk)
-    )
+    locked = PLAN_REVIEW.lock(plan)
     require(by, Capability.REPORT, locked.organisation)
     if locked.status == Plan.Status.SUBMITTED:
         raise DomainError(
@@ -124,7 +123,7 @@ def update_plan(
         )
     if locked.status == Plan.Status.APPROVED:
         raise DomainError(_("The plan has been approved and can no longer be changed."))
-    check_version(locked, version)
+    PLAN_REVIEW.check_version(locked, version)
     existing = set(locked.activities.values_list("pk", flat=True))
     _check_activities(locked, activities, existing)
     checked = (

@@ -18,30 +18,19 @@ from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity, PlanVersion
 from zhucan.plans.safety import check_activities, rules_for
-from zhucan.plans.services.common import CommentInput, already_decided, check_version, require
+from zhucan.plans.services.common import CommentInput
 from zhucan.plans.versions import take_snapshot
+from zhucan.plans.workflow import PLAN_REVIEW
 from zhucan.stats.services.deliveries import record_first_delivery
-
-
-def _lock(plan: Plan) -> Plan:
-    # Locking the row serialises two reviewers (or two clicks): the second sees the first's state.
-    return (
-        Plan.objects.select_for_update(of=("self",))
-        .select_related("organisation", "campaign__issuing_org", "decided_by")
-        .get(pk=plan.pk)
-    )
 
 
 @transaction.atomic
 def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
     """Submit the plan for review. A second click finds it submitted and does nothing."""
-    locked = _lock(plan)
-    require(by, Capability.REPORT, locked.organisation)
-    if locked.status == Plan.Status.SUBMITTED:
+    step = PLAN_REVIEW.begin("submit", plan, by=by, version=version)
+    locked = step.obj
+    if step.done:
         return locked
-    if locked.status == Plan.Status.APPROVED:
-        raise already_decided(locked)
-    check_version(locked, version)
     campaign = locked.campaign
     if campaign.status != Campaign.Status.PUBLISHED:
         raise DomainError(_("The campaign is closed; plans can no longer be submitted."))
@@ -55,7 +44,7 @@ def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
             _("The plan breaks the campaign's safety rules and cannot be submitted: %(rules)s")
             % {"rules": " ".join(f"({i}) {b.message}" for i, b in enumerate(broken, start=1))}
         )
-    now = timezone.now()
+    now = step.at
     late = bool(campaign.plans_due and timezone.localdate(now) > campaign.plans_due)
     number = locked.versions.count() + 1
     PlanVersion.objects.create(
@@ -72,40 +61,10 @@ def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
         record_first_delivery(
             campaign_id=locked.campaign_id, organisation=locked.organisation, kind="plan", at=now
         )
-    locked.status = Plan.Status.SUBMITTED
-    locked.submitted_at = now
-    locked.version += 1
-    locked.save(
-        update_fields=[
-            "status",
-            "submitted_at",
-            "first_submitted_at",
-            "late",
-            "version",
-            "updated_at",
-        ]
-    )
-    audit.record(
-        by=by,
-        action="plans.plan.submitted",
-        target=locked,
+    return step.finish(
+        fields=["first_submitted_at", "late"],
         changes={"number": number, "late": late, "warnings": [b.message for b in broken]},
     )
-    return locked
-
-
-def _lock_for_decision(by: Any, plan: Plan, version: int) -> Plan:
-    locked = _lock(plan)
-    require(by, Capability.REVIEW, locked.campaign.issuing_org)
-    if locked.status in (Plan.Status.APPROVED, Plan.Status.RETURNED):
-        raise already_decided(locked)
-    if locked.status != Plan.Status.SUBMITTED:
-        raise DomainError(_("This plan has not been submitted yet."))
-    if locked.version != version:
-        raise DomainError(
-            _("The plan was submitted again after you opened it. Reload the page to review it.")
-        )
-    return locked
 
 
 def _comment(plan: Plan, by: Any, item: CommentInput, version: PlanVersion | None) -> PlanComment:
@@ -130,49 +89,29 @@ def _comment(plan: Plan, by: Any, item: CommentInput, version: PlanVersion | Non
     )
 
 
-def _decide(locked: Plan, by: Any, status: str) -> None:
-    locked.status = status
-    locked.decided_at = timezone.now()
-    locked.decided_by = by
-    locked.version += 1
-    locked.save(update_fields=["status", "decided_at", "decided_by", "version", "updated_at"])
-
-
 @transaction.atomic
 def approve_plan(*, by: Any, plan: Plan, version: int, comment: CommentInput | None = None) -> Plan:
     """Approve a submitted plan (reviewers of the issuing organisation or above)."""
-    locked = _lock_for_decision(by, plan, version)
-    latest = locked.versions.order_by("-number").first()
+    step = PLAN_REVIEW.begin("approve", plan, by=by, version=version)
+    latest = step.obj.versions.order_by("-number").first()
     if comment is not None and comment.text.strip():
-        _comment(locked, by, comment, latest)
-    _decide(locked, by, Plan.Status.APPROVED)
-    audit.record(
-        by=by,
-        action="plans.plan.approved",
-        target=locked,
-        changes={"number": latest.number if latest else None},
-    )
-    return locked
+        _comment(step.obj, by, comment, latest)
+    return step.finish(changes={"number": latest.number if latest else None})
 
 
 @transaction.atomic
 def return_plan(*, by: Any, plan: Plan, version: int, comments: Sequence[CommentInput]) -> Plan:
     """Send a submitted plan back to its author, saying what must change (at least once)."""
-    locked = _lock_for_decision(by, plan, version)
+    step = PLAN_REVIEW.begin("return", plan, by=by, version=version)
     if not [c for c in comments if c.text.strip()]:
         raise DomainError(
             _("Write at least one comment to say what needs to change."), field="text"
         )
-    latest = locked.versions.order_by("-number").first()
-    written = [_comment(locked, by, c, latest) for c in comments if c.text.strip()]
-    _decide(locked, by, Plan.Status.RETURNED)
-    audit.record(
-        by=by,
-        action="plans.plan.returned",
-        target=locked,
-        changes={"number": latest.number if latest else None, "comments": len(written)},
+    latest = step.obj.versions.order_by("-number").first()
+    written = [_comment(step.obj, by, c, latest) for c in comments if c.text.strip()]
+    return step.finish(
+        changes={"number": latest.number if latest else None, "comments": len(written)}
     )
-    return locked
 
 
 @transaction.atomic
@@ -181,7 +120,7 @@ def add_comment(
 ) -> PlanComment:
     """A remark at any time, by a reviewer or by the plan's own people (to answer one).
     ``token``: the form's; the comment sent twice is written once."""
-    locked = _lock(plan)
+    locked = PLAN_REVIEW.lock(plan)
     if not (
         has_capability(by, Capability.REVIEW, locked.campaign.issuing_org)
         or has_capability(by, Capability.REPORT, locked.organisation)
