@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,6 +141,24 @@ class Workflow(Generic[M]):
     refused: Callable[[M], DomainError] | None = None
     related: Sequence[str] = field(default_factory=tuple)
 
+    def __post_init__(self) -> None:
+        # A declaration naming a state the field does not allow, or a stamp field the model
+        # lacks, fails when the app loads rather than at someone's first click.
+        label = self.model._meta.label
+        for name in ("status", "version"):
+            if not _has_field(self.model, name):
+                raise ImproperlyConfigured(f"{label} has no {name} field to review")
+        status: Any = self.model._meta.get_field("status")
+        states = {value for value, _label in status.choices or ()}
+        for name, transition in self.transitions.items():
+            named = {*transition.sources, *transition.repeats, transition.target}
+            if named - states:
+                raise ImproperlyConfigured(
+                    f"{label} transition {name!r} names unknown states {sorted(named - states)}"
+                )
+            if transition.stamp and not _has_field(self.model, f"{transition.stamp}_at"):
+                raise ImproperlyConfigured(f"{label} has no {transition.stamp}_at field")
+
     def lock(self, obj: M) -> M:
         """The row again, locked until the transaction ends: whoever comes second waits, then
         sees the first one's state and version."""
@@ -149,16 +167,17 @@ class Workflow(Generic[M]):
 
     def check_version(self, obj: M, version: int) -> None:
         """Refuse a change made from a copy older than the row (another tab, another person)."""
-        if getattr(obj, "version") != version:  # noqa: B009 - any model with a version
+        row: Any = obj  # any model with a ``version``
+        if row.version != version:
             raise DomainError(str(self.stale))
 
     def refusal(self, obj: M) -> DomainError:
         if self.refused is not None:
             return self.refused(obj)
-        status = getattr(obj, "get_status_display")()  # noqa: B009
+        row: Any = obj
         return DomainError(
             _("This is %(status)s now, so that cannot be done. Reload the page to see it.")
-            % {"status": status}
+            % {"status": row.get_status_display()}
         )
 
     def begin(self, name: str, obj: M, *, by: Any, version: int) -> Step[M]:
@@ -167,12 +186,13 @@ class Workflow(Generic[M]):
         transition = self.transitions[name]
         locked = self.lock(obj)
         transition.may(by, locked)
-        status = getattr(locked, "status")  # noqa: B009
+        row: Any = locked  # any model with a ``status`` and a ``version``
+        status = row.status
         if status in transition.repeats:
             return Step(self, transition, locked, by, done=True)
         if status not in transition.sources:
             raise self.refusal(locked)
-        if getattr(locked, "version") != version:  # noqa: B009
+        if row.version != version:
             if transition.decides and status != SUBMITTED:
                 # Decided since the page was opened: say so, rather than "changed by someone".
                 raise self.refusal(locked)
@@ -208,8 +228,9 @@ class Step(Generic[M]):
                 saved.append(f"{transition.stamp}_by")
         if _has_field(model, "updated_at"):
             saved.append("updated_at")  # auto_now moves only when named
-        setattr(obj, "status", transition.target)  # noqa: B010 - any model with a status
-        setattr(obj, "version", getattr(obj, "version") + 1)  # noqa: B009, B010
-        obj.save(update_fields=list(dict.fromkeys(saved)))
+        row: Any = obj
+        row.status = transition.target
+        row.version += 1
+        row.save(update_fields=list(dict.fromkeys(saved)))
         audit.record(by=self.by, action=transition.action, target=obj, changes=changes)
         return obj

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -163,6 +164,34 @@ def test_a_decision_on_a_stale_page_says_it_was_decided(world, campaign):
     accept_report(by=world.city_admin, report=report, version=seen)
     with translation.override("en"), pytest.raises(DomainError, match="already Accepted"):
         return_report(by=world.city_officer, report=report, version=seen, reason="请补充")
+
+
+def test_a_declaration_with_an_unknown_state_fails_at_once():
+    """A typo in a state fails when the app loads, not at someone's first click."""
+    with pytest.raises(ImproperlyConfigured, match="unknown states"):
+        workflow.Workflow(
+            model=Plan,
+            transitions={
+                "accept": workflow.Transition(
+                    sources={workflow.SUBMITTED}, target="accepted", may=anybody, action="x"
+                )
+            },
+        )
+    with pytest.raises(ImproperlyConfigured, match="no reviewed_at"):
+        workflow.Workflow(
+            model=Plan,
+            transitions={
+                "send": workflow.Transition(
+                    sources={workflow.DRAFT},
+                    target=workflow.SUBMITTED,
+                    may=anybody,
+                    action="x",
+                    stamp="reviewed",
+                )
+            },
+        )
+    with pytest.raises(ImproperlyConfigured, match="no status field"):
+        workflow.Workflow(model=AuditEntry, transitions={})
 
 
 def at_once(*calls: Callable[[], Any]) -> list[Any]:
