@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from zhucan.activities.access import decides_for
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services.common import check_version, lock, require
+from zhucan.activities.signals import accepted_report_returned, report_accepted
 from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.services.deliveries import record_first_delivery
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import DECIDING_CAPABILITIES, Capability
-from zhucan.stats.services import count_accepted_report, uncount_report
-from zhucan.stats.services.deliveries import record_first_delivery
 
 
 def already_decided(report: ActivityReport) -> DomainError:
@@ -94,7 +94,7 @@ def accept_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
     locked.decided_at, locked.decided_by = timezone.now(), by
     locked.version += 1
     locked.save(update_fields=["status", "decided_at", "decided_by", "version", "updated_at"])
-    count_accepted_report(report=locked)
+    report_accepted.send(sender=ActivityReport, report=locked)
     audit.record(by=by, action="activities.report.accepted", target=locked)
     return locked
 
@@ -124,7 +124,7 @@ def return_report(*, by: Any, report: ActivityReport, version: int, reason: str)
         ]
     )
     if was_accepted:
-        uncount_report(report=locked)
+        accepted_report_returned.send(sender=ActivityReport, report=locked)
     audit.record(
         by=by, action="activities.report.returned", target=locked, changes={"reason": reason}
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.services.deliveries import record_first_delivery
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
@@ -20,7 +21,6 @@ from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity, Pl
 from zhucan.plans.safety import check_activities, rules_for
 from zhucan.plans.services.common import CommentInput, already_decided, check_version, require
 from zhucan.plans.versions import take_snapshot
-from zhucan.stats.services.deliveries import record_first_delivery
 
 
 def _lock(plan: Plan) -> Plan:
