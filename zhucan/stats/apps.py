@@ -14,8 +14,9 @@ class StatsConfig(AppConfig):
         from zhucan.stats.models import ExportJob
         from zhucan.stats.services import cells, deliveries
         from zhucan.stats.services.export_jobs import give_up_stale, retry_stale
-        from zhucan.stats.tasks import EXPORT_TASK_PATH
+        from zhucan.stats.tasks import EXPORT_TASK_PATH, export_reports
 
+        jobs.register_tasks(export_reports)
         jobs.register(
             jobs.JobKind(
                 model=ExportJob,
