@@ -40,10 +40,13 @@ test: install
 test-browser: install
 	$(BIN)/pytest -m browser -n 2 --dist loadfile
 
+# lint-imports keeps the apps in their order and their modules free of import cycles (the
+# contracts are in pyproject.toml, the order is drawn in docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy zhucan
+	$(BIN)/lint-imports
 	ZHUCAN_DEMO_MODE=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Benchmarks run against PostgreSQL (the production database), in scratch databases they drop.

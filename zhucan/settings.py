@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zhucan.registry",
     "zhucan.stats",
     "zhucan.summaries",
+    "zhucan.demo",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "zhucan.core.context_processors.shell",
+                "zhucan.registry.context_processors.nav",
                 "zhucan.notifications.context_processors.bell",
             ],
         },

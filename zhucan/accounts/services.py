@@ -413,7 +413,7 @@ def change_password(*, by: User, old_password: str, new_password: str) -> User:
     return by
 
 
-# --- People management from the organisation pages (zhucan.orgs.views.people) -------------
+# --- People management from the organisation pages (zhucan.accounts.people_views) ---------
 # Added by the orgs work; the functions above are unchanged.
 
 

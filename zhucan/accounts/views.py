@@ -85,7 +85,7 @@ def _sign_in_notice(reason: str) -> str:
 
 
 def _demo_accounts() -> list[dict[str, str]]:
-    from zhucan.orgs.demo import DEMO_USERS
+    from zhucan.accounts.demo import DEMO_USERS
 
     return [
         {"username": username, "full_name": full_name, "role": str(Membership.Role(role).label)}
@@ -120,7 +120,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "notice_is_error": request.GET.get("reason") in (REASON_DISABLED, REASON_LOCKED),
     }
     if settings.DEMO_MODE:
-        from zhucan.orgs.demo import DEMO_PASSWORD
+        from zhucan.accounts.demo import DEMO_PASSWORD
 
         context.update(demo_accounts=_demo_accounts(), demo_password=DEMO_PASSWORD)
     return render(request, "accounts/login.html", context)

@@ -8,6 +8,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from zhucan.accounts.demo import acting_user
 from zhucan.accounts.models import User
 from zhucan.activities import demo_reports
 from zhucan.activities.models import ActivityReport, Indicator, Institution, InstitutionKind
@@ -20,7 +21,6 @@ from zhucan.activities.services import (
 )
 from zhucan.activities.services.institutions import add_institution
 from zhucan.campaigns.models import Campaign
-from zhucan.orgs.demo import acting_user
 from zhucan.orgs.models import Organisation, Region
 
 INSTITUTIONS = [

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
+from zhucan.accounts.demo import COUNTIES, acting_user
 from zhucan.accounts.models import User
 from zhucan.activities.models import (
     ActivityReport,
@@ -39,7 +40,6 @@ from zhucan.activities.services.photos import add_photo
 from zhucan.activities.services.reports import indicators_for
 from zhucan.activities.services.typical import decide_typical, propose_typical
 from zhucan.campaigns.models import Campaign, Receipt
-from zhucan.orgs.demo import COUNTIES, acting_user
 from zhucan.orgs.models import Organisation
 
 SEED = 2020

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from zhucan.accounts.demo import acting_user
 from zhucan.accounts.models import User
 from zhucan.campaigns.models import Campaign, Notice, Receipt
 from zhucan.campaigns.notice_parser import parse_notice_text
@@ -24,8 +25,7 @@ from zhucan.campaigns.services import (
     set_deadlines,
     sign_receipt,
 )
-from zhucan.completeness.services import set_receipts_due
-from zhucan.orgs.demo import acting_user
+from zhucan.campaigns.signals import receipts_due_chosen
 from zhucan.orgs.models import Organisation
 
 # Recipients that have not signed yet: what the completeness page and the reminders show.
@@ -67,8 +67,13 @@ def load() -> None:
     # The 2020 notice set no dates for what it asks back. The demo sets them from the day it is
     # loaded, so that its deadlines, reminders and completeness are live rather than long past:
     # signing was due before today, the plans are due in two days.
-    set_receipts_due(
-        by=officer, campaign=campaign, receipts_due=today - timedelta(days=RECEIPTS_DUE_DAYS_AGO)
+    # The date for signing is kept with the reminders (completeness), which hear it as from the
+    # publishing page; the demo's date is already past, which that page would refuse.
+    receipts_due_chosen.send(
+        sender=Campaign,
+        campaign=campaign,
+        receipts_due=today - timedelta(days=RECEIPTS_DUE_DAYS_AGO),
+        by=officer,
     )
     campaign = set_deadlines(
         by=officer,

@@ -1,4 +1,8 @@
-"""Signals other apps listen to, so that campaigns need not know about them."""
+"""Signals other apps listen to, so that campaigns need not know about them.
+
+Apps above campaigns (completeness, stats) connect their receivers in ``AppConfig.ready()``;
+campaigns never imports them (docs/architecture.md, Layers). Each signal carries plain values.
+"""
 
 from django.dispatch import Signal
 
@@ -9,3 +13,13 @@ campaign_published = Signal()
 # (``campaign``, ``receipts_due``, ``by``). The receiver stores it where the reminders read it;
 # an error there undoes the publication, so that a notice never goes out half set up.
 receipts_due_chosen = Signal()
+
+# Sent inside the publishing transaction once the receipts exist: ``campaign_id`` and
+# ``org_paths``, the tree paths of the organisations the notice went to. The statistics count
+# the recipients of every line from it.
+receipts_sent = Signal()
+
+# Sent inside the transaction in which a recipient delivered something for the first time:
+# ``campaign_id``, ``org_path`` (the recipient's tree path) and ``kind`` ("receipt", "plan" or
+# "report"). Later deliveries of the same kind do not send it.
+first_delivered = Signal()

@@ -24,7 +24,6 @@ urlpatterns = [
     path("<int:campaign_pk>/close/", attachments.close, name="close"),
     path("<int:campaign_pk>/receipts/", receipts.receipts, name="receipts"),
     path("receipts/<int:receipt_pk>/sign/", receipts.sign, name="sign"),
-    path("<int:campaign_pk>/duties/", documents.matrix, name="matrix"),
     path("<int:campaign_pk>/notice.<str:fmt>", documents.notice_file, name="notice_file"),
     path("<int:campaign_pk>/slogans.txt", documents.slogans_text, name="slogans"),
 ]

@@ -225,6 +225,25 @@ def register(kind: JobKind) -> None:
     _kinds[kind.model] = kind
 
 
+# The apps' background tasks by path, registered from each app's ready() with its JobKind. A
+# service queues its job's task through ``enqueue`` rather than importing its tasks module: the
+# tasks import the services that do the work, and the two must not import each other.
+_tasks: dict[str, Any] = {}
+
+
+def register_tasks(*tasks: Any) -> None:
+    for task in tasks:
+        _tasks[task.module_path] = task
+
+
+def enqueue(task_path: str, *, run_after: datetime | None = None, **kwargs: Any) -> Any:
+    """Queue the registered task at ``task_path`` with ``kwargs`` (after ``run_after``)."""
+    task = _tasks[task_path]
+    if run_after is not None:
+        task = task.using(run_after=run_after)
+    return task.enqueue(**kwargs)
+
+
 def _recover(kind: JobKind, pk: int, now: datetime) -> str | None:
     with transaction.atomic():
         job = (

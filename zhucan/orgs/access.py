@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -127,8 +128,7 @@ def get_membership_for_user(user: Any, pk: Any) -> Membership:
 
 def people_visible_to(user: Any) -> Any:
     """People with at least one membership in the user's jurisdiction."""
-    from zhucan.accounts.models import User
-
+    User = get_user_model()  # noqa: N806 - the model class
     if getattr(user, "is_superuser", False):
         return User.objects.all()
     return User.objects.filter(
@@ -152,8 +152,7 @@ def find_person_to_manage(user: Any, username: str) -> Any | None:
     The same answer (None) for "no such account" and "outside your jurisdiction", so the
     search cannot be used to find out which accounts exist elsewhere.
     """
-    from zhucan.accounts.models import User
-
+    User = get_user_model()  # noqa: N806 - the model class
     candidates = User.objects.filter(username__iexact=(username or "").strip())
     if not getattr(user, "is_superuser", False):
         managed = organisations_with_capability(user, Capability.MANAGE_PEOPLE)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from zhucan.accounts.demo import acting_user
 from zhucan.accounts.models import User
 from zhucan.campaigns.models import Campaign, Receipt
-from zhucan.orgs.demo import acting_user
 from zhucan.plans import services as plans
 from zhucan.plans.models import Plan
 

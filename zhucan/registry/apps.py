@@ -19,9 +19,15 @@ class RegistryConfig(AppConfig):
 
         from zhucan.core import jobs
         from zhucan.registry.imports.jobs import give_up_stale, retry_stale
-        from zhucan.registry.imports.tasks import TASK_PATHS
+        from zhucan.registry.imports.tasks import (
+            TASK_PATHS,
+            check_registry_import,
+            expire_registry_import,
+            run_registry_import,
+        )
         from zhucan.registry.models import RegistryImport
 
+        jobs.register_tasks(check_registry_import, run_registry_import, expire_registry_import)
         jobs.register(
             jobs.JobKind(
                 model=RegistryImport,

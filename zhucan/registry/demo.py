@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from zhucan.accounts.demo import COUNTIES as COUNTY_NAMES
+from zhucan.accounts.demo import acting_user
 from zhucan.accounts.models import User
 from zhucan.activities.demo_reports import TOWNSHIPS
 from zhucan.activities.models import ActivityReport, Visit
 from zhucan.campaigns.models import Campaign
-from zhucan.orgs.demo import COUNTIES as COUNTY_NAMES
-from zhucan.orgs.demo import acting_user
 from zhucan.orgs.models import Organisation
 from zhucan.registry.idnumbers import check_character
 from zhucan.registry.models import Assistance, Person

@@ -8,11 +8,15 @@ class StatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from zhucan.activities.signals import accepted_report_returned, report_accepted
+        from zhucan.campaigns.signals import first_delivered, receipts_sent
         from zhucan.core import jobs
         from zhucan.stats.models import ExportJob
+        from zhucan.stats.services import cells, deliveries
         from zhucan.stats.services.export_jobs import give_up_stale, retry_stale
-        from zhucan.stats.tasks import EXPORT_TASK_PATH
+        from zhucan.stats.tasks import EXPORT_TASK_PATH, export_reports
 
+        jobs.register_tasks(export_reports)
         jobs.register(
             jobs.JobKind(
                 model=ExportJob,
@@ -20,4 +24,11 @@ class StatsConfig(AppConfig):
                 give_up=give_up_stale,
                 task_paths=(EXPORT_TASK_PATH,),
             )
+        )
+        # The roll-up cells follow what the lower apps announce, in their transaction.
+        receipts_sent.connect(deliveries.on_receipts_sent, dispatch_uid="stats.recipients")
+        first_delivered.connect(deliveries.on_first_delivered, dispatch_uid="stats.deliveries")
+        report_accepted.connect(cells.on_report_accepted, dispatch_uid="stats.accepted")
+        accepted_report_returned.connect(
+            cells.on_accepted_report_returned, dispatch_uid="stats.returned"
         )

@@ -12,8 +12,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhucan.accounts.models import EnrolmentCode, User
-from zhucan.core.audit_views import audit_entries_visible_to
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.audit_views import audit_entries_visible_to
 from zhucan.orgs.models import Membership
 from zhucan.testing.auth import TEST_PASSWORD, login_verified, sign_in
 from zhucan.testing.factories import make_user

@@ -19,9 +19,9 @@ from zhucan.accounts.enrolment import ENROLMENT_SESSION, issue_enrolment_code
 from zhucan.accounts.models import EnrolmentCode
 from zhucan.accounts.services import enable_two_factor
 from zhucan.accounts.tests.test_two_factor import _app_code
-from zhucan.core.audit_views import audit_entries_visible_to
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.audit_views import audit_entries_visible_to
 from zhucan.testing.auth import sign_in
 
 ENROL = reverse("accounts:two_factor_enrol")

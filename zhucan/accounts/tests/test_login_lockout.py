@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhucan.accounts import lockout
+from zhucan.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from zhucan.accounts.models import LoginAttempt
 from zhucan.accounts.services import (
     set_user_active,
 )
 from zhucan.core.models import AuditEntry
-from zhucan.orgs.demo import DEMO_PASSWORD, DEMO_USERS
 from zhucan.testing.auth import TEST_PASSWORD, sign_in
 
 # The message's English text (the msgid); tests run in English (conftest.in_english).

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from zhucan.accounts.models import LoginAttempt
 from zhucan.accounts.services import prune_sign_in_attempts
-from zhucan.core.audit_views import audit_entries_visible_to
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.audit_views import audit_entries_visible_to
 from zhucan.orgs.models import Membership
 from zhucan.testing.auth import sign_in
 from zhucan.testing.factories import make_user

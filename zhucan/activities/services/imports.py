@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from zhucan.activities.excel import IMPORT_ACTION, ImportCheck, ImportRow, check_file
 from zhucan.activities.models import ActivityReport, ImportJob
 from zhucan.activities.services.reports import save_report
-from zhucan.activities.tasks import import_reports
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
@@ -40,6 +39,7 @@ from zhucan.core.jobs import (
     INTERRUPTED,
     Heartbeat,
     LeaseLostError,
+    enqueue,
     hold_lease,
     release_lease,
     still_held,
@@ -51,6 +51,9 @@ from zhucan.plans.access import writable_recipients
 logger = logging.getLogger(__name__)
 
 PENDING = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+
+# ``tasks.import_reports``, queued through ``core.jobs`` (the tasks module imports this one).
+IMPORT_TASK_PATH = "zhucan.activities.tasks.import_reports"
 
 
 def _common_organisation(organisations: Sequence[Organisation]) -> Organisation:
@@ -113,7 +116,7 @@ def start_import(
         return pending.get()
     # The database backend stores the task in this same transaction: the job and its task are
     # committed together or not at all, so no job waits for a task that was never queued.
-    import_reports.enqueue(job_id=job.pk)
+    enqueue(IMPORT_TASK_PATH, job_id=job.pk)
     audit.record(
         by=by,
         action="activities.import.queued",
@@ -367,7 +370,7 @@ def retry_stale(job: ImportJob) -> None:
     job.status = ImportJob.Status.QUEUED
     job.rows_done = 0
     job.save(update_fields=["status", "rows_done", *release_lease(job)])
-    import_reports.enqueue(job_id=job.pk)
+    enqueue(IMPORT_TASK_PATH, job_id=job.pk)
     audit.record(
         by=None,
         action="activities.import.retried",

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhucan.activities.models import ActivityReport
+from zhucan.activities.signals import accepted_report_returned, report_accepted
 from zhucan.activities.workflow import REPORT_REVIEW
 from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.services.deliveries import record_first_delivery
 from zhucan.core.errors import DomainError
-from zhucan.stats.services import count_accepted_report, uncount_report
-from zhucan.stats.services.deliveries import record_first_delivery
 
 
 @transaction.atomic
@@ -40,7 +40,7 @@ def accept_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
     """Accept the report: from now on it counts in the statistics."""
     step = REPORT_REVIEW.begin("accept", report, by=by, version=version)
     locked = step.finish()
-    count_accepted_report(report=locked)
+    report_accepted.send(sender=ActivityReport, report=locked)
     return locked
 
 
@@ -56,5 +56,5 @@ def return_report(*, by: Any, report: ActivityReport, version: int, reason: str)
     locked.return_reason = reason.strip()
     step.finish(fields=["return_reason"], changes={"reason": reason})
     if was_accepted:
-        uncount_report(report=locked)
+        accepted_report_returned.send(sender=ActivityReport, report=locked)
     return locked

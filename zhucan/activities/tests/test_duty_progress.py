@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from zhucan.activities.duty_matrix import duty_matrix
 from zhucan.activities.services import accept_report
-from zhucan.campaigns.selectors import duty_matrix
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
 

@@ -17,11 +17,10 @@ from zhucan.campaigns.models import (
 )
 from zhucan.campaigns.services.common import require
 from zhucan.campaigns.services.deadlines import set_deadlines
-from zhucan.campaigns.signals import campaign_published, receipts_due_chosen
+from zhucan.campaigns.signals import campaign_published, receipts_due_chosen, receipts_sent
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
-from zhucan.stats.services.deliveries import count_recipients
 
 
 @transaction.atomic
@@ -59,8 +58,10 @@ def publish_campaign(*, by: Any, campaign: Campaign, at: datetime | None = None)
     Receipt.objects.bulk_create(
         Receipt(campaign=locked, organisation=org, sent_at=now) for org in recipients.organisations
     )
-    count_recipients(
-        campaign_id=locked.pk, org_paths=[org.path for org in recipients.organisations]
+    receipts_sent.send(
+        sender=Campaign,
+        campaign_id=locked.pk,
+        org_paths=[org.path for org in recipients.organisations],
     )
     unmatched_duties = []
     assignments = []

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import DutyAssignment, Receipt
+from zhucan.campaigns.signals import first_delivered
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
-from zhucan.stats.services.deliveries import count_delivery
 
 
 @transaction.atomic
@@ -50,8 +50,11 @@ def sign_receipt(*, by: Any, receipt: Receipt, at: datetime | None = None) -> Re
     locked.signed_at = at or now
     locked.signed_by = by
     locked.save(update_fields=["signed_at", "signed_by"])
-    count_delivery(
-        campaign_id=locked.campaign_id, org_path=locked.organisation.path, kind="receipt"
+    first_delivered.send(
+        sender=Receipt,
+        campaign_id=locked.campaign_id,
+        org_path=locked.organisation.path,
+        kind="receipt",
     )
     DutyAssignment.objects.filter(
         duty__campaign_id=locked.campaign_id,

@@ -7,9 +7,9 @@ import re
 
 from django.urls import reverse
 
+from zhucan.accounts import demo
 from zhucan.accounts.models import User
 from zhucan.completeness.selectors import completeness, sort_rows
-from zhucan.orgs import demo
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign
 

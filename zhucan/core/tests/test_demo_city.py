@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from zhucan.accounts.demo import COUNTIES
 from zhucan.accounts.models import User
 from zhucan.activities.models import (
     ActivityReport,
@@ -29,7 +30,6 @@ from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.completeness.deliverables import Status
 from zhucan.completeness.models import ReminderSent
 from zhucan.completeness.selectors import expected_rows
-from zhucan.orgs.demo import COUNTIES
 from zhucan.plans.models import Plan
 from zhucan.registry import crypto
 from zhucan.registry.idnumbers import parse_id_number

@@ -8,7 +8,7 @@ import importlib
 from django.apps import apps as django_apps
 from django.urls import reverse
 
-from zhucan.orgs import demo
+from zhucan.accounts import demo
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.services import update_organisation
 from zhucan.testing.auth import login_verified

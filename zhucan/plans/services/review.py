@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.services.deliveries import record_first_delivery
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
@@ -21,7 +22,6 @@ from zhucan.plans.safety import check_activities, rules_for
 from zhucan.plans.services.common import CommentInput
 from zhucan.plans.versions import take_snapshot
 from zhucan.plans.workflow import PLAN_REVIEW
-from zhucan.stats.services.deliveries import record_first_delivery
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from zhucan.core.jobs import (
     INTERRUPTED,
     Heartbeat,
     LeaseLostError,
+    enqueue,
     hold_lease,
     release_lease,
     still_held,
@@ -63,6 +64,11 @@ from zhucan.registry.services.people import require_registry_writer
 
 logger = logging.getLogger(__name__)
 Status = RegistryImport.Status
+
+# The tasks of ``imports.tasks``, queued by path through ``core.jobs`` (that module imports this).
+CHECK_TASK = "zhucan.registry.imports.tasks.check_registry_import"
+IMPORT_TASK = "zhucan.registry.imports.tasks.run_registry_import"
+EXPIRE_TASK = "zhucan.registry.imports.tasks.expire_registry_import"
 
 
 def _require_writer(by: Any, organisation: Organisation) -> None:
@@ -120,9 +126,7 @@ def upload_import(
         target=job,
         changes={"sha256": job.digest, "bytes": len(data), "rows": sheet.data_rows},
     )
-    from zhucan.registry.imports.tasks import expire_registry_import
-
-    expire_registry_import.using(run_after=timezone.now() + KEEP_UPLOAD).enqueue(job_id=job.pk)
+    enqueue(EXPIRE_TASK, run_after=timezone.now() + KEEP_UPLOAD, job_id=job.pk)
     return job
 
 
@@ -152,9 +156,7 @@ def request_check(
     job.attempts = 0  # each phase (dry run, import) has its own tries (see core.jobs)
     job.save(update_fields=["mapping", "status", "rows_done", "attempts"])
     if background:
-        from zhucan.registry.imports.tasks import check_registry_import
-
-        check_registry_import.enqueue(job_id=job.pk)
+        enqueue(CHECK_TASK, job_id=job.pk)
     return job
 
 
@@ -345,9 +347,7 @@ def confirm_import(
                 changes={"sha256": job.digest, "valid_only": valid_only, "duplicates": duplicates},
             )
             if background:
-                from zhucan.registry.imports.tasks import run_registry_import
-
-                run_registry_import.enqueue(job_id=job.pk)
+                enqueue(IMPORT_TASK, job_id=job.pk)
             return job
     assert earlier is not None
     job.status = Status.DISCARDED
@@ -642,18 +642,16 @@ def retry_stale(job: RegistryImport) -> None:
     """Queue the dry run or the import again. The import writes in one transaction, which the
     database rolled back when the worker died; the dry run writes only its stage, dropped
     here, and the job's report at the end."""
-    from zhucan.registry.imports.tasks import check_registry_import, run_registry_import
-
     fields = ["rows_done", *release_lease(job)]
     job.rows_done = 0
     if job.status == Status.CHECKING:
         drop_stage(job.pk)  # written by the dry run as it went: it starts again
         job.save(update_fields=fields)
-        check_registry_import.enqueue(job_id=job.pk)
+        enqueue(CHECK_TASK, job_id=job.pk)
     else:
         job.status = Status.QUEUED
         job.save(update_fields=["status", *fields])
-        run_registry_import.enqueue(job_id=job.pk)
+        enqueue(IMPORT_TASK, job_id=job.pk)
     audit.record(
         by=None, action="registry.import.retried", target=job, changes={"attempt": job.attempts}
     )

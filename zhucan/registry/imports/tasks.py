@@ -1,31 +1,28 @@
 """Background work of the registry import, on the django_tasks interface (database backend).
 
-See ``jobs`` for what each step does; these only hand the job's id to it.
+See ``jobs`` for what each step does; these only hand the job's id to it. ``jobs`` queues them
+by their paths through ``core.jobs.enqueue``, so it need not import this module.
 """
 
 from __future__ import annotations
 
 from django_tasks import task
 
+from zhucan.registry.imports.jobs import expire_import, run_check, run_import
+
 
 @task()
 def check_registry_import(job_id: int) -> str:
-    from zhucan.registry.imports.jobs import run_check
-
     return run_check(job_id=job_id)
 
 
 @task()
 def run_registry_import(job_id: int) -> str:
-    from zhucan.registry.imports.jobs import run_import
-
     return run_import(job_id=job_id)
 
 
 @task()
 def expire_registry_import(job_id: int) -> bool:
-    from zhucan.registry.imports.jobs import expire_import
-
     return expire_import(job_id=job_id)
 
 

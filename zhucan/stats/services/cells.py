@@ -61,7 +61,7 @@ def cell_keys(campaign_id: int, org_path: str) -> list[tuple[int, int]]:
     ]
 
 
-def _upsert(rows: list[tuple[int, int, str, Decimal, int]]) -> None:
+def upsert_cells(rows: list[tuple[int, int, str, Decimal, int]]) -> None:
     """Add (campaign, organisation, metric, value, count) to the cells, creating missing ones.
 
     Rows go in sorted by key, so two accepts that meet at the same cells (the province's, say)
@@ -101,7 +101,7 @@ def _apply(report: ActivityReport, sign: int) -> None:
     )
     figures = contribution(report, values, visits).figures
     keys = cell_keys(report.campaign_id, report.organisation.path)
-    _upsert(
+    upsert_cells(
         [
             (campaign_id, org_id, metric, value * sign, count * sign)
             for campaign_id, org_id in keys
@@ -123,3 +123,13 @@ def uncount_report(*, report: ActivityReport) -> None:
     would shift what a report counts in: run ``rebuild_stats`` after such a change.)
     """
     _apply(report, -1)
+
+
+def on_report_accepted(sender: Any, *, report: ActivityReport, **kwargs: Any) -> None:
+    """Receiver of ``activities.signals.report_accepted``."""
+    count_accepted_report(report=report)
+
+
+def on_accepted_report_returned(sender: Any, *, report: ActivityReport, **kwargs: Any) -> None:
+    """Receiver of ``activities.signals.accepted_report_returned``."""
+    uncount_report(report=report)

@@ -3,24 +3,22 @@
 The dashboards show, for every line, how many recipients there are and how many have signed,
 sent a plan and sent a report. Read live, that was a grouped query over every receipt of the
 cascade (200 ms nationally); kept in the cells like the reports' figures, it is a few rows. The
-campaigns, plans and activities services call these in their own transaction.
+campaigns, plans and activities services announce each event with a signal of ``campaigns``
+(``receipts_sent``, ``first_delivered``) inside their own transaction; the receivers below,
+connected in ``StatsConfig.ready()``, count it there. They take plain values: ids and paths.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from zhucan.campaigns.models import Receipt
-from zhucan.orgs.models import Organisation
-from zhucan.stats.services.cells import _upsert, ancestor_paths, campaign_chain
+from zhucan.stats.services.cells import ancestor_paths, campaign_chain, upsert_cells
 
 RECIPIENTS = "recipients"
 DELIVERED = {"receipt": "delivered:receipt", "plan": "delivered:plan", "report": "delivered:report"}
-# Where a recipient's receipt keeps the moment of its first plan or report.
-FIRST_AT = {"plan": "first_plan_at", "report": "first_report_at"}
 
 
 def _count(campaign_id: int, org_paths: Iterable[str], metric: str) -> None:
@@ -31,7 +29,7 @@ def _count(campaign_id: int, org_paths: Iterable[str], metric: str) -> None:
             for campaign_pk, issuer_path in chain:
                 if org_path.startswith(issuer_path):
                     keys[(campaign_pk, org_pk)] += 1
-    _upsert([(c, o, metric, Decimal(n), n) for (c, o), n in keys.items()])
+    upsert_cells([(c, o, metric, Decimal(n), n) for (c, o), n in keys.items()])
 
 
 def count_recipients(*, campaign_id: int, org_paths: Iterable[str]) -> None:
@@ -44,13 +42,11 @@ def count_delivery(*, campaign_id: int, org_path: str, kind: str) -> None:
     _count(campaign_id, [org_path], DELIVERED[kind])
 
 
-def record_first_delivery(
-    *, campaign_id: int, organisation: Organisation, kind: str, at: datetime
+def on_receipts_sent(sender: Any, *, campaign_id: int, org_paths: list[str], **kwargs: Any) -> None:
+    count_recipients(campaign_id=campaign_id, org_paths=org_paths)
+
+
+def on_first_delivered(
+    sender: Any, *, campaign_id: int, org_path: str, kind: str, **kwargs: Any
 ) -> None:
-    """A recipient submitted a plan or report (``kind``): the first one's moment goes on its
-    receipt (completeness reads it there) and is counted, once; later ones change nothing."""
-    field = FIRST_AT[kind]
-    if Receipt.objects.filter(
-        campaign_id=campaign_id, organisation_id=organisation.pk, **{f"{field}__isnull": True}
-    ).update(**{field: at}):
-        count_delivery(campaign_id=campaign_id, org_path=organisation.path, kind=kind)
+    count_delivery(campaign_id=campaign_id, org_path=org_path, kind=kind)

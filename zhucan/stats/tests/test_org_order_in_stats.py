@@ -4,9 +4,9 @@ notice's order; not the departments first because the demo happened to create th
 
 from __future__ import annotations
 
+from zhucan.accounts import demo
 from zhucan.accounts.models import User
-from zhucan.campaigns.selectors import duty_matrix
-from zhucan.orgs import demo
+from zhucan.activities.duty_matrix import duty_matrix
 from zhucan.orgs.models import Department
 from zhucan.stats import selectors
 from zhucan.stats.statistical_report import report_rows

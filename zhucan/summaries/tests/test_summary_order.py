@@ -3,8 +3,8 @@ GB/T 2260 code, then the city's departments in the notice's order (not by creati
 
 from __future__ import annotations
 
+from zhucan.accounts import demo
 from zhucan.accounts.models import User
-from zhucan.orgs import demo
 from zhucan.summaries.selectors import _completeness
 from zhucan.testing.factories import make_campaign, make_org
 

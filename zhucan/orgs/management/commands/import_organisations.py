@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhucan.accounts.models import User
 from zhucan.orgs.access import can_manage_orgs
 from zhucan.orgs.importer import ImportReport, check_file, run_import
 from zhucan.orgs.models import Organisation
@@ -74,7 +74,7 @@ class Command(BaseCommand):
         under = resolve_under(options["under"])
         by = None
         if options["by"]:
-            by = User.objects.filter(username=options["by"], is_active=True).first()
+            by = get_user_model().objects.filter(username=options["by"], is_active=True).first()
             if by is None or not can_manage_orgs(by, under):
                 raise CommandError(f"{options['by']} may not change organisations under {under}.")
         if not path.is_file():

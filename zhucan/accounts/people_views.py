@@ -1,4 +1,8 @@
-"""People of one organisation: who has which role, adding people, roles, disabling accounts."""
+"""People of one organisation: who has which role, adding people, roles, disabling accounts.
+
+Pages of an organisation, but they create and reset accounts, which orgs may not import; they
+keep their addresses and names (``orgs:people`` …, joined in ``zhucan/urls.py``).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -326,3 +331,20 @@ def person_password_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+# Patterns of the orgs namespace (the project's urls.py adds them to it).
+orgs_urlpatterns: list[URLPattern] = [
+    path("<int:org_pk>/people/", people, name="people"),
+    path("<int:org_pk>/people/new/", person_add, name="person_add"),
+    path("<int:org_pk>/people/grant/", role_grant, name="role_grant"),
+    path("roles/<int:membership_pk>/remove/", membership_remove, name="membership_remove"),
+    path("people/<int:user_pk>/disable/", person_disable, name="person_disable"),
+    path("people/<int:user_pk>/enable/", person_enable, name="person_enable"),
+    path(
+        "people/<int:user_pk>/second-factor/",
+        person_second_factor_reset,
+        name="person_second_factor_reset",
+    ),
+    path("people/<int:user_pk>/password/", person_password_reset, name="person_password_reset"),
+]

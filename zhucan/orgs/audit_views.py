@@ -1,16 +1,23 @@
 """The audit log for auditors: search by person, action, object and date; export to Excel
-(itself an audited download)."""
+(itself an audited download).
+
+The log itself is core's; reading it is a question of jurisdiction (the AUDIT capability over
+a subtree), which is why its page is here. It keeps its address and name, ``core:audit``
+(joined in ``zhucan/urls.py``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, time
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,8 +50,8 @@ def audit_entries_visible_to(user: object) -> QuerySet[AuditEntry]:
     if getattr(user, "is_superuser", False):
         return AuditEntry.objects.all()
     condition = Q(pk__in=[])
-    for path in capability_roots(user, Capability.AUDIT):
-        condition |= Q(org_path__startswith=path)
+    for root in capability_roots(user, Capability.AUDIT):
+        condition |= Q(org_path__startswith=root)
     return AuditEntry.objects.filter(condition)
 
 
@@ -69,7 +76,8 @@ def _filtered(request: HttpRequest, form: AuditSearchForm) -> QuerySet[AuditEntr
     return entries
 
 
-def audit_log_page(request: HttpRequest) -> HttpResponse:
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.AUDIT):
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
@@ -136,3 +144,9 @@ def _export(
 def _label_and_code(action: str) -> str:
     label = action_label(action)
     return action if label == action else f"{label} ({action})"
+
+
+# Patterns of the core namespace (the project's urls.py adds them to it).
+core_urlpatterns: list[URLPattern] = [
+    path("audit/", audit_log, name="audit"),
+]
