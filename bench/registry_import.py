@@ -150,7 +150,7 @@ def run(rows: int = ROWS) -> dict[str, float]:
 
     from bench.completeness import scratch_database
     from zhucan.orgs.models import Membership
-    from zhucan.registry.tests.import_helpers import fast_xlsx
+    from zhucan.registry.tests.factories.imports import fast_xlsx
     from zhucan.testing.factories import make_org, make_user
 
     print(f"  writing a {rows:,}-row register …", flush=True)

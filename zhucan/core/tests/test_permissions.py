@@ -44,7 +44,7 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
 }
 # Newer apps keep their builders beside their tests, so that parallel work does not collide here.
 for _app in ("registry", "stats", "summaries"):
-    _module = importlib.import_module(f"zhucan.{_app}.tests.permission_builders")
+    _module = importlib.import_module(f"zhucan.{_app}.tests.factories")
     OBJECT_IN_COUNTY_A.update(_module.BUILDERS)
 
 

@@ -16,7 +16,7 @@ from zhucan.registry.imports import jobs
 from zhucan.registry.imports.mapping import guess_field, ignored_columns
 from zhucan.registry.management.commands import import_registry
 from zhucan.registry.models import Person
-from zhucan.registry.tests.import_helpers import (
+from zhucan.registry.tests.factories.imports import (
     HEADERS,
     dry_run,
     import_checked,

@@ -20,7 +20,7 @@ from zhucan.registry import crypto
 from zhucan.registry.imports import jobs, staging
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
-from zhucan.registry.tests.import_helpers import (
+from zhucan.registry.tests.factories.imports import (
     dry_run,
     person_row,
     run_queued_tasks,

@@ -11,7 +11,7 @@ from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.services.people import PersonData, register_person
 from zhucan.registry.services.privacy import erase_person
-from zhucan.registry.tests.import_helpers import (
+from zhucan.registry.tests.factories.imports import (
     dry_run,
     id_number,
     import_checked,

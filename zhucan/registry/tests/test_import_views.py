@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
-from zhucan.registry.tests.import_helpers import (
+from zhucan.registry.tests.factories.imports import (
     HEADERS,
     person_row,
     run_queued_tasks,

@@ -29,8 +29,8 @@ from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.services.keys import rotate_keys
 from zhucan.registry.services.people import find_by_id_number
 from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import id_number as import_id_number
-from zhucan.registry.tests.import_helpers import person_row, workbook_bytes
+from zhucan.registry.tests.factories.imports import id_number as import_id_number
+from zhucan.registry.tests.factories.imports import person_row, workbook_bytes
 from zhucan.testing.auth import login_verified
 
 T2 = "t2:MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI="

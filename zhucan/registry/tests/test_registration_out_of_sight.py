@@ -12,7 +12,7 @@ from zhucan.registry.models import Person, RegistryLookup
 from zhucan.registry.services.lookups import LookupLimitError, audit_token, find_person
 from zhucan.registry.services.people import PersonData, register_person, stored_data, update_person
 from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import (
+from zhucan.registry.tests.factories.imports import (
     dry_run,
     id_number,
     person_row,

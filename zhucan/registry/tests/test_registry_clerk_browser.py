@@ -9,7 +9,7 @@ from django.urls import reverse
 from zhucan.registry.imports import jobs
 from zhucan.registry.services.townships import add_township
 from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import HEADERS, person_row, workbook_bytes
+from zhucan.registry.tests.factories.imports import HEADERS, person_row, workbook_bytes
 from zhucan.testing.browser import axe_report, open_page
 
 pytestmark = pytest.mark.browser

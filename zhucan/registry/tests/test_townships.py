@@ -21,7 +21,7 @@ from zhucan.registry.services.townships import (
     rename_township,
 )
 from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import (
+from zhucan.registry.tests.factories.imports import (
     HEADERS,
     dry_run,
     import_checked,

@@ -1,4 +1,5 @@
-"""URL keyword -> builder(world) of an object owned by county A, for the permission walk."""
+"""URL keyword -> builder(world) of an object owned by county A, for the permission walk
+(``BUILDERS``, collected by zhucan/core/tests/test_permissions.py)."""
 
 from __future__ import annotations
 
