@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -134,8 +133,3 @@ def city_campaign_with_work(world: World, *, extra_reports: int = 0) -> Scene:
         activities=[visit],
     )
     return Scene(campaign=campaign, visit=visit, unit_report=unit_report)
-
-
-# URL keyword -> builder(world) of an object owned by county A, for the permission walk: the
-# summaries' URLs need none beyond the core ones yet.
-BUILDERS: dict[str, Callable[[Any], Any]] = {}
