@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -366,17 +365,3 @@ def institution_list(request: HttpRequest) -> HttpResponse:
             "querystring_base": _querystring(request),
         },
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("media/", media_list, name="media"),
-    path("media/new/", new_media, name="new_media"),
-    path("media/<int:media_pk>/", media_detail, name="media_detail"),
-    path("media/<int:media_pk>/screenshot/", media_screenshot, name="media_screenshot"),
-    path(
-        "media/<int:media_pk>/screenshot/thumb/",
-        media_screenshot_thumb,
-        name="media_screenshot_thumb",
-    ),
-    path("institutions/", institution_list, name="institutions"),
-]

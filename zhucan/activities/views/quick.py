@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -296,9 +296,3 @@ def quick_done(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
         context["photo_alt"] = photo.caption or gettext("Photo %(n)d of the activity") % {"n": 1}
         context["photo_size"] = thumbnail_size(photo.width, photo.height, long_side=200)
     return render(request, "activities/quick_done.html", context)
-
-
-urlpatterns = [
-    path("quick/", quick_report, name="quick"),
-    path("quick/done/<uuid:client_id>/", quick_done, name="quick_done"),
-]

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -349,14 +349,3 @@ def review(request: HttpRequest, report_pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("activities:detail", report_pk=report.pk)
-
-
-urlpatterns = [
-    path("", report_list, name="list"),
-    path("campaigns/<int:campaign_pk>/new/", new_report, name="new"),
-    path("<int:report_pk>/", report_detail, name="detail"),
-    path("<int:report_pk>/edit/", edit_report, name="edit"),
-    path("<int:report_pk>/submit/", submit, name="submit"),
-    path("<int:report_pk>/review/", review, name="review"),
-    path("<int:report_pk>/duties/", set_duties, name="set_duties"),
-]

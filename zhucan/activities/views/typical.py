@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -194,10 +194,3 @@ def decide(request: HttpRequest, typical_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The proposal was not taken."))
     return redirect("activities:typical")
-
-
-urlpatterns: list[URLPattern] = [
-    path("<int:report_pk>/typical/", propose, name="propose_typical"),
-    path("typical/", typical_list, name="typical"),
-    path("typical/<int:typical_pk>/decide/", decide, name="decide_typical"),
-]

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.access import get_campaign_for_user
@@ -181,10 +180,3 @@ def coverage_export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="not-yet-helped.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-urlpatterns = [
-    path("coverage/", coverage_index, name="coverage_index"),
-    path("coverage/<int:campaign_pk>/", coverage_page, name="coverage"),
-    path("coverage/<int:campaign_pk>/export/", coverage_export, name="coverage_export"),
-]

@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -343,14 +342,3 @@ def _progress(job: RegistryImport) -> dict[str, Any]:
 def import_progress(request: HttpRequest, import_pk: int) -> JsonResponse:
     job = recover_if_stale(_get_import(request, import_pk))
     return JsonResponse(_progress(job))
-
-
-urlpatterns: list[URLPattern] = [
-    path("imports/", import_list, name="imports"),
-    path("imports/template.xlsx", import_template, name="import_template"),
-    path("imports/log/", import_log, name="import_log"),
-    path("imports/<int:import_pk>/", import_detail, name="import"),
-    path("imports/<int:import_pk>/confirm/", import_confirm, name="import_confirm"),
-    path("imports/<int:import_pk>/discard/", import_discard, name="import_discard"),
-    path("imports/<int:import_pk>/progress/", import_progress, name="import_progress"),
-]
