@@ -27,38 +27,15 @@ from django.utils.translation import gettext_lazy as _
 from zhucan.activities.dates import CONFIRM_FIELD, add_confirm_field_if_sent, offer_confirmation
 from zhucan.activities.images import thumbnail_size
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode
+from zhucan.activities.selectors.quick import writable_pairs
 from zhucan.activities.services import QuickPhoto, ReportInput, send_quick_report
 from zhucan.campaigns.access import get_campaign_for_user
-from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import DateInput, Form, apply_domain_error
-from zhucan.orgs.access import get_organisation_for_user, organisations_with_capability
-from zhucan.orgs.roles import Capability
+from zhucan.orgs.access import get_organisation_for_user
 
 HOUSEHOLDS = "households_visited"  # the default indicator the form's households field fills
-PAIRS_SHOWN = 200
 CHOOSE_AGAIN = _("Choose the photo again: it is not kept while the form has a problem.")
-
-
-def writable_pairs(user: Any) -> list[tuple[str, str]]:
-    """(``"campaign_id:organisation_id"``, label) for every published campaign an organisation
-    received where the person may report: ``plans.access.writable_recipients`` over all open
-    campaigns at once. One query."""
-    receipts = (
-        Receipt.objects.filter(
-            organisation__in=organisations_with_capability(user, Capability.REPORT),
-            campaign__status=Campaign.Status.PUBLISHED,
-        )
-        .select_related("campaign__kind", "campaign__issuing_org", "organisation")
-        .order_by("-campaign__year", "-campaign__created_at", "organisation__sort_path")
-    )[:PAIRS_SHOWN]
-    return [
-        (
-            f"{r.campaign_id}:{r.organisation_id}",
-            f"{r.campaign} · {r.organisation.short_name or r.organisation.name}",
-        )
-        for r in receipts
-    ]
 
 
 def _count(label: Any) -> forms.IntegerField:

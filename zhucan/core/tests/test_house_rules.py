@@ -1,9 +1,10 @@
 """House rules that a reviewer should not have to remember: each walks the source with ``ast``
 and names every breach by file and line. Each rule is first shown to catch a bad example.
 
-Not checked here: views building querysets themselves. Dozens of views still read through
-``Model.objects`` for small lookups, and no rule found so far tells those apart from a
-selector that belongs in ``selectors`` without a list of exceptions.
+Views reading through ``Model.objects`` inline are not checked: dozens still make small
+lookups there, and no rule tells those apart from a read that belongs in ``selectors`` without
+a list of exceptions. What is checked is the clear case: a function in a views module that
+takes no request and queries models is a selector living in the wrong room.
 """
 
 from __future__ import annotations
@@ -53,6 +54,32 @@ def urlpatterns_outside_urls(path: str, source: str) -> list[str]:
         and node.id == "urlpatterns"
         and isinstance(node.ctx, ast.Store)
     ]
+
+
+# --- Selectors do not live in views modules ------------------------------------------------
+
+
+def _is_views_module(path: str) -> bool:
+    return Path(path).name == "views.py" or Path(path).parent.name == "views"
+
+
+def selectors_in_views(path: str, source: str) -> list[str]:
+    """Module-level functions of a views module that take no request yet read models through
+    a manager (``Model.objects``): reads for ``selectors``, not views or their helpers."""
+    if not _is_views_module(path):
+        return []
+    found = []
+    for function in ast.parse(source).body:
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        params = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+        if params[:1] == ["request"]:
+            continue
+        if any(isinstance(n, ast.Attribute) and n.attr == "objects" for n in ast.walk(function)):
+            found.append(
+                f"{_where(path, function)}: {function.name} reads models: move it to selectors"
+            )
+    return found
 
 
 # --- An update saves the fields it changed ---------------------------------------------------
@@ -164,6 +191,28 @@ def test_urlpatterns_in_a_views_module_are_caught() -> None:
     assert urlpatterns_outside_urls("app/views.py", "x = pages.urlpatterns\n") == []
 
 
+def test_a_selector_in_a_views_module_is_caught() -> None:
+    source = """
+def visible_media(user):
+    return MediaReport.objects.visible_to(user)
+
+@login_required
+def media_list(request):
+    return render(request, "list.html", {"rows": MediaReport.objects.visible_to(request.user)})
+
+def _querystring(request):
+    return request.GET.urlencode()
+
+def _label(report):
+    return report.title
+"""
+    assert selectors_in_views("app/views/media.py", source) == [
+        "app/views/media.py:2: visible_media reads models: move it to selectors"
+    ]
+    assert selectors_in_views("app/views.py", source)
+    assert selectors_in_views("app/selectors.py", source) == []
+
+
 def test_an_update_without_update_fields_is_caught() -> None:
     source = """
 def rename(*, by, plan, title):
@@ -252,6 +301,16 @@ def test_urlpatterns_are_listed_in_urls_modules_only() -> None:
         for path in _source_files()
         if not _in_tests(path)
         for line in urlpatterns_outside_urls(_rel(path), path.read_text())
+    ]
+    assert found == []
+
+
+def test_views_modules_hold_no_selectors() -> None:
+    found = [
+        line
+        for path in _source_files()
+        if not _in_tests(path)
+        for line in selectors_in_views(_rel(path), path.read_text())
     ]
     assert found == []
 
