@@ -15,7 +15,6 @@ from zhucan.activities.views import (
 app_name = "activities"
 
 urlpatterns = [
-    # reports
     path("", reports.report_list, name="list"),
     path("campaigns/<int:campaign_pk>/new/", reports.new_report, name="new"),
     path("<int:report_pk>/", reports.report_detail, name="detail"),
@@ -23,19 +22,15 @@ urlpatterns = [
     path("<int:report_pk>/submit/", reports.submit, name="submit"),
     path("<int:report_pk>/review/", reports.review, name="review"),
     path("<int:report_pk>/duties/", reports.set_duties, name="set_duties"),
-    # quick
     path("quick/", quick.quick_report, name="quick"),
     path("quick/done/<uuid:client_id>/", quick.quick_done, name="quick_done"),
-    # photos
     path("<int:report_pk>/photos/", photos.photos, name="photos"),
     path("photos/<int:photo_pk>/", photos.photo, name="photo"),
     path("photos/<int:photo_pk>/thumb/", photos.thumbnail, name="thumbnail"),
     path("photos/<int:photo_pk>/delete/", photos.delete_photo, name="delete_photo"),
-    # typical
     path("<int:report_pk>/typical/", typical.propose, name="propose_typical"),
     path("typical/", typical.typical_list, name="typical"),
     path("typical/<int:typical_pk>/decide/", typical.decide, name="decide_typical"),
-    # media
     path("media/", media.media_list, name="media"),
     path("media/new/", media.new_media, name="new_media"),
     path("media/<int:media_pk>/", media.media_detail, name="media_detail"),
@@ -46,11 +41,9 @@ urlpatterns = [
         name="media_screenshot_thumb",
     ),
     path("institutions/", media.institution_list, name="institutions"),
-    # excel
     path("campaigns/<int:campaign_pk>/template.xlsx", excel.import_template, name="template"),
     path("campaigns/<int:campaign_pk>/import/", excel.import_reports_page, name="import"),
     path("export.xlsx", excel.export_reports, name="export"),
-    # import_jobs
     path("campaigns/<int:campaign_pk>/import/progress/", import_jobs.import_job, name="import_job"),
     path(
         "campaigns/<int:campaign_pk>/import/progress.json",
@@ -62,8 +55,6 @@ urlpatterns = [
         import_jobs.import_job_discard,
         name="import_job_discard",
     ),
-    # totals
     path("campaigns/<int:campaign_pk>/totals/", totals.totals, name="totals"),
-    # indicators
     path("campaigns/<int:campaign_pk>/indicators/", indicators.indicators, name="indicators"),
 ]

@@ -5,14 +5,12 @@ from zhucan.stats.views import dashboard, export_jobs, exports
 app_name = "stats"
 
 urlpatterns = [
-    # dashboard
     path("", dashboard.home, name="home"),
     path("campaigns/<int:campaign_pk>/", dashboard.dashboard, name="dashboard"),
     path("campaigns/<int:campaign_pk>/orgs/<int:org_pk>/", dashboard.dashboard, name="node"),
     path(
         "campaigns/<int:campaign_pk>/orgs/<int:org_pk>/reports/", dashboard.reports, name="reports"
     ),
-    # exports
     path(
         "campaigns/<int:campaign_pk>/orgs/<int:org_pk>/export.xlsx", exports.export, name="export"
     ),
@@ -21,7 +19,6 @@ urlpatterns = [
         exports.statistical_report,
         name="statistical_report",
     ),
-    # export_jobs
     path(
         "campaigns/<int:campaign_pk>/orgs/<int:org_pk>/report-export/",
         export_jobs.start_export,

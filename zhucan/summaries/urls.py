@@ -5,9 +5,7 @@ from zhucan.summaries.views import downloads, pages
 app_name = "summaries"
 
 urlpatterns = [
-    # pages
     path("campaigns/<int:campaign_pk>/", pages.summary, name="summary"),
-    # downloads
     path("campaigns/<int:campaign_pk>/summary.docx", downloads.summary_docx, name="docx"),
     path("campaigns/<int:campaign_pk>/summary.pdf", downloads.summary_pdf, name="pdf"),
 ]
