@@ -150,8 +150,8 @@ def run(rows: int = ROWS) -> dict[str, float]:
 
     from bench.completeness import scratch_database
     from zhucan.orgs.models import Membership
-    from zhucan.registry.tests.import_helpers import fast_xlsx
     from zhucan.testing.factories import make_org, make_user
+    from zhucan.testing.registry_sheets import fast_xlsx
 
     print(f"  writing a {rows:,}-row register …", flush=True)
     start = time.perf_counter()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zhucan.activities.models import ActivityReport, ImportJob, MediaReport
+from zhucan.activities.models import ActivityReport, ImportJob, MediaReport, TypicalActivity
 from zhucan.campaigns.models import Campaign
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Organisation
@@ -39,6 +40,20 @@ def get_media_for_user(user: Any, pk: Any) -> MediaReport:
         MediaReport.objects.visible_to(user).select_related("organisation", "campaign"),
         pk=_pk(pk),
     )
+
+
+def visible_typicals(user: Any) -> QuerySet[TypicalActivity]:
+    """Typical activities whose report the user may see; every typical query starts here."""
+    reports = ActivityReport.objects.visible_to(user)
+    return TypicalActivity.objects.filter(report__in=reports.values("pk")).select_related(
+        "report__organisation__parent",
+        "report__campaign__issuing_org",
+        "report__campaign__kind",
+    )
+
+
+def get_typical_for_user(user: Any, pk: Any) -> TypicalActivity:
+    return get_object_or_404(visible_typicals(user), pk=_pk(pk))
 
 
 def get_import_job_for_user(user: Any, campaign: Campaign, pk: Any) -> ImportJob:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.notice_types import Block, Contact, Deadline, Duty, ParsedNotice
 from zhucan.core.sql import ids_in
+from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Organisation
+from zhucan.orgs.roles import Capability
 
 
 def notice_document(campaign: Campaign) -> ParsedNotice:
@@ -134,3 +136,15 @@ def cascade(campaign: Campaign) -> list[Campaign]:
         found.extend(children)
         level = [c.pk for c in children]
     return found
+
+
+def committees_that_can_cascade(user: object, campaign: Campaign) -> list[Organisation]:
+    """The receiving committees where this person may start a child campaign."""
+    taken = set(campaign.children.values_list("issuing_org_id", flat=True))
+    receipts = campaign.receipts.filter(organisation__kind=Organisation.Kind.COMMITTEE)
+    return [
+        r.organisation
+        for r in receipts.select_related("organisation")
+        if r.organisation_id not in taken
+        and has_capability(user, Capability.COORDINATE, r.organisation)
+    ]

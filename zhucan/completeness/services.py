@@ -87,21 +87,19 @@ def update_schedule(
         reports_due=reports_due,
         summary_due=summary_due,
     )
-    changes = audit.diff(
-        schedule,
-        {
-            "receipts_due": receipts_due,
-            "days_before": days_before,
-            "repeat_every_days": repeat_every_days,
-            "escalate_after_days": escalate_after_days,
-            "by_email": by_email,
-            "by_sms": by_sms,
-            "active": active,
-        },
-    )
+    values = {
+        "receipts_due": receipts_due,
+        "days_before": days_before,
+        "repeat_every_days": repeat_every_days,
+        "escalate_after_days": escalate_after_days,
+        "by_email": by_email,
+        "by_sms": by_sms,
+        "active": active,
+    }
+    changes = audit.diff(schedule, values)
     schedule.version += 1
     schedule.updated_by = by
-    schedule.save()
+    schedule.save(update_fields=[*values, "version", "updated_by", "updated_at"])
     audit.record(by=by, action="completeness.schedule.changed", target=schedule, changes=changes)
     return schedule
 

@@ -23,7 +23,9 @@ from django.utils.functional import cached_property
 
 from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.selectors import cascade
+from zhucan.orgs.access import organisations_with_capability
 from zhucan.orgs.models import Organisation
+from zhucan.orgs.roles import Capability
 from zhucan.registry.models import Assistance, EducationCase, Person
 from zhucan.registry.models.people import NEED_FLAGS
 from zhucan.registry.services.education import school_age_born
@@ -275,3 +277,14 @@ def cases(
     return qs.select_related(
         "child__organisation", "education_office", "federation_office"
     ).order_by("status", "-school_year", "child__org_path", "child__name", "id")
+
+
+def writable_organisations(user: Any) -> QuerySet[Organisation]:
+    """The active organisations whose register the user may load from Excel: reporting and
+    personal data there."""
+    report = organisations_with_capability(user, Capability.REPORT).values("pk")
+    return (
+        organisations_with_capability(user, Capability.PERSONAL_DATA)
+        .filter(pk__in=report, is_active=True)
+        .order_by("sort_path", "pk")
+    )

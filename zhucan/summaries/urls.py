@@ -1,9 +1,11 @@
+from django.urls import path
+
 from zhucan.summaries.views import downloads, pages
 
 app_name = "summaries"
 
-# Each views module lists its own patterns, so that the parts of the app stay apart.
 urlpatterns = [
-    *pages.urlpatterns,
-    *downloads.urlpatterns,
+    path("campaigns/<int:campaign_pk>/", pages.summary, name="summary"),
+    path("campaigns/<int:campaign_pk>/summary.docx", downloads.summary_docx, name="docx"),
+    path("campaigns/<int:campaign_pk>/summary.pdf", downloads.summary_pdf, name="pdf"),
 ]

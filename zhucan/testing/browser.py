@@ -19,7 +19,7 @@ For the tests marked ``@pytest.mark.browser`` (a test using ``chromium`` gets th
   in as ``person`` after a passed second factor (a ``login_verified`` session cookie; None for
   a visitor); ``.context(...)`` the same without the page; ``.errors(page)`` what the page wrote
   to its console (CSP violations, script errors).
-* ``find_target`` / ``page_targets``: the pages behind the named URLs of test_permissions.py
+* ``find_target`` / ``page_targets``: the pages behind the named URLs of zhucan/testing/urlwalk.py
   and who opens them; ``open_page``; ``set_display`` (large text / high contrast).
 * ``axe_violations`` / ``axe_report``: axe-core from node_modules, run inside the page. The page
   keeps its Content-Security-Policy: axe is evaluated through the DevTools protocol, which CSP
@@ -514,9 +514,9 @@ def find_target(world: World, name: str, kwargs: tuple[str, ...] | list[str]) ->
     Django's test client is asked first: only pages answering 200 text/html are opened in the
     browser. POST-only views (405), redirects, downloads and JSON are not pages; a 5xx fails.
     """
-    from zhucan.core.tests.test_permissions import PUBLIC, _url
+    from zhucan.testing.urlwalk import PUBLIC, url_for
 
-    url = _url(world, name, list(kwargs))
+    url = url_for(world, name, list(kwargs))
     if name in PUBLIC:
         people = [None]
     elif name in OPENED_BY:
@@ -551,7 +551,7 @@ def _probe(target: Target) -> tuple[int, str, str]:
 
 def page_targets(world: World) -> list[Target]:
     """Every page of the application, for walks that visit them all in one test."""
-    from zhucan.core.tests.test_permissions import URLS
+    from zhucan.testing.urlwalk import URLS
 
     found = [find_target(world, name, kwargs) for name, kwargs in URLS]
     return [target for target in found if isinstance(target, Target)]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from typing import Any
 
 from zhucan.accounts.models import User
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.orgs.services import add_membership, create_organisation
+from zhucan.registry.idnumbers import check_character
+from zhucan.registry.models import Person
+from zhucan.registry.services.people import PersonData, register_person
 
 _seq = itertools.count(1)
 
@@ -160,3 +164,56 @@ def make_report(
     if submit:
         report = submit_report(by=by, report=report, version=report.version)
     return report
+
+
+# --- the registry: registered people and household visits ---
+
+SCHOOL_YEAR = 2020
+_id_serial = itertools.count(101)
+
+
+def id_number(born: tuple[int, int, int] = (1985, 3, 12), region: str = "410402") -> str:
+    """A valid, unused ID number (the check character computed, the serial counted up)."""
+    serial = next(_id_serial) % 1000
+    first17 = f"{region}{born[0]:04d}{born[1]:02d}{born[2]:02d}{serial:03d}"
+    return first17 + check_character(first17)
+
+
+def make_person(
+    world: Any,
+    *,
+    name: str = "李秀英",
+    organisation: Any = None,
+    by: Any = None,
+    born: tuple[int, int, int] = (1985, 3, 12),
+    number: str | None = None,
+    **fields: Any,
+) -> Person:
+    organisation = organisation or world.county_a
+    by = by or (world.county_a_officer if organisation == world.county_a else world.city_admin)
+    values: dict[str, Any] = {
+        "name": name,
+        "id_number": number or id_number(born),
+        "category": Person.Category.PHYSICAL,
+        "grade": 2,
+        "phone": "13912345678",
+        "address": "新华区光明路街道12号",
+    }
+    return register_person(by=by, organisation=organisation, data=PersonData(**(values | fields)))
+
+
+def make_visit(world: Any, *, households: int = 3) -> Any:
+    """A household visit on a submitted report of county A's unit, for county A's campaign."""
+    from zhucan.activities.services import VisitInput
+    from zhucan.testing.urlwalk import county_a_campaign
+
+    report = make_report(
+        campaign=county_a_campaign(world),
+        organisation=world.county_a_unit,
+        by=world.county_a_officer,
+        title="入户慰问困难残疾人",
+        cash=Decimal("900.00"),
+        visits=[VisitInput(kind="household", households=households, cash=Decimal("900.00"))],
+        submit=True,
+    )
+    return report.visits.get()

@@ -6,6 +6,7 @@ from zhucan.activities.services.indicators import add_indicator, remove_indicato
 from zhucan.activities.services.institutions import add_institution
 from zhucan.activities.services.media import add_media_report
 from zhucan.activities.services.photos import add_photo, remove_photo
+from zhucan.activities.services.quick import QuickPhoto, send_quick_report
 from zhucan.activities.services.reports import (
     ReportInput,
     VisitInput,
@@ -17,6 +18,7 @@ from zhucan.activities.services.typical import decide_typical, propose_typical
 __all__ = [
     "add_indicator",
     "remove_indicator",
+    "QuickPhoto",
     "ReportInput",
     "VisitInput",
     "accept_report",
@@ -28,6 +30,7 @@ __all__ = [
     "remove_photo",
     "return_report",
     "save_report",
+    "send_quick_report",
     "set_report_duties",
     "submit_report",
 ]

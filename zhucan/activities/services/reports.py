@@ -268,7 +268,7 @@ def save_report(
     else:
         changes = audit.diff(report, values)
         report.version += 1
-        report.save()
+        report.save(update_fields=[*values, "version", "updated_at"])
         action = "activities.report.changed"
     report.duties.set(data.duties)
     report.values.all().delete()

@@ -344,7 +344,7 @@ def test_a_failure_after_the_photo_leaves_no_file_behind(
     def closed(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("zhucan.activities.views.quick.submit_report", closed)
+    monkeypatch.setattr("zhucan.activities.services.quick.submit_report", closed)
     with pytest.raises(RuntimeError):
         reporter_client.post(QUICK, with_photo(campaign, world.county_a))
     assert not ActivityReport.objects.exists()

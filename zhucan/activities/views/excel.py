@@ -18,7 +18,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -288,10 +288,3 @@ def export_reports(request: HttpRequest) -> HttpResponse:
         content_type=XLSX_CONTENT_TYPE,
         headers={"Content-Disposition": content_disposition_header(True, "活动情况.xlsx")},
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("campaigns/<int:campaign_pk>/template.xlsx", import_template, name="template"),
-    path("campaigns/<int:campaign_pk>/import/", import_reports_page, name="import"),
-    path("export.xlsx", export_reports, name="export"),
-]

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -148,18 +148,3 @@ def import_job_discard(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         messages.success(request, _("The import was discarded. You may import the file again."))
     url = reverse("activities:import_job", kwargs={"campaign_pk": campaign.pk})
     return redirect(f"{url}?job={job.pk}")
-
-
-urlpatterns: list[URLPattern] = [
-    path("campaigns/<int:campaign_pk>/import/progress/", import_job, name="import_job"),
-    path(
-        "campaigns/<int:campaign_pk>/import/progress.json",
-        import_job_status,
-        name="import_job_status",
-    ),
-    path(
-        "campaigns/<int:campaign_pk>/import/progress/discard/",
-        import_job_discard,
-        name="import_job_discard",
-    ),
-]

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -101,8 +100,3 @@ def _remove(request: HttpRequest, campaign: Any, pk: str) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s was removed.") % {"name": indicator.name})
     return redirect("activities:indicators", campaign_pk=campaign.pk)
-
-
-urlpatterns: list[URLPattern] = [
-    path("campaigns/<int:campaign_pk>/indicators/", indicators, name="indicators"),
-]

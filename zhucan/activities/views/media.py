@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -10,81 +9,37 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.activities.access import get_media_for_user
-from zhucan.activities.images import thumbnail_size
-from zhucan.activities.models import ActivityReport, Institution, InstitutionKind, MediaReport
+from zhucan.activities.models import ActivityReport, InstitutionKind, MediaReport
+from zhucan.activities.selectors.media import (
+    MediaRow,
+    activities_to_cover,
+    campaigns_to_cover,
+    counts_per_level_below,
+    covered_activities,
+    filtered_media,
+    institution_keepers,
+    institutions_page_rows,
+    media_campaigns,
+    media_writers,
+    regions_inside,
+    screenshot_thumb_size,
+)
 from zhucan.activities.services.institutions import add_institution
 from zhucan.activities.services.media import add_media_report
 from zhucan.activities.views.photos import serve_image
 from zhucan.campaigns.models import Campaign
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import CreateForm, DateInput, Form, apply_domain_error
-from zhucan.orgs.access import organisations_with_capability
-from zhucan.orgs.models import Organisation, Region, jurisdiction_paths, jurisdiction_q
-from zhucan.orgs.roles import Capability
+from zhucan.orgs.models import Organisation, Region
 
 PAGE_SIZE = 25
-
-
-# --- Selectors: every media and institution query starts here --------------------------------
-
-
-def visible_media(user: Any) -> QuerySet[MediaReport]:
-    """Coverage by organisations in the user's jurisdiction."""
-    return MediaReport.objects.visible_to(user)
-
-
-def visible_institutions(user: Any) -> QuerySet[Institution]:
-    condition = jurisdiction_q(user, "organisation__path")
-    if condition is None:
-        return Institution.objects.none()
-    return Institution.objects.filter(condition)
-
-
-def media_writers(user: Any) -> QuerySet[Organisation]:
-    """The user's organisations that may report and received a published campaign."""
-    return (
-        organisations_with_capability(user, Capability.REPORT)
-        .filter(is_active=True, receipts__campaign__status=Campaign.Status.PUBLISHED)
-        .distinct()
-        .order_by("sort_path", "pk")
-    )
-
-
-def institution_keepers(user: Any) -> QuerySet[Organisation]:
-    writers = organisations_with_capability(user, Capability.REPORT) | (
-        organisations_with_capability(user, Capability.COORDINATE)
-    )
-    return writers.filter(is_active=True).distinct().order_by("sort_path", "pk")
-
-
-def _regions_inside(orgs: list[Organisation]) -> QuerySet[Region]:
-    condition = Q(pk__in=[])
-    for org in orgs:
-        code = org.region_id
-        # GB/T 2260 nests by prefix: 410000 → 41, 410400 → 4104, 410402 → 410402.
-        prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
-        condition |= Q(code__startswith=prefix)
-    return Region.objects.filter(condition, is_current=True).order_by("code")
-
-
-@dataclass(frozen=True)
-class MediaRow:
-    media: MediaReport
-    thumb_size: tuple[int, int]
-
-
-def screenshot_thumb_size(media: MediaReport, long_side: int = 96) -> tuple[int, int]:
-    """The size a screenshot's thumbnail is shown at (small in the list, so that the table
-    still fits a phone)."""
-    return thumbnail_size(media.screenshot_width, media.screenshot_height, long_side=long_side)
 
 
 # --- Forms -------------------------------------------------------------------------------------
@@ -155,20 +110,8 @@ class MediaForm(CreateForm):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        self.fields["campaign"].queryset = (  # type: ignore[attr-defined]
-            Campaign.objects.filter(
-                status=Campaign.Status.PUBLISHED, receipts__organisation__in=organisations
-            )
-            .select_related("kind", "issuing_org", "notice")
-            .distinct()
-        )
-        self.fields["activities"].queryset = (  # type: ignore[attr-defined]
-            ActivityReport.objects.filter(
-                organisation__in=organisations, campaign__status=Campaign.Status.PUBLISHED
-            )
-            .select_related("organisation")
-            .order_by("organisation__sort_path", "-start_date")
-        )
+        self.fields["campaign"].queryset = campaigns_to_cover(organisations)  # type: ignore[attr-defined]
+        self.fields["activities"].queryset = activities_to_cover(organisations)  # type: ignore[attr-defined]
 
 
 class InstitutionFilterForm(Form):
@@ -191,7 +134,7 @@ class InstitutionForm(CreateForm):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        self.fields["region"].queryset = _regions_inside(list(organisations))  # type: ignore[attr-defined]
+        self.fields["region"].queryset = regions_inside(list(organisations))  # type: ignore[attr-defined]
 
 
 # --- Views -------------------------------------------------------------------------------------
@@ -203,38 +146,12 @@ def _querystring(request: HttpRequest) -> str:
     return (query.urlencode() + "&") if query else ""
 
 
-def _per_level_below(user: Any, counts: Any) -> list[tuple[str, int]]:
-    """Counts per organisation rolled up to the level directly below the top of the user's
-    jurisdiction: a city sees each county (with its units) and each of its own units; a county
-    its units. The top organisation's own reports stay on their own line."""
-    roots = sorted(jurisdiction_paths(user), key=len, reverse=True) or ["/"]
-    totals: dict[int, int] = {}
-    for org_path, n in counts:
-        root = next((r for r in roots if org_path.startswith(r)), "/")
-        rest = org_path[len(root) :].strip("/")
-        key = int(rest.split("/")[0]) if rest else int(root.strip("/").split("/")[-1] or 0)
-        totals[key] = totals.get(key, 0) + n
-    names = dict(Organisation.objects.filter(pk__in=totals).values_list("pk", "name"))
-    return sorted(((names.get(pk, ""), n) for pk, n in totals.items()), key=lambda row: row[0])
-
-
 @login_required
 def media_list(request: HttpRequest) -> HttpResponse:
-    base = visible_media(request.user)
-    campaigns = Campaign.objects.filter(pk__in=base.values("campaign")).select_related(
-        "kind", "issuing_org", "notice"
-    )
-    form = MediaFilterForm(request.GET or None, campaigns=campaigns)
+    form = MediaFilterForm(request.GET or None, campaigns=media_campaigns(request.user))
     data = form.cleaned_data if form.is_valid() else {}
-    rows = base
-    if data.get("campaign"):
-        rows = rows.filter(campaign=data["campaign"])
-    if data.get("kind"):
-        rows = rows.filter(kind=data["kind"])
-    counts = _per_level_below(
-        request.user,
-        rows.values_list("organisation__path").annotate(n=Count("pk")).order_by(),
-    )
+    rows = filtered_media(request.user, campaign=data.get("campaign"), kind=data.get("kind") or "")
+    counts = counts_per_level_below(request.user, rows)
     page = Paginator(
         rows.select_related("organisation").prefetch_related("activities"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -287,11 +204,7 @@ def new_media(request: HttpRequest) -> HttpResponse:
 @login_required
 def media_detail(request: HttpRequest, media_pk: int) -> HttpResponse:
     media = get_media_for_user(request.user, media_pk)
-    activities = list(
-        ActivityReport.objects.visible_to(request.user)
-        .filter(media_reports=media)
-        .select_related("organisation")
-    )
+    activities = covered_activities(request.user, media)
     return render(
         request,
         "activities/media_detail.html",
@@ -347,12 +260,8 @@ def institution_list(request: HttpRequest) -> HttpResponse:
                 return redirect("activities:institutions")
     form = InstitutionFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = visible_institutions(request.user).select_related("region", "organisation")
-    if data.get("kind"):
-        rows = rows.filter(kind=data["kind"])
-    page = Paginator(rows.order_by("region_id", "name"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = institutions_page_rows(request.user, kind=data.get("kind") or "")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "activities/institution_list.html",
@@ -366,17 +275,3 @@ def institution_list(request: HttpRequest) -> HttpResponse:
             "querystring_base": _querystring(request),
         },
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("media/", media_list, name="media"),
-    path("media/new/", new_media, name="new_media"),
-    path("media/<int:media_pk>/", media_detail, name="media_detail"),
-    path("media/<int:media_pk>/screenshot/", media_screenshot, name="media_screenshot"),
-    path(
-        "media/<int:media_pk>/screenshot/thumb/",
-        media_screenshot_thumb,
-        name="media_screenshot_thumb",
-    ),
-    path("institutions/", institution_list, name="institutions"),
-]

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -150,11 +150,3 @@ def delete_photo(request: HttpRequest, photo_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The photo was removed."))
     return redirect("activities:photos", report_pk=found.report_id)
-
-
-urlpatterns: list[URLPattern] = [
-    path("<int:report_pk>/photos/", photos, name="photos"),
-    path("photos/<int:photo_pk>/", photo, name="photo"),
-    path("photos/<int:photo_pk>/thumb/", thumbnail, name="thumbnail"),
-    path("photos/<int:photo_pk>/delete/", delete_photo, name="delete_photo"),
-]

@@ -17,49 +17,25 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.activities.dates import CONFIRM_FIELD, add_confirm_field_if_sent, offer_confirmation
 from zhucan.activities.images import thumbnail_size
-from zhucan.activities.models import ActivityReport, Category, Indicator, Mode, Photo
-from zhucan.activities.services import ReportInput, add_photo, save_report, submit_report
+from zhucan.activities.models import ActivityReport, Category, Indicator, Mode
+from zhucan.activities.selectors.quick import writable_pairs
+from zhucan.activities.services import QuickPhoto, ReportInput, send_quick_report
 from zhucan.campaigns.access import get_campaign_for_user
-from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import DateInput, Form, apply_domain_error
-from zhucan.orgs.access import get_organisation_for_user, organisations_with_capability
-from zhucan.orgs.roles import Capability
+from zhucan.orgs.access import get_organisation_for_user
 
 HOUSEHOLDS = "households_visited"  # the default indicator the form's households field fills
-PAIRS_SHOWN = 200
 CHOOSE_AGAIN = _("Choose the photo again: it is not kept while the form has a problem.")
-
-
-def writable_pairs(user: Any) -> list[tuple[str, str]]:
-    """(``"campaign_id:organisation_id"``, label) for every published campaign an organisation
-    received where the person may report: ``plans.access.writable_recipients`` over all open
-    campaigns at once. One query."""
-    receipts = (
-        Receipt.objects.filter(
-            organisation__in=organisations_with_capability(user, Capability.REPORT),
-            campaign__status=Campaign.Status.PUBLISHED,
-        )
-        .select_related("campaign__kind", "campaign__issuing_org", "organisation")
-        .order_by("-campaign__year", "-campaign__created_at", "organisation__sort_path")
-    )[:PAIRS_SHOWN]
-    return [
-        (
-            f"{r.campaign_id}:{r.organisation_id}",
-            f"{r.campaign} · {r.organisation.short_name or r.organisation.name}",
-        )
-        for r in receipts
-    ]
 
 
 def _count(label: Any) -> forms.IntegerField:
@@ -237,47 +213,27 @@ def _send(request: HttpRequest, form: QuickReportForm) -> ActivityReport | None:
     campaign, organisation = found
     data = form.cleaned_data
     households = Indicator.objects.filter(campaign=None, code=HOUSEHOLDS).first()
-    photo: Photo | None = None
+    photo = None
+    if data["photo"] is not None:
+        photo = QuickPhoto(
+            upload=data["photo"],
+            caption=data["caption"],
+            consent=data["consent"],
+            people_recognisable=not data["nobody_recognisable"],
+        )
     try:
-        # All or nothing: a report saved but not submitted would wait unseen as a draft, and
-        # one submitted without its refused photo could no longer take it (only drafts can).
-        with transaction.atomic():
-            report = save_report(
-                by=request.user,
-                campaign=campaign,
-                organisation=organisation,
-                data=form.report_input(households),
-                client_id=data["client_id"],
-            )
-            # A resend of a report already submitted finds it no longer editable: the photo
-            # came with the first send and is not added a second time.
-            if data["photo"] is not None and report.is_editable:
-                photo = add_photo(
-                    by=request.user,
-                    report=report,
-                    upload=data["photo"],
-                    caption=data["caption"],
-                    consent=data["consent"],
-                    people_recognisable=not data["nobody_recognisable"],
-                )
-            # A resend of a report already submitted: both services leave it as it is.
-            return submit_report(by=request.user, report=report, version=report.version)
-    except BaseException as error:
-        if photo is not None:
-            _delete_files(photo)
-        if not isinstance(error, DomainError):
-            raise
+        return send_quick_report(
+            by=request.user,
+            campaign=campaign,
+            organisation=organisation,
+            data=form.report_input(households),
+            client_id=data["client_id"],
+            photo=photo,
+        )
+    except DomainError as error:
         offer_confirmation(form, error)
         apply_domain_error(form, error)
         return None
-
-
-def _delete_files(photo: Photo) -> None:
-    """The photo's row was rolled back with the report, but storage is not transactional:
-    add_photo cleans up only its own failures, so a failure after it is cleaned up here."""
-    for file in (photo.image, photo.thumbnail):
-        if file.name:
-            file.storage.delete(file.name)
 
 
 @login_required
@@ -296,9 +252,3 @@ def quick_done(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
         context["photo_alt"] = photo.caption or gettext("Photo %(n)d of the activity") % {"n": 1}
         context["photo_size"] = thumbnail_size(photo.width, photo.height, long_side=200)
     return render(request, "activities/quick_done.html", context)
-
-
-urlpatterns = [
-    path("quick/", quick_report, name="quick"),
-    path("quick/done/<uuid:client_id>/", quick_done, name="quick_done"),
-]

@@ -12,14 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhucan.activities import services
 from zhucan.activities.access import can_review, can_write, get_report_for_user
 from zhucan.activities.dates import offer_confirmation
-from zhucan.activities.duty_suggestions import suggest_duties, suggest_for_report
+from zhucan.activities.duty_suggestions import suggest_for_report
 from zhucan.activities.forms import (
     ReportFilterForm,
     ReportForm,
@@ -35,6 +35,7 @@ from zhucan.activities.selectors import (
     new_report_choices,
     report_page,
     reports_to_review,
+    suggested_duties,
     visible_reports,
 )
 from zhucan.campaigns.access import get_campaign_for_user
@@ -120,7 +121,7 @@ def _report_form(
         rows: list[dict[str, Any]] = []
     else:
         initial, rows = report_initial(report), visit_initial(report)
-    suggested = [] if initial.get("duties") else _suggested(choices, organisation, report)
+    suggested = [] if initial.get("duties") else suggested_duties(choices, organisation, report)
     if suggested:
         initial["duties"] = [d.pk for d in suggested]
     form = ReportForm(data, initial=initial, choices=choices)
@@ -161,27 +162,6 @@ def _report_form(
             "errors": _errors(form, formset) if data is not None else [],
         }
         | extra_context,
-    )
-
-
-def _suggested(
-    choices: ReportChoices, organisation: Organisation, report: ActivityReport | None
-) -> list[Any]:
-    """The duties to tick for a report that has none: reporters rarely tick one themselves."""
-    if not choices.duties:
-        return []
-    assigned = list(
-        organisation.duty_assignments.filter(duty__in=list(choices.duties)).values_list(
-            "duty_id", flat=True
-        )
-    )
-    planned = report.planned_activity if report is not None else None
-    return suggest_duties(
-        duties=choices.duties.values(),
-        organisation=organisation,
-        category=report.category if report is not None else "",
-        planned_duty_id=getattr(planned, "duty_id", None),
-        assigned_duty_ids=assigned,
     )
 
 
@@ -349,14 +329,3 @@ def review(request: HttpRequest, report_pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("activities:detail", report_pk=report.pk)
-
-
-urlpatterns = [
-    path("", report_list, name="list"),
-    path("campaigns/<int:campaign_pk>/new/", new_report, name="new"),
-    path("<int:report_pk>/", report_detail, name="detail"),
-    path("<int:report_pk>/edit/", edit_report, name="edit"),
-    path("<int:report_pk>/submit/", submit, name="submit"),
-    path("<int:report_pk>/review/", review, name="review"),
-    path("<int:report_pk>/duties/", set_duties, name="set_duties"),
-]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
 
 from zhucan.activities.totals import indicator_totals
 from zhucan.campaigns.access import get_campaign_for_user
@@ -42,8 +41,3 @@ def totals(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "drilled": bool(node_pk),
         },
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("campaigns/<int:campaign_pk>/totals/", totals, name="totals"),
-]

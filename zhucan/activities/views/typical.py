@@ -10,16 +10,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhucan.activities.access import get_report_for_user
+from zhucan.activities.access import get_report_for_user, get_typical_for_user
 from zhucan.activities.models import ActivityReport, TypicalActivity
+from zhucan.activities.selectors.typical import (
+    filtered_typicals,
+    typical_campaigns,
+    typical_of,
+    typicals_to_decide,
+)
 from zhucan.activities.services.typical import (
     ACCOUNT_MAX,
     can_decide,
@@ -32,7 +38,6 @@ from zhucan.core.errors import DomainError
 from zhucan.core.forms import Form, apply_domain_error
 
 PAGE_SIZE = 25
-TO_DECIDE_LIMIT = 200
 
 
 class ProposeForm(Form):
@@ -72,24 +77,6 @@ class TypicalFilterForm(Form):
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
 
 
-def visible_typicals(user: Any) -> QuerySet[TypicalActivity]:
-    """Typical activities whose report the user may see; every typical query starts here."""
-    reports = ActivityReport.objects.visible_to(user)
-    return TypicalActivity.objects.filter(report__in=reports.values("pk")).select_related(
-        "report__organisation__parent",
-        "report__campaign__issuing_org",
-        "report__campaign__kind",
-    )
-
-
-def get_typical_for_user(user: Any, pk: Any) -> TypicalActivity:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    return get_object_or_404(visible_typicals(user), pk=pk)
-
-
 def _report_url(report_pk: int) -> str:
     # The report page lives in another part of the app; link to it once it exists.
     try:
@@ -103,7 +90,7 @@ def propose(request: HttpRequest, report_pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, report_pk)
     if not can_propose(request.user, report):
         raise PermissionDenied
-    existing = TypicalActivity.objects.filter(report=report).first()
+    existing = typical_of(report)
     form = ProposeForm(
         request.POST or None, initial={"account": existing.account if existing else ""}
     )
@@ -131,31 +118,16 @@ def propose(request: HttpRequest, report_pk: int) -> HttpResponse:
 
 @login_required
 def typical_list(request: HttpRequest) -> HttpResponse:
-    base = visible_typicals(request.user)
-    campaigns = Campaign.objects.filter(pk__in=base.values("report__campaign")).select_related(
-        "kind", "issuing_org", "notice"
+    form = TypicalFilterForm(
+        request.GET or None, campaigns=typical_campaigns(request.user), initial={"status": "all"}
     )
-    form = TypicalFilterForm(request.GET or None, campaigns=campaigns, initial={"status": "all"})
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or "all"
-    rows = base
-    if status != "all":
-        rows = rows.filter(status=status)
-    if data.get("campaign"):
-        rows = rows.filter(report__campaign=data["campaign"])
     q = (data.get("q") or "").strip()
-    if q:
-        rows = rows.filter(
-            Q(report__title__icontains=q)
-            | Q(report__organisation__name__icontains=q)
-            | Q(account__icontains=q)
-        )
-    page = Paginator(rows.order_by("-proposed_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = filtered_typicals(request.user, status=status, campaign=data.get("campaign"), q=q)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
-    proposed = base.filter(status=TypicalActivity.Status.PROPOSED).order_by("proposed_at")
-    to_decide = [t for t in proposed[:TO_DECIDE_LIMIT] if can_decide(request.user, t)]
+    to_decide = typicals_to_decide(request.user)
     for item in [*items, *to_decide]:
         item.report_url = _report_url(item.report_id)  # type: ignore[attr-defined]
     query = request.GET.copy()
@@ -194,10 +166,3 @@ def decide(request: HttpRequest, typical_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The proposal was not taken."))
     return redirect("activities:typical")
-
-
-urlpatterns: list[URLPattern] = [
-    path("<int:report_pk>/typical/", propose, name="propose_typical"),
-    path("typical/", typical_list, name="typical"),
-    path("typical/<int:typical_pk>/decide/", decide, name="decide_typical"),
-]

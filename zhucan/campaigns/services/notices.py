@@ -199,30 +199,26 @@ def update_notice(
             _("The document number should look like 平残工委〔2020〕2号."), field="doc_number"
         )
     notice = locked.notice
-    changes = audit.diff(
-        locked,
-        {
-            "theme": theme,
-            "date": date,
-            "publicity": publicity,
-            "plans_due": plans_due,
-            "reports_due": reports_due,
-            "summary_due": summary_due,
-        },
-    )
-    changes |= audit.diff(
-        notice,
-        {
-            "title": title,
-            "recipients": recipients,
-            "signature": signature,
-            "issue_date": issue_date,
-            "doc_number": number[0] if number else "",
-            "issuer_code": number[1] if number else "",
-            "doc_year": number[2] if number else None,
-            "doc_serial": number[3] if number else None,
-        },
-    )
+    campaign_values = {
+        "theme": theme,
+        "date": date,
+        "publicity": publicity,
+        "plans_due": plans_due,
+        "reports_due": reports_due,
+        "summary_due": summary_due,
+    }
+    notice_values = {
+        "title": title,
+        "recipients": recipients,
+        "signature": signature,
+        "issue_date": issue_date,
+        "doc_number": number[0] if number else "",
+        "issuer_code": number[1] if number else "",
+        "doc_year": number[2] if number else None,
+        "doc_serial": number[3] if number else None,
+    }
+    changes = audit.diff(locked, campaign_values)
+    changes |= audit.diff(notice, notice_values)
     old_slogans = [s.text for s in locked.slogans.all()]
     if old_slogans != slogans:
         locked.slogans.all().delete()
@@ -242,9 +238,9 @@ def update_notice(
             _("A notice numbered %(number)s already exists.") % {"number": notice.doc_number},
             field="doc_number",
         )
-    notice.save()
+    notice.save(update_fields=list(notice_values))
     locked.version += 1
-    locked.save()
+    locked.save(update_fields=[*campaign_values, "version"])
     if changes:
         audit.record(by=by, action="campaigns.notice.changed", target=locked, changes=changes)
     return locked

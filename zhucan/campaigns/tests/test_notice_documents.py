@@ -24,7 +24,7 @@ from weasyprint.urls import FatalURLFetchingError
 from zhucan.campaigns.documents import layout, render_notice_docx, render_notice_pdf
 from zhucan.campaigns.documents.pdf_render import OfflineURLFetcher, render_notice_html
 from zhucan.campaigns.notice_types import Block, ParsedNotice
-from zhucan.campaigns.tests import notice_samples as samples
+from zhucan.campaigns.tests import factories as samples
 
 HOSTILE_TITLE = "关于<script>alert('x')</script>的通知 & 附件"
 SEED_ORDER = [

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from docx import Document
 from pypdf import PdfReader
 
-from zhucan.campaigns.tests.notice_samples import SEED_NOTICE_TEXT, TITLE
+from zhucan.campaigns.tests.factories import SEED_NOTICE_TEXT, TITLE
 
 
 def require_parser() -> None:

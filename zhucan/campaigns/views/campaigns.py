@@ -19,8 +19,7 @@ from zhucan.campaigns.forms import ImportNoticeForm, NoticeEditForm, PublishForm
 from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.notice_parser import NoticeFileError, is_notice, parse_notice_text
 from zhucan.campaigns.notice_upload import read_uploaded_notice
-from zhucan.campaigns.selectors import receipt_table
-from zhucan.campaigns.views.recipients import committees_that_can_cascade
+from zhucan.campaigns.selectors import committees_that_can_cascade, receipt_table
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import has_capability

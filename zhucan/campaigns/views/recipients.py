@@ -17,7 +17,6 @@ from zhucan.campaigns.selectors import recipient_preview
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import Form, apply_domain_error
 from zhucan.orgs.access import get_organisation_for_user, has_capability
-from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 
 
@@ -85,15 +84,3 @@ def create_child(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         _("Your own campaign was created from the notice. Adapt it and publish it to your units."),
     )
     return redirect("campaigns:detail", campaign_pk=child.pk)
-
-
-def committees_that_can_cascade(user: object, campaign: Campaign) -> list[Organisation]:
-    """The receiving committees where this person may start a child campaign."""
-    taken = set(campaign.children.values_list("issuing_org_id", flat=True))
-    receipts = campaign.receipts.filter(organisation__kind=Organisation.Kind.COMMITTEE)
-    return [
-        r.organisation
-        for r in receipts.select_related("organisation")
-        if r.organisation_id not in taken
-        and has_capability(user, Capability.COORDINATE, r.organisation)
-    ]

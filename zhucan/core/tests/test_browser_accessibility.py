@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from zhucan.core.tests.test_permissions import URLS
 from zhucan.testing.browser import (
     Target,
     axe_report,
@@ -22,6 +21,7 @@ from zhucan.testing.browser import (
     open_page,
     set_display,
 )
+from zhucan.testing.urlwalk import URLS
 
 pytestmark = pytest.mark.browser
 

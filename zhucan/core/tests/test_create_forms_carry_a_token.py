@@ -14,31 +14,27 @@ import pytest
 from django.urls import reverse
 
 from zhucan.conftest import World
-from zhucan.core.tests.test_permissions import (
-    URLS,
-    _county_a_campaign,
-    _county_a_plan,
-)
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_report
+from zhucan.testing.urlwalk import URLS, county_a_campaign, county_a_plan
 
 
 def _photos(w: World) -> tuple[Any, str]:
     draft = make_report(
-        campaign=_county_a_campaign(w), organisation=w.county_a_unit, by=w.county_a_officer
+        campaign=county_a_campaign(w), organisation=w.county_a_unit, by=w.county_a_officer
     )
     return w.county_a_officer, reverse("activities:photos", kwargs={"report_pk": draft.pk})
 
 
 def _person(w: World) -> Any:
-    from zhucan.registry.tests.factories import make_person
+    from zhucan.testing.factories import make_person
 
     return make_person(w)
 
 
 def _received(w: World, name: str) -> tuple[Any, str]:
     """A page that offers the campaigns county A's unit received: there is one."""
-    _county_a_campaign(w)
+    county_a_campaign(w)
     return w.county_a_officer, reverse(name)
 
 
@@ -57,11 +53,11 @@ CREATE_FORMS: dict[str, Callable[[World], tuple[Any, str]]] = {
     ),
     "plans:detail": lambda w: (
         w.county_a_officer,
-        reverse("plans:detail", args=[_county_a_plan(w).pk]),
+        reverse("plans:detail", args=[county_a_plan(w).pk]),
     ),
     "activities:new": lambda w: (
         w.county_a_officer,
-        reverse("activities:new", args=[_county_a_campaign(w).pk])
+        reverse("activities:new", args=[county_a_campaign(w).pk])
         + f"?organisation={w.county_a_unit.pk}",
     ),
     "activities:quick": lambda w: _received(w, "activities:quick"),

@@ -19,8 +19,8 @@ from docx import Document
 
 from zhucan.core import audit
 from zhucan.core.models import AuditEntry
-from zhucan.core.tests.test_permissions import OBJECT_IN_COUNTY_A, URLS, _url
 from zhucan.testing.auth import login_verified
+from zhucan.testing.urlwalk import OBJECT_IN_COUNTY_A, URLS, url_for
 
 # url name -> (action, whether the file is a table whose data rows are counted)
 DOWNLOADS: dict[str, tuple[str, bool]] = {
@@ -89,7 +89,7 @@ def _prepare(world: Any) -> Any:
 
 def test_every_download_writes_one_audit_entry(client, world):
     # Every object first (the builders expect the world as it was), then the set-up.
-    urls = [(name, _url(world, name, list(kwargs))) for name, kwargs in URLS]
+    urls = [(name, url_for(world, name, list(kwargs))) for name, kwargs in URLS]
     person = _prepare(world)
     seen: set[str] = set()
     for name, url in urls:

@@ -17,7 +17,7 @@ from zhucan.core.models import AuditEntry
 from zhucan.orgs import importer
 from zhucan.orgs.importer import check_file, run_import
 from zhucan.orgs.models import Organisation
-from zhucan.orgs.tests.helpers import TEMPLATE_HEADERS, row, snapshot, upload, xlsx
+from zhucan.orgs.tests.factories import TEMPLATE_HEADERS, row, snapshot, upload, xlsx
 from zhucan.testing.auth import login_verified
 
 

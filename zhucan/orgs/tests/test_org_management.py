@@ -9,7 +9,7 @@ from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.services import create_organisation, update_organisation
-from zhucan.orgs.tests.helpers import snapshot
+from zhucan.orgs.tests.factories import snapshot
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org
 

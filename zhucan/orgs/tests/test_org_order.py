@@ -132,7 +132,7 @@ def test_organisation_list_and_parent_select_follow_the_order(client, db):
 
 def test_an_imported_tree_takes_its_place_in_the_same_order(db):
     from zhucan.orgs.importer import run_import
-    from zhucan.orgs.tests.helpers import row, xlsx
+    from zhucan.orgs.tests.factories import row, xlsx
 
     city = make_org(name="平顶山市残工委", region_code="410400")
     # A sheet as an office types it: departments first, counties in no particular order.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from zhucan.accounts.models import User
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
-from zhucan.orgs.tests.helpers import snapshot
+from zhucan.orgs.tests.factories import snapshot
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_user
 

@@ -224,11 +224,13 @@ def stored_columns(checked: Checked, *, ring: crypto.Keyring, index: str = "") -
     return columns
 
 
-def _apply(person: Person, checked: Checked, ring: crypto.Keyring) -> Person:
-    """Set every stored field of ``person`` from checked values (ciphertexts included)."""
-    for name, value in stored_fields(checked, ring=ring).items():
+def _apply(person: Person, checked: Checked, ring: crypto.Keyring) -> list[str]:
+    """Set every stored field of ``person`` from checked values (ciphertexts included); the
+    names set, for ``update_fields``."""
+    fields = stored_fields(checked, ring=ring)
+    for name, value in fields.items():
         setattr(person, name, value)
-    return person
+    return list(fields)
 
 
 def build_person(
@@ -236,7 +238,8 @@ def build_person(
 ) -> Person:
     """The unsaved row for a checked person (the import saves many at once)."""
     person = Person(organisation=organisation, org_path=organisation.path, created_by=by)
-    return _apply(person, checked, ring or crypto.keyring())
+    _apply(person, checked, ring or crypto.keyring())
+    return person
 
 
 def find_by_id_number(queryset: Any, raw: str) -> Person | None:
@@ -330,7 +333,7 @@ def register_person(
                     raise _TakenError(number)
                 try:
                     with transaction.atomic():  # another form (another token) may register first
-                        person.save()
+                        person.save(force_insert=True)
                 except IntegrityError:
                     raise _TakenError(number) from None
                 audit.record(by=by, action="registry.person.registered", target=person)
@@ -370,7 +373,7 @@ def _update_person(
     assert checked.id is not None
     before_index = locked.id_index
     before = stored_data(locked)
-    _apply(locked, checked, crypto.keyring())
+    stored = _apply(locked, checked, crypto.keyring())
     if (
         locked.id_index != before_index
         and Person.objects.filter(id_index__in=crypto.blind_indexes(checked.id.number))
@@ -379,7 +382,7 @@ def _update_person(
     ):
         return None, (locked.id_index, checked.id.number)
     locked.version += 1
-    locked.save()
+    locked.save(update_fields=[*stored, "version", "updated_at"])
     # Field names only: the audit log must not become a second copy of the personal data.
     after = replace(checked.data, id_number=checked.id.number if checked.id else "")
     after = replace(after, certificate=after.certificate and normalise(after.certificate))

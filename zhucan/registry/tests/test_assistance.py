@@ -13,8 +13,8 @@ from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto
 from zhucan.registry.models import Assistance
 from zhucan.registry.services.assistance import AssistanceInput, record_visit_people
-from zhucan.registry.tests.factories import make_person, make_visit
 from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_person, make_visit
 
 
 def test_visit_page_finds_people_and_records_them_once(client, world):

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from zhucan.registry import selectors
 from zhucan.registry.models import Assistance
 from zhucan.registry.services.assistance import AssistanceInput, record_assistance
-from zhucan.registry.tests.factories import make_person
 from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_person
 
 
 def helped(world, person, campaign):

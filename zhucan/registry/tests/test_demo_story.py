@@ -13,8 +13,8 @@ from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto
 from zhucan.registry.models import Person
 from zhucan.registry.services.people import PersonData, register_person
-from zhucan.registry.tests.factories import id_number, make_visit
 from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import id_number, make_visit
 
 
 def test_find_reveal_visit_and_coverage_shrinks(client, world):

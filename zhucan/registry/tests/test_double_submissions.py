@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from zhucan.core.models import AuditEntry
 from zhucan.registry.models import Assistance, EducationCase, Person
-from zhucan.registry.tests.factories import id_number, make_person
 from zhucan.testing.auth import login_verified
 from zhucan.testing.concurrency import needs_postgres, post_at_once
+from zhucan.testing.factories import id_number, make_person
 
 
 def person_form(world, **changes):

@@ -16,9 +16,8 @@ from zhucan.registry.services.education import (
     open_case,
     update_case,
 )
-from zhucan.registry.tests.factories import make_person
 from zhucan.testing.auth import login_verified
-from zhucan.testing.factories import make_org
+from zhucan.testing.factories import make_org, make_person
 
 
 def test_school_age_is_every_birth_year_that_may_be_6_to_15_on_1_september():

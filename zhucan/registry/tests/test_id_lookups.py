@@ -20,8 +20,8 @@ from zhucan.registry.models import RegistryLookup
 from zhucan.registry.services import lookups
 from zhucan.registry.services.lookups import LookupLimitError, audit_token, find_person
 from zhucan.registry.services.privacy import erase_person, holds_a_number, reveal_person
-from zhucan.registry.tests.factories import id_number, make_person
 from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import id_number, make_person
 
 
 def _log_text() -> str:
@@ -186,7 +186,7 @@ def test_the_reveal_page_refuses_a_number_in_the_note_in_chinese(client, world):
 
 
 def test_the_visit_pages_search_by_number_is_audited_and_limited(client, world, settings):
-    from zhucan.registry.tests.factories import make_visit
+    from zhucan.testing.factories import make_visit
 
     settings.REGISTRY_SEARCHES_PER_HOUR = 1
     visit = make_visit(world)

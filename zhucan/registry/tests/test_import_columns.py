@@ -16,14 +16,14 @@ from zhucan.registry.imports import jobs
 from zhucan.registry.imports.mapping import guess_field, ignored_columns
 from zhucan.registry.management.commands import import_registry
 from zhucan.registry.models import Person
-from zhucan.registry.tests.import_helpers import (
+from zhucan.testing.auth import login_verified
+from zhucan.testing.registry_sheets import (
     HEADERS,
     dry_run,
     import_checked,
     person_row,
     workbook_bytes,
 )
-from zhucan.testing.auth import login_verified
 
 WITH_CHECKS = [*HEADERS, "性别", "出生日期", "籍贯"]
 

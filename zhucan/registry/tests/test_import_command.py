@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from zhucan.core.models import AuditEntry
 from zhucan.registry.models import Person
-from zhucan.registry.tests.import_helpers import person_row, workbook_bytes
+from zhucan.testing.registry_sheets import person_row, workbook_bytes
 
 
 def _run(*args: str) -> tuple[int, str, str]:

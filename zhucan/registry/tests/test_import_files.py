@@ -22,7 +22,7 @@ from zhucan.registry.imports.reading import (
 )
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
-from zhucan.registry.tests.import_helpers import (
+from zhucan.testing.registry_sheets import (
     HEADERS,
     dry_run,
     fast_xlsx,

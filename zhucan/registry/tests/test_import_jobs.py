@@ -17,7 +17,7 @@ from zhucan.registry.imports import jobs, saving, staging
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import KEEP_UPLOAD, RegistryImport
 from zhucan.registry.services.people import PersonData, register_person
-from zhucan.registry.tests.import_helpers import (
+from zhucan.testing.registry_sheets import (
     dry_run,
     id_number,
     import_checked,

@@ -18,8 +18,8 @@ from zhucan.core.jobs import recover_stale_jobs
 from zhucan.registry.imports import jobs, staging
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
-from zhucan.registry.tests.import_helpers import dry_run, person_row, workbook_bytes
 from zhucan.testing import workers
+from zhucan.testing.registry_sheets import dry_run, person_row, workbook_bytes
 
 pytestmark = [
     pytest.mark.postgres,

@@ -20,13 +20,13 @@ from zhucan.registry import crypto
 from zhucan.registry.imports import jobs, staging
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
-from zhucan.registry.tests.import_helpers import (
+from zhucan.testing.auth import login_verified
+from zhucan.testing.registry_sheets import (
     dry_run,
     person_row,
     run_queued_tasks,
     workbook_bytes,
 )
-from zhucan.testing.auth import login_verified
 
 Status = RegistryImport.Status
 SHEET = [person_row(n) for n in range(1, 6)]

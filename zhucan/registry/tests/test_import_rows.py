@@ -12,7 +12,7 @@ from zhucan.registry.imports import jobs
 from zhucan.registry.imports.mapping import clean_mapping, guess_field, initial_mapping
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import ImportMapping
-from zhucan.registry.tests.import_helpers import (
+from zhucan.testing.registry_sheets import (
     HEADERS,
     dry_run,
     id_number,

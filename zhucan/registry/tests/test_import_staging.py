@@ -11,14 +11,14 @@ from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.services.people import PersonData, register_person
 from zhucan.registry.services.privacy import erase_person
-from zhucan.registry.tests.import_helpers import (
+from zhucan.registry.tests.test_import_stored_rows import HEADERS, SHEET, _stored
+from zhucan.testing.registry_sheets import (
     dry_run,
     id_number,
     import_checked,
     person_row,
     workbook_bytes,
 )
-from zhucan.registry.tests.test_import_stored_rows import HEADERS, SHEET, _stored
 
 pytestmark = pytest.mark.skipif(
     not staging.usable(), reason="the dry run keeps its rows on PostgreSQL only"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
-from zhucan.registry.tests.import_helpers import (
+from zhucan.testing.registry_sheets import (
     dry_run,
     id_number,
     import_checked,

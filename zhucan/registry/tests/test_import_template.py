@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from zhucan.core.models import AuditEntry
 from zhucan.registry.imports.mapping import FIELDS, accepted_columns, guess_field
 from zhucan.registry.imports.template import template_headers
-from zhucan.registry.tests.import_helpers import HEADERS, dry_run, person_row, workbook_bytes
 from zhucan.testing.auth import login_verified
+from zhucan.testing.registry_sheets import HEADERS, dry_run, person_row, workbook_bytes
 
 
 def test_every_template_header_is_read_as_its_field():

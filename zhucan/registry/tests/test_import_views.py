@@ -7,13 +7,13 @@ from django.urls import reverse
 
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
-from zhucan.registry.tests.import_helpers import (
+from zhucan.testing.auth import login_verified
+from zhucan.testing.registry_sheets import (
     HEADERS,
     person_row,
     run_queued_tasks,
     workbook_bytes,
 )
-from zhucan.testing.auth import login_verified
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -28,10 +28,10 @@ from zhucan.registry.models import KeyCheck, Person
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.services.keys import rotate_keys
 from zhucan.registry.services.people import find_by_id_number
-from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import id_number as import_id_number
-from zhucan.registry.tests.import_helpers import person_row, workbook_bytes
 from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_person
+from zhucan.testing.registry_sheets import id_number as import_id_number
+from zhucan.testing.registry_sheets import person_row, workbook_bytes
 
 T2 = "t2:MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI="
 T1 = "t1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE="

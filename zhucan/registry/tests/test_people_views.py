@@ -8,9 +8,8 @@ from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
 from zhucan.registry import crypto
 from zhucan.registry.models import Person
-from zhucan.registry.tests.factories import id_number, make_person
 from zhucan.testing.auth import login_verified
-from zhucan.testing.factories import make_user
+from zhucan.testing.factories import id_number, make_person, make_user
 
 
 def test_list_filters_paginates_and_counts_queries(client, world, django_assert_max_num_queries):

@@ -15,9 +15,8 @@ from zhucan.registry.models import Assistance, EducationCase, Person
 from zhucan.registry.services.assistance import AssistanceInput, record_assistance
 from zhucan.registry.services.education import open_case
 from zhucan.registry.services.privacy import erase_person, reveal_person
-from zhucan.registry.tests.factories import make_person
 from zhucan.testing.auth import login_verified
-from zhucan.testing.factories import make_user
+from zhucan.testing.factories import make_person, make_user
 
 
 def test_pages_show_masked_values_only(client, world):

@@ -17,7 +17,7 @@ from zhucan.registry import crypto
 from zhucan.registry.idnumbers import check_character
 from zhucan.registry.models import Person
 from zhucan.registry.privacy_bound import BAR, count_candidates
-from zhucan.registry.tests.factories import id_number, make_person
+from zhucan.testing.factories import id_number, make_person
 
 
 def _clear(person: Person) -> dict:
@@ -156,8 +156,8 @@ def test_the_migration_keeps_the_year_and_cuts_the_masks_of_existing_rows(transa
 def test_a_pending_upload_is_kept_sealed(world):
     from zhucan.registry.imports import sealing
     from zhucan.registry.models.imports import RegistryImport
-    from zhucan.registry.tests.import_helpers import dry_run, person_row, workbook_bytes
-    from zhucan.registry.tests.import_helpers import id_number as sheet_number
+    from zhucan.testing.registry_sheets import dry_run, person_row, workbook_bytes
+    from zhucan.testing.registry_sheets import id_number as sheet_number
 
     data = workbook_bytes([person_row(1), person_row(2)])
     job = dry_run(world, data)

@@ -11,14 +11,14 @@ from zhucan.core.models import AuditEntry
 from zhucan.registry.models import Person, RegistryLookup
 from zhucan.registry.services.lookups import LookupLimitError, audit_token, find_person
 from zhucan.registry.services.people import PersonData, register_person, stored_data, update_person
-from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import (
+from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_person
+from zhucan.testing.registry_sheets import (
     dry_run,
     id_number,
     person_row,
     workbook_bytes,
 )
-from zhucan.testing.auth import login_verified
 
 NEUTRAL = "This ID number cannot be registered here."
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from zhucan.registry.imports import jobs
 from zhucan.registry.services.townships import add_township
-from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import HEADERS, person_row, workbook_bytes
 from zhucan.testing.browser import axe_report, open_page
+from zhucan.testing.factories import make_person
+from zhucan.testing.registry_sheets import HEADERS, person_row, workbook_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,8 @@ from zhucan.activities.models import ActivityReport, Visit
 from zhucan.activities.services import return_report
 from zhucan.registry.models import Assistance
 from zhucan.registry.services.assistance import AssistanceInput, record_visit_people
-from zhucan.registry.tests.factories import make_person, make_visit
 from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_person, make_visit
 
 
 @pytest.fixture

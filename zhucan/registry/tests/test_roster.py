@@ -12,10 +12,9 @@ from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
 from zhucan.registry.models import Person
 from zhucan.registry.services.townships import add_township
-from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import checked_import
 from zhucan.testing.auth import login_verified
-from zhucan.testing.factories import make_user
+from zhucan.testing.factories import make_person, make_user
+from zhucan.testing.registry_sheets import checked_import
 
 
 def _people(world):

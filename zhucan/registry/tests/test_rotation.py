@@ -16,9 +16,9 @@ from zhucan.registry.keycheck import KeyCheckError, verify_keys
 from zhucan.registry.models import KeyCheck, KeyRotation, Person
 from zhucan.registry.services.keys import rotate_blind_key, rotate_keys
 from zhucan.registry.services.people import find_by_id_number
-from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import dry_run, person_row, workbook_bytes
-from zhucan.registry.tests.import_helpers import id_number as import_id_number
+from zhucan.testing.factories import make_person
+from zhucan.testing.registry_sheets import dry_run, person_row, workbook_bytes
+from zhucan.testing.registry_sheets import id_number as import_id_number
 
 OLD_ONLY = (
     "t1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=,"

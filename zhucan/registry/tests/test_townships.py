@@ -20,16 +20,16 @@ from zhucan.registry.services.townships import (
     remove_township,
     rename_township,
 )
-from zhucan.registry.tests.factories import make_person
-from zhucan.registry.tests.import_helpers import (
+from zhucan.registry.townships import TownshipMatcher, township_key
+from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_person
+from zhucan.testing.registry_sheets import (
     HEADERS,
     dry_run,
     import_checked,
     person_row,
     workbook_bytes,
 )
-from zhucan.registry.townships import TownshipMatcher, township_key
-from zhucan.testing.auth import login_verified
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -151,9 +150,3 @@ def visit_people(request: HttpRequest, visit_pk: int) -> HttpResponse:
             "searched": search.is_bound,
         },
     )
-
-
-urlpatterns = [
-    path("people/<int:person_pk>/assistance/new/", assistance_new, name="assistance_new"),
-    path("visits/<int:visit_pk>/people/", visit_people, name="visit_people"),
-]

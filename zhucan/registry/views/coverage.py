@@ -8,26 +8,17 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
-from django.utils.translation import gettext as _
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
-from zhucan.core import audit
-from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
+from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.orgs.access import get_organisation_for_user
 from zhucan.orgs.models import Organisation
 from zhucan.registry import access, selectors
-from zhucan.registry.models import Person
 from zhucan.registry.models.people import NEED_FLAGS, registry_roots
+from zhucan.registry.services.coverage import NEED_LABELS, export_not_helped
 
 PAGE_SIZE = 25
-NEED_LABELS = {
-    "need_income_fell": Person._meta.get_field("need_income_fell").verbose_name,
-    "need_no_guardian": Person._meta.get_field("need_no_guardian").verbose_name,
-    "need_no_care": Person._meta.get_field("need_no_care").verbose_name,
-    "need_other": Person._meta.get_field("need_other").verbose_name,
-}
 
 
 @login_required
@@ -121,70 +112,9 @@ def coverage_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 @login_required
 def coverage_export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     """The not-yet-helped list for the people who will visit: masked, formula-safe."""
-    campaign, node, result, area, township = _scope(request, campaign_pk)
-    people = selectors.not_helped(request.user, result, area=area, township=township)
-    areas = {r.area.pk: r.area.name for r in result.rows}
-    depth = len(node.path.strip("/").split("/"))
-    workbook = new_workbook()
-    table = XlsxTable(
-        workbook,
-        _("Not yet helped"),
-        [
-            _("County or unit"),
-            _("Township"),
-            _("Village"),
-            _("Name"),
-            _("ID number"),
-            _("Phone"),
-            _("Guardian or carer"),
-            _("Guardian's phone"),
-            _("Needs"),
-            _("About the need"),
-        ],
-        widths=[24, 16, 16, 12, 22, 16, 12, 16, 40, 40],
-    )
-
-    def rows() -> Any:
-        for p in people.iterator(chunk_size=2000):
-            parts = p.org_path.strip("/").split("/")
-            area_id = int(parts[depth]) if len(parts) > depth else node.pk
-            needs = "、".join(str(NEED_LABELS[f]) for f in NEED_FLAGS if getattr(p, f))
-            yield (
-                areas.get(area_id, node.name),
-                p.township,
-                p.village,
-                p.name,
-                p.id_masked,
-                p.phone_masked,
-                p.guardian_name,
-                p.guardian_phone_masked,
-                needs,
-                p.need_note,
-            )
-
-    table.add_rows(rows())
-    audit.record_download(
-        by=request.user,
-        action="registry.coverage.exported",
-        fmt="xlsx",
-        target=campaign,
-        org_path=node.path,
-        filters={
-            "node": node.pk,
-            "area": area.pk if area else None,
-            "township": township[:50] if township is not None else None,
-        },
-        rows=table.rows,
-        details={"node": node.pk},
-    )
-    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
+    _campaign, _node, result, area, township = _scope(request, campaign_pk)
+    data = export_not_helped(by=request.user, result=result, area=area, township=township)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="not-yet-helped.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-urlpatterns = [
-    path("coverage/", coverage_index, name="coverage_index"),
-    path("coverage/<int:campaign_pk>/", coverage_page, name="coverage"),
-    path("coverage/<int:campaign_pk>/export/", coverage_export, name="coverage_export"),
-]

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -141,11 +140,3 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "registry/case_detail.html", {"case": case, "form": form})
-
-
-urlpatterns = [
-    path("education/", case_list, name="cases"),
-    path("education/children/", children, name="children"),
-    path("education/<int:case_pk>/", case_detail, name="case"),
-    path("people/<int:person_pk>/education/open/", case_open, name="case_open"),
-]

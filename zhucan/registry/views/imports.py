@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +33,7 @@ from zhucan.core.uploads import safe_display_name
 from zhucan.orgs.access import audit_path_for, has_capability, organisations_with_capability
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
+from zhucan.registry import selectors
 from zhucan.registry.imports import jobs
 from zhucan.registry.imports.mapping import FIELDS, LABELS, accepted_columns, ignored_columns
 from zhucan.registry.imports.reading import MAX_FILE_BYTES, column_letter
@@ -43,15 +43,6 @@ from zhucan.registry.services.people import require_registry_writer
 
 Status = RegistryImport.Status
 POLL_SECONDS = 2
-
-
-def _writable_organisations(user: Any) -> Any:
-    report = organisations_with_capability(user, Capability.REPORT).values("pk")
-    return (
-        organisations_with_capability(user, Capability.PERSONAL_DATA)
-        .filter(pk__in=report, is_active=True)
-        .order_by("sort_path", "pk")
-    )
 
 
 def _get_import(request: HttpRequest, import_pk: int) -> RegistryImport:
@@ -108,7 +99,7 @@ class UploadForm(Form):
 def import_template(request: HttpRequest) -> HttpResponse:
     """The empty sheet with the columns the import reads, and its notes (audited like every
     file that leaves the system)."""
-    organisations = _writable_organisations(request.user)
+    organisations = selectors.writable_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
     content = build_template()
@@ -131,7 +122,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     """Upload a sheet, and the imports of the organisations the person keeps the registry of."""
-    organisations = _writable_organisations(request.user)
+    organisations = selectors.writable_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
     form = UploadForm(organisations=organisations)
@@ -172,7 +163,7 @@ def import_log(request: HttpRequest) -> HttpResponse:
     when, which file, the counts and the status. Read-only, and never the file: an auditor
     sees that a sheet came in, not the people in it."""
     audited = organisations_with_capability(request.user, Capability.AUDIT).values("pk")
-    kept = _writable_organisations(request.user).values("pk")
+    kept = selectors.writable_organisations(request.user).values("pk")
     imports = (
         RegistryImport.objects.visible_to(request.user)
         .filter(Q(organisation__in=audited) | Q(organisation__in=kept))
@@ -343,14 +334,3 @@ def _progress(job: RegistryImport) -> dict[str, Any]:
 def import_progress(request: HttpRequest, import_pk: int) -> JsonResponse:
     job = recover_if_stale(_get_import(request, import_pk))
     return JsonResponse(_progress(job))
-
-
-urlpatterns: list[URLPattern] = [
-    path("imports/", import_list, name="imports"),
-    path("imports/template.xlsx", import_template, name="import_template"),
-    path("imports/log/", import_log, name="import_log"),
-    path("imports/<int:import_pk>/", import_detail, name="import"),
-    path("imports/<int:import_pk>/confirm/", import_confirm, name="import_confirm"),
-    path("imports/<int:import_pk>/discard/", import_discard, name="import_discard"),
-    path("imports/<int:import_pk>/progress/", import_progress, name="import_progress"),
-]

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -202,14 +201,3 @@ def erase(request: HttpRequest, person_pk: int) -> HttpResponse:
             messages.success(request, _("The record was erased. The help given stays counted."))
             return redirect("registry:list")
     return render(request, "registry/person_erase.html", {"person": person, "form": form})
-
-
-urlpatterns = [
-    path("people/", person_list, name="list"),
-    path("people/find/", find, name="find"),
-    path("people/new/", person_new, name="new"),
-    path("people/<int:person_pk>/", person_detail, name="detail"),
-    path("people/<int:person_pk>/edit/", person_edit, name="edit"),
-    path("people/<int:person_pk>/reveal/", reveal, name="reveal"),
-    path("people/<int:person_pk>/erase/", erase, name="erase"),
-]

@@ -16,7 +16,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -162,9 +161,3 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="visit-roster.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-urlpatterns = [
-    path("roster/", roster, name="roster"),
-    path("roster/export/", roster_export, name="roster_export"),
-]

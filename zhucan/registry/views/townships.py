@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -172,10 +172,3 @@ def township_remove(request: HttpRequest, township_pk: int) -> HttpResponse:
     services.remove_township(by=request.user, township=township)
     messages.success(request, _("“%(name)s” was taken off the list.") % {"name": township.name})
     return redirect(_list_url(township.organisation))
-
-
-urlpatterns = [
-    path("townships/", township_list, name="townships"),
-    path("townships/<int:township_pk>/", township_edit, name="township_edit"),
-    path("townships/<int:township_pk>/remove/", township_remove, name="township_remove"),
-]

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
@@ -113,11 +113,3 @@ def reports(request: HttpRequest, campaign_pk: int, org_pk: int) -> HttpResponse
             "top": top,
         },
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("", home, name="home"),
-    path("campaigns/<int:campaign_pk>/", dashboard, name="dashboard"),
-    path("campaigns/<int:campaign_pk>/orgs/<int:org_pk>/", dashboard, name="node"),
-    path("campaigns/<int:campaign_pk>/orgs/<int:org_pk>/reports/", reports, name="reports"),
-]

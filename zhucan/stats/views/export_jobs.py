@@ -20,7 +20,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -191,16 +191,3 @@ def export_download(request: HttpRequest, export_pk: int) -> HttpResponse | File
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-urlpatterns: list[URLPattern] = [
-    path(
-        "campaigns/<int:campaign_pk>/orgs/<int:org_pk>/report-export/",
-        start_export,
-        name="start_export",
-    ),
-    path("exports/", export_list, name="exports"),
-    path("exports/<int:export_pk>/", export_job, name="export_job"),
-    path("exports/<int:export_pk>/status.json", export_job_status, name="export_job_status"),
-    path("exports/<int:export_pk>/download/", export_download, name="export_download"),
-]

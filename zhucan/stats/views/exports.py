@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path
 from django.utils import timezone
 
 from zhucan.campaigns.access import get_campaign_for_user
@@ -63,13 +62,3 @@ def statistical_report(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         f'attachment; filename="statistical-report-{campaign.pk}-{node.pk}-{today:%Y%m%d}.xlsx"'
     )
     return response
-
-
-urlpatterns: list[URLPattern] = [
-    path("campaigns/<int:campaign_pk>/orgs/<int:org_pk>/export.xlsx", export, name="export"),
-    path(
-        "campaigns/<int:campaign_pk>/statistical-report.xlsx",
-        statistical_report,
-        name="statistical_report",
-    ),
-]

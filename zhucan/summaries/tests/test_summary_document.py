@@ -12,7 +12,7 @@ from docx import Document
 
 from zhucan.core.models import AuditEntry
 from zhucan.summaries.services import save_summary
-from zhucan.summaries.tests.builders import city_campaign_with_work
+from zhucan.summaries.tests.factories import city_campaign_with_work
 from zhucan.testing.auth import login_verified
 
 pytestmark = pytest.mark.django_db

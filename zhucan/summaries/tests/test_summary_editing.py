@@ -9,7 +9,7 @@ from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.summaries.models import SummaryReport
 from zhucan.summaries.services import StaleSummaryError, save_summary
-from zhucan.summaries.tests.builders import city_campaign_with_work
+from zhucan.summaries.tests.factories import city_campaign_with_work
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from zhucan.activities.services import add_media_report, decide_typical, propose_typical
-from zhucan.summaries.tests.builders import accepted_report, city_campaign_with_work
+from zhucan.summaries.tests.factories import accepted_report, city_campaign_with_work
 from zhucan.testing.auth import login_verified
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import URLPattern, path
 
 from zhucan.summaries.document.content import SummaryDocument, summary_document, texts_for
 from zhucan.summaries.document.docx_render import render_summary_docx
@@ -62,9 +61,3 @@ def summary_docx(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 @login_required
 def summary_pdf(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     return _download(request, campaign_pk, "pdf", "application/pdf", render_summary_pdf)
-
-
-urlpatterns: list[URLPattern] = [
-    path("campaigns/<int:campaign_pk>/summary.docx", summary_docx, name="docx"),
-    path("campaigns/<int:campaign_pk>/summary.pdf", summary_pdf, name="pdf"),
-]

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhucan.core.errors import DomainError
@@ -98,8 +98,3 @@ def summary(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             "query": query,
         },
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("campaigns/<int:campaign_pk>/", summary, name="summary"),
-]

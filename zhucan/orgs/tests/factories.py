@@ -1,4 +1,4 @@
-"""Small helpers for the orgs tests (not collected: the name does not start with test_)."""
+"""Workbooks, rows and uploads for the orgs tests."""
 
 from __future__ import annotations
 

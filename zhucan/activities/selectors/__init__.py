@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from zhucan.activities.duty_suggestions import suggest_duties
 from zhucan.activities.models import ActivityReport, Indicator, IndicatorValue, Institution, Visit
 from zhucan.activities.services.reports import indicators_for
 from zhucan.campaigns.models import Campaign, Duty, Receipt
@@ -168,4 +169,25 @@ def report_page(report: ActivityReport) -> ReportPage:
             report.values.select_related("indicator").order_by("indicator__position", "pk")
         ),
         visits=list(report.visits.select_related("institution")),
+    )
+
+
+def suggested_duties(
+    choices: ReportChoices, organisation: Organisation, report: ActivityReport | None
+) -> list[Any]:
+    """The duties to tick for a report that has none: reporters rarely tick one themselves."""
+    if not choices.duties:
+        return []
+    assigned = list(
+        organisation.duty_assignments.filter(duty__in=list(choices.duties)).values_list(
+            "duty_id", flat=True
+        )
+    )
+    planned = report.planned_activity if report is not None else None
+    return suggest_duties(
+        duties=choices.duties.values(),
+        organisation=organisation,
+        category=report.category if report is not None else "",
+        planned_duty_id=getattr(planned, "duty_id", None),
+        assigned_duty_ids=assigned,
     )
