@@ -8,9 +8,8 @@ A new figure is one ``Figure`` here (with its label's translation), its column o
 ``tests/test_figures_defined_once.py`` holds those three equal and finds any list of figure
 names kept anywhere else.
 
-Where a figure goes among the other columns follows from its unit: people counts come after
-the activity's own fields (and, in the statistics and the summary, after the activity
-counts), amounts in yuan after them (and after the visits).
+Their order is the columns' order everywhere: the people counts first, then the amounts in
+yuan (the 统计表 and the summary put the visits between the two, by unit).
 """
 
 from __future__ import annotations
@@ -133,17 +132,21 @@ FIGURES: tuple[Figure, ...] = (
 )
 
 
-def names(figures: tuple[Figure, ...] = FIGURES) -> tuple[str, ...]:
-    return tuple(f.name for f in figures)
+# Each reads ``FIGURES`` when called (not when defined), so that what is derived from them
+# follows the definition.
 
 
-def people(figures: tuple[Figure, ...] = FIGURES) -> tuple[Figure, ...]:
-    return tuple(f for f in figures if not f.is_yuan)
+def names(figures: tuple[Figure, ...] | None = None) -> tuple[str, ...]:
+    return tuple(f.name for f in (FIGURES if figures is None else figures))
 
 
-def amounts(figures: tuple[Figure, ...] = FIGURES) -> tuple[Figure, ...]:
-    return tuple(f for f in figures if f.is_yuan)
+def people(figures: tuple[Figure, ...] | None = None) -> tuple[Figure, ...]:
+    return tuple(f for f in (FIGURES if figures is None else figures) if not f.is_yuan)
 
 
-def may_be_unknown(figures: tuple[Figure, ...] = FIGURES) -> tuple[str, ...]:
-    return tuple(f.name for f in figures if f.may_be_unknown)
+def amounts(figures: tuple[Figure, ...] | None = None) -> tuple[Figure, ...]:
+    return tuple(f for f in (FIGURES if figures is None else figures) if f.is_yuan)
+
+
+def may_be_unknown(figures: tuple[Figure, ...] | None = None) -> tuple[str, ...]:
+    return tuple(f.name for f in (FIGURES if figures is None else figures) if f.may_be_unknown)
