@@ -50,6 +50,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from zhucan.activities.dates import DatesOutsideCampaignError, campaign_period
+from zhucan.activities.figures import FIGURES, Figure
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode
 from zhucan.activities.services.reports import (
     ReportInput,
@@ -79,11 +80,8 @@ COLUMNS: list[tuple[str, str, bool, str]] = [
     ("end_date", "结束日期", True, "date"),
     ("mode", "形式", True, "choice"),
     ("place", "地点", False, "text"),
-    ("attendance", "参与人数", False, "count"),
-    ("disabled_served", "服务残疾人数", False, "count"),
-    ("volunteers", "志愿者人数", False, "count"),
-    ("cash", "慰问金（元）", False, "yuan"),
-    ("goods_value", "物资折款（元）", False, "yuan"),
+    # The report's fixed figures (activities.figures).
+    *((f.name, f.header, False, "yuan" if f.is_yuan else "count") for f in FIGURES),
     ("description", "活动简介", False, "text"),
     ("safety_measures", "防控措施", False, "text"),
 ]
@@ -97,6 +95,16 @@ HEADER_ALIASES = {
     "组织名称/单位": "organisation",
 }
 
+
+def figure_note(figure: Figure) -> str:
+    """How to fill in a fixed figure's column, from its unit."""
+    if figure.is_yuan:
+        return "金额（元），最多两位小数，不得为负数。"
+    if figure.may_be_unknown:
+        return "整数，不得为负数；不清楚的留空，不要填 0。"
+    return "整数，不得为负数。"
+
+
 _NOTES = {
     "organisation": "填写下方“可填报的单位”中的单位全称（可从下拉列表选择）。",
     "title": "活动的名称，最多 200 字。",
@@ -105,11 +113,7 @@ _NOTES = {
     "end_date": "日期，不得早于开始日期，不得晚于今天。",
     "mode": "从下拉列表选择，可选值见下方“形式可选值”；也可填写代码。",
     "place": "活动地点，最多 200 字。",
-    "attendance": "整数，不得为负数；不清楚的留空，不要填 0。",
-    "disabled_served": "整数，不得为负数；不清楚的留空，不要填 0。",
-    "volunteers": "整数，不得为负数；不清楚的留空，不要填 0。",
-    "cash": "金额（元），最多两位小数，不得为负数。",
-    "goods_value": "金额（元），最多两位小数，不得为负数。",
+    **{f.name: figure_note(f) for f in FIGURES},
     "description": "活动的简要情况。",
     "safety_measures": "疫情防控等安全措施。",
 }

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q
 
 from zhucan.activities.excel import choice_labels
+from zhucan.activities.figures import FIGURES
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode
 from zhucan.core.excel import XlsxTable, new_workbook, workbook_bytes
 
@@ -22,16 +23,12 @@ EXPORT_HEADERS = [
     "开始日期",
     "结束日期",
     "地点",
-    "参与人数",
-    "服务残疾人数",
-    "志愿者人数",
-    "慰问金（元）",
-    "物资折款（元）",
+    *(f.header for f in FIGURES),
     "活动简介",
     "防控措施",
     "状态",
 ]
-EXPORT_WIDTHS = [32, 30, 30, 12, 12, 12, 12, 20, 10, 12, 10, 14, 14, 40, 30, 10]
+EXPORT_WIDTHS = [32, 30, 30, 12, 12, 12, 12, 20, *(f.width for f in FIGURES), 40, 30, 10]
 
 
 def export_indicators(reports: Any) -> list[Indicator]:
@@ -54,11 +51,7 @@ def _export_rows(reports: Any, indicators: list[Indicator]) -> Iterator[list[Any
             report.start_date,
             report.end_date,
             report.place,
-            report.attendance,
-            report.disabled_served,
-            report.volunteers,
-            report.cash,
-            report.goods_value,
+            *(getattr(report, f.name) for f in FIGURES),
             report.description,
             report.safety_measures,
             statuses.get(report.status, report.status),

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.activities.dates import CONFIRM_FIELD, add_confirm_field_if_sent
+from zhucan.activities.figures import FIGURES
+from zhucan.activities.figures import names as figure_names
 from zhucan.activities.models import ActivityReport, Category, Indicator, Mode, Visit
 from zhucan.activities.selectors import ReportChoices
 from zhucan.activities.services import ReportInput, VisitInput
@@ -92,11 +94,7 @@ class ReportForm(Form):
         choices=[*_choose(gettext_lazy("Choose one")), *Mode.choices],
         error_messages={"required": gettext_lazy("Choose online or in person.")},
     )
-    attendance = whole_number(gettext_lazy("Attendance"))
-    disabled_served = whole_number(gettext_lazy("Disabled people served"))
-    volunteers = whole_number(gettext_lazy("Volunteers"))
-    cash = yuan(gettext_lazy("Cash given (yuan)"))
-    goods_value = yuan(gettext_lazy("Value of goods (yuan)"))
+    # Here come the report's fixed figures (activities.figures), put in by ``_figure_fields``.
     place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
     region = forms.ChoiceField(
         label=gettext_lazy("Region"),
@@ -204,6 +202,10 @@ class ReportForm(Form):
 
     def to_input(self, visits: list[VisitInput]) -> ReportInput:
         data = self.cleaned_data
+        # Left empty: unknown, kept apart from 0 (or 0, for a figure never unknown).
+        figures: dict[str, Any] = {
+            f.name: f.blank if data.get(f.name) is None else data[f.name] for f in FIGURES
+        }
         values = {}
         for indicator in self.choices.indicators:
             value = data.get(f"indicator_{indicator.pk}")
@@ -215,12 +217,7 @@ class ReportForm(Form):
             start_date=data["start_date"],
             end_date=data["end_date"],
             mode=data["mode"],
-            # Left empty: unknown, kept apart from 0.
-            attendance=data.get("attendance"),
-            disabled_served=data.get("disabled_served"),
-            volunteers=data.get("volunteers"),
-            cash=data.get("cash") or Decimal(0),
-            goods_value=data.get("goods_value") or Decimal(0),
+            **figures,
             place=data.get("place", ""),
             region=self.choices.regions.get(data.get("region") or ""),
             description=data.get("description", ""),
@@ -233,6 +230,18 @@ class ReportForm(Form):
         )
 
 
+def _figure_fields(form: type[Form], *, after: str) -> None:
+    """Put a field for each of the report's fixed figures into ``form``, in their order,
+    after the field ``after``: declared here once rather than once per figure."""
+    fields = {f.name: yuan(f.label) if f.is_yuan else whole_number(f.label) for f in FIGURES}
+    declared = list(form.base_fields.items())
+    at = [name for name, _field in declared].index(after) + 1
+    form.base_fields = form.declared_fields = dict(declared[:at]) | fields | dict(declared[at:])
+
+
+_figure_fields(ReportForm, after="mode")
+
+
 def report_initial(report: ActivityReport) -> dict[str, Any]:
     """The form's starting values for a saved report (its values and duties read here)."""
     initial: dict[str, Any] = {
@@ -243,11 +252,7 @@ def report_initial(report: ActivityReport) -> dict[str, Any]:
             "start_date",
             "end_date",
             "mode",
-            "attendance",
-            "disabled_served",
-            "volunteers",
-            "cash",
-            "goods_value",
+            *figure_names(),
             "place",
             "description",
             "safety_measures",

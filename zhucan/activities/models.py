@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from zhucan.activities.figures import FIGURES, Figure
 from zhucan.campaigns.models import Campaign, Duty
 from zhucan.core import workflow
 from zhucan.core.jobs import LeasedJob
@@ -79,6 +80,7 @@ class ActivityReport(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
+    # The fixed figures, as activities.figures defines them (a test holds the two equal).
     # Empty (None) when the report does not say: unknown is not zero, and totals say how many
     # reports gave the figure ("3 of 4 reports").
     attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
@@ -136,6 +138,11 @@ class ActivityReport(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in workflow.EDITABLE
+
+    @property
+    def figure_values(self) -> list[tuple[Figure, Any]]:
+        """Its fixed figures (activities.figures) with its values, in their order."""
+        return [(figure, getattr(self, figure.name)) for figure in FIGURES]
 
 
 class Indicator(models.Model):

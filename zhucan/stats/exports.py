@@ -17,6 +17,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhucan.activities.excel import choice_labels
+from zhucan.activities.figures import FIGURES
+from zhucan.activities.figures import names as figure_names
 from zhucan.activities.models import ActivityReport, Category, Indicator, IndicatorValue, Mode
 from zhucan.campaigns.models import Campaign, Duty
 from zhucan.core.excel import XlsxTable, make_cell, new_workbook, workbook_bytes
@@ -66,13 +68,9 @@ REPORT_HEADERS = [
     "形式",
     "开始日期",
     "结束日期",
-    "参与人数",
-    "服务残疾人数",
-    "志愿者人数",
-    "慰问金（元）",
-    "物资折款（元）",
+    *(f.header for f in FIGURES),
 ]
-REPORT_WIDTHS = [32, 16, 30, 10, 12, 12, 12, 10, 12, 10, 14, 14]
+REPORT_WIDTHS = [32, 16, 30, 10, 12, 12, 12, *(f.width for f in FIGURES)]
 CHUNK_SIZE = 2000
 # What each row reads: the report's own fields and, through joins in the same query, its
 # organisation's name and region up to the county (a township's or village's county is its
@@ -90,11 +88,7 @@ _FIELDS = (
     "mode",
     "start_date",
     "end_date",
-    "attendance",
-    "disabled_served",
-    "volunteers",
-    "cash",
-    "goods_value",
+    *figure_names(),
 )
 Progress = Callable[[int, int], None]
 

@@ -2,9 +2,9 @@
 
 Every accepted report adds, with a count of 1 each:
 
-* ``reports`` (value 1), ``cash``, ``goods_value`` (its figures, zero included), and
-  ``attendance``, ``disabled_served``, ``volunteers`` when the report gives them: a figure left
-  unknown adds nothing, so a cell's count says how many reports gave it ("3 of 4"),
+* ``reports`` (value 1), and each of its fixed figures (``activities.figures``: ``cash``,
+  ``attendance``, …), zero included, except that a figure left unknown adds nothing, so a
+  cell's count says how many reports gave it ("3 of 4"),
 * ``category:<category>`` and ``mode:<mode>`` (value 1),
 
 then one ``indicator:<indicator id>`` per indicator value it gives (ids, not codes: a
@@ -22,21 +22,18 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from zhucan.activities import figures as report_figures
 from zhucan.activities.models import Category, InstitutionKind, Mode, Visit
 
 REPORTS = "reports"
-# (metric, label, is an amount in yuan)
-FIGURES: tuple[tuple[str, Any, bool], ...] = (
-    ("attendance", _("Attendance"), False),
-    ("disabled_served", _("Disabled people served"), False),
-    ("volunteers", _("Volunteers"), False),
-    ("cash", _("Cash given (yuan)"), True),
-    ("goods_value", _("Value of goods (yuan)"), True),
+# (metric, label, is an amount in yuan): the report's fixed figures (activities.figures).
+FIGURES: tuple[tuple[str, Any, bool], ...] = tuple(
+    (f.name, f.label, f.is_yuan) for f in report_figures.FIGURES
 )
 # People counts a report may leave blank (unknown, not zero). Read side only: next to each, the
 # dashboards carry ``given(metric)``, how many reports gave it (the cell's count), so that a
 # figure no report gave shows as unknown and a reported 0 as 0.
-MAY_BE_UNKNOWN = ("attendance", "disabled_served", "volunteers")
+MAY_BE_UNKNOWN = report_figures.may_be_unknown()
 HOUSEHOLDS = "households"
 HOUSEHOLD_VISITS = f"visit:{Visit.Kind.HOUSEHOLD.value}"
 MONEY = {key for key, _label, money in FIGURES if money}

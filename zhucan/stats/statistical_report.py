@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zhucan.activities.figures import FIGURES, Figure, amounts, people
 from zhucan.activities.models import Indicator, InstitutionKind, Mode
 from zhucan.activities.services.reports import indicators_for
 from zhucan.campaigns.models import Campaign
@@ -72,23 +73,39 @@ class Column:
 
 
 INSTITUTION_VISITS = [metrics.visit(kind) for kind in InstitutionKind.values]
-FIXED_COLUMNS = [
-    Column("活动", "场次", _sum(metrics.REPORTS)),
-    # An activity both online and in person counts in each of the two (the note says so).
-    Column("活动", "线上", _sum(metrics.mode(Mode.ONLINE), metrics.mode(Mode.BOTH))),
-    Column("活动", "线下", _sum(metrics.mode(Mode.IN_PERSON), metrics.mode(Mode.BOTH))),
-    Column("", "参与人数", _people("attendance"), width=11),
-    Column("", "服务残疾人", _people("disabled_served"), width=11),
-    Column("", "志愿者", _people("volunteers")),
-    Column("慰问", "困难家庭户数", _sum(metrics.HOUSEHOLDS), width=12),
-    Column("慰问", "机构数", _sum(*INSTITUTION_VISITS)),
-    Column("资金物资", "慰问金/元", _sum("cash"), yuan=True, width=14),
-    Column("资金物资", "物资折款/元", _sum("goods_value"), yuan=True, width=14),
-]
+
+
+def _figure(figure: Figure) -> Column:
+    value = _people(figure.name) if figure.may_be_unknown else _sum(figure.name)
+    return Column(
+        figure.sheet_group,
+        figure.sheet_heading,
+        value,
+        yuan=figure.is_yuan,
+        width=figure.sheet_width,
+    )
+
+
+def fixed_columns(figures: tuple[Figure, ...] = FIGURES) -> list[Column]:
+    """The activities, the report's people counts, the visits, then its amounts in yuan."""
+    return [
+        Column("活动", "场次", _sum(metrics.REPORTS)),
+        # An activity both online and in person counts in each of the two (the note says so).
+        Column("活动", "线上", _sum(metrics.mode(Mode.ONLINE), metrics.mode(Mode.BOTH))),
+        Column("活动", "线下", _sum(metrics.mode(Mode.IN_PERSON), metrics.mode(Mode.BOTH))),
+        *map(_figure, people(figures)),
+        Column("慰问", "困难家庭户数", _sum(metrics.HOUSEHOLDS), width=12),
+        Column("慰问", "机构数", _sum(*INSTITUTION_VISITS)),
+        *map(_figure, amounts(figures)),
+    ]
+
+
+FIXED_COLUMNS = fixed_columns()
 NOTE = (
     "说明：数字为已审核通过的活动情况汇总，含本级及所属单位转发的活动；线上线下结合的活动在"
-    "“线上”“线下”两栏各计一次；机构数为慰问机构的次数；参与人数、服务残疾人、志愿者"
-    "为填报了该项的活动之和，空白表示均未填报。"
+    "“线上”“线下”两栏各计一次；机构数为慰问机构的次数；"
+    + "、".join(f.sheet_heading for f in FIGURES if f.may_be_unknown)
+    + "为填报了该项的活动之和，空白表示均未填报。"
 )
 
 

@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from zhucan.activities.figures import FIGURES, Figure, may_be_unknown
 from zhucan.activities.models import (
     ActivityReport,
     Indicator,
@@ -34,13 +35,15 @@ from zhucan.summaries.access import summary_scope
 from zhucan.summaries.names import abbreviate
 
 ZERO = Decimal(0)
+BY_NAME = {f.name: f for f in FIGURES}
+BY_DUTY = tuple(f for f in FIGURES if f.by_duty)
 EXAMPLES_PER_DUTY = 3
 MAX_TYPICAL = 10
 MEDIA_LISTED = 5
 # Counted from the visits when they give it, so the same households are not said twice.
 HOUSEHOLDS_CODE = "households_visited"
 # The report's people counts, which a report may leave unknown (None), not zero.
-PEOPLE_COUNTS = ("attendance", "disabled_served", "volunteers")
+PEOPLE_COUNTS = may_be_unknown()
 
 
 @dataclass
@@ -53,16 +56,30 @@ class IndicatorTotal:
     phrase: str = ""
 
 
+def _zero(figure: Figure) -> int | Decimal:
+    return ZERO if figure.is_yuan else 0
+
+
+class _FigureTotals:
+    """The report's fixed figures (activities.figures) summed, in ``totals`` by name, and read
+    as attributes too (``overall.cash``): a figure not summed here is 0."""
+
+    totals: dict[str, int | Decimal]
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for a name that is not an attribute: never one of the dataclass's own.
+        figure = BY_NAME.get(name)
+        if figure is None:
+            raise AttributeError(name)
+        return self.__dict__.get("totals", {}).get(name, _zero(figure))
+
+
 @dataclass
-class Overall:
+class Overall(_FigureTotals):
     reports: int = 0
     organisations: int = 0
     online: int = 0
-    attendance: int = 0
-    disabled_served: int = 0
-    volunteers: int = 0
-    cash: Decimal = ZERO
-    goods_value: Decimal = ZERO
+    totals: dict[str, int | Decimal] = field(default_factory=dict)
     plans: int = 0
     planned: int = 0
     # How many reports gave each people count (a report may leave one unknown).
@@ -78,15 +95,14 @@ class Visits:
 
 
 @dataclass
-class DutyFigures:
+class DutyFigures(_FigureTotals):
     number: int
     text: str
     departments: list[str]
     planned: int = 0
     reports: int = 0
-    disabled_served: int = 0
-    cash: Decimal = ZERO
-    goods_value: Decimal = ZERO
+    # The figures the summary gives per duty (``Figure.by_duty``).
+    totals: dict[str, int | Decimal] = field(default_factory=dict)
     indicators: list[IndicatorTotal] = field(default_factory=list)
     examples: list[tuple[str, str]] = field(default_factory=list)  # (organisation, activity)
 
@@ -167,22 +183,14 @@ def _overall(reports: Any) -> Overall:
         n=Count("pk"),
         orgs=Count("organisation", distinct=True),
         online=Count("pk", filter=Q(mode=PlannedActivity.Mode.ONLINE)),
-        attendance=Sum("attendance"),
-        served=Sum("disabled_served"),
-        volunteers=Sum("volunteers"),
-        cash=Sum("cash"),
-        goods=Sum("goods_value"),
+        **{f"{f.name}_total": Sum(f.name) for f in FIGURES},
     )
     return Overall(
         given={name: row[f"{name}_given"] for name in PEOPLE_COUNTS},
         reports=row["n"],
         organisations=row["orgs"],
         online=row["online"],
-        attendance=row["attendance"] or 0,
-        disabled_served=row["served"] or 0,
-        volunteers=row["volunteers"] or 0,
-        cash=row["cash"] or ZERO,
-        goods_value=row["goods"] or ZERO,
+        totals={f.name: row[f"{f.name}_total"] or _zero(f) for f in FIGURES},
     )
 
 
@@ -232,17 +240,13 @@ def _duties(
         .values("duties__number")
         .annotate(
             n=Count("pk", distinct=True),
-            served=Sum("disabled_served"),
-            cash=Sum("cash"),
-            goods=Sum("goods_value"),
+            **{f"{f.name}_total": Sum(f.name) for f in BY_DUTY},
         )
     )
     for row in served:
         duty = duties[row["duties__number"]]
         duty.reports = row["n"]
-        duty.disabled_served = row["served"] or 0
-        duty.cash = row["cash"] or ZERO
-        duty.goods_value = row["goods"] or ZERO
+        duty.totals = {f.name: row[f"{f.name}_total"] or _zero(f) for f in BY_DUTY}
     values = (
         IndicatorValue.objects.filter(report__in=reports, report__duties__number__in=list(duties))
         .values("report__duties__number", "indicator_id")

@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from zhucan.activities.dates import check_dates, outside_period
+from zhucan.activities.figures import FIGURES
+from zhucan.activities.figures import names as figure_names
 from zhucan.activities.models import (
     ActivityReport,
     Category,
@@ -46,11 +48,7 @@ REPORT_FIELDS = (
     "region",
     "place",
     "mode",
-    "attendance",
-    "disabled_served",
-    "volunteers",
-    "cash",
-    "goods_value",
+    *figure_names(),
     "description",
     "safety_measures",
     "planned_activity",
@@ -78,7 +76,8 @@ class ReportInput:
     start_date: date
     end_date: date
     mode: str
-    # None: the report does not say (unknown, not zero).
+    # The fixed figures (activities.figures), one attribute each, as typed as the model's
+    # columns; None: the report does not say (unknown, not zero).
     attendance: int | None = None
     disabled_served: int | None = None
     volunteers: int | None = None
@@ -141,12 +140,12 @@ def _check(
         data.end_date,
         confirmed=data.dates_confirmed if dates_confirmed is None else dates_confirmed,
     )
-    for name in ("attendance", "disabled_served", "volunteers"):
-        value = getattr(data, name)
-        if value is not None and value < 0:
-            raise DomainError(_("Numbers of people cannot be negative."), field=name)
-    _money(data.cash, _("Cash given"))
-    _money(data.goods_value, _("Value of goods"))
+    for figure in FIGURES:
+        value = getattr(data, figure.name)
+        if figure.is_yuan:
+            _money(value, str(figure.noun or figure.label))
+        elif value is not None and value < 0:
+            raise DomainError(_("Numbers of people cannot be negative."), field=figure.name)
     for duty in data.duties:
         if duty.campaign_id != campaign.pk:
             raise DomainError(

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zhucan.activities.figures import FIGURES, NAME, Figure
 from zhucan.activities.models import (
     ActivityReport,
     IndicatorValue,
@@ -44,6 +45,40 @@ def _tables() -> dict[str, str]:
     }
 
 
+# Names the rebuild's own tables use for other columns: a figure cannot take them.
+RESERVED = frozenset({"campaign_id", "organisation_id", "category", "mode", "n", "metric", "value"})
+
+
+def figure_sql(figures: tuple[Figure, ...] = FIGURES) -> dict[str, str]:
+    """The rebuild's SQL for the report's fixed figures (``activities.figures``), as
+    ``metrics.contribution`` counts them: each figure summed per group and, for one that may
+    be unknown, how many reports gave it (``figure_sums``); then a metric row per figure, with
+    the groups' report count, or only the reports that gave it (``figure_metrics``).
+
+    The names come from the definition, which takes only lowercase identifiers (so a name
+    can be written as the metric's literal); the columns are quoted as well."""
+    q = connection.ops.quote_name
+    sums, rows = [], []
+    for figure in figures:
+        name = figure.name
+        if not NAME.match(name) or name in RESERVED or name.endswith("_n"):
+            raise ValueError(f"Not a name the rebuild can use for a figure: {name!r}")
+        total = q(name)
+        # The name checked above, as the metric's literal; the columns quoted.
+        select = f"UNION ALL SELECT campaign_id, organisation_id, '{name}', {total}"
+        if figure.may_be_unknown:
+            given = q(f"{name}_n")
+            sums.append(f"SUM({total}) AS {total}, COUNT({total}) AS {given}")
+            rows.append(f"{select}, {given} FROM rb_grouped WHERE {given} > 0")  # noqa: S608
+        else:
+            sums.append(f"SUM({total}) AS {total}")
+            rows.append(f"{select}, n FROM rb_grouped")  # noqa: S608
+    return {
+        "figure_sums": ",\n           ".join(sums),
+        "figure_metrics": "\n        ".join(rows),
+    }
+
+
 # The rebuild in stages, each a temporary table, so that every step is one hash aggregate over
 # a few million rows at most, and PostgreSQL plans each join with real statistics (it cannot
 # estimate recursive CTEs, and one query joining both trees at once ran for over ten minutes on
@@ -66,10 +101,7 @@ REBUILD_STEPS = (
     """
     CREATE TEMPORARY TABLE rb_grouped AS
     SELECT campaign_id, organisation_id, category, mode, COUNT(*) AS n,
-           SUM(attendance) AS attendance, COUNT(attendance) AS attendance_n,
-           SUM(disabled_served) AS disabled_served, COUNT(disabled_served) AS disabled_served_n,
-           SUM(volunteers) AS volunteers, COUNT(volunteers) AS volunteers_n,
-           SUM(cash) AS cash, SUM(goods_value) AS goods_value
+           {figure_sums}
     FROM {reports}
     WHERE status = 'accepted' AND campaign_id IN (SELECT id FROM rb_scope)
     GROUP BY campaign_id, organisation_id, category, mode
@@ -78,16 +110,7 @@ REBUILD_STEPS = (
     CREATE TEMPORARY TABLE rb_leaf AS
     SELECT campaign_id, organisation_id, metric, SUM(value) AS value, SUM(n) AS n FROM (
         SELECT campaign_id, organisation_id, 'reports' AS metric, n AS value, n FROM rb_grouped
-        UNION ALL SELECT campaign_id, organisation_id, 'attendance', attendance, attendance_n
-                  FROM rb_grouped WHERE attendance_n > 0
-        UNION ALL SELECT campaign_id, organisation_id, 'disabled_served', disabled_served,
-                         disabled_served_n
-                  FROM rb_grouped WHERE disabled_served_n > 0
-        UNION ALL SELECT campaign_id, organisation_id, 'volunteers', volunteers, volunteers_n
-                  FROM rb_grouped WHERE volunteers_n > 0
-        UNION ALL SELECT campaign_id, organisation_id, 'cash', cash, n FROM rb_grouped
-        UNION ALL SELECT campaign_id, organisation_id, 'goods_value', goods_value, n
-                  FROM rb_grouped
+        {figure_metrics}
         UNION ALL SELECT campaign_id, organisation_id, 'category:' || category, n, n
                   FROM rb_grouped
         UNION ALL SELECT campaign_id, organisation_id, 'mode:' || mode, n, n FROM rb_grouped
@@ -183,7 +206,7 @@ def rebuild_cells(*, by: Any, campaign: Campaign | None = None) -> int:
     """Recompute the cells from the accepted reports: all of them, or those of ``campaign`` and
     the campaigns cascaded from it (the cells of campaigns above it are left as they are).
     Returns the number of cells written; records one audit entry."""
-    tables = _tables()
+    tables, figures = _tables(), figure_sql()
     vendor = connection.vendor
     with connection.cursor() as cursor:
         if vendor == "postgresql":
@@ -214,7 +237,7 @@ def rebuild_cells(*, by: Any, campaign: Campaign | None = None) -> int:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         for number, step in enumerate(REBUILD_STEPS, start=1):
             began = time.perf_counter()
-            sql = step.format(scope_root=scope_root, **tables)
+            sql = step.format(scope_root=scope_root, **tables, **figures)
             if sql.lstrip().startswith("INSERT"):
                 cursor.execute(sql, [timezone.now()])
                 written = cursor.rowcount

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
+from zhucan.activities.figures import Figure, amounts, people
 from zhucan.activities.models import Photo
 from zhucan.activities.wording import figure_phrase, money_text
 from zhucan.campaigns.documents.layout import format_cn_date, signature_indents
@@ -177,14 +179,21 @@ def _intro(figures: Figures) -> str:
     return f"{opening}{basis}{doing}现将活动开展情况总结如下："
 
 
-def _people(o: Overall, name: str, phrase: str) -> str:
+def figure_clause(figure: Figure, value: int | Decimal) -> str:
+    """A fixed figure in its words ("服务残疾人26人", "发放慰问金1.3万元"); nothing for 0."""
+    if not value:
+        return ""
+    return figure.sentence.format(n=money_text(Decimal(value)) if figure.is_yuan else value)
+
+
+def _people(o: Overall, figure: Figure) -> str:
     """A people count, saying how many reports gave it when some left it unknown: an unknown
     figure is not a zero, and the total is a floor ("据12份报告中的9份统计")."""
-    value, given = getattr(o, name), o.given.get(name, o.reports)
-    if not given or not value:
+    value, given = o.totals.get(figure.name, 0), o.given.get(figure.name, o.reports)
+    if not given:
         return ""
-    text = phrase.format(n=value)
-    if given < o.reports:
+    text = figure_clause(figure, value)
+    if text and given < o.reports:
         text += f"（据{o.reports}份报告中填报该数的{given}份统计）"
     return text
 
@@ -199,9 +208,7 @@ def _overall_sentences(figures: Figures) -> list[str]:
     online = f"（其中线上活动{o.online}场）" if o.online else ""
     first = clauses(
         f"助残日期间，{scope}共开展各类助残活动{o.reports}场{online}",
-        _people(o, "attendance", "参与活动{n}人次"),
-        _people(o, "disabled_served", "服务残疾人{n}人"),
-        _people(o, "volunteers", "组织志愿者{n}人次"),
+        *(_people(o, f) for f in people()),
     )
     institutions = ""
     if v.institutions:
@@ -210,8 +217,7 @@ def _overall_sentences(figures: Figures) -> list[str]:
     second = clauses(
         f"走访慰问困难残疾人家庭{v.households}户" if v.households else "",
         institutions,
-        f"发放慰问金{money_text(o.cash)}" if o.cash else "",
-        f"发放慰问品折合{money_text(o.goods_value)}" if o.goods_value else "",
+        *(figure_clause(f, o.totals.get(f.name, 0)) for f in amounts()),
     )
     sentences = [first + "；" + second + "。" if second else first + "。"]
     if figures.indicators:
@@ -236,10 +242,9 @@ def _duty_blocks(figures: Figures, texts: Texts) -> list[Block]:
             body = clauses(
                 planned if duty.planned else f"围绕通知第{number}项任务",
                 f"已开展并通过审核的活动{duty.reports}场",
-                f"服务残疾人{duty.disabled_served}人" if duty.disabled_served else "",
+                *(figure_clause(f, duty.totals.get(f.name, 0)) for f in people() if f.by_duty),
                 *map(indicator_phrase, duty.indicators),
-                f"发放慰问金{money_text(duty.cash)}" if duty.cash else "",
-                f"发放慰问品折合{money_text(duty.goods_value)}" if duty.goods_value else "",
+                *(figure_clause(f, duty.totals.get(f.name, 0)) for f in amounts() if f.by_duty),
             )
             examples = "、".join(f"{org}开展的“{title}”" for org, title in duty.examples)
             body += "。" + (f"如{examples}等活动。" if examples else "")
