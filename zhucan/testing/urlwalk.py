@@ -41,17 +41,13 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "typical_pk": lambda w: county_a_typical(w).pk,
     "photo_pk": lambda w: county_a_photo(w).pk,
     "media_pk": lambda w: county_a_media(w).pk,
+    "person_pk": lambda w: county_a_person(w).pk,
+    "case_pk": lambda w: county_a_case(w).pk,
+    "visit_pk": lambda w: county_a_visit(w).pk,
+    "import_pk": lambda w: county_a_import(w).pk,
+    "township_pk": lambda w: county_a_township(w).pk,
+    "export_pk": lambda w: county_a_export(w).pk,
 }
-OBJECT_IN_COUNTY_A.update(
-    {
-        "person_pk": lambda w: county_a_person(w).pk,
-        "case_pk": lambda w: county_a_case(w).pk,
-        "visit_pk": lambda w: county_a_visit(w).pk,
-        "import_pk": lambda w: county_a_import(w).pk,
-        "township_pk": lambda w: county_a_township(w).pk,
-        "export_pk": lambda w: county_a_export(w).pk,
-    }
-)
 
 
 def county_a_report(world: World) -> Any:
