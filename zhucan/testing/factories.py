@@ -205,7 +205,6 @@ def make_person(
 def make_visit(world: Any, *, households: int = 3) -> Any:
     """A household visit on a submitted report of county A's unit, for county A's campaign."""
     from zhucan.activities.services import VisitInput
-    from zhucan.testing.urlwalk import county_a_campaign
 
     report = make_report(
         campaign=county_a_campaign(world),
@@ -217,3 +216,10 @@ def make_visit(world: Any, *, households: int = 3) -> Any:
         submit=True,
     )
     return report.visits.get()
+
+
+def county_a_campaign(world: Any) -> Any:
+    """A campaign issued by county A and sent to its member unit (built once per world)."""
+    if not hasattr(world, "_campaign"):
+        world._campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)  # type: ignore[attr-defined]
+    return world._campaign  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zhucan.conftest import World
+from zhucan.testing.factories import county_a_campaign
 
 # URL names that anyone may open without signing in.
 PUBLIC = {
@@ -181,15 +182,6 @@ def county_a_attachment(world: World) -> Any:
             by=world.county_a_officer, campaign=county_a_campaign(world), upload=upload
         )
     return world._attachment  # type: ignore[attr-defined]
-
-
-def county_a_campaign(world: World) -> Any:
-    """A campaign issued by county A and sent to its member unit (built once per world)."""
-    from zhucan.testing.factories import make_campaign
-
-    if not hasattr(world, "_campaign"):
-        world._campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)  # type: ignore[attr-defined]
-    return world._campaign  # type: ignore[attr-defined]
 
 
 def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
