@@ -10,7 +10,7 @@
    organisation, file digest, mapping and options) while one waits, runs or is done is that
    one, not a second: ``import_key`` is unique among those jobs.
 4. ``run_import`` (the worker) saves every row in one transaction, from what the dry run kept
-   (``staging``, PostgreSQL) when the registry is for these rows as the dry run saw it, else
+   (``staging``) when the registry is for these rows as the dry run saw it, else
    checked again; writes one audit entry (counts and digest, never personal data) and deletes
    the file.
 

@@ -96,6 +96,19 @@ class _NewPeople:
         ]
         self._positions: list[tuple[int, str]] | None = None
         self._immediate = False
+        # Values SQLite's driver would store otherwise than Django does (an aware datetime
+        # with its offset, where Django writes UTC without one): converted as a save would.
+        self._adapt = (
+            []
+            if self.copy
+            else [
+                (n, f)
+                for n, f in enumerate(fields)
+                if f.get_internal_type() in ("DateTimeField", "DateField", "DecimalField")
+            ]
+        )
+        self._db_template: list[Any] | None = None
+        self._db_adapt: list[tuple[int, Any]] = []
 
     def row(self, columns: dict[str, Any]) -> list[Any]:
         """A person's ``stored_columns`` as a row of the table, in ``columns`` order."""
@@ -104,6 +117,29 @@ class _NewPeople:
         row = self.template.copy()
         for position, name in self._positions:
             row[position] = columns[name]
+        return row
+
+    def adapted(self, values: list[Any]) -> list[Any]:
+        """A row of the table as a plain ``INSERT`` sends it to this database."""
+        for position, field in self._adapt:
+            values[position] = field.get_db_prep_save(values[position], connection)
+        return values
+
+    def db_row(self, columns: dict[str, Any]) -> list[Any]:
+        """``row`` as ``adapted`` makes it: the template converted once, not for every row
+        (converting the shared times took a sixth of a dry run on SQLite)."""
+        if self._db_template is None:
+            self.row(columns)  # the positions
+            assert self._positions is not None
+            self._db_template = self.adapted(self.template.copy())
+            filled = {name for _, name in self._positions}
+            self._db_adapt = [(n, f) for n, f in self._adapt if f.attname in filled]
+        row = self._db_template.copy()
+        for position, name in self._positions or ():
+            row[position] = columns[name]
+        for position, field in self._db_adapt:
+            if row[position] is not None:
+                row[position] = field.get_db_prep_save(row[position], connection)
         return row
 
     def insert(self, rows: list[Row]) -> None:
