@@ -40,7 +40,7 @@ BARS_BELOW = {
     "upload_attachment_lying_zip_peak_mb": 300,
     "upload_attachment_png_30000_peak_mb": 300,
 }
-BARS_AT_LEAST = {"export_rows_per_s": 20_000}
+BARS_AT_LEAST = {"export_rows_per_s": 50_000}
 
 
 def main() -> int:
