@@ -169,7 +169,9 @@ def blind_index(normalised: str, *, ring: Keyring | None = None, key: bytes = b"
     """The keyed search index of a normalised ID number (64 hex characters), under the current
     blind key unless ``key`` is given."""
     ring = ring or keyring()
-    return hmac.new(key or ring.blind, normalised.encode(), hashlib.sha256).hexdigest()
+    # The one-shot digest: the same HMAC as ``hmac.new(...).hexdigest()``, computed by OpenSSL
+    # without a Python HMAC object (an import computes one for every row).
+    return hmac.digest(key or ring.blind, normalised.encode(), "sha256").hex()
 
 
 def blind_indexes(normalised: str, *, ring: Keyring | None = None) -> list[str]:

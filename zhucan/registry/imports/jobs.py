@@ -10,7 +10,7 @@
    organisation, file digest, mapping and options) while one waits, runs or is done is that
    one, not a second: ``import_key`` is unique among those jobs.
 4. ``run_import`` (the worker) saves every row in one transaction, from what the dry run kept
-   (``staging``, PostgreSQL) when the registry is for these rows as the dry run saw it, else
+   (``staging``) when the registry is for these rows as the dry run saw it, else
    checked again; writes one audit entry (counts and digest, never personal data) and deletes
    the file.
 
@@ -56,7 +56,7 @@ from zhucan.registry.imports.checking import (
 )
 from zhucan.registry.imports.mapping import clean_mapping, initial_mapping, save_mapping
 from zhucan.registry.imports.reading import Sheet, UnreadableFileError, open_sheet
-from zhucan.registry.imports.saving import ImportRefusedError, save_rows
+from zhucan.registry.imports.saving import ImportRefusedError, roomy_page_cache, save_rows
 from zhucan.registry.imports.sealing import SHEET_PURPOSE, seal, unseal  # noqa: F401
 from zhucan.registry.imports.staging import Stage, drop_stage, insert_staged, usable
 from zhucan.registry.models.imports import KEEP_UPLOAD, RegistryImport
@@ -419,8 +419,9 @@ def _save(job: RegistryImport, progress: ProgressWriter, batch_size: int) -> Non
         require_registry_writer(by, job.organisation)
     # One import at a time per organisation: two would find the same people "new".
     organisation = Organisation.objects.select_for_update().get(pk=job.organisation_id)
-    if not _save_staged(job, organisation, progress):
-        _save_checked_again(job, organisation, progress, batch_size)
+    with roomy_page_cache():
+        if not _save_staged(job, organisation, progress):
+            _save_checked_again(job, organisation, progress, batch_size)
     hold_lease(job)  # not given up on meanwhile: else all of this rolls back
     drop_stage(job.pk)
     job.status = Status.DONE
