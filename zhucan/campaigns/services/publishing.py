@@ -17,7 +17,7 @@ from zhucan.campaigns.models import (
 )
 from zhucan.campaigns.services.common import require
 from zhucan.campaigns.services.deadlines import set_deadlines
-from zhucan.campaigns.signals import campaign_published, receipts_due_chosen
+from zhucan.campaigns.signals import campaign_published, receipts_due_chosen, recipients_added
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
@@ -61,6 +61,11 @@ def publish_campaign(*, by: Any, campaign: Campaign, at: datetime | None = None)
     )
     count_recipients(
         campaign_id=locked.pk, org_paths=[org.path for org in recipients.organisations]
+    )
+    recipients_added.send(
+        sender=Campaign,
+        campaign_id=locked.pk,
+        org_paths=[org.path for org in recipients.organisations],
     )
     unmatched_duties = []
     assignments = []

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import DutyAssignment, Receipt
+from zhucan.campaigns.signals import first_delivery
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
@@ -52,6 +53,13 @@ def sign_receipt(*, by: Any, receipt: Receipt, at: datetime | None = None) -> Re
     locked.save(update_fields=["signed_at", "signed_by"])
     count_delivery(
         campaign_id=locked.campaign_id, org_path=locked.organisation.path, kind="receipt"
+    )
+    first_delivery.send(
+        sender=Receipt,
+        campaign_id=locked.campaign_id,
+        org_path=locked.organisation.path,
+        kind="receipt",
+        at=locked.signed_at,
     )
     DutyAssignment.objects.filter(
         duty__campaign_id=locked.campaign_id,

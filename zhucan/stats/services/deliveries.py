@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from zhucan.campaigns.models import Receipt
+from zhucan.campaigns.signals import first_delivery
 from zhucan.orgs.models import Organisation
 from zhucan.stats.services.cells import _upsert, ancestor_paths, campaign_chain
 
@@ -54,3 +55,6 @@ def record_first_delivery(
         campaign_id=campaign_id, organisation_id=organisation.pk, **{f"{field}__isnull": True}
     ).update(**{field: at}):
         count_delivery(campaign_id=campaign_id, org_path=organisation.path, kind=kind)
+        first_delivery.send(
+            sender=Receipt, campaign_id=campaign_id, org_path=organisation.path, kind=kind, at=at
+        )
