@@ -13,8 +13,9 @@ outside the campaign's issuer's subtree, or a person whose view has several root
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -202,7 +203,7 @@ def recipients(
     sort: str = "name",
 ) -> QuerySet[Receipt]:
     """The node's recipients in the campaign's cascade, filtered and sorted as ``filter_rows``
-    and ``sort_rows`` do, for ``as_rows`` to turn one page of into rows."""
+    and ``sort_rows`` do, for ``Listing`` to cut pages of."""
     today = timezone.localdate()
     scope = jurisdiction_q(user, "organisation__path")
     found = Receipt.objects.filter(
@@ -210,16 +211,15 @@ def recipients(
         campaign_id__in=cascade_ids(campaign),
         organisation__path__startswith=node.path,
     )
-    dues = _dues()
-    annotations: dict[str, Any] = {}
-    for n, d in enumerate(DELIVERABLES):
-        annotations[f"on_{n}"] = local_date(d.field)
-        annotations[f"due_{n}"] = dues[d.kind.value]
-    found = found.annotate(**annotations)
-    texts = {s: Value(s.value) for s in Status}
-    found = found.annotate(
-        **{f"status_{n}": _status(n, today, texts) for n in range(len(DELIVERABLES))}
-    )
+    key, _sep, direction = sort.partition(":")
+    if status or key in KINDS:
+        # Only then: the days, deadlines and statuses of every recipient cost a join and a
+        # computation each; a page in the usual order needs them for its fifty rows only.
+        found = _with_days(found)
+        texts = {s: Value(s.value) for s in Status}
+        found = found.annotate(
+            **{f"status_{n}": _status(n, today, texts) for n in range(len(DELIVERABLES))}
+        )
     if kind and status and kind in KINDS:
         found = found.filter(**{f"status_{KINDS.index(kind)}": status})
     elif status:
@@ -229,7 +229,6 @@ def recipients(
         found = found.filter(anyone)
     if q:
         found = found.filter(organisation__name__contains=q)
-    key, _sep, direction = sort.partition(":")
     desc = direction == "desc"
     if key in KINDS:
         n = KINDS.index(key)
@@ -258,6 +257,53 @@ def recipients(
     return found.order_by(*order)
 
 
+def _with_days(found: QuerySet[Receipt]) -> QuerySet[Receipt]:
+    """Each kind's day of delivery (``on_N``) and due day (``due_N``), N in DELIVERABLES' order."""
+    dues = _dues()
+    annotations: dict[str, Any] = {}
+    for n, d in enumerate(DELIVERABLES):
+        annotations[f"on_{n}"] = local_date(d.field)
+        annotations[f"due_{n}"] = dues[d.kind.value]
+    return found.annotate(**annotations)
+
+
+class Listing(Sequence[Row]):
+    """``recipients`` for a paginator: it counts them (or takes the count it was given, from
+    the kept counts) and turns the page it cuts into rows, reading days and deadlines for
+    that page's recipients only."""
+
+    def __init__(self, found: QuerySet[Receipt], *, count: int | None = None) -> None:
+        self.found = found
+        self.known = count
+
+    def count(self, value: object = None) -> int:
+        """How many there are: what Paginator asks (with no argument), not Sequence.count."""
+        if self.known is None:
+            self.known = self.found.count()
+        return self.known
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, cut: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, cut: slice) -> list[Row]: ...
+
+    def __getitem__(self, cut: int | slice) -> Row | list[Row]:
+        if isinstance(cut, int):
+            return self[cut : cut + 1][0]
+        ids = list(self.found.values_list("pk", flat=True)[cut])
+        values = {
+            pk: rest
+            for pk, *rest in _with_days(Receipt.objects.filter(pk__in=ids)).values_list(
+                "pk", *ROW_FIELDS
+            )
+        }
+        return as_rows([tuple(values[pk]) for pk in ids if pk in values])
+
+
 ROW_FIELDS = (
     "campaign_id",
     "organisation_id",
@@ -271,13 +317,8 @@ ROW_FIELDS = (
 )
 
 
-def row_values(found: QuerySet[Receipt]) -> QuerySet[Any]:
-    """What ``as_rows`` needs of each recipient; a paginator cuts a page of it."""
-    return found.values_list(*ROW_FIELDS)
-
-
 def as_rows(found: list[tuple[Any, ...]]) -> list[Row]:
-    """One page of ``row_values`` as the rows the template shows, with their reminders."""
+    """Recipients (``ROW_FIELDS``) as the rows the template shows, with their reminders."""
     today = timezone.localdate()
     width = len(DELIVERABLES)
     rows = []

@@ -21,7 +21,7 @@ from zhucan.completeness.deliverables import BY_KIND, Status
 from zhucan.completeness.exports import completeness_workbook
 from zhucan.completeness.forms import RemindForm, ScheduleForm
 from zhucan.completeness.models import ReminderSent, SweepRun
-from zhucan.completeness.page import as_rows, overview, recipients, row_values
+from zhucan.completeness.page import Listing, overview, recipients
 from zhucan.completeness.selectors import (
     Completeness,
     Row,
@@ -135,8 +135,9 @@ def campaign_completeness(request: HttpRequest, campaign_pk: int) -> HttpRespons
             q=filters["q"],
             sort=filters["sort"],
         )
-        page = Paginator(row_values(found), PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = as_rows(list(page.object_list))
+        # Unfiltered, the kept counts already say how many there are.
+        known = None if filters["status"] or filters["q"] or report.rows else report.recipients
+        page = Paginator(Listing(found, count=known), PAGE_SIZE).get_page(request.GET.get("page"))
     base = {k: v for k, v in filters.items() if v and k != "sort"}
     if report.node is not None and request.GET.get("node"):
         base["node"] = str(report.node.pk)

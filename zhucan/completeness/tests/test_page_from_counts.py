@@ -7,7 +7,7 @@ import pytest
 from django.db.models import F
 
 from bench.completeness import TreeSize, build_province_tree
-from zhucan.completeness.page import as_rows, overview, recipients, row_values
+from zhucan.completeness.page import Listing, overview, recipients
 from zhucan.completeness.selectors import completeness, filter_rows, sort_rows
 from zhucan.orgs.models import Organisation
 
@@ -69,5 +69,7 @@ def test_the_database_sorts_and_filters_as_the_rows_do(tree):
         for sort in SORTS:
             for filters in FILTERS:
                 expected = sort_rows(filter_rows(live.rows, **filters), sort)
-                found = recipients(user, campaign, node, sort=sort, **filters)
-                assert shown(as_rows(list(row_values(found)))) == shown(expected), (sort, filters)
+                found = Listing(recipients(user, campaign, node, sort=sort, **filters))
+                assert found.count() == len(expected)
+                assert shown(found[0 : len(expected)]) == shown(expected), (sort, filters)
+                assert shown(found[3:7]) == shown(expected[3:7]), (sort, filters)
