@@ -106,9 +106,11 @@ def count_delivery(*, campaign_id: int, org_path: str, kind: str, at: datetime) 
     _upsert(spread(_chain(campaign_id), leaves))
 
 
-def _recipients(campaign_ids: list[int] | None = None) -> Iterable[tuple[Any, ...]]:
+def _recipients(
+    campaign_ids: list[int] | None = None, receipt_model: Any = Receipt
+) -> Iterable[tuple[Any, ...]]:
     """(campaign, path, day of each kind…) of every receipt, or of those campaigns'."""
-    receipts = Receipt.objects.all()
+    receipts = receipt_model.objects.all()
     if campaign_ids is not None:
         receipts = receipts.filter(campaign_id__in=campaign_ids)
     days = {f"on_{n}": local_date(d.field) for n, d in enumerate(DELIVERABLES)}
@@ -135,11 +137,12 @@ def move_dues(*, campaign: Campaign, before: dict[str, date]) -> None:
     _upsert(spread(_chain(campaign.pk), leaves))
 
 
-def computed_counts() -> Counter[Key]:
-    """Every count worked out afresh from the receipts and the deadlines."""
+def computed_counts(campaign_model: Any = Campaign, receipt_model: Any = Receipt) -> Counter[Key]:
+    """Every count worked out afresh from the receipts and the deadlines (the models: the
+    migration that starts the counts passes its own)."""
     campaigns = {
         pk: (parent_id, path, Campaign(plans_due=p, reports_due=r, summary_due=s), receipts_due)
-        for pk, parent_id, path, p, r, s, receipts_due in Campaign.objects.values_list(
+        for pk, parent_id, path, p, r, s, receipts_due in campaign_model.objects.values_list(
             "pk",
             "parent_id",
             "issuing_org__path",
@@ -162,7 +165,7 @@ def computed_counts() -> Counter[Key]:
         for pk, (_p, _path, c, r) in campaigns.items()
     }
     counts: Counter[Key] = Counter()
-    for campaign_id, path, *days in _recipients():
+    for campaign_id, path, *days in _recipients(receipt_model=receipt_model):
         due = due_of[campaign_id]
         leaves = [
             (path, kind, due[kind], day or NO_DAY, 1) for kind, day in zip(KINDS, days, strict=True)
@@ -171,23 +174,25 @@ def computed_counts() -> Counter[Key]:
     return counts
 
 
-@transaction.atomic
-def rebuild_delivery_counts(*, by: Any) -> int:
-    """Recompute every count from the receipts (after loading data past the services, or an
-    organisation moved in the tree). Returns the number of rows; one audit entry."""
-    counts = computed_counts()
-    DeliveryCount.objects.all().delete()
-    DeliveryCount.objects.bulk_create(
+def write_counts(counts: Counter[Key], model: Any = DeliveryCount) -> int:
+    """Replace every row with ``counts``; returns how many rows were written."""
+    model.objects.all().delete()
+    model.objects.bulk_create(
         (
-            DeliveryCount(
-                campaign_id=c, organisation_id=o, kind=k, due=due, delivered_on=day, count=n
-            )
+            model(campaign_id=c, organisation_id=o, kind=k, due=due, delivered_on=day, count=n)
             for (c, o, k, due, day), n in counts.items()
             if n
         ),
         batch_size=5000,
     )
-    written = sum(1 for n in counts.values() if n)
+    return sum(1 for n in counts.values() if n)
+
+
+@transaction.atomic
+def rebuild_delivery_counts(*, by: Any) -> int:
+    """Recompute every count from the receipts (after loading data past the services, or an
+    organisation moved in the tree). Returns the number of rows; one audit entry."""
+    written = write_counts(computed_counts())
     audit.record(
         by=by, action="completeness.counts.rebuilt", target=None, changes={"rows": written}
     )
