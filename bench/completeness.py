@@ -30,6 +30,7 @@ from bench.notices import SEED
 from bench.timing import Timing, measure
 from zhucan.campaigns.models import Campaign, CampaignKind, Notice, Receipt
 from zhucan.campaigns.notice_parser import parse_notice_text
+from zhucan.completeness.counts import rebuild_delivery_counts
 from zhucan.completeness.models import DeliverableKind, ReminderSent
 from zhucan.orgs.models import Department, Membership, Organisation, Region
 from zhucan.plans.models import Plan
@@ -248,6 +249,8 @@ def build_province_tree(
     Receipt.objects.bulk_create(receipts, batch_size=1000)
     Plan.objects.bulk_create(plans, batch_size=1000)
     ReminderSent.objects.bulk_create(reminders, batch_size=1000)
+    # Loaded past the services: count the deliveries as they would have.
+    rebuild_delivery_counts(by=None)
 
     coordinator = make_user(
         username=f"bench_coordinator_{province.pk}",

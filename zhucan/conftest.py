@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from zhucan.accounts.models import User
@@ -111,6 +112,13 @@ def member_unit_reporter(world: World) -> User:
 @pytest.fixture
 def outsider(world: World) -> User:
     return world.outsider
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: rolled-back tests reuse ids, and a page cached by
+    a version in one test must not be served in the next."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

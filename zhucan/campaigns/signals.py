@@ -20,6 +20,10 @@ receipts_due_chosen = Signal()
 receipts_sent = Signal()
 
 # Sent inside the transaction in which a recipient delivered something for the first time:
-# ``campaign_id``, ``org_path`` (the recipient's tree path) and ``kind`` ("receipt", "plan" or
-# "report"). Later deliveries of the same kind do not send it.
+# ``campaign_id``, ``org_path`` (the recipient's tree path), ``kind`` ("receipt", "plan" or
+# "report") and ``at``, its moment. Later deliveries of the same kind do not send it.
 first_delivered = Signal()
+
+# Sent inside the transaction that moved a campaign's deadlines: ``campaign`` as it is now,
+# ``before`` an unsaved copy with the due dates it had (completeness moves its kept counts).
+deadlines_moved = Signal()

@@ -1,10 +1,13 @@
 """What each recipient owes a campaign, when, and the reminders sent to those that are missing.
 
-Whether a deliverable is in is not stored here: it is read live from the apps that own it
-(receipts, plans, …), so the page can never disagree with them.
+Whether a given recipient's deliverable is in is read from the receipt, which the apps that own
+plans and reports keep up (so the page's list can never disagree with them); how many are in,
+under each organisation, is counted as it happens (``DeliveryCount``).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -128,3 +131,47 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} · {self.sent}"
+
+
+# A day that is not there (no deadline; not yet delivered) in ``DeliveryCount``'s unique key,
+# where NULLs would never meet.
+NO_DAY = date(1, 1, 1)
+
+
+class DeliveryCount(models.Model):
+    """How many recipients of a campaign's cascade under an organisation owe a kind due on a
+    day and delivered it on a day (or not yet): the completeness page's totals and levels read
+    these few rows instead of every recipient.
+
+    Kept like the statistics cells: one row per campaign of the recipient's chain (its own
+    campaign and every one above it) and organisation from the recipient up to that campaign's
+    issuer, changed in the transaction that creates, signs or delivers (``counts``), and moved
+    when a deadline moves. The due day is kept rather than the status, which changes with the
+    day itself; ``rebuild_completeness`` recomputes every row from the receipts.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    kind = models.CharField(max_length=12, choices=DeliverableKind.choices)
+    due = models.DateField()  # NO_DAY: no deadline set
+    delivered_on = models.DateField()  # NO_DAY: not delivered yet
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation", "kind", "due", "delivered_on"],
+                name="completeness_delivery_count_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.organisation_id}/{self.kind}={self.count}"

@@ -108,6 +108,12 @@ class Completeness:
     rows: list[Row]
     groups: list[Group]
     totals: dict[str, Tally]
+    # How many rows there are when ``rows`` is left empty (the page reads them a page at a time).
+    recipients: int = 0
+
+    @property
+    def has_rows(self) -> bool:
+        return bool(self.rows or self.recipients)
 
 
 def schedules_for(campaigns: list[Campaign]) -> dict[int, ReminderSchedule]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign, Notice
 from zhucan.campaigns.services import set_deadlines
+from zhucan.completeness import counts
 from zhucan.completeness.deliverables import BY_KIND, Status
 from zhucan.completeness.models import ReminderSchedule, ReminderSent, SweepRun
 from zhucan.completeness.schedule import DueReminder, escalation_due, reminder_due
@@ -87,6 +88,8 @@ def update_schedule(
         reports_due=reports_due,
         summary_due=summary_due,
     )
+    current = Campaign.objects.get(pk=campaign.pk)
+    before = counts.dues(current, schedule)
     values = {
         "receipts_due": receipts_due,
         "days_before": days_before,
@@ -100,6 +103,7 @@ def update_schedule(
     schedule.version += 1
     schedule.updated_by = by
     schedule.save(update_fields=[*values, "version", "updated_by", "updated_at"])
+    counts.move_dues(campaign=current, before=before)
     audit.record(by=by, action="completeness.schedule.changed", target=schedule, changes=changes)
     return schedule
 
@@ -114,12 +118,15 @@ def set_receipts_due(*, by: Any, campaign: Campaign, receipts_due: date) -> Remi
     schedule, _created = ReminderSchedule.objects.select_for_update().get_or_create(
         campaign=campaign, defaults={"version": 0}
     )
+    current = Campaign.objects.get(pk=campaign.pk)
+    before = counts.dues(current, schedule)
     changes = audit.diff(schedule, {"receipts_due": receipts_due})
     if not changes:
         return schedule
     schedule.version += 1
     schedule.updated_by = by
     schedule.save(update_fields=["receipts_due", "version", "updated_by", "updated_at"])
+    counts.move_dues(campaign=current, before=before)
     audit.record(by=by, action="completeness.schedule.changed", target=schedule, changes=changes)
     return schedule
 

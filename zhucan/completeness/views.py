@@ -21,6 +21,7 @@ from zhucan.completeness.deliverables import BY_KIND, Status
 from zhucan.completeness.exports import completeness_workbook
 from zhucan.completeness.forms import RemindForm, ScheduleForm
 from zhucan.completeness.models import ReminderSent, SweepRun
+from zhucan.completeness.page import Listing, overview, recipients
 from zhucan.completeness.selectors import (
     Completeness,
     Row,
@@ -111,8 +112,32 @@ def _sort_columns(filters: dict[str, str], base: dict[str, str]) -> list[dict[st
 @login_required
 def campaign_completeness(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
-    report, filters, rows = _report(request, campaign)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    node_pk = request.GET.get("node")
+    node = get_organisation_for_user(request.user, node_pk) if node_pk else None
+    report = overview(request.user, campaign, node=node)
+    filters = _filters(request)
+    if report.node is None:
+        # Several roots and no node: every row was read (see ``page``), filtered here.
+        rows = sort_rows(
+            filter_rows(
+                report.rows, kind=filters["kind"], status=filters["status"], q=filters["q"]
+            ),
+            filters["sort"],
+        )
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        found = recipients(
+            request.user,
+            campaign,
+            report.node,
+            kind=filters["kind"],
+            status=filters["status"],
+            q=filters["q"],
+            sort=filters["sort"],
+        )
+        # Unfiltered, the kept counts already say how many there are.
+        known = None if filters["status"] or filters["q"] or report.rows else report.recipients
+        page = Paginator(Listing(found, count=known), PAGE_SIZE).get_page(request.GET.get("page"))
     base = {k: v for k, v in filters.items() if v and k != "sort"}
     if report.node is not None and request.GET.get("node"):
         base["node"] = str(report.node.pk)

@@ -151,3 +151,34 @@ class ExportJob(LeasedJob):
         if not self.rows_total:
             return 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class CellVersion(models.Model):
+    """How many times the cells of one (campaign, organisation) have changed: every accept,
+    return and delivery under the organisation adds one, in the same transaction as the cells,
+    and a rebuild adds one to every pair it recomputes. The cached dashboard of a node is keyed
+    by it, so no app server can serve figures older than the database's (a time would not do:
+    two transactions may commit in the other order than they read the clock).
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation"], name="stats_cell_version_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.organisation_id} v{self.version}"

@@ -36,6 +36,7 @@ from django.db.models import (
     Max,
     OuterRef,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -52,7 +53,7 @@ from zhucan.activities.models import (
 from zhucan.campaigns.models import Campaign, Duty
 from zhucan.orgs.models import Organisation, jurisdiction_paths
 from zhucan.stats import metrics
-from zhucan.stats.models import Cell
+from zhucan.stats.models import Cell, CellVersion
 from zhucan.stats.services.deliveries import DELIVERED, RECIPIENTS
 
 ZERO = Decimal(0)
@@ -242,30 +243,78 @@ class Dashboard:
         return self.filters.active
 
 
-def dashboard(
-    user: Any,
-    campaign: Campaign,
-    *,
-    node: Organisation,
-    filters: Filters = NO_FILTERS,
-) -> Dashboard:
-    """The figures of ``campaign`` and its cascade under ``node``, line by line. Bounded
-    queries: the node's children, the cells (or, filtered, three grouped queries on the raw
-    tables), media, completeness, the indicators' names. ``user`` is for the callers' symmetry
-    with the other selectors: visibility is checked on the node before."""
-    children = {
+Children = dict[int, tuple[str, bool]]
+
+
+def children_of(node: Organisation) -> Children:
+    """{id: (name, has children)} of the organisations directly below ``node``, in order."""
+    return {
         pk: (name, has_children)
         for pk, name, has_children in Organisation.objects.filter(parent=node)
         .in_order()
         .annotate(has_children=Exists(Organisation.objects.filter(parent=OuterRef("pk"))))
         .values_list("pk", "name", "has_children")
     }
+
+
+@dataclass(frozen=True)
+class CellsState:
+    """How many times the node's cells for the campaign have changed (0: never by an event;
+    any accept, return or delivery under the node, and any rebuild, adds to it), and when they
+    last changed (the dashboard's "as of")."""
+
+    version: int
+    as_of: datetime | None
+
+
+def cells_state(campaign: Campaign, node: Organisation) -> CellsState:
+    """One query, whatever the number of cells."""
+    mine = {"campaign": campaign, "organisation": node}
+    version, as_of = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .annotate(
+            cells_version=Subquery(CellVersion.objects.filter(**mine).values("version")[:1]),
+            at=Subquery(
+                Cell.objects.filter(**mine)
+                .order_by()
+                .values("campaign")
+                .annotate(at=Max("updated_at"))
+                .values("at")[:1]
+            ),
+        )
+        .values_list("cells_version", "at")
+        .get()
+    )
+    return CellsState(int(version or 0), as_of)
+
+
+def dashboard(
+    user: Any,
+    campaign: Campaign,
+    *,
+    node: Organisation,
+    filters: Filters = NO_FILTERS,
+    children: Children | None = None,
+    media: dict[int, dict[str, int]] | None = None,
+    state: CellsState | None = None,
+) -> Dashboard:
+    """The figures of ``campaign`` and its cascade under ``node``, line by line. Bounded
+    queries: the node's children, the cells (or, filtered, three grouped queries on the raw
+    tables), media, completeness, the indicators' names. ``user`` is for the callers' symmetry
+    with the other selectors: visibility is checked on the node before. ``children`` and
+    ``media`` and ``state``: when the caller has read them already (the cached dashboard's
+    key)."""
+    if children is None:
+        children = children_of(node)
     as_of = None
     if filters.active:
         figures = live_figures(campaign, node, filters)
     else:
-        figures, as_of = cell_figures(campaign, node, list(children))
-    media = media_counts(campaign, node, filters)
+        figures, as_of = cell_figures(campaign, node, list(children), read_as_of=state is None)
+        if state is not None:
+            as_of = state.as_of
+    if media is None:
+        media = media_counts(campaign, node, filters)
     done = completeness_counts(campaign, node, list(children))
 
     lines: dict[int, Line] = {}
@@ -299,11 +348,12 @@ def dashboard(
 
 
 def cell_figures(
-    campaign: Campaign, node: Organisation, child_ids: list[int]
+    campaign: Campaign, node: Organisation, child_ids: list[int], *, read_as_of: bool = True
 ) -> tuple[dict[int, dict[str, Decimal]], datetime | None]:
     """The node's and its children's cells, in one query; the node's own reports are its cell
     less its children's. Returns {child id (0: the node itself): {metric: value}} and when the
-    node's cells last changed (every change under the node touches them)."""
+    node's cells last changed (every change under the node touches them; None without
+    ``read_as_of``, for a caller that read it with ``cells_state``)."""
     rows = (
         Cell.objects.filter(campaign=campaign, organisation_id__in=[node.pk, *child_ids])
         .exclude(metric__in=[RECIPIENTS, *DELIVERED.values()])  # see completeness_counts
@@ -320,9 +370,11 @@ def cell_figures(
         elif value:  # zero figures (and cells emptied by a return) are left out, as when live
             by_org[org_id][metric] = value
     # The database finds the latest change: a thousand timestamps parsed in Python cost more.
-    as_of: datetime | None = Cell.objects.filter(campaign=campaign, organisation=node).aggregate(
-        at=Max("updated_at")
-    )["at"]
+    as_of: datetime | None = None
+    if read_as_of:
+        as_of = Cell.objects.filter(campaign=campaign, organisation=node).aggregate(
+            at=Max("updated_at")
+        )["at"]
     result: dict[int, dict[str, Decimal]] = {}
     own = dict(by_org.get(node.pk, {}))
     for org_id, figures in by_org.items():
@@ -518,7 +570,10 @@ __all__ = [
     "campaign_choices",
     "campaign_tree",
     "cell_figures",
+    "CellsState",
+    "cells_state",
     "check_node",
+    "children_of",
     "completeness_counts",
     "dashboard",
     "default_campaign",

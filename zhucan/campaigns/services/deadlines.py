@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.services.common import require
+from zhucan.campaigns.signals import deadlines_moved
 from zhucan.core import audit
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
@@ -50,6 +51,9 @@ def set_deadlines(
         raise DomainError(
             _("The summary cannot be due before the activity reports."), field="summary_due"
         )
+    before = Campaign(
+        plans_due=locked.plans_due, reports_due=locked.reports_due, summary_due=locked.summary_due
+    )
     changes = audit.diff(
         locked, {"plans_due": plans_due, "reports_due": reports_due, "summary_due": summary_due}
     )
@@ -57,5 +61,6 @@ def set_deadlines(
         return locked
     locked.version += 1
     locked.save(update_fields=["plans_due", "reports_due", "summary_due", "version"])
+    deadlines_moved.send(sender=Campaign, campaign=locked, before=before)
     audit.record(by=by, action="campaigns.deadlines.changed", target=locked, changes=changes)
     return locked

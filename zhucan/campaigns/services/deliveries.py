@@ -26,5 +26,5 @@ def record_first_delivery(
         campaign_id=campaign_id, organisation_id=organisation.pk, **{f"{field}__isnull": True}
     ).update(**{field: at}):
         first_delivered.send(
-            sender=Receipt, campaign_id=campaign_id, org_path=organisation.path, kind=kind
+            sender=Receipt, campaign_id=campaign_id, org_path=organisation.path, kind=kind, at=at
         )

@@ -55,6 +55,7 @@ def sign_receipt(*, by: Any, receipt: Receipt, at: datetime | None = None) -> Re
         campaign_id=locked.campaign_id,
         org_path=locked.organisation.path,
         kind="receipt",
+        at=locked.signed_at,
     )
     DutyAssignment.objects.filter(
         duty__campaign_id=locked.campaign_id,

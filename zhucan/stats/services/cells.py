@@ -17,7 +17,7 @@ from zhucan.activities.models import ActivityReport, IndicatorValue, Visit
 from zhucan.campaigns.models import Campaign
 from zhucan.orgs.models import Organisation
 from zhucan.stats.metrics import contribution
-from zhucan.stats.models import Cell
+from zhucan.stats.models import Cell, CellVersion
 
 
 def campaign_chain(campaign_id: int) -> list[tuple[int, str]]:
@@ -87,6 +87,26 @@ def upsert_cells(rows: list[tuple[int, int, str, Decimal, int]]) -> None:
                 value = {table}.value + excluded.value,
                 count = {table}.count + excluded.count,
                 updated_at = excluded.updated_at
+        """  # noqa: S608 - the table name from the model, every value a parameter
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    _bump_versions(sorted({(campaign_id, org_id) for campaign_id, org_id, *_rest in rows}))
+
+
+def _bump_versions(keys: list[tuple[int, int]]) -> None:
+    """One more change for each (campaign, organisation) whose cells just changed: what the
+    cached dashboards are keyed by (see ``CellVersion``). After the cells, in the same sorted
+    order, so concurrent accepts still queue rather than deadlock."""
+    table = connection.ops.quote_name(CellVersion._meta.db_table)
+    limit = max(1, (connection.features.max_query_params or 30000) // 2)
+    for start in range(0, len(keys), limit):
+        chunk = keys[start : start + limit]
+        placeholders = ", ".join(["(%s, %s, 1)"] * len(chunk))
+        params = [value for key in chunk for value in key]
+        sql = f"""
+            INSERT INTO {table} (campaign_id, organisation_id, version) VALUES {placeholders}
+            ON CONFLICT (campaign_id, organisation_id) DO UPDATE SET
+                version = {table}.version + 1
         """  # noqa: S608 - the table name from the model, every value a parameter
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -26,7 +26,7 @@ from zhucan.activities.models import (
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core import audit
 from zhucan.orgs.models import Organisation
-from zhucan.stats.models import Cell
+from zhucan.stats.models import Cell, CellVersion
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ def _tables() -> dict[str, str]:
         "visits": q(Visit._meta.db_table),
         "institutions": q(Institution._meta.db_table),
         "receipts": q(Receipt._meta.db_table),
+        "versions": q(CellVersion._meta.db_table),
     }
 
 
@@ -198,6 +199,19 @@ REBUILD_STEPS = (
     GROUP BY cu.ancestor_id, o.organisation_id, o.metric
     """,
 )
+# Every (campaign, organisation) of the scope has new cells: one more version each, so that no
+# dashboard cached before the rebuild is served after it (pairs left without cells too).
+BUMP_VERSIONS = (
+    """
+    UPDATE {versions} SET version = version + 1 WHERE campaign_id IN (SELECT id FROM rb_scope)
+    """,
+    """
+    INSERT INTO {versions} (campaign_id, organisation_id, version)
+    SELECT DISTINCT campaign_id, organisation_id, 1 FROM {cells}
+    WHERE campaign_id IN (SELECT id FROM rb_scope)
+    ON CONFLICT (campaign_id, organisation_id) DO NOTHING
+    """,
+)
 TEMPORARY = ("rb_scope", "rb_grouped", "rb_leaf", "rb_org_up", "rb_campaign_up", "rb_org_cells")
 
 
@@ -247,6 +261,8 @@ def rebuild_cells(*, by: Any, campaign: Campaign | None = None) -> int:
                     # Temporary tables get no statistics unless asked: the next join needs them.
                     cursor.execute(f"ANALYZE {sql.split()[3]}")
             logger.info("rebuild step %d took %.1f s", number, time.perf_counter() - began)
+        for step in BUMP_VERSIONS:
+            cursor.execute(step.format(**tables))
         for table in TEMPORARY:
             cursor.execute(f"DROP TABLE {table}")
     audit.record(

@@ -9,13 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
 from zhucan.orgs.access import get_organisation_for_user
 from zhucan.orgs.models import Organisation
 from zhucan.stats import selectors
+from zhucan.stats.board_cache import CachedBoard, board_key, get_board, put_board
 from zhucan.stats.charts import build_charts
 from zhucan.stats.forms import FilterForm
 from zhucan.stats.tables import build_tables
@@ -58,9 +62,53 @@ def dashboard(request: HttpRequest, campaign_pk: int, org_pk: int | None = None)
     campaign = get_campaign_for_user(request.user, campaign_pk)
     node = node_for(request, campaign, org_pk)
     form = filter_form(request, campaign)
-    board = selectors.dashboard(request.user, campaign, node=node, filters=form.filters())
+    filters = form.filters()
     top = selectors.default_node(request.user, campaign)
     query = request.GET.urlencode()
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "node": node,
+        "live": filters.active,
+        "form": form,
+        "query": query,
+        "breadcrumbs": selectors.breadcrumbs(node, top),
+        "campaigns": selectors.campaign_choices(request.user),
+    }
+    if filters.active:
+        # Counted from the reports just now: nothing to keep.
+        board = selectors.dashboard(request.user, campaign, node=node, filters=filters)
+        cached = _render_board(board, context)
+    else:
+        children = selectors.children_of(node)
+        media = selectors.media_counts(campaign, node)
+        state = selectors.cells_state(campaign, node)
+        key = board_key(
+            user=request.user,
+            campaign=campaign,
+            node=node,
+            state=state,
+            children=children,
+            media=media,
+            language=get_language(),
+            query=query,
+        )
+        found = get_board(key)
+        if found is None:
+            board = selectors.dashboard(
+                request.user, campaign, node=node, children=children, media=media, state=state
+            )
+            found = _render_board(board, context)
+            put_board(key, found)
+        cached = found
+    # Our own rendering, escaped when it was made (a cache may hand back a plain str).
+    html = mark_safe(cached.html)  # noqa: S308
+    context |= {"board_html": html, "as_of": cached.as_of, "has_charts": cached.has_charts}
+    return render(request, "stats/dashboard.html", context)
+
+
+def _render_board(board: selectors.Dashboard, context: dict[str, Any]) -> CachedBoard:
+    """The tables and charts as HTML; ``board``, ``tables`` and ``charts`` join ``context``."""
+    campaign, query = context["campaign"], context["query"]
     suffix = f"?{query}" if query else ""
     for line in board.lines:
         name = "stats:node" if line.drillable and not line.is_node else "stats:reports"
@@ -71,20 +119,17 @@ def dashboard(request: HttpRequest, campaign_pk: int, org_pk: int | None = None)
     for chart in charts:
         if chart.table in by_key:
             by_key[chart.table].charts.append(chart)
-    return render(
-        request,
-        "stats/dashboard.html",
-        {
-            "campaign": campaign,
-            "board": board,
-            "form": form,
-            "query": query,
-            "breadcrumbs": selectors.breadcrumbs(node, top),
-            "campaigns": selectors.campaign_choices(request.user),
-            "tables": tables,
-            "charts": charts,
-            "chart_data": {c.key: c.as_json() for c in charts},
-        },
+    context |= {
+        "board": board,
+        "tables": tables,
+        "charts": charts,
+        "chart_data": {c.key: c.as_json() for c in charts},
+    }
+    return CachedBoard(
+        html=render_to_string("stats/_board.html", context),
+        as_of=board.as_of,
+        has_charts=bool(charts),
+        indicators=tuple((i.pk, i.name, i.unit, i.position) for i in board.indicators),
     )
 
 
