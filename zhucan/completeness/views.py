@@ -30,6 +30,7 @@ from zhucan.completeness.selectors import (
     sort_rows,
 )
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import apply_domain_error
@@ -152,7 +153,7 @@ def campaign_completeness(request: HttpRequest, campaign_pk: int) -> HttpRespons
 
 
 @login_required
-def export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def export(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     report, filters, rows = _report(request, campaign)
     content = completeness_workbook(report, rows)
@@ -181,7 +182,7 @@ def export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def remind(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     form = RemindForm(request.POST)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
@@ -209,7 +210,7 @@ def remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def reminders(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def reminders(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """Deadlines and the reminder schedule (coordinators change them), and what was sent."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
     editable = has_capability(request.user, Capability.COORDINATE, campaign.issuing_org)

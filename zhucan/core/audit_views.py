@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.audit_labels import action_label, actions_labelled, describe_changes
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
 from zhucan.core.forms import DateInput, Form
@@ -69,7 +70,7 @@ def _filtered(request: HttpRequest, form: AuditSearchForm) -> QuerySet[AuditEntr
     return entries
 
 
-def audit_log_page(request: HttpRequest) -> HttpResponse:
+def audit_log_page(request: AuthenticatedRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.AUDIT):
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
@@ -99,7 +100,7 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
 
 
 def _export(
-    request: HttpRequest, form: AuditSearchForm, entries: QuerySet[AuditEntry]
+    request: AuthenticatedRequest, form: AuditSearchForm, entries: QuerySet[AuditEntry]
 ) -> HttpResponse:
     workbook = new_workbook()
     table = XlsxTable(

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.todos import todos_for
 from zhucan.orgs.access import has_jurisdiction, visible_organisations
 
@@ -25,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     from zhucan.core.audit_views import audit_log_page
 
     return audit_log_page(request)

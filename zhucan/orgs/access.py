@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.models import Membership, Organisation, jurisdiction_paths
 from zhucan.orgs.roles import ROLE_CAPABILITIES, ROLES_REQUIRING_2FA, Capability
@@ -38,7 +39,7 @@ def _memberships(user: Any) -> list[tuple[str, str]]:
     return cached
 
 
-def require_capability(by: Any, capability: Capability, org: Organisation) -> None:
+def require_capability(by: Actor, capability: Capability, org: Organisation) -> None:
     """The one check every service makes before it acts for ``org``: a readable refusal (a
     ``DomainError``) when no membership at ``org`` or above grants ``capability``."""
     if not has_capability(by, capability, org):

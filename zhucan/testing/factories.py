@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from zhucan.accounts.models import User
+from zhucan.core.actors import Actor
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.orgs.services import add_membership, create_organisation
 
@@ -49,7 +50,7 @@ def make_user(
 def make_campaign(
     *,
     issuing_org: Organisation,
-    by: Any,
+    by: Actor,
     publish: bool = True,
     recipients: list[str] | None = None,
     serial: int | None = None,
@@ -88,7 +89,7 @@ def make_plan(
     *,
     campaign: Any,
     organisation: Organisation,
-    by: Any,
+    by: Actor,
     activities: list[dict[str, Any]] | None = None,
     submit: bool = False,
 ) -> Any:
@@ -130,7 +131,7 @@ def make_report(
     *,
     campaign: Any,
     organisation: Organisation,
-    by: Any,
+    by: Actor,
     submit: bool = False,
     **fields: Any,
 ) -> Any:

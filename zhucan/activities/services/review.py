@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +11,7 @@ from zhucan.activities.models import ActivityReport
 from zhucan.activities.services.common import check_version, lock, require
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import DECIDING_CAPABILITIES, Capability
@@ -28,7 +27,7 @@ def already_decided(report: ActivityReport) -> DomainError:
 
 
 @transaction.atomic
-def submit_report(*, by: Any, report: ActivityReport, version: int) -> ActivityReport:
+def submit_report(*, by: Actor, report: ActivityReport, version: int) -> ActivityReport:
     """Send the report up. A second click (or a resend) finds it submitted and does nothing."""
     locked = lock(report)
     require(by, Capability.REPORT, locked.organisation)
@@ -54,7 +53,7 @@ def submit_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
 
 
 def _decide(
-    by: Any,
+    by: Actor,
     report: ActivityReport,
     version: int,
     allowed: tuple[str, ...] = (ActivityReport.Status.SUBMITTED,),
@@ -87,7 +86,7 @@ def _decide(
 
 
 @transaction.atomic
-def accept_report(*, by: Any, report: ActivityReport, version: int) -> ActivityReport:
+def accept_report(*, by: Actor, report: ActivityReport, version: int) -> ActivityReport:
     """Accept the report: from now on it counts in the statistics."""
     locked = _decide(by, report, version)
     locked.status = ActivityReport.Status.ACCEPTED
@@ -100,7 +99,9 @@ def accept_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
 
 
 @transaction.atomic
-def return_report(*, by: Any, report: ActivityReport, version: int, reason: str) -> ActivityReport:
+def return_report(
+    *, by: Actor, report: ActivityReport, version: int, reason: str
+) -> ActivityReport:
     """Send the report back to its authors with the reason. An accepted report may be returned
     for correction too: it leaves the statistics until it is accepted again."""
     if not reason.strip():

@@ -24,6 +24,7 @@ from zhucan.activities.services.institutions import add_institution
 from zhucan.activities.services.media import add_media_report
 from zhucan.activities.views.photos import serve_image
 from zhucan.campaigns.models import Campaign
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import CreateForm, DateInput, Form, apply_domain_error
 from zhucan.orgs.access import organisations_with_capability
@@ -255,7 +256,7 @@ def media_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def new_media(request: HttpRequest) -> HttpResponse:
+def new_media(request: AuthenticatedRequest) -> HttpResponse:
     organisations = media_writers(request.user)
     if not organisations.exists():
         raise PermissionDenied
@@ -323,7 +324,7 @@ def media_screenshot_thumb(request: HttpRequest, media_pk: int) -> FileResponse:
 
 
 @login_required
-def institution_list(request: HttpRequest) -> HttpResponse:
+def institution_list(request: AuthenticatedRequest) -> HttpResponse:
     keepers = institution_keepers(request.user)
     can_add = keepers.exists()
     # Its own ids: the filter form above has a "kind" field too.

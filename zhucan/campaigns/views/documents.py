@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -9,6 +9,7 @@ from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.documents import render_notice_docx, render_notice_pdf
 from zhucan.campaigns.selectors import duty_matrix, notice_document
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
 from zhucan.orgs.access import audit_path_for
 
@@ -24,7 +25,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 
 
 @login_required
-def notice_file(request: HttpRequest, campaign_pk: int, fmt: str) -> HttpResponse:
+def notice_file(request: AuthenticatedRequest, campaign_pk: int, fmt: str) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     document = notice_document(campaign)
     name = document.title or "notice"
@@ -41,7 +42,7 @@ def notice_file(request: HttpRequest, campaign_pk: int, fmt: str) -> HttpRespons
 
 
 @login_required
-def slogans_text(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def slogans_text(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """The slogans as a plain list, one a line, for printing banners."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
     slogans = [s.text for s in campaign.slogans.all()]
@@ -59,7 +60,7 @@ def slogans_text(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def matrix(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def matrix(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     data = duty_matrix(request.user, campaign)
     if request.GET.get("format") == "xlsx":

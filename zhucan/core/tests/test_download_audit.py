@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from docx import Document
 
+from zhucan.accounts.models import User
 from zhucan.core import audit
 from zhucan.core.models import AuditEntry
 from zhucan.core.tests.test_permissions import OBJECT_IN_COUNTY_A, URLS, _url
@@ -164,8 +165,10 @@ def test_record_download_opens_its_own_transaction() -> None:
     ``audit.record`` alone still refuses to run outside one."""
     with pytest.raises(RuntimeError):
         audit.record(by=None, action="test.changed", org_path="/1/")
+    # A download is always someone's: only a change may be the server's own (by=None).
+    clerk = User.objects.create_user(username="clerk")
     entry = audit.record_download(
-        by=None, action="test.downloaded", fmt="xlsx", org_path="/1/", rows=2
+        by=clerk, action="test.downloaded", fmt="xlsx", org_path="/1/", rows=2
     )
     assert AuditEntry.objects.get().pk == entry.pk
     assert entry.changes == {"format": "xlsx", "filters": {}, "rows": 2}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.uploads import check_upload
 from zhucan.orgs.models import Organisation
@@ -23,7 +24,7 @@ DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 @transaction.atomic
-def create_plan(*, by: Any, campaign: Campaign, organisation: Organisation) -> Plan:
+def create_plan(*, by: Actor, campaign: Campaign, organisation: Organisation) -> Plan:
     """Start the (one) plan of ``organisation`` for a campaign it received."""
     require(by, Capability.REPORT, organisation)
     if campaign.status != Campaign.Status.PUBLISHED:
@@ -102,7 +103,7 @@ def _save_activities(plan: Plan, activities: Sequence[ActivityInput]) -> dict[st
 @transaction.atomic
 def update_plan(
     *,
-    by: Any,
+    by: Actor,
     plan: Plan,
     version: int,
     aims: str,

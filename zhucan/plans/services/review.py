@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
@@ -33,7 +33,7 @@ def _lock(plan: Plan) -> Plan:
 
 
 @transaction.atomic
-def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
+def submit_plan(*, by: Actor, plan: Plan, version: int) -> Plan:
     """Submit the plan for review. A second click finds it submitted and does nothing."""
     locked = _lock(plan)
     require(by, Capability.REPORT, locked.organisation)
@@ -94,7 +94,7 @@ def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
     return locked
 
 
-def _lock_for_decision(by: Any, plan: Plan, version: int) -> Plan:
+def _lock_for_decision(by: Actor, plan: Plan, version: int) -> Plan:
     locked = _lock(plan)
     require(by, Capability.REVIEW, locked.campaign.issuing_org)
     if locked.status in (Plan.Status.APPROVED, Plan.Status.RETURNED):
@@ -108,7 +108,7 @@ def _lock_for_decision(by: Any, plan: Plan, version: int) -> Plan:
     return locked
 
 
-def _comment(plan: Plan, by: Any, item: CommentInput, version: PlanVersion | None) -> PlanComment:
+def _comment(plan: Plan, by: Actor, item: CommentInput, version: PlanVersion | None) -> PlanComment:
     text = item.text.strip()
     if not text:
         raise DomainError(_("Write the comment."), field="text")
@@ -130,7 +130,7 @@ def _comment(plan: Plan, by: Any, item: CommentInput, version: PlanVersion | Non
     )
 
 
-def _decide(locked: Plan, by: Any, status: str) -> None:
+def _decide(locked: Plan, by: Actor, status: str) -> None:
     locked.status = status
     locked.decided_at = timezone.now()
     locked.decided_by = by
@@ -139,7 +139,9 @@ def _decide(locked: Plan, by: Any, status: str) -> None:
 
 
 @transaction.atomic
-def approve_plan(*, by: Any, plan: Plan, version: int, comment: CommentInput | None = None) -> Plan:
+def approve_plan(
+    *, by: Actor, plan: Plan, version: int, comment: CommentInput | None = None
+) -> Plan:
     """Approve a submitted plan (reviewers of the issuing organisation or above)."""
     locked = _lock_for_decision(by, plan, version)
     latest = locked.versions.order_by("-number").first()
@@ -156,7 +158,7 @@ def approve_plan(*, by: Any, plan: Plan, version: int, comment: CommentInput | N
 
 
 @transaction.atomic
-def return_plan(*, by: Any, plan: Plan, version: int, comments: Sequence[CommentInput]) -> Plan:
+def return_plan(*, by: Actor, plan: Plan, version: int, comments: Sequence[CommentInput]) -> Plan:
     """Send a submitted plan back to its author, saying what must change (at least once)."""
     locked = _lock_for_decision(by, plan, version)
     if not [c for c in comments if c.text.strip()]:
@@ -177,7 +179,7 @@ def return_plan(*, by: Any, plan: Plan, version: int, comments: Sequence[Comment
 
 @transaction.atomic
 def add_comment(
-    *, by: Any, plan: Plan, comment: CommentInput, token: uuid.UUID | None = None
+    *, by: Actor, plan: Plan, comment: CommentInput, token: uuid.UUID | None = None
 ) -> PlanComment:
     """A remark at any time, by a reviewer or by the plan's own people (to answer one).
     ``token``: the form's; the comment sent twice is written once."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
 from zhucan.orgs.access import get_organisation_for_user
 from zhucan.orgs.models import Organisation
@@ -119,7 +120,7 @@ def coverage_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def coverage_export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def coverage_export(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """The not-yet-helped list for the people who will visit: masked, formula-safe."""
     campaign, node, result, area, township = _scope(request, campaign_pk)
     people = selectors.not_helped(request.user, result, area=area, township=township)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import Form, apply_domain_error
@@ -54,7 +55,7 @@ def _writable_organisations(user: Any) -> Any:
     )
 
 
-def _get_import(request: HttpRequest, import_pk: int) -> RegistryImport:
+def _get_import(request: AuthenticatedRequest, import_pk: int) -> RegistryImport:
     """404 outside the jurisdiction; 403 for someone who may not keep the registry there."""
     job = get_object_or_404(
         RegistryImport.objects.visible_to(request.user)
@@ -105,7 +106,7 @@ class UploadForm(Form):
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponse:
     """The empty sheet with the columns the import reads, and its notes (audited like every
     file that leaves the system)."""
     organisations = _writable_organisations(request.user)
@@ -129,7 +130,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedRequest) -> HttpResponse:
     """Upload a sheet, and the imports of the organisations the person keeps the registry of."""
     organisations = _writable_organisations(request.user)
     if not organisations.exists():
@@ -233,7 +234,7 @@ class ConfirmForm(Form):
 
 
 @login_required
-def import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedRequest, import_pk: int) -> HttpResponse:
     job = recover_if_stale(_get_import(request, import_pk))
     mapping_form = None
     if job.status in (Status.UPLOADED, Status.CHECKED) and job.has_file:
@@ -277,7 +278,7 @@ def import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_confirm(request: HttpRequest, import_pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedRequest, import_pk: int) -> HttpResponse:
     job = _get_import(request, import_pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
@@ -303,7 +304,7 @@ def import_confirm(request: HttpRequest, import_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_discard(request: HttpRequest, import_pk: int) -> HttpResponse:
+def import_discard(request: AuthenticatedRequest, import_pk: int) -> HttpResponse:
     job = _get_import(request, import_pk)
     try:
         jobs.discard_import(by=request.user, job=job)
@@ -340,7 +341,7 @@ def _progress(job: RegistryImport) -> dict[str, Any]:
 
 
 @login_required
-def import_progress(request: HttpRequest, import_pk: int) -> JsonResponse:
+def import_progress(request: AuthenticatedRequest, import_pk: int) -> JsonResponse:
     job = recover_if_stale(_get_import(request, import_pk))
     return JsonResponse(_progress(job))
 
