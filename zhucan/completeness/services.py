@@ -16,11 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign, Notice
+from zhucan.campaigns.selectors import cascade
 from zhucan.campaigns.services import set_deadlines
 from zhucan.completeness.deliverables import BY_KIND, Status
 from zhucan.completeness.models import ReminderSchedule, ReminderSent, SweepRun
 from zhucan.completeness.schedule import DueReminder, escalation_due, reminder_due
-from zhucan.completeness.selectors import Row, cascade, expected_rows, schedules_for
+from zhucan.completeness.selectors import Row, expected_rows, schedules_for
 from zhucan.core import audit
 from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError

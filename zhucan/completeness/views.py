@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.selectors import cascade
 from zhucan.completeness import services
 from zhucan.completeness.deliverables import BY_KIND, Status
 from zhucan.completeness.exports import completeness_workbook
@@ -24,7 +25,6 @@ from zhucan.completeness.models import ReminderSent, SweepRun
 from zhucan.completeness.selectors import (
     Completeness,
     Row,
-    cascade,
     completeness,
     filter_rows,
     sort_rows,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from zhucan.orgs.models import Membership, Organisation, jurisdiction_paths
 from zhucan.orgs.roles import ROLE_CAPABILITIES, ROLES_REQUIRING_2FA, Capability
 
 
-def visible_organisations(user: Any) -> Any:
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.visible_to(user)
 
 
@@ -64,7 +65,7 @@ def capability_roots(user: Any, capability: Capability) -> list[str]:
     return [path for path, role in _memberships(user) if capability in ROLE_CAPABILITIES[role]]
 
 
-def organisations_with_capability(user: Any, capability: Capability) -> Any:
+def organisations_with_capability(user: Any, capability: Capability) -> QuerySet[Organisation]:
     """The organisations where the user holds ``capability`` (subtrees included)."""
     if user.is_superuser:
         return Organisation.objects.all()

@@ -1,3 +1,5 @@
+from django.urls import URLPattern, URLResolver
+
 from zhucan.registry.views import (
     assistance,
     coverage,
@@ -11,7 +13,7 @@ from zhucan.registry.views import (
 app_name = "registry"
 
 # Each views module lists its own patterns, so that the parts of the app stay apart.
-urlpatterns: list = [
+urlpatterns: list[URLPattern | URLResolver] = [
     *people.urlpatterns,
     *assistance.urlpatterns,
     *coverage.urlpatterns,

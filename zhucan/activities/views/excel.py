@@ -113,7 +113,7 @@ def _token(
 
 def _read_token(request: HttpRequest, campaign: Campaign, token: str) -> dict[str, Any] | None:
     try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        payload: dict[str, Any] = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:
         return None
     if payload.get("c") != campaign.pk or payload.get("u") != request.user.pk:

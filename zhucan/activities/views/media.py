@@ -109,8 +109,8 @@ class MediaFilterForm(Form):
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
 
 
-class ActivityChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ActivityChoiceField(forms.ModelMultipleChoiceField[ActivityReport]):
+    def label_from_instance(self, obj: ActivityReport) -> str:
         return f"{obj.organisation.name} · {obj.title}（{obj.start_date:%Y-%m-%d}）"
 
 

@@ -158,7 +158,7 @@ def typical_list(request: HttpRequest) -> HttpResponse:
     proposed = base.filter(status=TypicalActivity.Status.PROPOSED).order_by("proposed_at")
     to_decide = [t for t in proposed[:TO_DECIDE_LIMIT] if can_decide(request.user, t)]
     for item in [*items, *to_decide]:
-        item.report_url = _report_url(item.report_id)  # type: ignore[attr-defined]
+        item.report_url = _report_url(item.report_id)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

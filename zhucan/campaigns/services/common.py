@@ -7,8 +7,11 @@ from django.utils.translation import gettext as _
 from zhucan.campaigns.models import Campaign, CampaignKind, Deadline
 from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
-from zhucan.orgs.access import require_capability as require  # noqa: F401 - the services' name for it
+from zhucan.orgs.access import require_capability
 from zhucan.orgs.roles import Capability
+
+# The services' name for the one capability check (a name here, so that it is exported).
+require = require_capability
 
 DEADLINE_KINDS = {
     "活动方案": Deadline.Kind.PLAN,

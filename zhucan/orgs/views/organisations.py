@@ -59,7 +59,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     base = _base_depth(request.user)
     for org in rows:
-        org.indent = min(max(org.depth - base, 0), 6)  # type: ignore[attr-defined]
+        org.indent = min(max(org.depth - base, 0), 6)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -10,9 +10,12 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Duty
 from zhucan.core.errors import DomainError
-from zhucan.orgs.access import require_capability as require  # noqa: F401 - the services' name for it
+from zhucan.orgs.access import require_capability
 from zhucan.orgs.models import Region
 from zhucan.plans.models import Plan
+
+# The services' name for the one capability check (a name here, so that it is exported).
+require = require_capability
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,7 @@ def update_plan(
         changes["document"] = [old_name, checked.name]
     elif remove_document and old_file:
         changes["document"] = [old_name, ""]
-        locked.document = ""  # type: ignore[assignment]
+        locked.document = ""
         locked.document_name = ""
     if "document" in changes:
         fields += ["document", "document_name"]

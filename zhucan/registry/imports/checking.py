@@ -661,7 +661,7 @@ def _registered(indexes: list[str]) -> list[tuple[str, int, str]]:
             "WHERE id_index = ANY(%s)",
             [indexes],
         )
-        found = cursor.fetchall()
+        found: list[tuple[str, int, str]] = cursor.fetchall()
         cursor.execute("SET LOCAL enable_seqscan = on")
     return found
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
@@ -240,7 +241,7 @@ def build_person(
     return _apply(person, checked, ring or crypto.keyring())
 
 
-def find_by_id_number(queryset: Any, raw: str) -> Person | None:
+def find_by_id_number(queryset: QuerySet[Person], raw: str) -> Person | None:
     """Exact search through the blind index: one indexed lookup, nothing decrypted.
 
     Neither audited nor limited: for the server's own use (benchmarks, commands). A person's
