@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zhucan.conftest import World
@@ -219,7 +220,9 @@ def _url(world: World, name: str, kwargs: list[str]) -> str:
 
 
 @pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
-def test_anonymous_is_sent_to_login_except_on_public_pages(client, world, name, kwargs):
+def test_anonymous_is_sent_to_login_except_on_public_pages(
+    client: Client, world: World, name, kwargs
+) -> None:
     url = _url(world, name, list(kwargs))
     response = client.get(url)
     if name in PUBLIC:
@@ -233,7 +236,9 @@ def test_anonymous_is_sent_to_login_except_on_public_pages(client, world, name, 
 @pytest.mark.parametrize(
     ("name", "kwargs"), [u for u in URLS if u[1]], ids=[n for n, k in URLS if k]
 )
-def test_objects_of_county_a_are_404_for_other_jurisdictions(client, world, name, kwargs):
+def test_objects_of_county_a_are_404_for_other_jurisdictions(
+    client: Client, world: World, name, kwargs
+) -> None:
     url = _url(world, name, list(kwargs))
     for person in (world.county_b_officer, world.outsider, world.member_unit_reporter):
         client.logout()
@@ -252,7 +257,9 @@ def test_objects_of_county_a_are_404_for_other_jurisdictions(client, world, name
 @pytest.mark.parametrize(
     ("name", "kwargs"), [u for u in URLS if u[1]], ids=[n for n, k in URLS if k]
 )
-def test_objects_of_county_a_are_reachable_from_above(client, world, name, kwargs):
+def test_objects_of_county_a_are_reachable_from_above(
+    client: Client, world: World, name, kwargs
+) -> None:
     url = _url(world, name, list(kwargs))
     for person in (world.county_a_officer, world.city_officer):
         client.logout()
@@ -264,7 +271,7 @@ def test_objects_of_county_a_are_reachable_from_above(client, world, name, kwarg
 @pytest.mark.parametrize(
     ("name", "kwargs"), [u for u in URLS if not u[1]], ids=[n for n, k in URLS if not k]
 )
-def test_pages_never_show_county_a_to_others(client, world, name, kwargs):
+def test_pages_never_show_county_a_to_others(client: Client, world: World, name, kwargs) -> None:
     url = _url(world, name, list(kwargs))
     for person in (world.county_b_officer, world.outsider):
         client.logout()
