@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from pytest_django import Settings
@@ -13,7 +14,7 @@ from zhucan.core.net import client_ip
 from zhucan.testing.auth import sign_in
 
 
-def _request(remote: str, forwarded: str | None = None):
+def _request(remote: str, forwarded: str | None = None) -> HttpRequest:
     request = RequestFactory().get("/", REMOTE_ADDR=remote)
     if forwarded is not None:
         request.META["HTTP_X_FORWARDED_FOR"] = forwarded

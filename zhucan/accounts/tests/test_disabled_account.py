@@ -26,7 +26,8 @@ DISABLED = "Your account has been disabled. Please contact your administrator."
 )
 def backend(request: pytest.FixtureRequest, settings: Settings) -> str:
     settings.AUTHENTICATION_BACKENDS = [request.param]
-    return request.param
+    backend: str = request.param
+    return backend
 
 
 def test_disabling_ends_the_session_and_the_request_changes_nothing(

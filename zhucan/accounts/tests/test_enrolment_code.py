@@ -30,7 +30,7 @@ ENROL = reverse("accounts:two_factor_enrol")
 SETUP = reverse("accounts:two_factor_setup")
 
 
-def _issue(user, by=None) -> str:
+def _issue(user: User, by: User | None = None) -> str:
     with transaction.atomic():
         return issue_enrolment_code(by=by, user=user)
 

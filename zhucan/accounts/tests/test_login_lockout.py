@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from zhucan.testing.auth import TEST_PASSWORD, sign_in
 REFUSED = "The user name or password is not correct, or the account is temporarily locked"
 
 
-def _refused(response) -> bool:
+def _refused(response: HttpResponse) -> bool:
     return response.status_code == 200 and REFUSED in response.content.decode()
 
 
@@ -217,7 +218,7 @@ def test_outside_the_demo_no_accounts_are_shown(
     ],
 )
 def test_the_sign_in_page_explains_why_someone_was_sent_there(
-    client: Client, db: None, reason, text
+    client: Client, db: None, reason: str, text
 ) -> None:
     body = client.get(reverse("accounts:login"), {"reason": reason}).content.decode()
     if text is None:

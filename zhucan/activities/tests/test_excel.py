@@ -348,7 +348,7 @@ def test_a_forged_token_imports_nothing(
     ],
 )
 def test_a_file_that_is_not_a_workbook_is_refused(
-    reporter_client: Client, campaign: Campaign, name, content, message
+    reporter_client: Client, campaign: Campaign, name: str, content, message: str
 ) -> None:
     response = reporter_client.post(_url(campaign), {"file": _upload(content, name)})
     assert response.status_code == 200

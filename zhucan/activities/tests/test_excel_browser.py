@@ -33,7 +33,7 @@ def _problems(
     return [p for p in problems if p]
 
 
-def _dry_run(page: Page, path) -> None:
+def _dry_run(page: Page, path: Path) -> None:
     page.set_input_files("#id_file", str(path))
     with page.expect_navigation(wait_until="load"):
         page.locator("main form button[type='submit']").last.click()

@@ -88,7 +88,7 @@ def test_coverage_without_a_screenshot_is_fine(
     ],
 )
 def test_a_file_that_is_not_a_safe_image_is_refused_and_nothing_kept(
-    world: World, campaign: Campaign, county_reporter: User, content, message
+    world: World, campaign: Campaign, county_reporter: User, content, message: str
 ) -> None:
     before = set(default_storage.listdir("media_reports")[1]) if _has_folder() else set()
     with pytest.raises(DomainError, match=message) as error:

@@ -174,7 +174,12 @@ def test_the_script_gets_json(reporter_client: Client, world: World, campaign: C
     ],
 )
 def test_bad_input_is_shown_and_nothing_is_saved(
-    reporter_client: Client, world: World, campaign: Campaign, overrides, field, message
+    reporter_client: Client,
+    world: World,
+    campaign: Campaign,
+    overrides,
+    field: str,
+    message: str | None,
 ) -> None:
     response = reporter_client.post(QUICK, form_data(campaign, world.county_a, **overrides))
     assert response.status_code == 200
@@ -326,8 +331,8 @@ def test_a_refused_photo_saves_nothing_and_says_why(
     world: World,
     campaign: Campaign,
     overrides,
-    field,
-    message,
+    field: str,
+    message: str,
 ) -> None:
     data = with_photo(campaign, world.county_a, **overrides)
     response = reporter_client.post(QUICK, data)

@@ -55,7 +55,7 @@ def save(world: World, campaign, by, **overrides: Any) -> ActivityReport:
     ids=["1999", "year-202", "end-before-start", "future-start", "future-end"],
 )
 def test_impossible_dates_are_refused_even_when_confirmed(
-    world: World, campaign: Campaign, county_reporter: User, overrides, field, message
+    world: World, campaign: Campaign, county_reporter: User, overrides, field: str, message: str
 ) -> None:
     tomorrow = timezone.localdate() + timedelta(days=1)
     if overrides == "future-start":

@@ -262,7 +262,7 @@ def test_a_new_report_with_figures_and_visits_is_saved(
     ids=["end-before-start", "negative", "text", "three-decimals", "yuan-text", "title", "mode"],
 )
 def test_bad_input_shows_errors_and_saves_nothing(
-    reporter_client: Client, new_url: str, fields, field, message
+    reporter_client: Client, new_url: str, fields, field: str, message: str
 ) -> None:
     page = reporter_client.get(new_url)
     before = counts()

@@ -37,7 +37,7 @@ def _problems(
     return [p for p in problems if p]
 
 
-def _both_widths(browser_pages: BrowserPages, person, url: str, label: str) -> list[str]:
+def _both_widths(browser_pages: BrowserPages, person: User, url: str, label: str) -> list[str]:
     page = browser_pages.new(person)
     open_page(page, url)
     problems = _problems(browser_pages, page, f"{label}, desktop")

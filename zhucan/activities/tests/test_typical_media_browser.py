@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from zhucan.accounts.models import User
 from zhucan.activities.services import (
     accept_report,
     add_institution,
@@ -37,7 +38,7 @@ def _problems(
     return [p for p in problems if p]
 
 
-def _both_widths(browser_pages: BrowserPages, person, url: str, label: str) -> list[str]:
+def _both_widths(browser_pages: BrowserPages, person: User, url: str, label: str) -> list[str]:
     problems = []
     page = browser_pages.new(person)
     open_page(page, url)

@@ -61,7 +61,7 @@ def test_attach_download_and_remove(client: Client, world: World, campaign: Camp
     ],
 )
 def test_bad_files_are_refused_with_a_message(
-    client: Client, world: World, campaign: Campaign, name, content, message
+    client: Client, world: World, campaign: Campaign, name: str, content: bytes, message: str
 ) -> None:
     login_verified(client, world.city_officer)
     client.cookies["django_language"] = "en"

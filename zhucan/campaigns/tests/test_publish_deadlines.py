@@ -94,7 +94,14 @@ def test_publishing_sets_the_deadlines_in_the_same_step(
     ],
 )
 def test_impossible_deadlines_are_refused_and_nothing_is_sent(
-    client: Client, world: World, draft: Campaign, today: date, plans, reports, field, message
+    client: Client,
+    world: World,
+    draft: Campaign,
+    today: date,
+    plans: int,
+    reports: int,
+    field: str,
+    message: str,
 ) -> None:
     login_verified(client, world.city_officer)
     client.cookies["django_language"] = "zh-hans"

@@ -87,7 +87,12 @@ def test_pages_in_english_pass_axe(
     ],
 )
 def test_sign_in_errors_are_summarised_focused_and_pass_axe(
-    browser_world: World, browser_pages: BrowserPages, mode: str, case, username, password
+    browser_world: World,
+    browser_pages: BrowserPages,
+    mode: str,
+    case: str,
+    username: str,
+    password: str,
 ) -> None:
     page = browser_pages.new()
     open_page(page, reverse("accounts:login"))

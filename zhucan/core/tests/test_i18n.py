@@ -25,7 +25,7 @@ def test_the_default_language_is_simplified_chinese() -> None:
 
 @pytest.mark.parametrize(("cookie", "expected"), [("zh-hans", "我的待办"), ("en", "My to-dos")])
 def test_pages_render_in_the_chosen_language(
-    client: Client, world: World, cookie, expected
+    client: Client, world: World, cookie: str, expected: str
 ) -> None:
     login_verified(client, world.city_officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie

@@ -175,7 +175,7 @@ def test_the_log_backend_masks_the_number(
     ("number", "masked"),
     [("13812345678", "138****5678"), ("+8613812345678", "+86*******5678"), ("1234567", "*******")],
 )
-def test_mask_number(number, masked) -> None:
+def test_mask_number(number: str, masked: str) -> None:
     assert sms.mask_number(number) == masked
 
 

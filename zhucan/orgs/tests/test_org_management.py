@@ -92,7 +92,7 @@ def test_the_create_form_suggests_the_parents_region(
     ],
 )
 def test_bad_region_codes_are_explained_and_nothing_is_saved(
-    client: Client, world: World, city_admin: User, region, message
+    client: Client, world: World, city_admin: User, region: str, message: str
 ) -> None:
     login_verified(client, city_admin)
     before = snapshot()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -14,7 +15,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org
 
 
-def _names(response) -> list[str]:
+def _names(response: HttpResponse) -> list[str]:
     return re.findall(r'<a href="/orgs/\d+/">([^<]+)</a>', response.content.decode())
 
 

@@ -59,7 +59,7 @@ def test_bad_activity_rows_are_refused_with_a_message(
     county_client: Client,
     plan: Plan,
     activity,
-    message,
+    message: str,
     counts_before: Callable[[], tuple[int, int, int, int]],
 ) -> None:
     before = counts_before()

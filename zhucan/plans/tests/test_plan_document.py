@@ -99,7 +99,7 @@ def test_the_generated_plan_reads_like_a_plan(
         (200, "二百"),
     ],
 )
-def test_editions_in_chinese_numerals(n, words) -> None:
+def test_editions_in_chinese_numerals(n: int, words: str) -> None:
     assert chinese_number(n) == words
 
 

@@ -74,7 +74,7 @@ def _check_errors(spec: str, *, databases: list[str] | None = None) -> str:
         (f"{T2},{BLIND},t$4:abc", "is not id:base64"),
     ],
 )
-def test_malformed_keys_fail_the_system_check(spec, message) -> None:
+def test_malformed_keys_fail_the_system_check(spec, message: str) -> None:
     errors = _check_errors(spec)
     assert "registry.E001" in errors and message in errors
 

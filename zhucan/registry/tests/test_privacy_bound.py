@@ -7,6 +7,7 @@ import base64
 import io
 import zipfile
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -22,7 +23,7 @@ from zhucan.registry.privacy_bound import BAR, count_candidates
 from zhucan.registry.tests.factories import id_number, make_person
 
 
-def _clear(person: Person) -> dict:
+def _clear(person: Person) -> dict[str, Any]:
     """What a dump shows of the row, read back from the database, with its county code."""
     row = Person.objects.values(
         "birth_year", "sex", "id_masked", "created_at", "organisation__region_id"

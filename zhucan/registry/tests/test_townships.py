@@ -37,7 +37,7 @@ from zhucan.testing.auth import login_verified
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _list(world: World, *names) -> None:
+def _list(world: World, *names: str) -> None:
     for name in names:
         add_township(by=world.county_a_officer, organisation=world.county_a, name=name)
 

@@ -16,9 +16,11 @@ from zhucan.activities.services import (
     save_report,
     submit_report,
 )
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.models import Organisation
 from zhucan.stats.models import Cell
 from zhucan.stats.services import rebuild_cells
 from zhucan.stats.tests.conftest import Story, accept, households
@@ -33,7 +35,7 @@ def cells() -> dict[tuple[int, int, str], tuple[Decimal, int]]:
     }
 
 
-def figure(campaign, org, metric) -> Decimal:
+def figure(campaign: Campaign, org: Organisation, metric: str) -> Decimal:
     found = Cell.objects.filter(campaign=campaign, organisation=org, metric=metric).first()
     return found.value if found else Decimal(0)
 
