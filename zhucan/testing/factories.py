@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhucan.accounts.models import User
 from zhucan.core.actors import Actor
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.orgs.services import add_membership, create_organisation
+
+if TYPE_CHECKING:
+    # Imported inside the factories at run time, as the apps above orgs are.
+    from zhucan.activities.models import ActivityReport
+    from zhucan.campaigns.models import Campaign
+    from zhucan.plans.models import Plan
 
 _seq = itertools.count(1)
 
@@ -54,7 +60,7 @@ def make_campaign(
     publish: bool = True,
     recipients: list[str] | None = None,
     serial: int | None = None,
-) -> Any:
+) -> Campaign:
     """A small 全国助残日 campaign issued by ``issuing_org``, through the real services."""
     from datetime import date
 
@@ -87,12 +93,12 @@ def make_campaign(
 
 def make_plan(
     *,
-    campaign: Any,
+    campaign: Campaign,
     organisation: Organisation,
     by: Actor,
     activities: list[dict[str, Any]] | None = None,
     submit: bool = False,
-) -> Any:
+) -> Plan:
     """A plan of ``organisation`` for a campaign it received, through the real services.
 
     One online activity unless ``activities`` (dicts of ActivityInput fields over defaults).
@@ -129,12 +135,12 @@ def make_plan(
 
 def make_report(
     *,
-    campaign: Any,
+    campaign: Campaign,
     organisation: Organisation,
     by: Actor,
     submit: bool = False,
     **fields: Any,
-) -> Any:
+) -> ActivityReport:
     """An activity report of ``organisation`` for a campaign it received, through the services.
 
     A visit report of 20 people unless ``fields`` (ReportInput fields) say otherwise.

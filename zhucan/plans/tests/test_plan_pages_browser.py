@@ -79,6 +79,7 @@ def test_the_review_page_with_a_diff_passes_axe_and_fits_a_phone(
         submit=True,
     )
     activity = plan.activities.first()
+    assert activity is not None
     plan = services.return_plan(
         by=reviewer,
         plan=plan,

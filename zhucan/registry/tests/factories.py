@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhucan.registry.idnumbers import check_character
 from zhucan.registry.models import Person
 from zhucan.registry.services.people import PersonData, register_person
+
+if TYPE_CHECKING:
+    from zhucan.activities.models import Visit
+    from zhucan.conftest import World
 
 SCHOOL_YEAR = 2020
 _serial = itertools.count(101)
@@ -44,7 +48,7 @@ def make_person(
     return register_person(by=by, organisation=organisation, data=PersonData(**(values | fields)))
 
 
-def make_visit(world: Any, *, households: int = 3) -> Any:
+def make_visit(world: World, *, households: int = 3) -> Visit:
     """A household visit on a submitted report of county A's unit, for county A's campaign."""
     from zhucan.activities.services import VisitInput
     from zhucan.core.tests.test_permissions import _county_a_campaign
