@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import identify_hasher, make_password
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -32,7 +33,7 @@ def signed_in(client: Client, member_unit_reporter: User) -> Client:
     return login_verified(client, member_unit_reporter)
 
 
-def _post(client: Client, old, new, again=None):
+def _post(client: Client, old: str, new: str, again: str | None = None) -> HttpResponse:
     return client.post(
         reverse("accounts:password_change"),
         {"old_password": old, "new_password": new, "new_password_again": again or new},

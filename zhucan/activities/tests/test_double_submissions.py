@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,7 +23,7 @@ from zhucan.testing.concurrency import needs_postgres, post_at_once
 from zhucan.testing.factories import make_report
 
 
-def media_form(world: World, campaign):
+def media_form(world: World, campaign: Campaign) -> dict[str, Any]:
     return {
         "campaign": campaign.pk,
         "organisation": world.county_a.pk,
@@ -35,7 +36,7 @@ def media_form(world: World, campaign):
     }
 
 
-def report_form(world: World):
+def report_form(world: World) -> dict[str, Any]:
     visit = visit_rows([{"kind": "household", "households": "3"}])
     return REPORT | visit | {"organisation": world.county_a.pk, "client_id": str(uuid.uuid4())}
 

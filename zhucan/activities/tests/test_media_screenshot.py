@@ -26,10 +26,11 @@ from zhucan.activities.tests.test_photos import (
 from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core.errors import DomainError
+from zhucan.orgs.models import Organisation
 from zhucan.testing.auth import login_verified
 
 
-def _add(by, campaign, organisation, **overrides: Any) -> MediaReport:
+def _add(by: User, campaign: Campaign, organisation: Organisation, **overrides: Any) -> MediaReport:
     values: dict[str, Any] = {
         "outlet": "平顶山日报",
         "kind": "newspaper",

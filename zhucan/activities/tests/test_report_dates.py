@@ -37,7 +37,7 @@ def data(**overrides: Any) -> ReportInput:
     return ReportInput(**(values | overrides))
 
 
-def save(world: World, campaign, by, **overrides: Any) -> ActivityReport:
+def save(world: World, campaign: Campaign, by: User, **overrides: Any) -> ActivityReport:
     return save_report(
         by=by, campaign=campaign, organisation=world.county_a, data=data(**overrides)
     )

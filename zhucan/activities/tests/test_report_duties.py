@@ -79,7 +79,7 @@ def test_the_new_report_form_ticks_the_suggested_duty(
     assert "Ticked for you from your unit" in body
 
 
-def _submitted(world: World, campaign) -> ActivityReport:
+def _submitted(world: World, campaign: Campaign) -> ActivityReport:
     return make_report(
         campaign=campaign,
         organisation=world.city_unit,

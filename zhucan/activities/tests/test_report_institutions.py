@@ -16,11 +16,11 @@ from zhucan.activities.tests.test_report_pages import form_data
 from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core.errors import DomainError
-from zhucan.orgs.models import Region
+from zhucan.orgs.models import Organisation, Region
 from zhucan.testing.auth import login_verified
 
 
-def institution(by, organisation, name, code):
+def institution(by: User, organisation: Organisation, name: str, code: str) -> Institution:
     return add_institution(
         by=by,
         organisation=organisation,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,6 +18,7 @@ from zhucan.activities.services import accept_report
 from zhucan.activities.tests.test_report_pages import form_data
 from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
+from zhucan.orgs.models import Organisation
 from zhucan.stats.exports import write_reports_xlsx
 from zhucan.stats.models import Cell
 from zhucan.stats.services import rebuild_cells
@@ -26,7 +28,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
 
 
-def _accepted(world: World, campaign, **fields) -> ActivityReport:
+def _accepted(world: World, campaign: Campaign, **fields: Any) -> ActivityReport:
     report = make_report(
         campaign=campaign,
         organisation=world.county_a,
@@ -37,7 +39,7 @@ def _accepted(world: World, campaign, **fields) -> ActivityReport:
     return accept_report(by=world.city_officer, report=report, version=report.version)
 
 
-def _cells(campaign, org) -> dict[str, tuple[int, int]]:
+def _cells(campaign: Campaign, org: Organisation) -> dict[str, tuple[int, int]]:
     return {
         metric: (int(value), count)
         for metric, value, count in Cell.objects.filter(

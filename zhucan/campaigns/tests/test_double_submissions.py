@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +19,7 @@ from zhucan.testing.concurrency import needs_postgres, post_at_once
 from zhucan.testing.factories import make_campaign
 
 
-def import_form(world: World):
+def import_form(world: World) -> dict[str, Any]:
     return {"issuing_org": world.city.pk, "text": SEED.read_text(), "client_id": str(uuid.uuid4())}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -67,7 +68,7 @@ def test_the_whole_due_day_counts_in_the_offices_time_zone(world: World, signed,
     assert rows[world.county_b.pk].cells["receipt"].status == Status.OVERDUE
 
 
-def schedule(**values) -> ReminderSchedule:
+def schedule(**values: Any) -> ReminderSchedule:
     return ReminderSchedule(**({"days_before": 3, "repeat_every_days": 3} | values))
 
 

@@ -117,7 +117,7 @@ def test_first_tab_reaches_a_visible_skip_link_that_moves_focus_to_main(
     assert not problems, "\n".join(problems)
 
 
-def _reading_order_problem(prev: dict, nxt: dict) -> str | None:
+def _reading_order_problem(prev: dict[str, Any], nxt: dict[str, Any]) -> str | None:
     """Focus must not jump back up-left or leftwards on the same line (CSS reordering)."""
     a, b = prev["rect"], nxt["rect"]
     same_line = b["top"] < a["bottom"] and b["bottom"] > a["top"]
