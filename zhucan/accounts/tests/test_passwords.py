@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import identify_hasher, make_password
-from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -17,6 +18,10 @@ from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import TEST_PASSWORD, login_verified
 
 NEW_PASSWORD = "Fresh-harbour-2024"
+
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
 def test_production_hashes_passwords_with_argon2() -> None:
@@ -33,7 +38,7 @@ def signed_in(client: Client, member_unit_reporter: User) -> Client:
     return login_verified(client, member_unit_reporter)
 
 
-def _post(client: Client, old: str, new: str, again: str | None = None) -> HttpResponse:
+def _post(client: Client, old: str, new: str, again: str | None = None) -> TestResponse:
     return client.post(
         reverse("accounts:password_change"),
         {"old_password": old, "new_password": new, "new_password_again": again or new},

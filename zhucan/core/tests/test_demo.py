@@ -12,7 +12,7 @@ from zhucan.registry.models import Assistance, Person
 from zhucan.testing.auth import login_verified
 
 
-def _counts() -> tuple[int, int, int, int]:
+def _counts() -> tuple[int, ...]:
     return (
         Organisation.objects.count(),
         User.objects.count(),
