@@ -8,12 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts.models import User
-from zhucan.activities.models import Indicator
+from zhucan.activities.models import ActivityReport, Indicator
 from zhucan.activities.services import accept_report, return_report
 from zhucan.activities.totals import indicator_totals
 from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.services import create_child_campaign, publish_campaign
 from zhucan.conftest import World
+from zhucan.orgs.models import Organisation
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
 
@@ -22,7 +23,9 @@ def households() -> Indicator:
     return Indicator.objects.get(campaign=None, code="households_visited")
 
 
-def report(world: World, campaign, org, by, n, cash="0"):
+def report(
+    world: World, campaign: Campaign, org: Organisation, by: User, n: int, cash: str = "0"
+) -> ActivityReport:
     return make_report(
         campaign=campaign,
         organisation=org,

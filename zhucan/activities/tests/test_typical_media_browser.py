@@ -9,12 +9,14 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from zhucan.accounts.models import User
+from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import (
     accept_report,
     add_institution,
     add_media_report,
     propose_typical,
 )
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.orgs.models import Region
 from zhucan.testing.browser import BrowserPages, axe_report, open_page
@@ -49,7 +51,7 @@ def _both_widths(browser_pages: BrowserPages, person: User, url: str, label: str
     return problems
 
 
-def _accepted_report(world: World):
+def _accepted_report(world: World) -> tuple[User, Campaign, ActivityReport]:
     reporter = make_user(org=world.county_a, role="reporter")
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     report = make_report(campaign=campaign, organisation=world.county_a, by=reporter, submit=True)

@@ -185,10 +185,10 @@ def test_tab_reaches_everything_in_order_with_a_visible_focus_indicator(
     assert not problems, f"{name} as {target.who}:\n" + "\n".join(problems)
 
 
-def _tab_to(page: Page, predicate_js: str, limit: int = 40) -> dict:
+def _tab_to(page: Page, predicate_js: str, limit: int = 40) -> dict[str, Any]:
     for _ in range(limit):
         page.keyboard.press("Tab")
-        active = page.evaluate(ACTIVE)
+        active: dict[str, Any] = page.evaluate(ACTIVE)
         if active and page.evaluate(predicate_js):
             return active
     raise AssertionError(f"{limit} presses of Tab never reached {predicate_js}")

@@ -76,6 +76,7 @@ def test_draft_warn_fix_submit_return_resubmit_see_the_change_approve(
     plan.refresh_from_db()
     assert plan.status == Plan.Status.RETURNED and plan.decided_by == reviewer
     comment = PlanComment.objects.get()
+    assert comment.version is not None
     assert comment.activity == activity and comment.version.number == 1
 
     # The county sees the comment beside the activity, fixes it and submits again.

@@ -3,6 +3,8 @@ coordinators set them, and the city sees the share of online activities per orga
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -22,7 +24,7 @@ from zhucan.testing.factories import make_plan
 CROWDED = {"mode": "in_person", "expected_attendance": 120, "safety_measures": "佩戴口罩"}
 
 
-def _rules(world: World, campaign, **changes):
+def _rules(world: World, campaign: Campaign, **changes: Any) -> SafetyRules:
     current = rules_for(campaign)
     values = {
         "max_in_person_attendance": current.max_in_person_attendance,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.models import Organisation
 from zhucan.registry.models import EducationCase
 from zhucan.registry.services.education import (
     CaseInput,
@@ -50,7 +51,7 @@ def test_children_page_lists_unenrolled_children_and_opens_a_case(
     assert again.object_list[0].open_case_id == case.pk
 
 
-def offices(world: World):
+def offices(world: World) -> tuple[Organisation, Organisation]:
     education = make_org(
         name="新华区教育局",
         parent=world.county_a,

@@ -19,7 +19,7 @@ from zhucan.core.errors import DomainError
 from zhucan.core.jobs import recover_stale_jobs
 from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto
-from zhucan.registry.imports import jobs, staging
+from zhucan.registry.imports import jobs, sealing, staging
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.tests.import_helpers import (
@@ -179,7 +179,7 @@ def test_the_sheet_waiting_for_confirmation_is_kept_encrypted(world: World) -> N
     job = dry_run(world, data)
     stored = bytes(RegistryImport.objects.get(pk=job.pk).data)
     assert stored and data not in stored and not stored.startswith(b"PK")
-    assert crypto.decrypt_bytes(stored, purpose=jobs.SHEET_PURPOSE) == data
+    assert crypto.decrypt_bytes(stored, purpose=sealing.SHEET_PURPOSE) == data
     with pytest.raises(crypto.DecryptionError):  # bound to its purpose
         crypto.decrypt_bytes(stored, purpose="something else")
     assert job.size == len(data)
