@@ -218,7 +218,7 @@ def test_outside_the_demo_no_accounts_are_shown(
     ],
 )
 def test_the_sign_in_page_explains_why_someone_was_sent_there(
-    client: Client, db: None, reason: str, text
+    client: Client, db: None, reason: str, text: str
 ) -> None:
     body = client.get(reverse("accounts:login"), {"reason": reason}).content.decode()
     if text is None:

@@ -154,7 +154,7 @@ def test_every_page_is_sorted_once() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CREATE_FORMS))
-def test_each_create_form_draws_a_token(client: Client, world: World, name) -> None:
+def test_each_create_form_draws_a_token(client: Client, world: World, name: str) -> None:
     user, url = CREATE_FORMS[name](world)
     login_verified(client, user)
     response = client.get(url)

@@ -92,7 +92,8 @@ def _sources(base: Path) -> tuple[list[Path], list[Path]]:
 
 
 def _unquote(line: str) -> str:
-    return ast.literal_eval(line)
+    text: str = ast.literal_eval(line)
+    return text
 
 
 def _entries(po_text: str) -> list[dict[str, str]]:

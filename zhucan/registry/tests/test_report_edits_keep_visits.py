@@ -49,7 +49,7 @@ def page_data(page: Any) -> dict[str, Any]:
     return data
 
 
-def edit(client: Client, world: World, visit) -> tuple[str, dict[str, Any]]:
+def edit(client: Client, world: World, visit: Visit) -> tuple[str, dict[str, Any]]:
     login_verified(client, world.county_a_officer)
     url = reverse("activities:edit", kwargs={"report_pk": visit.report_id})
     page = client.get(url)
