@@ -6,10 +6,15 @@ import ipaddress
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.env import envbool, envint, envlist, envstr
 from zhucan.keyfiles import load_key, new_registry_keys, new_secret_key, refuse_if_missing
+
+# Lets Django's generic classes take type parameters at run time too (``BaseFormSet[VisitForm]``
+# as a base class), as they do for the type checker.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
 
@@ -28,7 +29,7 @@ def membership_roots(person: Any) -> list[str]:
 
 def record_for_person(
     *,
-    by: Any,
+    by: Actor | None,
     action: str,
     person: Any,
     target: models.Model | None = None,

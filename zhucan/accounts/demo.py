@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 
 from zhucan.accounts.models import User
 from zhucan.accounts.services import create_user
+from zhucan.core.actors import Actor
 from zhucan.orgs.models import Department, Membership, Organisation
 from zhucan.orgs.services import add_membership, create_organisation
 
@@ -94,14 +95,16 @@ MORE_DEMO_USERS = [
 ALL_DEMO_USERS = DEMO_USERS + MORE_DEMO_USERS
 
 
-def _org(by: Any, *, name: str, parent: Organisation | None, **fields: Any) -> Organisation:
+def _org(
+    by: Actor | None, *, name: str, parent: Organisation | None, **fields: Any
+) -> Organisation:
     existing = Organisation.objects.filter(parent=parent, name=name).first()
     if existing:
         return existing
     return create_organisation(by=by, name=name, parent=parent, **fields)
 
 
-def load(by: Any = None) -> dict[str, Organisation]:
+def load(by: Actor | None = None) -> dict[str, Organisation]:
     """Create the Pingdingshan tree and the demo people. Returns the organisations by key."""
     orgs: dict[str, Organisation] = {}
     city = _org(
@@ -193,7 +196,7 @@ def _demo_password_hashed_once() -> Iterator[None]:
         User.set_password = original  # type: ignore[method-assign]
 
 
-def _accounts(by: Any, orgs: dict[str, Organisation]) -> None:
+def _accounts(by: Actor | None, orgs: dict[str, Organisation]) -> None:
     for username, full_name, key, role in ALL_DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:

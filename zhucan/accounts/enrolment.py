@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from zhucan.accounts import twofactor
 from zhucan.accounts.auditing import record_for_person
 from zhucan.accounts.models import EnrolmentCode, User
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import requires_second_factor
 
@@ -84,7 +85,7 @@ def revoke_open_codes(*, user: User, now: Any) -> int:
 
 
 @transaction.atomic
-def issue_enrolment_code(*, by: Any, user: User) -> str:
+def issue_enrolment_code(*, by: Actor | None, user: User) -> str:
     """Issue a new one-time code for ``user`` and return it in clear, to be shown once.
 
     Permission (people management over every organisation of ``user``) is the caller's to

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from zhucan.accounts.models import LoginAttempt
-from zhucan.core.net import client_ip  # noqa: F401 - re-exported for the views
+from zhucan.core.net import client_ip as client_ip  # re-exported for the views
 
 # One address may fail this many times the per-user limit: an office behind one NAT address
 # has many people mistyping, but a sprayer trying many user names still hits a wall quickly.

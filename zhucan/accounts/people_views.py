@@ -7,7 +7,7 @@ keep their addresses and names (``orgs:people`` …, joined in ``zhucan/urls.py`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +24,7 @@ from zhucan.accounts.enrolment import readable as readable_enrolment_code
 from zhucan.accounts.resets import reset_password, reset_second_factor
 from zhucan.accounts.services import add_person, set_user_active
 from zhucan.accounts.twofactor import has_confirmed_totp
+from zhucan.core.actors import Actor, AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import (
@@ -39,6 +40,9 @@ from zhucan.orgs.forms import GrantRoleForm, PersonForm
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.orgs.roles import Capability
 from zhucan.orgs.services import grant_role, remove_membership
+
+if TYPE_CHECKING:
+    from zhucan.accounts.models import User
 
 
 def _require_people_manager(user: Any, org: Organisation) -> None:
@@ -78,7 +82,7 @@ def people(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @never_cache  # the page after adding may show a new password: never keep it in a cache
 @login_required
-def person_add(request: HttpRequest, org_pk: int) -> HttpResponse:
+def person_add(request: AuthenticatedRequest, org_pk: int) -> HttpResponse:
     org = get_organisation_for_user(request.user, org_pk)
     _require_people_manager(request.user, org)
     form = PersonForm(request.POST if request.method == "POST" else None)
@@ -114,7 +118,7 @@ def person_add(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def role_grant(request: HttpRequest, org_pk: int) -> HttpResponse:
+def role_grant(request: AuthenticatedRequest, org_pk: int) -> HttpResponse:
     org = get_organisation_for_user(request.user, org_pk)
     _require_people_manager(request.user, org)
     form = GrantRoleForm(request.POST if request.method == "POST" else None)
@@ -145,7 +149,7 @@ def role_grant(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def membership_remove(request: HttpRequest, membership_pk: int) -> HttpResponse:
+def membership_remove(request: AuthenticatedRequest, membership_pk: int) -> HttpResponse:
     membership = get_membership_for_user(request.user, membership_pk)
     org = membership.organisation
     _require_people_manager(request.user, org)
@@ -190,7 +194,9 @@ def _return_org(request: HttpRequest, person: Any) -> Organisation | None:
     return visible.filter(memberships__user=person).order_by("path").first()
 
 
-def _set_account_active(request: HttpRequest, user_pk: int, *, active: bool) -> HttpResponse:
+def _set_account_active(
+    request: AuthenticatedRequest, user_pk: int, *, active: bool
+) -> HttpResponse:
     person = get_person_for_user(request.user, user_pk)
     memberships = list(
         Membership.objects.filter(user=person)
@@ -229,12 +235,12 @@ def _set_account_active(request: HttpRequest, user_pk: int, *, active: bool) -> 
 
 
 @login_required
-def person_disable(request: HttpRequest, user_pk: int) -> HttpResponse:
+def person_disable(request: AuthenticatedRequest, user_pk: int) -> HttpResponse:
     return _set_account_active(request, user_pk, active=False)
 
 
 @login_required
-def person_enable(request: HttpRequest, user_pk: int) -> HttpResponse:
+def person_enable(request: AuthenticatedRequest, user_pk: int) -> HttpResponse:
     return _set_account_active(request, user_pk, active=True)
 
 
@@ -253,12 +259,12 @@ def _person_to_reset(request: HttpRequest, user_pk: int) -> tuple[Any, list[Memb
 
 
 def _reset_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     user_pk: int,
     *,
-    reset: Callable[[Any, Any], str],
+    reset: Callable[[Actor, User], str],
     page: str,
-    page_context: Callable[[Any], dict[str, Any]],
+    page_context: Callable[[User], dict[str, Any]],
     secret: Callable[[str], dict[str, Any]],
 ) -> HttpResponse:
     """An administrator's reset of someone's account: the page that asks, then, once done, the
@@ -287,7 +293,7 @@ def _reset_page(
 
 @never_cache  # the answer shows a one-time code: never keep it in a cache
 @login_required
-def person_second_factor_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
+def person_second_factor_reset(request: AuthenticatedRequest, user_pk: int) -> HttpResponse:
     """Remove someone's authenticator app (a lost phone) and issue an enrolment code."""
     return _reset_page(
         request,
@@ -312,7 +318,7 @@ def person_second_factor_reset(request: HttpRequest, user_pk: int) -> HttpRespon
 
 @never_cache  # the answer shows a temporary password: never keep it in a cache
 @login_required
-def person_password_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
+def person_password_reset(request: AuthenticatedRequest, user_pk: int) -> HttpResponse:
     """Give someone a temporary password that they must change when they next sign in."""
     return _reset_page(
         request,

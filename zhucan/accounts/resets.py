@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,12 +12,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhucan.accounts.auditing import record_for_person
 from zhucan.accounts.enrolment import issue_enrolment_code
 from zhucan.accounts.models import User
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import may_manage_person
 from zhucan.orgs.forms import generate_initial_password
 
 
-def _check_may_reset(by: Any, user: User) -> None:
+def _check_may_reset(by: Actor, user: User) -> None:
     # The views answer 404/403 first; this keeps any other caller honest.
     if user.pk == getattr(by, "pk", None):
         raise DomainError(
@@ -30,7 +29,7 @@ def _check_may_reset(by: Any, user: User) -> None:
 
 
 @transaction.atomic
-def reset_second_factor(*, by: Any, user: User) -> str:
+def reset_second_factor(*, by: Actor, user: User) -> str:
     """Remove the person's authenticator apps and backup codes and issue a new enrolment code.
 
     Returns the code in clear, to be shown once to the administrator, who passes it on.
@@ -53,7 +52,7 @@ def reset_second_factor(*, by: Any, user: User) -> str:
 
 
 @transaction.atomic
-def reset_password(*, by: Any, user: User) -> str:
+def reset_password(*, by: Actor, user: User) -> str:
     """Give the person a temporary password that they must change at their next sign-in.
 
     Returns it in clear, to be shown once. Changing the password ends the person's other

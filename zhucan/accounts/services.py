@@ -25,6 +25,7 @@ from zhucan.accounts import enrolment, lockout, twofactor
 from zhucan.accounts.auditing import record_for_person
 from zhucan.accounts.models import LoginAttempt, LoginThrottle, User
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Organisation
@@ -34,7 +35,7 @@ from zhucan.orgs.services import add_membership
 @transaction.atomic
 def create_user(
     *,
-    by: Any,
+    by: Actor | None,
     username: str,
     full_name: str,
     password: str,
@@ -87,7 +88,7 @@ def create_user(
 
 
 @transaction.atomic
-def set_user_active(*, by: Any, user: User, active: bool) -> User:
+def set_user_active(*, by: Actor, user: User, active: bool) -> User:
     if user.pk == getattr(by, "pk", None) and not active:
         raise DomainError(_("You cannot disable your own account."))
     if user.is_active != active:
@@ -103,7 +104,7 @@ def set_user_active(*, by: Any, user: User, active: bool) -> User:
 
 
 @transaction.atomic
-def set_display_preferences(*, by: User, text_size: str, contrast: str) -> User:
+def set_display_preferences(*, by: Actor, text_size: str, contrast: str) -> User:
     if text_size not in User.TextSize.values or contrast not in User.Contrast.values:
         raise DomainError(_("Unknown display setting."))
     changes = audit.diff(by, {"text_size": text_size, "contrast": contrast})
@@ -259,7 +260,7 @@ def sign_in_with_password(*, request: HttpRequest, username: str, password: str)
 
 
 @transaction.atomic
-def record_sign_in_success(*, by: User, ip: str | None, method: str) -> None:
+def record_sign_in_success(*, by: Actor, ip: str | None, method: str) -> None:
     """A completed sign-in: resets the user name's failure count and is audited."""
     LoginAttempt.objects.create(
         username=lockout.normalise_username(by.get_username()), ip=ip, succeeded=True
@@ -311,7 +312,7 @@ def complete_second_factor(*, request: HttpRequest, device: Device) -> None:
 @transaction.atomic
 def enable_two_factor(
     *,
-    by: User,
+    by: Actor,
     key: str,
     code: str,
     enrolment_code_id: int | None = None,
@@ -362,7 +363,7 @@ def enable_two_factor(
 
 
 @transaction.atomic
-def reset_two_factor(*, by: User, password: str) -> None:
+def reset_two_factor(*, by: Actor, password: str) -> None:
     """Remove the person's authenticator app and backup codes (a lost or new phone).
 
     Asks for the password so that someone at an unlocked, unattended computer cannot do it.
@@ -393,7 +394,7 @@ class PasswordNotAcceptedError(DomainError):
 
 
 @transaction.atomic
-def change_password(*, by: User, old_password: str, new_password: str) -> User:
+def change_password(*, by: Actor, old_password: str, new_password: str) -> User:
     """Change one's own password after checking the current one and the password rules."""
     if not by.check_password(old_password):
         raise DomainError(_("Your current password is not correct."), field="old_password")
@@ -420,7 +421,7 @@ def change_password(*, by: User, old_password: str, new_password: str) -> User:
 @transaction.atomic
 def add_person(
     *,
-    by: Any,
+    by: Actor,
     organisation: Organisation,
     username: str,
     full_name: str,

@@ -58,7 +58,7 @@ def second_factor_required(user: Any) -> bool:
     if settings.REQUIRE_2FA and requires_second_factor(user):
         return True
     # Someone who set it up voluntarily (for example in the demo) must then use it.
-    return user_has_device(user, confirmed=True)
+    return bool(user_has_device(user, confirmed=True))
 
 
 def needs_second_factor(user: Any) -> bool:
@@ -146,7 +146,7 @@ def check_code(user: Any, code: str) -> CodeCheck:
         return CodeCheck(device=None)
     model: type[Device] = TOTPDevice if len(code) == TOTP_DIGITS else StaticDevice
     throttled = False
-    for device in model.objects.filter(user=user, confirmed=True):  # type: ignore[misc]
+    for device in model.objects.filter(user=user, confirmed=True):
         allowed, _info = device.verify_is_allowed()
         if not allowed:
             throttled = True

@@ -165,7 +165,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 
 def _header_row(ws: Any, headers: Sequence[str]) -> int:
     ws.append(list(headers))
-    row = ws.max_row
+    row: int = ws.max_row
     for cell in ws[row]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)

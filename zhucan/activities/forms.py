@@ -342,8 +342,8 @@ class VisitForm(Form):
         )
 
 
-class BaseVisitFormSet(forms.BaseFormSet):
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+class BaseVisitFormSet(forms.BaseFormSet[VisitForm]):
+    def add_fields(self, form: VisitForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = gettext_lazy("Remove this visit")
@@ -362,7 +362,7 @@ VisitFormSet = forms.formset_factory(
 )
 
 
-def visit_inputs(formset: forms.BaseFormSet) -> list[VisitInput]:
+def visit_inputs(formset: forms.BaseFormSet[VisitForm]) -> list[VisitInput]:
     """The visits of a valid formset, without the empty and the removed ones."""
     return [
         row.to_input()

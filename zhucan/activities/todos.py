@@ -78,9 +78,9 @@ def reports_due_todos(user: Any) -> list[Todo]:
     todos = []
     for r in receipts:
         label = r.campaign.notice.label
-        if r.draft_pk:  # type: ignore[attr-defined]
+        if r.draft_pk:
             title = _("Finish and submit the activity report for: %(title)s") % {"title": label}
-            url = reverse("activities:detail", kwargs={"report_pk": r.draft_pk})  # type: ignore[attr-defined]
+            url = reverse("activities:detail", kwargs={"report_pk": r.draft_pk})
         else:
             title = _("Report the activities for: %(title)s") % {"title": label}
             url = reverse("activities:new", kwargs={"campaign_pk": r.campaign_id})

@@ -8,16 +8,17 @@ from django.utils.translation import gettext_lazy
 
 from zhucan.core.forms import CreateForm, DateInput, Form
 from zhucan.orgs.access import organisations_with_capability
+from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 
 MAX_NOTICE_BYTES = 5 * 1024 * 1024
 
 
 class ImportNoticeForm(CreateForm):
-    issuing_org: forms.ModelChoiceField = forms.ModelChoiceField(
+    issuing_org: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=gettext_lazy("Issuing organisation"),
         queryset=None,
-        empty_label=None,  # type: ignore[arg-type]
+        empty_label=None,
         error_messages={"invalid_choice": gettext_lazy("Choose an organisation from the list.")},
     )
     file = forms.FileField(

@@ -114,12 +114,13 @@ def _recipients(
     if campaign_ids is not None:
         receipts = receipts.filter(campaign_id__in=campaign_ids)
     days = {f"on_{n}": local_date(d.field) for n, d in enumerate(DELIVERABLES)}
-    return (
+    rows: Iterable[tuple[Any, ...]] = (
         receipts.annotate(**days)
         .values_list("campaign_id", "organisation__path", *days)
         .order_by()
         .iterator(chunk_size=5000)
     )
+    return rows
 
 
 def move_dues(*, campaign: Campaign, before: dict[str, date]) -> None:

@@ -16,13 +16,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign, Notice
+from zhucan.campaigns.selectors import cascade
 from zhucan.campaigns.services import set_deadlines
 from zhucan.completeness import counts
 from zhucan.completeness.deliverables import BY_KIND, Status
 from zhucan.completeness.models import ReminderSchedule, ReminderSent, SweepRun
 from zhucan.completeness.schedule import DueReminder, escalation_due, reminder_due
-from zhucan.completeness.selectors import Row, cascade, expected_rows, schedules_for
+from zhucan.completeness.selectors import Row, expected_rows, schedules_for
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.notifications.services import notify
 from zhucan.orgs.access import capability_roots, has_capability
@@ -49,7 +51,7 @@ def schedule_for(campaign: Campaign) -> ReminderSchedule:
 @transaction.atomic
 def update_schedule(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     version: int,
     campaign_version: int,
@@ -109,7 +111,7 @@ def update_schedule(
 
 
 @transaction.atomic
-def set_receipts_due(*, by: Any, campaign: Campaign, receipts_due: date) -> ReminderSchedule:
+def set_receipts_due(*, by: Actor, campaign: Campaign, receipts_due: date) -> ReminderSchedule:
     """The day the notice is to be signed for by, chosen when it was published."""
     if not has_capability(by, Capability.COORDINATE, campaign.issuing_org):
         raise DomainError(
@@ -132,13 +134,13 @@ def set_receipts_due(*, by: Any, campaign: Campaign, receipts_due: date) -> Remi
 
 
 def on_receipts_due_chosen(
-    sender: Any, campaign: Campaign, receipts_due: date, by: Any, **kwargs: Any
+    sender: Any, campaign: Campaign, receipts_due: date, by: Actor, **kwargs: Any
 ) -> None:
     set_receipts_due(by=by, campaign=campaign, receipts_due=receipts_due)
 
 
 @transaction.atomic
-def remind_missing(*, by: Any, campaign: Campaign, kind: str = "") -> int:
+def remind_missing(*, by: Actor, campaign: Campaign, kind: str = "") -> int:
     """Remind, now, every organisation in the coordinator's part of the campaign (cascade
     included) that has not delivered ``kind`` (or any deliverable). One click a minute counts
     once, however many requests it makes. Returns how many reminders went out."""
@@ -253,7 +255,7 @@ def _people(org_ids: set[int], capability: Capability) -> dict[int, list[Any]]:
     return people
 
 
-def _send(*, campaigns: dict[int, Campaign], pending: list[Pending], by: Any) -> int:
+def _send(*, campaigns: dict[int, Campaign], pending: list[Pending], by: Actor | None) -> int:
     """Tell each organisation (and, for escalations, the one that asked) and record it."""
     saved = schedules_for(list(campaigns.values()))
     schedules = {pk: saved.get(pk) or ReminderSchedule(campaign=c) for pk, c in campaigns.items()}
@@ -296,7 +298,7 @@ def _send(*, campaigns: dict[int, Campaign], pending: list[Pending], by: Any) ->
 
 
 def _record(
-    p: Pending, by: Any, notified_org: int, people: int, schedule: ReminderSchedule
+    p: Pending, by: Actor | None, notified_org: int, people: int, schedule: ReminderSchedule
 ) -> ReminderSent:
     channels = ["in_app"] + (["email"] if schedule.by_email else [])
     if schedule.by_sms and p.reminder.stage != Stage.ESCALATION:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zhucan.campaigns.models import Campaign
-from zhucan.completeness.deliverables import DeliverableKind, Status
+from zhucan.completeness.deliverables import Status
+from zhucan.completeness.models import DeliverableKind
 from zhucan.completeness.selectors import expected_rows
 from zhucan.core.todos import Todo
 from zhucan.orgs.access import capability_roots

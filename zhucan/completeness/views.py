@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
+from zhucan.campaigns.selectors import cascade
 from zhucan.completeness import services
 from zhucan.completeness.deliverables import BY_KIND, Status
 from zhucan.completeness.exports import completeness_workbook
@@ -25,12 +26,12 @@ from zhucan.completeness.page import Listing, overview, recipients
 from zhucan.completeness.selectors import (
     Completeness,
     Row,
-    cascade,
     completeness,
     filter_rows,
     sort_rows,
 )
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import apply_domain_error
@@ -177,7 +178,7 @@ def campaign_completeness(request: HttpRequest, campaign_pk: int) -> HttpRespons
 
 
 @login_required
-def export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def export(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     report, filters, rows = _report(request, campaign)
     content = completeness_workbook(report, rows)
@@ -206,7 +207,7 @@ def export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def remind(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     form = RemindForm(request.POST)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
@@ -234,7 +235,7 @@ def remind(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def reminders(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def reminders(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """Deadlines and the reminder schedule (coordinators change them), and what was sent."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
     editable = has_capability(request.user, Capability.COORDINATE, campaign.issuing_org)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from zhucan.core.actors import Actor
 from zhucan.core.models import AuditEntry
 
 
@@ -38,7 +39,7 @@ def _jsonable(value: Any) -> Any:
 
 def record(
     *,
-    by: Any,
+    by: Actor | None,
     action: str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
@@ -67,7 +68,7 @@ def record(
 
 def record_download(
     *,
-    by: Any,
+    by: Actor,
     action: str,
     fmt: str,
     target: models.Model | None = None,

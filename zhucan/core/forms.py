@@ -37,7 +37,7 @@ class Form(AccessibleFormMixin, forms.Form):
     pass
 
 
-class ModelForm(AccessibleFormMixin, forms.ModelForm):
+class ModelForm(AccessibleFormMixin, forms.ModelForm[Any]):
     pass
 
 

@@ -18,24 +18,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.models import FormSubmission
 
 M = TypeVar("M", bound=models.Model)
 
 
-def create_once(*, by: Any, token: uuid.UUID | None, model: type[M], create: Callable[[], M]) -> M:
+def create_once(
+    *, by: Actor | None, token: uuid.UUID | None, model: type[M], create: Callable[[], M]
+) -> M:
     """Run ``create`` once per (``by``, ``token``) and return what it made, or what the first
     request with the same token made. Without a token (imports, commands) it just creates."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("create_once must be called inside the service's transaction")
-    if token is None or not getattr(by, "is_authenticated", False):
+    if token is None or by is None or not by.is_authenticated:
         return create()
     label = model._meta.label_lower
     submission = FormSubmission.objects.filter(user=by, token=token).first()

@@ -139,7 +139,9 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _first_sheet_path(workbook_xml: bytes, rels_xml: bytes, names: set[str]) -> str:
+def _first_sheet_path(
+    workbook_xml: bytes | bytearray, rels_xml: bytes | bytearray, names: set[str]
+) -> str:
     """The path of the first worksheet as the workbook lists it (the one calamine reads)."""
     try:
         workbook = ElementTree.fromstring(workbook_xml)  # noqa: S314 - no DOCTYPE, size-capped

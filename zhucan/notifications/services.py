@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.notifications.models import Notification
 from zhucan.notifications.sms import send_sms
 
@@ -61,7 +62,7 @@ def _send_email(addresses: list[str], title: str, body: str, url: str) -> None:
 
 
 @transaction.atomic
-def mark_read(*, by: Any, notification: Notification) -> Notification:
+def mark_read(*, by: Actor, notification: Notification) -> Notification:
     """Mark one of ``by``'s own notifications read; reading it again changes nothing.
 
     Someone else's notification is not found (``Notification.DoesNotExist``), as in the views.
@@ -76,7 +77,7 @@ def mark_read(*, by: Any, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def mark_all_read(*, by: Any) -> int:
+def mark_all_read(*, by: Actor) -> int:
     """Mark every unread notification of ``by`` read; return how many there were."""
     count = Notification.objects.visible_to(by).unread().update(read_at=timezone.now())
     if count:

@@ -61,7 +61,7 @@ class LocmemBackend(BaseBackend):
 
 def get_backend(path: str | None = None, **kwargs: Any) -> BaseBackend:
     dotted: str = path or settings.SMS_BACKEND
-    backend_class = import_string(dotted)
+    backend_class: type[BaseBackend] = import_string(dotted)
     return backend_class(**kwargs)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.notifications import services
 from zhucan.notifications.access import get_notification_for_user, notifications_visible_to
 
@@ -52,7 +53,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def open_notification(request: HttpRequest, notification_pk: int) -> HttpResponse:
+def open_notification(request: AuthenticatedRequest, notification_pk: int) -> HttpResponse:
     """Mark it read and go where it points, if that is a page of this site."""
     notification = get_notification_for_user(request.user, notification_pk)
     services.mark_read(by=request.user, notification=notification)
@@ -63,7 +64,7 @@ def open_notification(request: HttpRequest, notification_pk: int) -> HttpRespons
 
 @require_POST
 @login_required
-def mark_read(request: HttpRequest, notification_pk: int) -> HttpResponse:
+def mark_read(request: AuthenticatedRequest, notification_pk: int) -> HttpResponse:
     notification = get_notification_for_user(request.user, notification_pk)
     services.mark_read(by=request.user, notification=notification)
     messages.success(request, _("Marked as read: %(title)s") % {"title": notification.title})
@@ -72,7 +73,7 @@ def mark_read(request: HttpRequest, notification_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
     count = services.mark_all_read(by=request.user)
     messages.success(
         request,

@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.models import Membership, Organisation, jurisdiction_paths
 from zhucan.orgs.roles import ROLE_CAPABILITIES, ROLES_REQUIRING_2FA, Capability
 
 
-def visible_organisations(user: Any) -> Any:
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.visible_to(user)
 
 
@@ -39,7 +41,7 @@ def _memberships(user: Any) -> list[tuple[str, str]]:
     return cached
 
 
-def require_capability(by: Any, capability: Capability, org: Organisation) -> None:
+def require_capability(by: Actor, capability: Capability, org: Organisation) -> None:
     """The one check every service makes before it acts for ``org``: a readable refusal (a
     ``DomainError``) when no membership at ``org`` or above grants ``capability``."""
     if not has_capability(by, capability, org):
@@ -64,7 +66,7 @@ def capability_roots(user: Any, capability: Capability) -> list[str]:
     return [path for path, role in _memberships(user) if capability in ROLE_CAPABILITIES[role]]
 
 
-def organisations_with_capability(user: Any, capability: Capability) -> Any:
+def organisations_with_capability(user: Any, capability: Capability) -> QuerySet[Organisation]:
     """The organisations where the user holds ``capability`` (subtrees included)."""
     if user.is_superuser:
         return Organisation.objects.all()

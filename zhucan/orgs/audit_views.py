@@ -9,6 +9,7 @@ a subtree), which is why its page is here. It keeps its address and name, ``core
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.audit_labels import action_label, actions_labelled, describe_changes
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
 from zhucan.core.forms import DateInput, Form
@@ -38,7 +40,7 @@ class AuditSearchForm(Form):
     date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date must not be before the start date."))
@@ -77,7 +79,7 @@ def _filtered(request: HttpRequest, form: AuditSearchForm) -> QuerySet[AuditEntr
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.AUDIT):
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
@@ -107,7 +109,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def _export(
-    request: HttpRequest, form: AuditSearchForm, entries: QuerySet[AuditEntry]
+    request: AuthenticatedRequest, form: AuditSearchForm, entries: QuerySet[AuditEntry]
 ) -> HttpResponse:
     workbook = new_workbook()
     table = XlsxTable(

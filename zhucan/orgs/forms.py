@@ -21,8 +21,8 @@ from zhucan.orgs.models import Department, Membership, Organisation
 NOT_FOUND = _("That organisation was not found, or you may not place units under it.")
 
 
-class ParentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ParentChoiceField(forms.ModelChoiceField[Organisation]):
+    def label_from_instance(self, obj: Organisation) -> str:
         # Full-width spaces indent the tree in the list; screen readers skip them.
         return "\u3000" * min(obj.depth, 8) + obj.name
 

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.import_format import (
     DEPARTMENT_BY_LABEL,
@@ -480,7 +481,12 @@ def check_file(*, data: bytes, under: Organisation, skip_existing: bool = False)
 
 
 def run_import(
-    *, by: Any, under: Organisation, data: bytes, skip_existing: bool = False, file_name: str = ""
+    *,
+    by: Actor | None,
+    under: Organisation,
+    data: bytes,
+    skip_existing: bool = False,
+    file_name: str = "",
 ) -> ImportReport:
     """Check the file again and, if it is clean, create every organisation in one transaction."""
     report = check_file(data=data, under=under, skip_existing=skip_existing)

@@ -20,6 +20,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import is_formula_like
 from zhucan.core.idempotency import create_once
@@ -238,7 +239,7 @@ def _reorder_subtree(org: Organisation, old_sort_path: str, region_changed: bool
 @transaction.atomic
 def create_organisation(
     *,
-    by: Any,
+    by: Actor | None,
     name: str,
     kind: str,
     region_code: str,
@@ -291,7 +292,7 @@ def _create(
     region: Region,
     parent: Organisation | None,
     contact: dict[str, str],
-    by: Any,
+    by: Actor | None,
     *,
     member_position: int | None = None,
 ) -> Organisation:
@@ -344,7 +345,7 @@ def _check_subtree_regions(org: Organisation, region_code: str) -> None:
 @transaction.atomic
 def update_organisation(
     *,
-    by: Any,
+    by: Actor,
     org: Organisation,
     version: int,
     name: str,
@@ -431,7 +432,7 @@ def update_organisation(
 
 @transaction.atomic
 def set_organisation_active(
-    *, by: Any, org: Organisation, active: bool, include_units: bool = True
+    *, by: Actor, org: Organisation, active: bool, include_units: bool = True
 ) -> int:
     """Deactivate an organisation with every unit under it, or reactivate it.
 
@@ -473,7 +474,9 @@ def set_organisation_active(
 
 
 @transaction.atomic
-def add_membership(*, by: Any, user: Any, organisation: Organisation, role: str) -> Membership:
+def add_membership(
+    *, by: Actor | None, user: Any, organisation: Organisation, role: str
+) -> Membership:
     if role not in Membership.Role.values:
         raise DomainError(_("Unknown role."), field="role")
     membership, created = Membership.objects.get_or_create(
@@ -490,7 +493,7 @@ def add_membership(*, by: Any, user: Any, organisation: Organisation, role: str)
 
 
 @transaction.atomic
-def grant_role(*, by: Any, user: Any, organisation: Organisation, role: str) -> Membership:
+def grant_role(*, by: Actor, user: Any, organisation: Organisation, role: str) -> Membership:
     """Give an existing person a (further) role in ``organisation``; refuses a duplicate."""
     if not organisation.is_active:
         raise DomainError(_("This organisation is deactivated: reactivate it first."))
@@ -503,7 +506,7 @@ def grant_role(*, by: Any, user: Any, organisation: Organisation, role: str) -> 
 
 
 @transaction.atomic
-def remove_membership(*, by: Any, membership: Membership) -> None:
+def remove_membership(*, by: Actor, membership: Membership) -> None:
     """Take one role away. The last one is refused: a person without any membership has no
     jurisdiction and would see an empty system; disable the account instead."""
     if by is not None and membership.user_id == getattr(by, "pk", None):

@@ -12,6 +12,7 @@ from datetime import date
 from zhucan.accounts.demo import acting_user
 from zhucan.accounts.models import User
 from zhucan.campaigns.models import Campaign, Receipt
+from zhucan.core.actors import Actor
 from zhucan.plans import services as plans
 from zhucan.plans.models import Plan
 
@@ -62,7 +63,7 @@ def _activities(place: str, person: str) -> list[plans.ActivityInput]:
     ]
 
 
-def _edit(plan: Plan, by: User, place: str) -> Plan:
+def _edit(plan: Plan, by: Actor, place: str) -> Plan:
     return plans.update_plan(
         by=by,
         plan=plan,

@@ -160,8 +160,8 @@ class ActivityForm(Form):
         )
 
 
-class BaseActivityFormSet(forms.BaseFormSet):
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+class BaseActivityFormSet(forms.BaseFormSet[ActivityForm]):
+    def add_fields(self, form: ActivityForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = gettext_lazy("Remove this activity")

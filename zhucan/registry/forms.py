@@ -66,7 +66,7 @@ class PersonFilterForm(Form):
     township = forms.CharField(label=gettext_lazy("Township"), required=False, max_length=60)
 
     def clean_q(self) -> str:
-        q = self.cleaned_data["q"].strip()
+        q: str = self.cleaned_data["q"].strip()
         if sum(c.isdigit() for c in q) >= 6:
             # A number typed here would travel in the address and the server's logs.
             raise forms.ValidationError(

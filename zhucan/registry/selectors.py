@@ -81,7 +81,7 @@ def people(
     return qs.select_related("organisation").only(*LIST_FIELDS)
 
 
-class KnownCountPaginator(Paginator):
+class KnownCountPaginator(Paginator[Any]):
     """A paginator told its count (worked out already by the roll-up) instead of asking."""
 
     def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:

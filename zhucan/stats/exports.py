@@ -197,7 +197,8 @@ def _indicator_values(
                 _array(report_ids),
             ],
         )
-        return cursor.fetchall()
+        rows: Sequence[tuple[int, int, int | None, Decimal | None]] = cursor.fetchall()
+        return rows
 
 
 def _array(items: Iterable[object]) -> str:

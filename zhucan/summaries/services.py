@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.models import Organisation
 from zhucan.summaries.access import can_edit
@@ -37,7 +38,7 @@ def _clean(value: str, label: str) -> str:
     return value
 
 
-def _lock(campaign: Campaign, organisation: Organisation, by: Any) -> tuple[SummaryReport, bool]:
+def _lock(campaign: Campaign, organisation: Organisation, by: Actor) -> tuple[SummaryReport, bool]:
     """The (campaign, organisation) row locked for the edit; made at version 0 if missing, so
     that a first save is checked against "nobody has saved yet" like any other."""
     rows = SummaryReport.objects.select_for_update(of=("self",)).select_related("organisation")
@@ -58,7 +59,7 @@ def _lock(campaign: Campaign, organisation: Organisation, by: Any) -> tuple[Summ
 @transaction.atomic
 def save_summary(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     organisation: Organisation,
     version: int,
@@ -112,7 +113,7 @@ def save_summary(
 
 @transaction.atomic
 def record_generation(
-    *, by: Any, campaign: Campaign, organisation: Organisation, fmt: str, figures: dict[str, Any]
+    *, by: Actor, campaign: Campaign, organisation: Organisation, fmt: str, figures: dict[str, Any]
 ) -> None:
     """Note in the audit log that the summary left the system as a file, with the headline
     figures it stated (the document itself is generated again on every download)."""

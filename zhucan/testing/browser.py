@@ -607,11 +607,12 @@ def axe_violations(page: Page, *, rules: list[str] | None = None) -> list[dict[s
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
     run_only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": AXE_TAGS}
-    return page.evaluate(
+    violations: list[dict[str, Any]] = page.evaluate(
         """runOnly => axe.run(document, {runOnly, resultTypes: ['violations']})
             .then(result => result.violations)""",
         run_only,
     )
+    return violations
 
 
 def format_violations(violations: list[dict[str, Any]], *, label: str) -> str:
@@ -661,4 +662,5 @@ _ID_PROBLEMS = """() => {
 
 def id_problems(page: Page) -> list[str]:
     """Ids used twice, and aria-describedby/-labelledby naming no element (axe misses some)."""
-    return page.evaluate(_ID_PROBLEMS)
+    problems: list[str] = page.evaluate(_ID_PROBLEMS)
+    return problems

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhucan.accounts.models import User
+from zhucan.core.actors import Actor
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.orgs.services import add_membership, create_organisation
 from zhucan.registry.idnumbers import check_character
 from zhucan.registry.models import Person
 from zhucan.registry.services.people import PersonData, register_person
+
+if TYPE_CHECKING:
+    # Imported inside the factories at run time, as the apps above orgs are.
+    from zhucan.activities.models import ActivityReport
+    from zhucan.campaigns.models import Campaign
+    from zhucan.plans.models import Plan
 
 _seq = itertools.count(1)
 
@@ -53,11 +60,11 @@ def make_user(
 def make_campaign(
     *,
     issuing_org: Organisation,
-    by: Any,
+    by: Actor,
     publish: bool = True,
     recipients: list[str] | None = None,
     serial: int | None = None,
-) -> Any:
+) -> Campaign:
     """A small 全国助残日 campaign issued by ``issuing_org``, through the real services."""
     from datetime import date
 
@@ -90,12 +97,12 @@ def make_campaign(
 
 def make_plan(
     *,
-    campaign: Any,
+    campaign: Campaign,
     organisation: Organisation,
-    by: Any,
+    by: Actor,
     activities: list[dict[str, Any]] | None = None,
     submit: bool = False,
-) -> Any:
+) -> Plan:
     """A plan of ``organisation`` for a campaign it received, through the real services.
 
     One online activity unless ``activities`` (dicts of ActivityInput fields over defaults).
@@ -132,12 +139,12 @@ def make_plan(
 
 def make_report(
     *,
-    campaign: Any,
+    campaign: Campaign,
     organisation: Organisation,
-    by: Any,
+    by: Actor,
     submit: bool = False,
     **fields: Any,
-) -> Any:
+) -> ActivityReport:
     """An activity report of ``organisation`` for a campaign it received, through the services.
 
     A visit report of 20 people unless ``fields`` (ReportInput fields) say otherwise.
@@ -221,5 +228,5 @@ def make_visit(world: Any, *, households: int = 3) -> Any:
 def county_a_campaign(world: Any) -> Any:
     """A campaign issued by county A and sent to its member unit (built once per world)."""
     if not hasattr(world, "_campaign"):
-        world._campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)  # type: ignore[attr-defined]
-    return world._campaign  # type: ignore[attr-defined]
+        world._campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)
+    return world._campaign

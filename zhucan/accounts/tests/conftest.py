@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.utils import translation
+from pytest_django import Settings
 
 BROWSER_PLUGIN = "zhucan.testing.browser"
 ACTIVE_ACCOUNT = "zhucan.accounts.middleware.ActiveAccountMiddleware"
@@ -17,7 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def second_factor_middleware(settings):
+def second_factor_middleware(settings: Settings) -> None:
     """SecondFactorMiddleware where it belongs, right after ActiveAccountMiddleware.
 
     A no-op once settings.py lists it; until then (settings.py has another owner) the tests
@@ -30,7 +33,7 @@ def second_factor_middleware(settings):
 
 
 @pytest.fixture
-def no_otp_throttling(settings):
+def no_otp_throttling(settings: Settings) -> None:
     """django-otp waits 1, 2, 4 … seconds after each wrong code; tests of our own lockout
     post several wrong codes in a row and must not be stopped by that first."""
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
@@ -38,7 +41,7 @@ def no_otp_throttling(settings):
 
 
 @pytest.fixture(autouse=True)
-def in_english(settings):
+def in_english(settings: Settings) -> Iterator[None]:
     """Pages and messages in English (the msgids), so tests hold once zh-Hans is translated.
 
     The test client sends no Accept-Language, so LocaleMiddleware falls back to LANGUAGE_CODE.

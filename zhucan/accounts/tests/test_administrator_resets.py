@@ -12,24 +12,26 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhucan.accounts.models import EnrolmentCode, User
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.audit_views import audit_entries_visible_to
 from zhucan.orgs.models import Membership
 from zhucan.testing.auth import TEST_PASSWORD, login_verified, sign_in
+from zhucan.testing.browser import BrowserPages
 from zhucan.testing.factories import make_user
 
 RESETS = ("orgs:person_second_factor_reset", "orgs:person_password_reset")
 
 
 @pytest.fixture
-def county_a_reporter(world) -> User:
+def county_a_reporter(world: World) -> User:
     return make_user(
         username="county_a_reporter", org=world.county_a, role=Membership.Role.REPORTER
     )
 
 
 @pytest.fixture
-def admin_client(client, world) -> Client:
+def admin_client(client: Client, world: World) -> Client:
     return login_verified(client, world.city_admin)
 
 
@@ -40,7 +42,9 @@ def _secret(response) -> str:
     return found.group(1)
 
 
-def test_resetting_a_lost_phone_removes_the_app_and_issues_a_code(admin_client, world):
+def test_resetting_a_lost_phone_removes_the_app_and_issues_a_code(
+    admin_client: Client, world: World
+) -> None:
     officer = world.county_a_officer
     TOTPDevice.objects.create(user=officer, name="lost phone", confirmed=True)
     StaticDevice.objects.create(user=officer, name="backup codes", confirmed=True)
@@ -73,7 +77,9 @@ def test_resetting_a_lost_phone_removes_the_app_and_issues_a_code(admin_client, 
     assert entry.changes == {"authenticator_apps": 1, "backup_code_sets": 1}
 
 
-def test_a_session_verified_by_the_lost_phone_must_enrol_again(admin_client, world):
+def test_a_session_verified_by_the_lost_phone_must_enrol_again(
+    admin_client: Client, world: World
+) -> None:
     officer = world.county_a_officer
     thief = login_verified(Client(), officer)
     assert thief.get("/").status_code == 200
@@ -87,8 +93,8 @@ def test_a_session_verified_by_the_lost_phone_must_enrol_again(admin_client, wor
 
 
 def test_a_temporary_password_must_be_changed_at_the_next_sign_in(
-    admin_client, world, county_a_reporter
-):
+    admin_client: Client, world: World, county_a_reporter: User
+) -> None:
     old_session = Client()
     sign_in(old_session, "county_a_reporter")
     url = reverse("orgs:person_password_reset", args=[county_a_reporter.pk])
@@ -124,7 +130,9 @@ def test_a_temporary_password_must_be_changed_at_the_next_sign_in(
     assert person.get("/").status_code == 200
 
 
-def test_the_second_factor_comes_before_the_new_password(admin_client, world):
+def test_the_second_factor_comes_before_the_new_password(
+    admin_client: Client, world: World
+) -> None:
     officer = world.county_a_officer
     TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
     temporary = _secret(admin_client.post(reverse("orgs:person_password_reset", args=[officer.pk])))
@@ -137,7 +145,9 @@ def test_the_second_factor_comes_before_the_new_password(admin_client, world):
 
 
 @pytest.mark.parametrize("name", RESETS)
-def test_a_role_without_people_management_gets_403(client, world, county_a_reporter, name):
+def test_a_role_without_people_management_gets_403(
+    client: Client, world: World, county_a_reporter: User, name
+) -> None:
     # county_a_officer coordinates county A but does not manage its people.
     login_verified(client, world.county_a_officer)
     url = reverse(name, args=[county_a_reporter.pk])
@@ -149,7 +159,9 @@ def test_a_role_without_people_management_gets_403(client, world, county_a_repor
 
 
 @pytest.mark.parametrize("name", RESETS)
-def test_an_administrator_elsewhere_gets_404(client, world, county_a_reporter, name):
+def test_an_administrator_elsewhere_gets_404(
+    client: Client, world: World, county_a_reporter: User, name
+) -> None:
     county_b_admin = make_user(org=world.county_b, role=Membership.Role.ADMIN)
     login_verified(client, county_b_admin)
     url = reverse(name, args=[county_a_reporter.pk])
@@ -159,7 +171,9 @@ def test_an_administrator_elsewhere_gets_404(client, world, county_a_reporter, n
 
 
 @pytest.mark.parametrize("name", RESETS)
-def test_administrators_use_their_own_pages_for_themselves(admin_client, world, name):
+def test_administrators_use_their_own_pages_for_themselves(
+    admin_client: Client, world: World, name
+) -> None:
     response = admin_client.post(reverse(name, args=[world.city_admin.pk]))
     assert response.status_code == 200
     assert "Use your own account page" in response.content.decode()
@@ -168,7 +182,7 @@ def test_administrators_use_their_own_pages_for_themselves(admin_client, world, 
     assert not world.city_admin.must_change_password
 
 
-def test_the_people_page_links_to_the_resets(admin_client, world):
+def test_the_people_page_links_to_the_resets(admin_client: Client, world: World) -> None:
     body = admin_client.get(reverse("orgs:people", args=[world.county_a.pk])).content.decode()
     officer = world.county_a_officer.pk
     assert reverse("orgs:person_password_reset", args=[officer]) in body
@@ -176,7 +190,9 @@ def test_the_people_page_links_to_the_resets(admin_client, world):
 
 
 @pytest.mark.browser
-def test_reset_results_and_the_forced_password_page_pass_axe(browser_world, browser_pages):
+def test_reset_results_and_the_forced_password_page_pass_axe(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     from zhucan.testing.browser import axe_report, open_page
 
     world = browser_world
@@ -211,7 +227,9 @@ def test_reset_results_and_the_forced_password_page_pass_axe(browser_world, brow
     assert not problems, "\n\n".join(problems)
 
 
-def test_a_person_added_by_an_administrator_replaces_the_first_password(admin_client, world):
+def test_a_person_added_by_an_administrator_replaces_the_first_password(
+    admin_client: Client, world: World
+) -> None:
     response = admin_client.post(
         reverse("orgs:person_add", args=[world.county_a.pk]),
         {

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
+from zhucan.accounts.models import User
 from zhucan.accounts.services import set_user_active
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 
@@ -20,14 +24,15 @@ DISABLED = "Your account has been disabled. Please contact your administrator."
         "django.contrib.auth.backends.AllowAllUsersModelBackend",
     ]
 )
-def backend(request, settings):
+def backend(request: pytest.FixtureRequest, settings: Settings) -> str:
     settings.AUTHENTICATION_BACKENDS = [request.param]
-    return request.param
+    backend: str = request.param
+    return backend
 
 
 def test_disabling_ends_the_session_and_the_request_changes_nothing(
-    client, world, member_unit_reporter, backend
-):
+    client: Client, world: World, member_unit_reporter: User, backend: str
+) -> None:
     login_verified(client, member_unit_reporter)
     assert client.get(reverse("accounts:profile")).status_code == 200
 
@@ -48,7 +53,9 @@ def test_disabling_ends_the_session_and_the_request_changes_nothing(
     assert DISABLED in page.content.decode()
 
 
-def test_the_next_page_after_disabling_shows_the_message(client, world, member_unit_reporter):
+def test_the_next_page_after_disabling_shows_the_message(
+    client: Client, world: World, member_unit_reporter: User
+) -> None:
     login_verified(client, member_unit_reporter)
     set_user_active(by=world.city_admin, user=member_unit_reporter, active=False)
 
@@ -58,7 +65,9 @@ def test_the_next_page_after_disabling_shows_the_message(client, world, member_u
     assert not response.context["user"].is_authenticated
 
 
-def test_enabling_again_lets_them_sign_in(client, world, member_unit_reporter):
+def test_enabling_again_lets_them_sign_in(
+    client: Client, world: World, member_unit_reporter: User
+) -> None:
     set_user_active(by=world.city_admin, user=member_unit_reporter, active=False)
     set_user_active(by=world.city_admin, user=member_unit_reporter, active=True)
     login_verified(client, member_unit_reporter)

@@ -13,12 +13,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
 
 from zhucan.accounts import twofactor
 from zhucan.accounts.enrolment import ENROLMENT_SESSION, issue_enrolment_code
-from zhucan.accounts.models import EnrolmentCode
+from zhucan.accounts.models import EnrolmentCode, User
 from zhucan.accounts.services import enable_two_factor
 from zhucan.accounts.tests.test_two_factor import _app_code
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.audit_views import audit_entries_visible_to
@@ -40,7 +42,7 @@ def _set_up_app(client: Client) -> None:
     assert response["Location"] == reverse("accounts:two_factor_backup_codes")
 
 
-def test_a_password_alone_shows_no_qr_code(client, city_officer):
+def test_a_password_alone_shows_no_qr_code(client: Client, city_officer: User) -> None:
     assert sign_in(client, "city_officer")["Location"] == SETUP
 
     response = client.get(SETUP)
@@ -56,14 +58,16 @@ def test_a_password_alone_shows_no_qr_code(client, city_officer):
     assert not TOTPDevice.objects.exists()
 
 
-def test_the_service_refuses_a_first_app_without_a_code(city_officer):
+def test_the_service_refuses_a_first_app_without_a_code(city_officer: User) -> None:
     key = twofactor.new_secret()
     with pytest.raises(DomainError, match="enrolment code"):
         enable_two_factor(by=city_officer, key=key, code=_app_code(key))
     assert not TOTPDevice.objects.exists()
 
 
-def test_with_the_code_the_app_is_set_up_and_the_code_is_spent(client, world, city_officer):
+def test_with_the_code_the_app_is_set_up_and_the_code_is_spent(
+    client: Client, world: World, city_officer: User
+) -> None:
     code = _issue(city_officer, by=world.city_admin)
     sign_in(client, "city_officer")
 
@@ -83,7 +87,7 @@ def test_with_the_code_the_app_is_set_up_and_the_code_is_spent(client, world, ci
     } <= actions
 
 
-def test_a_code_works_once(client, city_officer):
+def test_a_code_works_once(client: Client, city_officer: User) -> None:
     code = _issue(city_officer)
     other = Client()
     sign_in(client, "city_officer")
@@ -101,7 +105,7 @@ def test_a_code_works_once(client, city_officer):
     assert refused.status_code == 200 and "not correct" in refused.content.decode()
 
 
-def test_two_sessions_confirming_at_once_spend_the_code_once(city_officer):
+def test_two_sessions_confirming_at_once_spend_the_code_once(city_officer: User) -> None:
     _issue(city_officer)
     issued = EnrolmentCode.objects.get()
     first, second = twofactor.new_secret(), twofactor.new_secret()
@@ -117,7 +121,9 @@ def test_two_sessions_confirming_at_once_spend_the_code_once(city_officer):
     assert TOTPDevice.objects.filter(user=city_officer, key=second).count() == 0
 
 
-def test_expired_replaced_and_other_peoples_codes_are_refused(client, world, city_officer):
+def test_expired_replaced_and_other_peoples_codes_are_refused(
+    client: Client, world: World, city_officer: User
+) -> None:
     expired = _issue(city_officer)
     EnrolmentCode.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     replaced = _issue(city_officer)
@@ -132,7 +138,7 @@ def test_expired_replaced_and_other_peoples_codes_are_refused(client, world, cit
     assert client.post(ENROL, {"code": current})["Location"] == SETUP
 
 
-def test_only_a_keyed_hash_is_stored(city_officer):
+def test_only_a_keyed_hash_is_stored(city_officer: User) -> None:
     code = _issue(city_officer)
     issued = EnrolmentCode.objects.get()
     assert code not in issued.code_hash and len(issued.code_hash) == 64
@@ -142,7 +148,9 @@ def test_only_a_keyed_hash_is_stored(city_officer):
     assert code not in row
 
 
-def test_wrong_codes_count_towards_the_lockout(client, world, city_officer):
+def test_wrong_codes_count_towards_the_lockout(
+    client: Client, world: World, city_officer: User
+) -> None:
     code = _issue(city_officer)
     sign_in(client, "city_officer")
     for _attempt in range(4):
@@ -162,7 +170,9 @@ def test_wrong_codes_count_towards_the_lockout(client, world, city_officer):
     assert EnrolmentCode.objects.get().used_at is None
 
 
-def test_after_resetting_their_own_app_a_verified_person_sets_up_the_new_one(client, city_officer):
+def test_after_resetting_their_own_app_a_verified_person_sets_up_the_new_one(
+    client: Client, city_officer: User
+) -> None:
     code = _issue(city_officer)
     sign_in(client, "city_officer")
     client.post(ENROL, {"code": code})
@@ -181,13 +191,17 @@ def test_after_resetting_their_own_app_a_verified_person_sets_up_the_new_one(cli
     assert other.get(SETUP)["Location"] == ENROL
 
 
-def test_without_the_requirement_no_code_is_asked(client, member_unit_reporter, settings):
+def test_without_the_requirement_no_code_is_asked(
+    client: Client, member_unit_reporter: User, settings: Settings
+) -> None:
     # A reporter may use an app of their own choice; only roles that must are gated.
     sign_in(client, "member_unit_reporter")
     assert "qr-code" in client.get(SETUP).content.decode()
 
 
-def test_the_command_issues_a_code_for_the_first_administrator(client, city_officer):
+def test_the_command_issues_a_code_for_the_first_administrator(
+    client: Client, city_officer: User
+) -> None:
     out = StringIO()
     call_command("issue_enrolment_code", "City_Officer", stdout=out)
     code = re.sub(r"\D", "", out.getvalue())

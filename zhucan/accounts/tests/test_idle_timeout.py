@@ -8,16 +8,20 @@ import time
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from pytest_django import Settings
 
 from zhucan.accounts.middleware import PASSIVE_PATHS, IdleTimeoutMiddleware
+from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
+from zhucan.testing.browser import BrowserPages
 
 KEY = IdleTimeoutMiddleware.SESSION_KEY
 
 
-def _last_active(client, seconds_ago: float) -> None:
+def _last_active(client: Client, seconds_ago: float) -> None:
     """Travel in time: pretend the last activity was ``seconds_ago``."""
     session = client.session
     session[KEY] = time.time() - seconds_ago
@@ -25,17 +29,19 @@ def _last_active(client, seconds_ago: float) -> None:
 
 
 @pytest.fixture
-def signed_in(client, member_unit_reporter):
+def signed_in(client: Client, member_unit_reporter: User) -> Client:
     login_verified(client, member_unit_reporter)
     assert client.get(reverse("accounts:profile")).status_code == 200
     return client
 
 
-def test_the_status_url_is_the_passive_one(db):
+def test_the_status_url_is_the_passive_one(db: None) -> None:
     assert reverse("accounts:session_status") in PASSIVE_PATHS
 
 
-def test_after_the_timeout_the_next_page_goes_to_sign_in_with_a_message(signed_in, settings):
+def test_after_the_timeout_the_next_page_goes_to_sign_in_with_a_message(
+    signed_in: Client, settings: Settings
+) -> None:
     _last_active(signed_in, settings.SESSION_IDLE_TIMEOUT + 1)
 
     response = signed_in.get(reverse("accounts:profile"))
@@ -50,14 +56,18 @@ def test_after_the_timeout_the_next_page_goes_to_sign_in_with_a_message(signed_i
     assert 'name="next" value="/accounts/profile/"' in page.content.decode()
 
 
-def test_activity_before_the_timeout_keeps_the_session(signed_in, settings):
+def test_activity_before_the_timeout_keeps_the_session(
+    signed_in: Client, settings: Settings
+) -> None:
     _last_active(signed_in, settings.SESSION_IDLE_TIMEOUT - 5)
 
     assert signed_in.get(reverse("accounts:profile")).status_code == 200
     assert time.time() - signed_in.session[KEY] < 5
 
 
-def test_a_form_sent_after_the_timeout_changes_nothing(signed_in, settings, member_unit_reporter):
+def test_a_form_sent_after_the_timeout_changes_nothing(
+    signed_in: Client, settings: Settings, member_unit_reporter: User
+) -> None:
     _last_active(signed_in, settings.SESSION_IDLE_TIMEOUT + 1)
 
     response = signed_in.post(reverse("accounts:display"), {"text_size": "large"})
@@ -68,7 +78,7 @@ def test_a_form_sent_after_the_timeout_changes_nothing(signed_in, settings, memb
     assert member_unit_reporter.text_size == "normal"
 
 
-def test_stay_signed_in_extends_the_session(signed_in, settings):
+def test_stay_signed_in_extends_the_session(signed_in: Client, settings: Settings) -> None:
     _last_active(signed_in, settings.SESSION_IDLE_TIMEOUT - 30)
 
     response = signed_in.post(reverse("accounts:session_extend"), HTTP_X_REQUESTED_WITH="fetch")
@@ -80,12 +90,12 @@ def test_stay_signed_in_extends_the_session(signed_in, settings):
     assert status["remaining"] >= settings.SESSION_IDLE_TIMEOUT - 5
 
 
-def test_stay_signed_in_without_script_returns_to_the_page(signed_in):
+def test_stay_signed_in_without_script_returns_to_the_page(signed_in: Client) -> None:
     response = signed_in.post(reverse("accounts:session_extend"), {"next": "/accounts/profile/"})
     assert response["Location"] == "/accounts/profile/"
 
 
-def test_asking_for_the_time_left_is_not_activity(signed_in, settings):
+def test_asking_for_the_time_left_is_not_activity(signed_in: Client, settings: Settings) -> None:
     _last_active(signed_in, 100)
     before = signed_in.session[KEY]
 
@@ -103,7 +113,9 @@ def test_asking_for_the_time_left_is_not_activity(signed_in, settings):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_the_status_after_the_timeout_signs_out_and_says_where_to_go(signed_in, settings):
+def test_the_status_after_the_timeout_signs_out_and_says_where_to_go(
+    signed_in: Client, settings: Settings
+) -> None:
     _last_active(signed_in, settings.SESSION_IDLE_TIMEOUT + 1)
 
     data = signed_in.get(reverse("accounts:session_status")).json()
@@ -113,13 +125,13 @@ def test_the_status_after_the_timeout_signs_out_and_says_where_to_go(signed_in, 
     assert SESSION_KEY not in signed_in.session
 
 
-def test_the_status_for_visitors_sends_them_to_sign_in(client, db):
+def test_the_status_for_visitors_sends_them_to_sign_in(client: Client, db: None) -> None:
     response = client.get(reverse("accounts:session_status"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_the_warning_dialog_is_accessible(rf: RequestFactory, member_unit_reporter):
+def test_the_warning_dialog_is_accessible(rf: RequestFactory, member_unit_reporter: User) -> None:
     request = rf.get("/accounts/profile/")
     request.user = member_unit_reporter
     html = render_to_string(
@@ -146,22 +158,22 @@ def test_the_warning_dialog_is_accessible(rf: RequestFactory, member_unit_report
 
 
 @pytest.fixture
-def short_timeout(settings):
+def short_timeout(settings: Settings) -> None:
     # Short enough to wait for, long enough that the page has loaded when the warning opens.
     settings.SESSION_IDLE_TIMEOUT = 30
     settings.SESSION_IDLE_WARNING = 27
 
 
 @pytest.fixture
-def warning_markup():
+def warning_markup() -> str:
     """base.html includes accounts/idle_warning.html: the warning the tests check."""
     return "accounts"
 
 
 @pytest.mark.browser
 def test_the_warning_opens_with_focus_inside_and_escape_stays_signed_in(
-    browser_world, browser_pages, short_timeout, warning_markup
-):
+    browser_world: World, browser_pages: BrowserPages, short_timeout: None, warning_markup: str
+) -> None:
     from zhucan.testing.browser import axe_report
 
     page = browser_pages.new(browser_world.member_unit_reporter)
@@ -200,8 +212,12 @@ def test_the_warning_opens_with_focus_inside_and_escape_stays_signed_in(
 @pytest.mark.browser
 @pytest.mark.parametrize("other_tab", [True, False], ids=["active-elsewhere", "idle"])
 def test_the_server_decides_when_to_warn(
-    browser_world, browser_pages, settings, warning_markup, other_tab
-):
+    browser_world: World,
+    browser_pages: BrowserPages,
+    settings: Settings,
+    warning_markup: str,
+    other_tab: bool,
+) -> None:
     """Work in another tab keeps this tab's warning away: it asks the server before warning.
 
     This tab's timers run on Playwright's paused clock and are stepped by hand; the server's
@@ -231,8 +247,11 @@ def test_the_server_decides_when_to_warn(
 
 @pytest.mark.browser
 def test_when_time_runs_out_the_page_goes_to_sign_in(
-    browser_world, browser_pages, settings, warning_markup
-):
+    browser_world: World,
+    browser_pages: BrowserPages,
+    settings: Settings,
+    warning_markup: str,
+) -> None:
     settings.SESSION_IDLE_TIMEOUT = 4
     settings.SESSION_IDLE_WARNING = 3
     page = browser_pages.new(browser_world.member_unit_reporter)

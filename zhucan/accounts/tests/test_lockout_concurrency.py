@@ -8,6 +8,7 @@ import time
 import pytest
 from django.db import connection, connections
 from django.test import RequestFactory
+from pytest_django import Settings
 
 from zhucan.accounts.models import LoginAttempt, User
 from zhucan.accounts.services import SignInRefusedError, sign_in_with_password
@@ -27,8 +28,8 @@ TRIES = 25
 # transactional_db (not the mark): the threads' connections must see committed rows, and the
 # test plugin puts the data migrations' rows back after the flush for the tests that follow.
 def test_25_concurrent_wrong_passwords_get_at_most_the_limit_checked(
-    transactional_db, settings, monkeypatch
-):
+    transactional_db: None, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_user(username="target")
     checked: list[int] = []
     lock = threading.Lock()

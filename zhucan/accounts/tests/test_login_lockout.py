@@ -8,15 +8,18 @@ from unittest import mock
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import Settings
 
 from zhucan.accounts import lockout
 from zhucan.accounts.demo import DEMO_PASSWORD, DEMO_USERS
-from zhucan.accounts.models import LoginAttempt
+from zhucan.accounts.models import LoginAttempt, User
 from zhucan.accounts.services import (
     set_user_active,
 )
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import TEST_PASSWORD, sign_in
 
@@ -28,11 +31,13 @@ def _refused(response) -> bool:
     return response.status_code == 200 and REFUSED in response.content.decode()
 
 
-def _signed_in(client) -> bool:
+def _signed_in(client: Client) -> bool:
     return SESSION_KEY in client.session
 
 
-def test_reporter_signs_in_with_the_password_alone(client, member_unit_reporter):
+def test_reporter_signs_in_with_the_password_alone(
+    client: Client, member_unit_reporter: User
+) -> None:
     response = sign_in(client, "member_unit_reporter")
 
     assert response.status_code == 302
@@ -44,14 +49,16 @@ def test_reporter_signs_in_with_the_password_alone(client, member_unit_reporter)
     assert entry.changes == {"method": "password"}
 
 
-def test_someone_without_an_organisation_is_told_why_there_is_nothing(client, outsider):
+def test_someone_without_an_organisation_is_told_why_there_is_nothing(
+    client: Client, outsider: User
+) -> None:
     response = sign_in(client, "outsider")
     page = client.get(response["Location"])
 
     assert "Your account has not been given an organisation yet" in page.content.decode()
 
 
-def test_next_is_followed_on_this_site_only(client, member_unit_reporter):
+def test_next_is_followed_on_this_site_only(client: Client, member_unit_reporter: User) -> None:
     profile = reverse("accounts:profile")
     response = client.post(
         reverse("accounts:login"),
@@ -70,7 +77,7 @@ def test_next_is_followed_on_this_site_only(client, member_unit_reporter):
     assert response["Location"] == reverse("core:home")
 
 
-def test_empty_form_names_each_missing_field(client, db):
+def test_empty_form_names_each_missing_field(client: Client, db: None) -> None:
     response = client.post(reverse("accounts:login"), {"username": "", "password": ""})
     body = response.content.decode()
 
@@ -81,8 +88,8 @@ def test_empty_form_names_each_missing_field(client, db):
 
 
 def test_unknown_user_wrong_password_and_disabled_account_get_one_message(
-    client, world, member_unit_reporter
-):
+    client: Client, world: World, member_unit_reporter: User
+) -> None:
     set_user_active(by=world.city_admin, user=member_unit_reporter, active=False)
     responses = [
         sign_in(client, "nobody_by_this_name"),
@@ -99,7 +106,9 @@ def test_unknown_user_wrong_password_and_disabled_account_get_one_message(
     assert errors[0] == errors[1] == errors[2]
 
 
-def test_each_refusal_runs_the_password_hasher(client, world, settings):
+def test_each_refusal_runs_the_password_hasher(
+    client: Client, world: World, settings: Settings
+) -> None:
     """Unknown, wrong and locked all take a hash's time, so timing does not tell them apart."""
     settings.LOGIN_MAX_FAILURES = 1
     encode = MD5PasswordHasher.encode
@@ -111,7 +120,9 @@ def test_each_refusal_runs_the_password_hasher(client, world, settings):
     assert lockout.is_locked(username="city_officer", ip="127.0.0.1")
 
 
-def test_five_failures_lock_the_user_name_even_for_the_right_password(client, world):
+def test_five_failures_lock_the_user_name_even_for_the_right_password(
+    client: Client, world: World
+) -> None:
     for _attempt in range(5):
         assert _refused(sign_in(client, "member_unit_reporter", "Wrong-password-1"))
 
@@ -125,7 +136,7 @@ def test_five_failures_lock_the_user_name_even_for_the_right_password(client, wo
     assert LoginAttempt.objects.filter(succeeded=False).count() == 5
 
 
-def test_the_count_ignores_case_width_and_spaces(client, world):
+def test_the_count_ignores_case_width_and_spaces(client: Client, world: World) -> None:
     for typed in ("Member_Unit_Reporter", " member_unit_reporter ", "ＭＥＭＢＥＲ_unit_reporter"):
         sign_in(client, typed, "Wrong-password-1")
     sign_in(client, "MEMBER_UNIT_REPORTER", "Wrong-password-1")
@@ -134,7 +145,9 @@ def test_the_count_ignores_case_width_and_spaces(client, world):
     assert _refused(sign_in(client, "member_unit_reporter"))
 
 
-def test_the_lock_ends_when_the_window_has_passed(client, world, settings):
+def test_the_lock_ends_when_the_window_has_passed(
+    client: Client, world: World, settings: Settings
+) -> None:
     for _attempt in range(5):
         sign_in(client, "member_unit_reporter", "Wrong-password-1")
     assert _refused(sign_in(client, "member_unit_reporter"))
@@ -146,7 +159,9 @@ def test_the_lock_ends_when_the_window_has_passed(client, world, settings):
     assert sign_in(client, "member_unit_reporter").status_code == 302
 
 
-def test_a_successful_sign_in_resets_the_count_for_the_user_name(client, world):
+def test_a_successful_sign_in_resets_the_count_for_the_user_name(
+    client: Client, world: World
+) -> None:
     for _attempt in range(4):
         sign_in(client, "member_unit_reporter", "Wrong-password-1")
     assert sign_in(client, "member_unit_reporter").status_code == 302
@@ -157,7 +172,7 @@ def test_a_successful_sign_in_resets_the_count_for_the_user_name(client, world):
     assert sign_in(client, "member_unit_reporter").status_code == 302
 
 
-def test_one_address_cannot_try_many_user_names(client, world):
+def test_one_address_cannot_try_many_user_names(client: Client, world: World) -> None:
     limit = lockout.max_failures_per_ip()
     for n in range(limit):
         sign_in(client, f"guess{n}", "Wrong-password-1", REMOTE_ADDR="203.0.113.9")
@@ -170,7 +185,9 @@ def test_one_address_cannot_try_many_user_names(client, world):
     assert locked.changes["locked"] == ["ip"] and locked.changes["ip"] == "203.0.113.9"
 
 
-def test_the_demo_lists_its_accounts_and_password(client, db, settings):
+def test_the_demo_lists_its_accounts_and_password(
+    client: Client, db: None, settings: Settings
+) -> None:
     settings.DEMO_MODE = True
     body = client.get(reverse("accounts:login")).content.decode()
 
@@ -180,7 +197,9 @@ def test_the_demo_lists_its_accounts_and_password(client, db, settings):
     assert "Two-factor sign-in is relaxed" in body
 
 
-def test_outside_the_demo_no_accounts_are_shown(client, db, settings):
+def test_outside_the_demo_no_accounts_are_shown(
+    client: Client, db: None, settings: Settings
+) -> None:
     settings.DEMO_MODE = False
     body = client.get(reverse("accounts:login")).content.decode()
 
@@ -197,7 +216,9 @@ def test_outside_the_demo_no_accounts_are_shown(client, db, settings):
         ("made-up", None),
     ],
 )
-def test_the_sign_in_page_explains_why_someone_was_sent_there(client, db, reason, text):
+def test_the_sign_in_page_explains_why_someone_was_sent_there(
+    client: Client, db: None, reason: str, text
+) -> None:
     body = client.get(reverse("accounts:login"), {"reason": reason}).content.decode()
     if text is None:
         assert '<p class="message' not in body

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts.enrolment import issue_enrolment_code
+from zhucan.accounts.models import User
 from zhucan.testing.auth import login_verified
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -38,7 +39,7 @@ def _production_env() -> dict[str, str]:
     return env
 
 
-def test_check_deploy_passes_with_production_settings():
+def test_check_deploy_passes_with_production_settings() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
@@ -55,7 +56,9 @@ def test_check_deploy_passes_with_production_settings():
 
 
 @pytest.mark.parametrize("who", ["visitor", "signed_in"])
-def test_pages_carry_the_security_headers(client, member_unit_reporter, who):
+def test_pages_carry_the_security_headers(
+    client: Client, member_unit_reporter: User, who: str
+) -> None:
     if who == "signed_in":
         login_verified(client, member_unit_reporter)
         response = client.get(reverse("accounts:profile"))
@@ -74,7 +77,7 @@ def test_pages_carry_the_security_headers(client, member_unit_reporter, who):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_account_pages_have_no_inline_script_or_style(client, city_officer):
+def test_account_pages_have_no_inline_script_or_style(client: Client, city_officer: User) -> None:
     pages = [client.get(reverse("accounts:login"))]
     client.post(
         reverse("accounts:login"), {"username": "city_officer", "password": "Test-password-123"}
@@ -95,7 +98,7 @@ def test_account_pages_have_no_inline_script_or_style(client, city_officer):
             assert tag.lstrip().startswith("src="), tag[:80]
 
 
-def test_a_post_without_the_csrf_token_is_refused(db, member_unit_reporter):
+def test_a_post_without_the_csrf_token_is_refused(db: None, member_unit_reporter: User) -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         reverse("accounts:login"),

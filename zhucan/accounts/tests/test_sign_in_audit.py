@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Q
+from django.test import Client
 from django.utils import timezone
+from pytest_django import Settings
 
 from zhucan.accounts.models import LoginAttempt
 from zhucan.accounts.services import prune_sign_in_attempts
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.audit_views import audit_entries_visible_to
 from zhucan.orgs.models import Membership
@@ -30,7 +33,9 @@ def _seen_by(user, username: str) -> list[str]:
     )
 
 
-def test_auditors_of_the_persons_organisation_see_sign_ins_failures_and_lockouts(client, world):
+def test_auditors_of_the_persons_organisation_see_sign_ins_failures_and_lockouts(
+    client: Client, world: World
+) -> None:
     county_a_auditor = make_user(org=world.county_a, role=Membership.Role.AUDITOR)
     county_b_auditor = make_user(org=world.county_b, role=Membership.Role.AUDITOR)
     # A reporter of county A's member unit, so the entries must be found under county A.
@@ -54,7 +59,9 @@ def test_auditors_of_the_persons_organisation_see_sign_ins_failures_and_lockouts
     ) == {path}
 
 
-def test_someone_in_two_counties_is_seen_by_the_auditors_of_each(client, world):
+def test_someone_in_two_counties_is_seen_by_the_auditors_of_each(
+    client: Client, world: World
+) -> None:
     county_a_auditor = make_user(org=world.county_a, role=Membership.Role.AUDITOR)
     county_b_auditor = make_user(org=world.county_b, role=Membership.Role.AUDITOR)
     person = make_user(username="two_hats", org=world.county_a, role=Membership.Role.REPORTER)
@@ -65,7 +72,9 @@ def test_someone_in_two_counties_is_seen_by_the_auditors_of_each(client, world):
     assert _seen_by(county_b_auditor, "two_hats") == ["accounts.login.failed"]
 
 
-def test_a_failure_for_an_unknown_user_name_is_for_the_top_level_only(client, world, settings):
+def test_a_failure_for_an_unknown_user_name_is_for_the_top_level_only(
+    client: Client, world: World, settings: Settings
+) -> None:
     settings.LOGIN_MAX_FAILURES = 1
     sign_in(client, "nobody_by_this_name", "Wrong-password-1")
 
@@ -81,8 +90,8 @@ def test_a_failure_for_an_unknown_user_name_is_for_the_top_level_only(client, wo
 
 
 def test_failed_sign_ins_are_kept_six_months_but_lock_only_inside_the_window(
-    client, world, settings
-):
+    client: Client, world: World, settings: Settings
+) -> None:
     assert settings.LOGIN_ATTEMPT_RETENTION_DAYS >= 183
     now = timezone.now()
     for days in (2, 30, 182):

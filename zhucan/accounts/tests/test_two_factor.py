@@ -15,14 +15,18 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from zhucan.accounts import twofactor
 from zhucan.accounts.enrolment import issue_enrolment_code
-from zhucan.accounts.models import EnrolmentCode, LoginAttempt
+from zhucan.accounts.models import EnrolmentCode, LoginAttempt, User
 from zhucan.accounts.services import SignInRefusedError, enable_two_factor
 from zhucan.accounts.tests.conftest import ACTIVE_ACCOUNT, SECOND_FACTOR
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified, sign_in, totp_code
+from zhucan.testing.browser import BrowserPages
 
 HOME = "/"
 
@@ -33,7 +37,7 @@ def _app_code(hex_key: str) -> str:
     return f"{totp.token():06d}"
 
 
-def _enrol(client, user) -> None:
+def _enrol(client: Client, user) -> None:
     """Enter an enrolment code issued for ``user``, as the set-up page now asks first."""
     with transaction.atomic():
         code = issue_enrolment_code(by=None, user=user)
@@ -56,11 +60,11 @@ def _wrong_code(device: TOTPDevice) -> str:
 
 
 @pytest.fixture
-def officer_device(city_officer) -> TOTPDevice:
+def officer_device(city_officer: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=city_officer, name="phone", confirmed=True)
 
 
-def test_settings_place_the_middleware_right_after_active_account():
+def test_settings_place_the_middleware_right_after_active_account() -> None:
     import zhucan.settings
 
     middleware = zhucan.settings.MIDDLEWARE  # as written, not as the autouse fixture made it
@@ -73,7 +77,7 @@ def test_settings_place_the_middleware_right_after_active_account():
 # --- Who is asked ------------------------------------------------------------------------
 
 
-def test_an_officer_without_an_app_is_sent_to_set_it_up(client, city_officer):
+def test_an_officer_without_an_app_is_sent_to_set_it_up(client: Client, city_officer: User) -> None:
     response = sign_in(client, "city_officer")
 
     assert response.status_code == 302
@@ -88,20 +92,26 @@ def test_an_officer_without_an_app_is_sent_to_set_it_up(client, city_officer):
     assert not LoginAttempt.objects.filter(succeeded=True).exists()
 
 
-def test_an_officer_with_an_app_is_asked_for_a_code(client, officer_device):
+def test_an_officer_with_an_app_is_asked_for_a_code(
+    client: Client, officer_device: TOTPDevice
+) -> None:
     response = sign_in(client, "city_officer")
 
     assert response["Location"] == reverse("accounts:two_factor_verify")
     assert client.get(HOME)["Location"].startswith(reverse("accounts:two_factor_verify"))
 
 
-def test_a_reporter_without_personal_data_rights_is_not_asked(client, member_unit_reporter):
+def test_a_reporter_without_personal_data_rights_is_not_asked(
+    client: Client, member_unit_reporter: User
+) -> None:
     assert sign_in(client, "member_unit_reporter")["Location"] == HOME
     assert client.get(HOME).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["accounts:display", "accounts:session_status", "core:healthz"])
-def test_pages_needed_before_the_code_stay_open(client, city_officer, name):
+def test_pages_needed_before_the_code_stay_open(
+    client: Client, city_officer: User, name: str
+) -> None:
     sign_in(client, "city_officer")
     response = client.get(reverse(name))
     assert not response.get("Location", "").startswith("/accounts/two-factor/")
@@ -109,14 +119,14 @@ def test_pages_needed_before_the_code_stay_open(client, city_officer, name):
     assert not static.get("Location", "").startswith("/accounts/two-factor/")
 
 
-def test_signing_out_stays_possible_before_the_code(client, city_officer):
+def test_signing_out_stays_possible_before_the_code(client: Client, city_officer: User) -> None:
     sign_in(client, "city_officer")
     response = client.post(reverse("accounts:logout"))
     assert response["Location"] == reverse("accounts:login")
     assert SESSION_KEY not in client.session
 
 
-def test_login_verified_helper_passes_the_middleware(client, city_officer):
+def test_login_verified_helper_passes_the_middleware(client: Client, city_officer: User) -> None:
     login_verified(client, city_officer)
     assert client.get(HOME).status_code == 200
 
@@ -124,7 +134,9 @@ def test_login_verified_helper_passes_the_middleware(client, city_officer):
 # --- Set-up ------------------------------------------------------------------------------
 
 
-def test_the_set_up_page_shows_a_qr_code_and_a_typed_key(client, city_officer):
+def test_the_set_up_page_shows_a_qr_code_and_a_typed_key(
+    client: Client, city_officer: User
+) -> None:
     sign_in(client, "city_officer")
     _enrol(client, city_officer)
     response = client.get(reverse("accounts:two_factor_setup"))
@@ -144,7 +156,7 @@ def test_the_set_up_page_shows_a_qr_code_and_a_typed_key(client, city_officer):
     assert not TOTPDevice.objects.exists()
 
 
-def test_a_wrong_first_code_is_explained(client, city_officer):
+def test_a_wrong_first_code_is_explained(client: Client, city_officer: User) -> None:
     sign_in(client, "city_officer")
     _enrol(client, city_officer)
     client.get(reverse("accounts:two_factor_setup"))
@@ -159,7 +171,9 @@ def test_a_wrong_first_code_is_explained(client, city_officer):
     assert not TOTPDevice.objects.exists()
 
 
-def test_setting_up_with_a_real_code_signs_in_and_shows_backup_codes_once(client, city_officer):
+def test_setting_up_with_a_real_code_signs_in_and_shows_backup_codes_once(
+    client: Client, city_officer: User
+) -> None:
     sign_in(client, "city_officer")
     _enrol(client, city_officer)
     client.get(reverse("accounts:two_factor_setup"))
@@ -182,7 +196,7 @@ def test_setting_up_with_a_real_code_signs_in_and_shows_backup_codes_once(client
     assert "accounts.two_factor.enabled" in actions and "accounts.login.succeeded" in actions
 
 
-def test_the_code_used_at_set_up_cannot_be_used_again(client, city_officer):
+def test_the_code_used_at_set_up_cannot_be_used_again(client: Client, city_officer: User) -> None:
     sign_in(client, "city_officer")
     _enrol(client, city_officer)
     client.get(reverse("accounts:two_factor_setup"))
@@ -200,7 +214,9 @@ def test_the_code_used_at_set_up_cannot_be_used_again(client, city_officer):
 # --- Codes at sign-in --------------------------------------------------------------------
 
 
-def test_a_code_from_the_app_completes_the_sign_in(client, officer_device):
+def test_a_code_from_the_app_completes_the_sign_in(
+    client: Client, officer_device: TOTPDevice
+) -> None:
     sign_in(client, "city_officer")
     response = client.post(
         reverse("accounts:two_factor_verify") + "?next=/accounts/profile/",
@@ -214,14 +230,16 @@ def test_a_code_from_the_app_completes_the_sign_in(client, officer_device):
     assert LoginAttempt.objects.filter(username="city_officer", succeeded=True).exists()
 
 
-def test_the_session_id_changes_when_the_code_is_accepted(client, officer_device):
+def test_the_session_id_changes_when_the_code_is_accepted(
+    client: Client, officer_device: TOTPDevice
+) -> None:
     sign_in(client, "city_officer")
     before = client.session.session_key
     client.post(reverse("accounts:two_factor_verify"), {"code": totp_code(officer_device)})
     assert client.session.session_key != before
 
 
-def test_a_code_with_spaces_is_accepted(client, officer_device):
+def test_a_code_with_spaces_is_accepted(client: Client, officer_device: TOTPDevice) -> None:
     sign_in(client, "city_officer")
     code = totp_code(officer_device)
     response = client.post(
@@ -230,7 +248,7 @@ def test_a_code_with_spaces_is_accepted(client, officer_device):
     assert response["Location"] == HOME
 
 
-def test_a_wrong_code_is_refused(client, officer_device):
+def test_a_wrong_code_is_refused(client: Client, officer_device: TOTPDevice) -> None:
     sign_in(client, "city_officer")
     response = client.post(
         reverse("accounts:two_factor_verify"), {"code": _wrong_code(officer_device)}
@@ -242,7 +260,7 @@ def test_a_wrong_code_is_refused(client, officer_device):
     assert LoginAttempt.objects.filter(username="city_officer", succeeded=False).count() == 1
 
 
-def test_the_same_code_is_not_accepted_twice(client, officer_device):
+def test_the_same_code_is_not_accepted_twice(client: Client, officer_device: TOTPDevice) -> None:
     code = totp_code(officer_device)
     sign_in(client, "city_officer")
     assert client.post(reverse("accounts:two_factor_verify"), {"code": code})["Location"] == HOME
@@ -255,7 +273,9 @@ def test_the_same_code_is_not_accepted_twice(client, officer_device):
     assert "The code is not correct" in response.content.decode()
 
 
-def test_quick_retries_are_slowed_down_without_counting(client, officer_device):
+def test_quick_retries_are_slowed_down_without_counting(
+    client: Client, officer_device: TOTPDevice
+) -> None:
     sign_in(client, "city_officer")
     client.post(reverse("accounts:two_factor_verify"), {"code": _wrong_code(officer_device)})
     response = client.post(
@@ -266,7 +286,9 @@ def test_quick_retries_are_slowed_down_without_counting(client, officer_device):
     assert LoginAttempt.objects.filter(succeeded=False).count() == 1
 
 
-def test_wrong_codes_count_towards_the_lockout(client, officer_device, no_otp_throttling):
+def test_wrong_codes_count_towards_the_lockout(
+    client: Client, officer_device: TOTPDevice, no_otp_throttling: None
+) -> None:
     sign_in(client, "city_officer")
     for _attempt in range(4):
         response = client.post(
@@ -286,8 +308,8 @@ def test_wrong_codes_count_towards_the_lockout(client, officer_device, no_otp_th
 
 
 def test_a_right_password_does_not_reset_the_count_before_the_code(
-    client, officer_device, no_otp_throttling
-):
+    client: Client, officer_device: TOTPDevice, no_otp_throttling: None
+) -> None:
     """Else someone who knows the password could guess codes for ever, four at a time."""
     for _attempt in range(4):
         sign_in(client, "city_officer", "Wrong-password-1")
@@ -300,7 +322,7 @@ def test_a_right_password_does_not_reset_the_count_before_the_code(
     assert response["Location"] == reverse("accounts:login") + "?reason=locked"
 
 
-def test_a_backup_code_works_once(client, city_officer):
+def test_a_backup_code_works_once(client: Client, city_officer: User) -> None:
     device, codes = _enable(city_officer, twofactor.new_secret())
     sign_in(client, "city_officer")
     typed = twofactor.readable_backup_code(codes[3])  # as shown: "12345 67890"
@@ -317,7 +339,9 @@ def test_a_backup_code_works_once(client, city_officer):
     assert again.status_code == 200 and "The code is not correct" in again.content.decode()
 
 
-def test_the_code_page_sends_someone_without_an_app_to_set_up(client, city_officer):
+def test_the_code_page_sends_someone_without_an_app_to_set_up(
+    client: Client, city_officer: User
+) -> None:
     sign_in(client, "city_officer")
     response = client.get(reverse("accounts:two_factor_verify"))
     assert response["Location"] == reverse("accounts:two_factor_setup")
@@ -327,8 +351,8 @@ def test_the_code_page_sends_someone_without_an_app_to_set_up(client, city_offic
 
 
 def test_without_the_requirement_two_factor_is_optional_but_then_used(
-    client, city_officer, settings
-):
+    client: Client, city_officer: User, settings: Settings
+) -> None:
     settings.REQUIRE_2FA = False
     assert sign_in(client, "city_officer")["Location"] == HOME
     profile = client.get(reverse("accounts:profile")).content.decode()
@@ -343,7 +367,9 @@ def test_without_the_requirement_two_factor_is_optional_but_then_used(
     assert sign_in(client, "city_officer")["Location"] == reverse("accounts:two_factor_verify")
 
 
-def test_reset_needs_the_password_and_removes_app_and_codes(client, city_officer):
+def test_reset_needs_the_password_and_removes_app_and_codes(
+    client: Client, city_officer: User
+) -> None:
     _enable(city_officer, twofactor.new_secret())
     login_verified(client, city_officer)
     url = reverse("accounts:two_factor_reset")
@@ -362,7 +388,7 @@ def test_reset_needs_the_password_and_removes_app_and_codes(client, city_officer
     assert client.get(done["Location"])["Location"].startswith(reverse("accounts:two_factor_setup"))
 
 
-def test_profile_shows_two_factor_status(client, city_officer):
+def test_profile_shows_two_factor_status(client: Client, city_officer: User) -> None:
     _enable(city_officer, twofactor.new_secret())
     login_verified(client, city_officer)
     body = client.get(reverse("accounts:profile")).content.decode()
@@ -372,7 +398,7 @@ def test_profile_shows_two_factor_status(client, city_officer):
     assert reverse("accounts:password_change") in body
 
 
-def test_setting_up_twice_is_refused(client, city_officer):
+def test_setting_up_twice_is_refused(client: Client, city_officer: User) -> None:
     login_verified(client, city_officer)
     response = client.get(reverse("accounts:two_factor_setup"))
     assert response["Location"] == reverse("accounts:profile")
@@ -403,7 +429,9 @@ def _setup_key_of(context) -> str:
 
 
 @pytest.mark.browser
-def test_set_up_and_code_pages_pass_axe(browser_world, browser_pages, live_server):
+def test_set_up_and_code_pages_pass_axe(
+    browser_world: World, browser_pages: BrowserPages, live_server: LiveServer
+) -> None:
     from zhucan.testing.browser import axe_report
 
     context = browser_pages.context()

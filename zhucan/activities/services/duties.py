@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,12 +12,13 @@ from zhucan.activities.models import ActivityReport
 from zhucan.activities.services.common import check_version, lock
 from zhucan.campaigns.models import Duty
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 
 
 @transaction.atomic
 def set_report_duties(
-    *, by: Any, report: ActivityReport, duties: Sequence[Duty], version: int
+    *, by: Actor, report: ActivityReport, duties: Sequence[Duty], version: int
 ) -> ActivityReport:
     """Set the duties a submitted or accepted report served (the reporter may have ticked none,
     and the summary's duty sections are written from them). Only the duties change: an accepted

@@ -34,6 +34,7 @@ from zhucan.activities.models import ActivityReport, ImportJob
 from zhucan.activities.services.reports import save_report
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.jobs import (
     INTERRUPTED,
@@ -72,7 +73,7 @@ def _common_organisation(organisations: Sequence[Organisation]) -> Organisation:
 @transaction.atomic
 def start_import(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     check: ImportCheck,
     data: bytes,
@@ -341,7 +342,7 @@ def _run(job: ImportJob) -> str:
 
 
 @transaction.atomic
-def discard_import_job(*, by: Any, job: ImportJob) -> ImportJob:
+def discard_import_job(*, by: Actor, job: ImportJob) -> ImportJob:
     """Put away a failed import, or one whose worker died: its file is deleted and the same file
     may be imported again. The caller has checked that ``by`` sees the job."""
     job = ImportJob.objects.select_for_update().select_related("organisation").get(pk=job.pk)

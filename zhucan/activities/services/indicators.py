@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -14,6 +13,7 @@ from zhucan.activities.models import Category, Indicator
 from zhucan.activities.services.common import require
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.roles import Capability
@@ -25,7 +25,7 @@ MEASURE_MAX = 4
 @transaction.atomic
 def add_indicator(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     name: str,
     unit: str,
@@ -76,7 +76,7 @@ def add_indicator(
 
 def _create(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     name: str,
     unit: str,
@@ -114,7 +114,7 @@ def _create(
 
 
 @transaction.atomic
-def remove_indicator(*, by: Any, indicator: Indicator) -> None:
+def remove_indicator(*, by: Actor, indicator: Indicator) -> None:
     """Remove a campaign's own indicator that no report has used yet."""
     if indicator.campaign is None:
         raise DomainError(_("The default indicators cannot be removed."))

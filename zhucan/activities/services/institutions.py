@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.activities.models import Institution, InstitutionKind
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
@@ -27,7 +28,7 @@ def can_add_institution(user: Any, organisation: Organisation) -> bool:
 @transaction.atomic
 def add_institution(
     *,
-    by: Any,
+    by: Actor,
     organisation: Organisation,
     name: str,
     kind: str,

@@ -24,6 +24,7 @@ from zhucan.activities.models import ActivityReport, MediaReport
 from zhucan.activities.services.common import require
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Organisation
@@ -59,7 +60,7 @@ def _clean_url(url: str) -> str:
 
 def add_media_report(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     organisation: Organisation,
     outlet: str,
@@ -108,7 +109,7 @@ def add_media_report(
 @transaction.atomic
 def _add(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     organisation: Organisation,
     outlet: str,
@@ -144,7 +145,7 @@ def _add(
 
 def _create(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     organisation: Organisation,
     outlet: str,

@@ -20,6 +20,7 @@ from zhucan.activities.images import ProcessedPhoto, process_photo
 from zhucan.activities.models import ActivityReport, Photo
 from zhucan.activities.services.common import lock, require
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.roles import Capability
@@ -40,7 +41,7 @@ def _check_can_add(report: ActivityReport, count: int) -> None:
 
 def add_photo(
     *,
-    by: Any,
+    by: Actor,
     report: ActivityReport,
     upload: Any,
     caption: str = "",
@@ -83,7 +84,7 @@ def add_photo(
 @transaction.atomic
 def _store(
     *,
-    by: Any,
+    by: Actor,
     report: ActivityReport,
     processed: ProcessedPhoto,
     caption: str,
@@ -110,7 +111,7 @@ def _store(
 
 def _create(
     *,
-    by: Any,
+    by: Actor,
     report: ActivityReport,
     processed: ProcessedPhoto,
     caption: str,
@@ -141,7 +142,7 @@ def _create(
 
 
 @transaction.atomic
-def remove_photo(*, by: Any, photo: Photo) -> None:
+def remove_photo(*, by: Actor, photo: Photo) -> None:
     """Remove a photo of a draft or returned report; its files go once the removal commits."""
     report = lock(photo.report)
     require(by, Capability.REPORT, report.organisation)

@@ -32,6 +32,7 @@ from zhucan.activities.services.common import check_version, lock, require
 from zhucan.activities.services.institutions import institution_inside
 from zhucan.campaigns.models import Campaign, Duty, Receipt
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.models import Organisation, Region
 from zhucan.orgs.roles import Capability
@@ -217,7 +218,7 @@ def _check_values(
 @transaction.atomic
 def save_report(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     organisation: Organisation,
     data: ReportInput,

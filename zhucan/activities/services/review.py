@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,11 +10,12 @@ from zhucan.activities.signals import accepted_report_returned, report_accepted
 from zhucan.activities.workflow import REPORT_REVIEW
 from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.services.deliveries import record_first_delivery
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 
 
 @transaction.atomic
-def submit_report(*, by: Any, report: ActivityReport, version: int) -> ActivityReport:
+def submit_report(*, by: Actor, report: ActivityReport, version: int) -> ActivityReport:
     """Send the report up. A second click (or a resend) finds it submitted and does nothing."""
     step = REPORT_REVIEW.begin("submit", report, by=by, version=version)
     locked = step.obj
@@ -36,7 +35,7 @@ def submit_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
 
 
 @transaction.atomic
-def accept_report(*, by: Any, report: ActivityReport, version: int) -> ActivityReport:
+def accept_report(*, by: Actor, report: ActivityReport, version: int) -> ActivityReport:
     """Accept the report: from now on it counts in the statistics."""
     step = REPORT_REVIEW.begin("accept", report, by=by, version=version)
     locked = step.finish()
@@ -45,7 +44,9 @@ def accept_report(*, by: Any, report: ActivityReport, version: int) -> ActivityR
 
 
 @transaction.atomic
-def return_report(*, by: Any, report: ActivityReport, version: int, reason: str) -> ActivityReport:
+def return_report(
+    *, by: Actor, report: ActivityReport, version: int, reason: str
+) -> ActivityReport:
     """Send the report back to its authors with the reason. An accepted report may be returned
     for correction too: it leaves the statistics until it is accepted again."""
     if not reason.strip():

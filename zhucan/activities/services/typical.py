@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from zhucan.activities.models import ActivityReport, TypicalActivity
 from zhucan.activities.services.common import lock
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Membership, Organisation
@@ -62,7 +63,7 @@ def _member_of(user: Any) -> set[int]:
 
 
 @transaction.atomic
-def propose_typical(*, by: Any, report: ActivityReport, account: str) -> TypicalActivity:
+def propose_typical(*, by: Actor, report: ActivityReport, account: str) -> TypicalActivity:
     """Put an accepted report forward as typical, with a short account of why. Proposing again
     while the proposal waits changes its account."""
     locked = lock(report)
@@ -100,7 +101,7 @@ def propose_typical(*, by: Any, report: ActivityReport, account: str) -> Typical
 
 
 @transaction.atomic
-def decide_typical(*, by: Any, typical: TypicalActivity, accept: bool) -> TypicalActivity:
+def decide_typical(*, by: Actor, typical: TypicalActivity, accept: bool) -> TypicalActivity:
     """The office above accepts the proposal as typical or does not take it."""
     locked = (
         TypicalActivity.objects.select_for_update(of=("self",))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import transaction
 from django.utils import translation
 
+from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.testing.factories import make_campaign, make_user
 
 
@@ -38,18 +43,18 @@ def run_worker() -> int:
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
 
 @pytest.fixture
-def campaign(world):
+def campaign(world: World) -> Campaign:
     return make_campaign(issuing_org=world.city, by=world.city_officer)
 
 
 @pytest.fixture
-def county_reporter(world):
+def county_reporter(world: World) -> User:
     return make_user(
         username="xinhua_reporter", full_name="陈静", org=world.county_a, role="reporter"
     )

@@ -10,6 +10,7 @@ import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -28,7 +29,7 @@ def jpeg() -> SimpleUploadedFile:
     return SimpleUploadedFile("现场.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-def test_the_demo_story(client, db):
+def test_the_demo_story(client: Client, db: None) -> None:
     call_command("load_demo", stdout=io.StringIO())
     campaign = Campaign.objects.get(notice__doc_number__contains="2号")
     yexian = Receipt.objects.get(campaign=campaign, organisation__name=YEXIAN).organisation

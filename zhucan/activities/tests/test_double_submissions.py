@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import ActivityReport, Indicator, Institution, MediaReport, Photo
 from zhucan.activities.tests.test_report_pages import REPORT, visit_rows
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 from zhucan.testing.concurrency import needs_postgres, post_at_once
 from zhucan.testing.factories import make_report
 
 
-def media_form(world, campaign):
+def media_form(world: World, campaign: Campaign) -> dict[str, Any]:
     return {
         "campaign": campaign.pk,
         "organisation": world.county_a.pk,
@@ -31,7 +36,7 @@ def media_form(world, campaign):
     }
 
 
-def report_form(world):
+def report_form(world: World) -> dict[str, Any]:
     visit = visit_rows([{"kind": "household", "households": "3"}])
     return REPORT | visit | {"organisation": world.county_a.pk, "client_id": str(uuid.uuid4())}
 
@@ -42,7 +47,9 @@ def jpeg() -> SimpleUploadedFile:
     return SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-def test_media_sent_twice_is_recorded_once(client, world, campaign, county_reporter):
+def test_media_sent_twice_is_recorded_once(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     form = media_form(world, campaign)
     assert client.post(reverse("activities:new_media"), form).status_code == 302
@@ -52,8 +59,8 @@ def test_media_sent_twice_is_recorded_once(client, world, campaign, county_repor
 
 
 def test_institution_and_indicator_sent_twice_answer_without_an_error(
-    client, world, campaign, county_reporter
-):
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     url = reverse("activities:institutions")
     form = {
@@ -73,7 +80,9 @@ def test_institution_and_indicator_sent_twice_answer_without_an_error(
     assert Indicator.objects.filter(name="发放辅具件数").count() == 1
 
 
-def test_a_photo_sent_twice_is_added_once(client, world, campaign, county_reporter):
+def test_a_photo_sent_twice_is_added_once(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = make_report(campaign=campaign, organisation=world.county_a, by=county_reporter)
     login_verified(client, county_reporter)
     url = reverse("activities:photos", kwargs={"report_pk": report.pk})
@@ -87,8 +96,8 @@ def test_a_photo_sent_twice_is_added_once(client, world, campaign, county_report
 @pytest.mark.postgres
 @needs_postgres
 def test_five_media_forms_at_once_record_it_once(
-    transactional_db, world, campaign, county_reporter
-):
+    transactional_db: None, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     form = media_form(world, campaign)
     responses = post_at_once(county_reporter, reverse("activities:new_media"), form)
     assert [r.status_code for r in responses] == [302] * 5
@@ -99,8 +108,8 @@ def test_five_media_forms_at_once_record_it_once(
 @pytest.mark.postgres
 @needs_postgres
 def test_five_report_forms_at_once_make_one_report(
-    transactional_db, world, campaign, county_reporter
-):
+    transactional_db: None, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     url = reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
     responses = post_at_once(county_reporter, url, report_form(world))
     report = ActivityReport.objects.get()

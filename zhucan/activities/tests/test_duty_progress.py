@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.accounts.models import User
 from zhucan.activities.duty_matrix import duty_matrix
 from zhucan.activities.services import accept_report
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
 
 
-def test_accepted_reports_fill_the_duty_cells(client, world, campaign, county_reporter):
+def test_accepted_reports_fill_the_duty_cells(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     duty = campaign.duties.get()
     report = make_report(
         campaign=campaign,

@@ -11,13 +11,17 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from zhucan.accounts.models import User
 from zhucan.activities.excel import COLUMNS, IMPORT_ACTION, check_file
 from zhucan.activities.models import ActivityReport, Indicator
 from zhucan.activities.tests.conftest import run_worker
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
@@ -70,7 +74,7 @@ def _url(campaign, name: str = "import") -> str:
     return reverse(f"activities:{name}", kwargs={"campaign_pk": campaign.pk})
 
 
-def _check(client, campaign, data: bytes):
+def _check(client: Client, campaign, data: bytes):
     return client.post(_url(campaign), {"file": _upload(data)})
 
 
@@ -78,7 +82,9 @@ def _token(response) -> str:
     return response.context["confirm_form"].initial["token"]
 
 
-def _confirm(client, campaign, data: bytes, token: str, scope: str = "all", work: bool = True):
+def _confirm(
+    client: Client, campaign, data: bytes, token: str, scope: str = "all", work: bool = True
+):
     """Confirm the import; when it was queued (a redirect to its progress page), let the
     background worker run it unless ``work`` is False."""
     response = client.post(
@@ -91,19 +97,21 @@ def _confirm(client, campaign, data: bytes, token: str, scope: str = "all", work
 
 
 @pytest.fixture
-def reporter_client(client, county_reporter):
+def reporter_client(client: Client, county_reporter: User) -> Client:
     login_verified(client, county_reporter)
     return client
 
 
-def _good_file(world, n: int = 3) -> bytes:
+def _good_file(world: World, n: int = 3) -> bytes:
     return _xlsx([_row(world.county_a.name, title=f"活动{i}") for i in range(1, n + 1)])
 
 
 # --- The template ------------------------------------------------------------------------
 
 
-def test_the_template_has_the_headers_lists_and_notes(reporter_client, world, campaign):
+def test_the_template_has_the_headers_lists_and_notes(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     extra = Indicator.objects.create(campaign=campaign, code="meals", name="送餐份数", position=99)
     response = reporter_client.get(_url(campaign, "template"))
     assert response.status_code == 200
@@ -142,7 +150,7 @@ def test_the_template_has_the_headers_lists_and_notes(reporter_client, world, ca
     assert [row[0].value for row in category_cells][:2] == ["慰问", "宣传"]
 
 
-def test_the_empty_template_checks_as_empty(world, campaign):
+def test_the_empty_template_checks_as_empty(world: World, campaign: Campaign) -> None:
     from zhucan.activities.excel import build_template
 
     data = build_template(campaign=campaign, recipients=[world.county_a])
@@ -150,7 +158,9 @@ def test_the_empty_template_checks_as_empty(world, campaign):
     assert [p.message for p in check.problems] == ["The sheet has a header row but no reports."]
 
 
-def test_other_jurisdictions_and_forged_campaigns_get_404(client, world, campaign):
+def test_other_jurisdictions_and_forged_campaigns_get_404(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     county_b_campaign = make_campaign(
         issuing_org=world.county_b, by=world.county_b_officer, publish=False
     )
@@ -165,7 +175,9 @@ def test_other_jurisdictions_and_forged_campaigns_get_404(client, world, campaig
     assert client.get(_url(campaign)).status_code == 404
 
 
-def test_people_who_report_for_no_recipient_get_403(client, world, campaign):
+def test_people_who_report_for_no_recipient_get_403(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     from zhucan.testing.factories import make_user
 
     viewer = make_user(org=world.county_a, role="viewer")
@@ -177,7 +189,9 @@ def test_people_who_report_for_no_recipient_get_403(client, world, campaign):
 # --- Dry run and import ------------------------------------------------------------------
 
 
-def test_a_valid_file_imports_every_row_as_drafts_in_one_go(reporter_client, world, campaign):
+def test_a_valid_file_imports_every_row_as_drafts_in_one_go(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     households = Indicator.objects.get(campaign=None, code="households_visited")
     data = _xlsx(
         [_row(world.county_a.name, title=f"活动{i}", 走访慰问困难家庭户数=i) for i in (1, 2, 3)],
@@ -216,7 +230,9 @@ def test_a_valid_file_imports_every_row_as_drafts_in_one_go(reporter_client, wor
     assert entry.org_path == world.county_a.path
 
 
-def test_three_bad_rows_are_listed_and_nothing_is_saved(reporter_client, world, campaign):
+def test_three_bad_rows_are_listed_and_nothing_is_saved(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     name = world.county_a.name
     data = _xlsx(
         [
@@ -262,7 +278,9 @@ def test_three_bad_rows_are_listed_and_nothing_is_saved(reporter_client, world, 
     assert ActivityReport.objects.count() == 0
 
 
-def test_only_the_valid_rows_when_asked(reporter_client, world, campaign):
+def test_only_the_valid_rows_when_asked(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     name = world.county_a.name
     data = _xlsx(
         [
@@ -282,7 +300,9 @@ def test_only_the_valid_rows_when_asked(reporter_client, world, campaign):
     assert AuditEntry.objects.get(action=IMPORT_ACTION).changes["reports"] == 2
 
 
-def test_the_same_file_twice_is_refused(reporter_client, world, campaign):
+def test_the_same_file_twice_is_refused(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     data = _good_file(world, 2)
     response = _check(reporter_client, campaign, data)
     assert _confirm(reporter_client, campaign, data, _token(response)).status_code == 302
@@ -296,7 +316,9 @@ def test_the_same_file_twice_is_refused(reporter_client, world, campaign):
     assert ActivityReport.objects.count() == 2
 
 
-def test_a_confirmation_with_another_file_imports_nothing(reporter_client, world, campaign):
+def test_a_confirmation_with_another_file_imports_nothing(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     response = _check(reporter_client, campaign, _good_file(world, 2))
     other = _good_file(world, 3)
     response = _confirm(reporter_client, campaign, other, _token(response))
@@ -309,7 +331,9 @@ def test_a_confirmation_with_another_file_imports_nothing(reporter_client, world
     assert response.status_code == 302 and ActivityReport.objects.count() == 3
 
 
-def test_a_forged_token_imports_nothing(reporter_client, world, campaign):
+def test_a_forged_token_imports_nothing(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     data = _good_file(world, 1)
     response = _confirm(reporter_client, campaign, data, "forged:token")
     assert response.status_code == 200
@@ -324,15 +348,17 @@ def test_a_forged_token_imports_nothing(reporter_client, world, campaign):
     ],
 )
 def test_a_file_that_is_not_a_workbook_is_refused(
-    reporter_client, campaign, name, content, message
-):
+    reporter_client: Client, campaign: Campaign, name: str, content, message: str
+) -> None:
     response = reporter_client.post(_url(campaign), {"file": _upload(content, name)})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert response.context["check"] is None
 
 
-def test_labels_codes_and_date_spellings_are_accepted(world, campaign, county_reporter):
+def test_labels_codes_and_date_spellings_are_accepted(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     name = world.county_a.name
     data = _xlsx(
         [
@@ -359,7 +385,9 @@ def test_labels_codes_and_date_spellings_are_accepted(world, campaign, county_re
     assert (third.cash, third.attendance) == (Decimal("1200.50"), 30)
 
 
-def test_a_missing_column_and_an_unknown_one_are_file_problems(world, campaign):
+def test_a_missing_column_and_an_unknown_one_are_file_problems(
+    world: World, campaign: Campaign
+) -> None:
     headers = [h for h in HEADERS if h != "形式"] + ["备注"]
     data = _xlsx([[world.county_a.name, "活动"]], headers=headers)
     check = check_file(data=data, campaign=campaign, recipients=[world.county_a])
@@ -371,7 +399,7 @@ def test_a_missing_column_and_an_unknown_one_are_file_problems(world, campaign):
     assert check.valid_rows == []
 
 
-def test_indicator_values_follow_their_unit(world, campaign):
+def test_indicator_values_follow_their_unit(world: World, campaign: Campaign) -> None:
     Indicator.objects.create(
         campaign=campaign, code="fund", name="专项资金", unit=Indicator.Unit.YUAN, position=99
     )
@@ -395,7 +423,7 @@ def test_indicator_values_follow_their_unit(world, campaign):
 # --- The export --------------------------------------------------------------------------
 
 
-def _export(client, **query: str):
+def _export(client: Client, **query: str):
     response = client.get(reverse("activities:export"), query)
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
@@ -403,8 +431,8 @@ def _export(client, **query: str):
 
 
 def test_the_export_lists_visible_reports_with_labels_and_safe_text(
-    client, world, campaign, county_reporter
-):
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     households = Indicator.objects.get(campaign=None, code="households_visited")
     make_report(
         campaign=campaign,
@@ -451,7 +479,9 @@ def test_the_export_lists_visible_reports_with_labels_and_safe_text(
     assert _export(client, campaign=str(other.pk)).max_row == 1
 
 
-def test_the_export_query_count_does_not_grow_with_the_reports(client, world, campaign):
+def test_the_export_query_count_does_not_grow_with_the_reports(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     households = Indicator.objects.get(campaign=None, code="households_visited")
 
     def add(n: int) -> None:
@@ -475,7 +505,7 @@ def test_the_export_query_count_does_not_grow_with_the_reports(client, world, ca
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
 
 
-def test_the_export_is_a_download_for_someone_without_reports(client, world):
+def test_the_export_is_a_download_for_someone_without_reports(client: Client, world: World) -> None:
     login_verified(client, world.outsider)
     ws = _export(client)
     assert ws.max_row == 1

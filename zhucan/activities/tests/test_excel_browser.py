@@ -4,12 +4,15 @@ a dry run that lists problems (the URL walk only ever sees it empty)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Page
 
 from zhucan.activities.tests.test_excel import _row, _xlsx
-from zhucan.testing.browser import axe_report, open_page
+from zhucan.conftest import World
+from zhucan.testing.browser import BrowserPages, axe_report, open_page
 from zhucan.testing.factories import make_campaign
 
 pytestmark = pytest.mark.browser
@@ -17,7 +20,9 @@ pytestmark = pytest.mark.browser
 WIDTH, HEIGHT = 320, 640
 
 
-def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[str]:
+def _problems(
+    browser_pages: BrowserPages, page: Page, label: str, *, narrow: bool = False
+) -> list[str]:
     """Every axe rule at both widths, and no sideways scrolling at 320 px."""
     problems = [axe_report(page, label)]
     problems += browser_pages.errors(page)
@@ -28,13 +33,15 @@ def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[
     return [p for p in problems if p]
 
 
-def _dry_run(page, path) -> None:
+def _dry_run(page: Page, path: Path) -> None:
     page.set_input_files("#id_file", str(path))
     with page.expect_navigation(wait_until="load"):
         page.locator("main form button[type='submit']").last.click()
 
 
-def test_the_import_page_passes_axe_empty_and_with_problems(browser_world, browser_pages, tmp_path):
+def test_the_import_page_passes_axe_empty_and_with_problems(
+    browser_world: World, browser_pages: BrowserPages, tmp_path: Path
+) -> None:
     world = browser_world
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     url = reverse("activities:import", kwargs={"campaign_pk": campaign.pk})
@@ -61,7 +68,9 @@ def test_the_import_page_passes_axe_empty_and_with_problems(browser_world, brows
     assert not problems, "\n\n".join(problems)
 
 
-def test_the_progress_page_follows_the_worker(browser_world, browser_pages):
+def test_the_progress_page_follows_the_worker(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     """A queued import: the page shows an indeterminate bar and a reload link; when the worker
     has run, the script notices, the page reloads and says what was imported."""
     from zhucan.activities.excel import check_file
@@ -100,7 +109,9 @@ def test_the_progress_page_follows_the_worker(browser_world, browser_pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_an_interrupted_import_says_so_and_is_discarded_from_its_page(browser_world, browser_pages):
+def test_an_interrupted_import_says_so_and_is_discarded_from_its_page(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     """A worker died under the import twice: the page shows the job failed, with a button that
     discards it; both states pass axe at 320 px."""
     from datetime import timedelta

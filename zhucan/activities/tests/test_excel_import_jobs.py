@@ -4,10 +4,12 @@ database queue, followed on a progress page (and its JSON), all or nothing when 
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from zhucan.accounts.models import User
 from zhucan.activities.excel import IMPORT_ACTION
 from zhucan.activities.models import ActivityReport, ImportJob
 from zhucan.activities.services import imports
@@ -15,22 +17,23 @@ from zhucan.activities.tasks import IMPORT_TASK_PATH
 from zhucan.activities.tests.conftest import run_worker
 from zhucan.activities.tests.test_excel import _check, _confirm, _row, _token, _upload, _url, _xlsx
 from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 
 
 @pytest.fixture
-def reporter_client(client, county_reporter):
+def reporter_client(client: Client, county_reporter: User) -> Client:
     login_verified(client, county_reporter)
     return client
 
 
-def _file(world, n: int = 3) -> bytes:
+def _file(world: World, n: int = 3) -> bytes:
     return _xlsx([_row(world.county_a.name, title=f"活动{i}") for i in range(1, n + 1)])
 
 
-def _queue(client, campaign, data: bytes):
+def _queue(client: Client, campaign, data: bytes):
     """Dry run, then confirm; the worker does not run yet."""
     response = _check(client, campaign, data)
     return _confirm(client, campaign, data, _token(response), work=False)
@@ -46,7 +49,9 @@ def _json(campaign, job: ImportJob) -> str:
     return f"{url}?job={job.pk}"
 
 
-def test_queued_then_run_by_the_worker_to_100_percent(reporter_client, world, campaign):
+def test_queued_then_run_by_the_worker_to_100_percent(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     response = _queue(reporter_client, campaign, _file(world, 3))
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == _page(campaign, job)
@@ -89,7 +94,9 @@ def test_queued_then_run_by_the_worker_to_100_percent(reporter_client, world, ca
     assert "活动.xlsx" in reporter_client.get(_page(campaign)).content.decode()
 
 
-def test_the_same_file_sent_twice_is_one_job(reporter_client, world, campaign):
+def test_the_same_file_sent_twice_is_one_job(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     data = _file(world, 2)
     first = _queue(reporter_client, campaign, data)
     second = _queue(reporter_client, campaign, data)  # a second tab, a double click
@@ -100,7 +107,9 @@ def test_the_same_file_sent_twice_is_one_job(reporter_client, world, campaign):
     assert ActivityReport.objects.count() == 2
 
 
-def test_a_retried_task_does_nothing_more(reporter_client, world, campaign):
+def test_a_retried_task_does_nothing_more(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     _queue(reporter_client, campaign, _file(world, 2))
     job = ImportJob.objects.get()
     run_worker()
@@ -108,7 +117,9 @@ def test_a_retried_task_does_nothing_more(reporter_client, world, campaign):
     assert ActivityReport.objects.count() == 2
 
 
-def test_a_crash_half_way_saves_nothing_and_says_so(reporter_client, world, campaign, monkeypatch):
+def test_a_crash_half_way_saves_nothing_and_says_so(
+    reporter_client: Client, world: World, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _queue(reporter_client, campaign, _file(world, 3))
     real_save = imports.save_report
     calls = []
@@ -142,7 +153,9 @@ def test_a_crash_half_way_saves_nothing_and_says_so(reporter_client, world, camp
     assert ActivityReport.objects.count() == 3
 
 
-def test_a_rule_broken_at_saving_names_the_row(reporter_client, world, campaign, monkeypatch):
+def test_a_rule_broken_at_saving_names_the_row(
+    reporter_client: Client, world: World, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _queue(reporter_client, campaign, _file(world, 3))
     real_save = imports.save_report
 
@@ -162,7 +175,9 @@ def test_a_rule_broken_at_saving_names_the_row(reporter_client, world, campaign,
     assert not ActivityReport.objects.exists()
 
 
-def test_a_campaign_closed_before_the_worker_runs(reporter_client, world, campaign):
+def test_a_campaign_closed_before_the_worker_runs(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     _queue(reporter_client, campaign, _file(world, 2))
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
     run_worker()
@@ -174,8 +189,8 @@ def test_a_campaign_closed_before_the_worker_runs(reporter_client, world, campai
 
 
 def test_progress_is_written_while_the_rows_are_saved(
-    reporter_client, world, campaign, monkeypatch
-):
+    reporter_client: Client, world: World, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On PostgreSQL the count goes through a connection of its own; here we watch the calls."""
     written: list[int] = []
     monkeypatch.setattr(imports._ProgressWriter, "EVERY_SECONDS", 0)
@@ -185,7 +200,9 @@ def test_progress_is_written_while_the_rows_are_saved(
     assert written == [1, 2, 3, 4]
 
 
-def test_other_people_get_404_for_the_job(client, reporter_client, world, campaign):
+def test_other_people_get_404_for_the_job(
+    client: Client, reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     _queue(reporter_client, campaign, _file(world, 1))
     job = ImportJob.objects.get()
     for person in (world.county_b_officer, world.outsider):
@@ -201,7 +218,9 @@ def test_other_people_get_404_for_the_job(client, reporter_client, world, campai
     assert client.get(_page(campaign) + f"?job={job.pk + 1}").status_code == 404
 
 
-def test_a_person_without_an_import_sees_an_empty_page(client, world, campaign):
+def test_a_person_without_an_import_sees_an_empty_page(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     login_verified(client, world.county_b_officer)
     response = client.get(_page(campaign))
     assert response.status_code == 200
@@ -210,14 +229,18 @@ def test_a_person_without_an_import_sees_an_empty_page(client, world, campaign):
     assert client.get(status).json() == {"job": None}
 
 
-def test_the_import_page_lists_recent_imports(reporter_client, world, campaign):
+def test_the_import_page_lists_recent_imports(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     _queue(reporter_client, campaign, _file(world, 1))
     job = ImportJob.objects.get()
     page = reporter_client.get(_url(campaign)).content.decode()
     assert "Your recent imports" in page and f"?job={job.pk}" in page
 
 
-def test_a_forged_confirmation_queues_nothing(reporter_client, world, campaign):
+def test_a_forged_confirmation_queues_nothing(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     data = _file(world, 1)
     response = reporter_client.post(
         _url(campaign),
@@ -227,7 +250,9 @@ def test_a_forged_confirmation_queues_nothing(reporter_client, world, campaign):
     assert not ImportJob.objects.exists() and not DBTaskResult.objects.exists()
 
 
-def test_the_dry_run_costs_the_same_queries_for_10_rows_or_300(world, campaign):
+def test_the_dry_run_costs_the_same_queries_for_10_rows_or_300(
+    world: World, campaign: Campaign
+) -> None:
     """Why the dry run can stay in the request: a fixed number of queries, whatever the size."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -262,7 +287,9 @@ def _worker_died(job: ImportJob, *, attempts: int = 1) -> None:
     )
 
 
-def test_a_job_whose_worker_died_is_queued_again_and_done(reporter_client, world, campaign):
+def test_a_job_whose_worker_died_is_queued_again_and_done(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     _queue(reporter_client, campaign, _file(world, 2))
     job = ImportJob.objects.get()
     _worker_died(job)
@@ -280,8 +307,8 @@ def test_a_job_whose_worker_died_is_queued_again_and_done(reporter_client, world
 
 
 def test_a_job_whose_worker_died_too_often_fails_and_can_be_discarded(
-    reporter_client, world, campaign
-):
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     data = _file(world, 2)
     _queue(reporter_client, campaign, data)
     stuck = ImportJob.objects.get()
@@ -308,7 +335,9 @@ def test_a_job_whose_worker_died_too_often_fails_and_can_be_discarded(
     assert ActivityReport.objects.count() == 2
 
 
-def test_a_stuck_job_is_discarded_before_any_sweep(reporter_client, world, campaign):
+def test_a_stuck_job_is_discarded_before_any_sweep(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     """Discarding does not wait for the sweep: a job whose lease ran out may go at once."""
     _queue(reporter_client, campaign, _file(world, 2))
     stuck = ImportJob.objects.get()
@@ -319,7 +348,9 @@ def test_a_stuck_job_is_discarded_before_any_sweep(reporter_client, world, campa
     assert "interrupted" in stuck.message
 
 
-def test_a_running_or_done_job_cannot_be_discarded(reporter_client, world, campaign, client):
+def test_a_running_or_done_job_cannot_be_discarded(
+    reporter_client: Client, world: World, campaign: Campaign, client: Client
+) -> None:
     _queue(reporter_client, campaign, _file(world, 2))
     job = ImportJob.objects.get()
     with pytest.raises(DomainError):

@@ -9,12 +9,16 @@ import signal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import ActivityReport, ImportJob
 from zhucan.activities.tasks import IMPORT_TASK_PATH
 from zhucan.activities.tests.test_excel_import_jobs import _file, _queue
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.testing import workers
 from zhucan.testing.auth import login_verified
 
@@ -46,8 +50,8 @@ FAST = {"JOB_LEASE_SECONDS": "2", "JOB_SWEEP_SECONDS": "1"}
 
 
 def test_a_worker_killed_mid_import_leaves_nothing_and_the_next_one_finishes_the_job(
-    transactional_db, client, county_reporter, world, campaign
-):
+    transactional_db: None, client: Client, county_reporter: User, world: World, campaign: Campaign
+) -> None:
     login_verified(client, county_reporter)
     _queue(client, campaign, _file(world, 3))
     job = ImportJob.objects.get()

@@ -8,17 +8,21 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 
+from zhucan.accounts.models import User
 from zhucan.activities.excel import check_file, row_client_id
 from zhucan.activities.models import ActivityReport, ImportJob
 from zhucan.activities.services import save_report
 from zhucan.activities.services.reports import REPORT_FIELDS, ReportInput
 from zhucan.activities.tests.test_excel import _check, _confirm, _row, _token, _xlsx
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
 
 
 @pytest.fixture
-def reporter_client(client, county_reporter):
+def reporter_client(client: Client, county_reporter: User) -> Client:
     login_verified(client, county_reporter)
     return client
 
@@ -27,7 +31,9 @@ def _titles() -> list[str]:
     return sorted(ActivityReport.objects.values_list("title", flat=True))
 
 
-def test_the_same_file_twice_doubles_nothing(reporter_client, world, campaign):
+def test_the_same_file_twice_doubles_nothing(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     name = world.county_a.name
     rows = [_row(name, title="慰问"), _row(name, title="宣传", 类别="宣传")]
     data = _xlsx(rows)
@@ -56,7 +62,9 @@ def test_the_same_file_twice_doubles_nothing(reporter_client, world, campaign):
     assert _titles() == ["宣传", "慰问"]
 
 
-def test_a_corrected_file_adds_only_the_rows_that_failed_before(reporter_client, world, campaign):
+def test_a_corrected_file_adds_only_the_rows_that_failed_before(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     name = world.county_a.name
     first = _xlsx(
         [
@@ -100,7 +108,9 @@ def test_a_corrected_file_adds_only_the_rows_that_failed_before(reporter_client,
     assert job.skipped[0]["message"] == "Already imported (row 2)."
 
 
-def test_identity_ignores_spacing_and_width_but_not_category(world, campaign):
+def test_identity_ignores_spacing_and_width_but_not_category(
+    world: World, campaign: Campaign
+) -> None:
     name = world.county_a.name
     data = _xlsx(
         [
@@ -119,8 +129,8 @@ def test_identity_ignores_spacing_and_width_but_not_category(world, campaign):
 
 
 def test_changing_an_imported_report_in_the_app_does_not_make_it_new(
-    reporter_client, world, campaign, county_reporter
-):
+    reporter_client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     """The identity is fixed when the report is made: a title corrected in the app later does
     not make the old file's row look new."""
     data = _xlsx([_row(world.county_a.name, title="慰问活动")])
@@ -141,7 +151,7 @@ def test_changing_an_imported_report_in_the_app_does_not_make_it_new(
     assert ActivityReport.objects.count() == 1
 
 
-def test_identity_is_per_organisation_and_campaign(world, campaign):
+def test_identity_is_per_organisation_and_campaign(world: World, campaign: Campaign) -> None:
     data = _xlsx([_row(world.county_a.name), _row(world.county_b.name)])
     check = check_file(data=data, campaign=campaign, recipients=[world.county_a, world.county_b])
     a, b = check.rows

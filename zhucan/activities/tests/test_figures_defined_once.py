@@ -82,7 +82,7 @@ def derived() -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_a_new_figure_is_taken_up_by_everything_that_lists_the_figures(derived):
+def test_a_new_figure_is_taken_up_by_everything_that_lists_the_figures(derived: dict) -> None:
     after_volunteers = ["attendance", "disabled_served", "volunteers", "meals", "cash"]
     assert derived["metrics"] == [*after_volunteers, "goods_value"]
     assert derived["unknown"][-1] == "meals"
@@ -111,7 +111,7 @@ def test_a_new_figure_is_taken_up_by_everything_that_lists_the_figures(derived):
     assert derived["unsummed"] == 0
 
 
-def test_each_figure_has_its_column_and_its_input():
+def test_each_figure_has_its_column_and_its_input() -> None:
     """The model's column (with its migration) and the typed input are the two places a
     figure is declared besides its definition: they must agree with it."""
     numbers = {
@@ -154,7 +154,7 @@ DECLARES_EVERY_FIGURE = {
 }
 
 
-def test_no_other_file_keeps_a_list_of_the_figures():
+def test_no_other_file_keeps_a_list_of_the_figures() -> None:
     """A file that names every figure (a string, an attribute, a keyword) keeps its own list,
     which the next figure would miss."""
     every = set(names())
@@ -174,7 +174,7 @@ def test_no_other_file_keeps_a_list_of_the_figures():
     assert sorted(lists) == sorted(DECLARES_EVERY_FIGURE)
 
 
-def test_a_figure_name_cannot_change_the_rebuild_sql():
+def test_a_figure_name_cannot_change_the_rebuild_sql() -> None:
     with pytest.raises(ValueError, match="lowercase identifier"):
         Figure(
             "x'; DROP TABLE stats_cell; --",

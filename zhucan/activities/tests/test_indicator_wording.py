@@ -8,12 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import Indicator, IndicatorValue
 from zhucan.activities.services import ReportInput, VisitInput, add_indicator, save_report
 from zhucan.activities.wording import figure_phrase
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.summaries.document.content import indicator_phrase
 from zhucan.summaries.selectors import IndicatorTotal
@@ -28,7 +32,7 @@ NEW_DEFAULTS = {
 }
 
 
-def test_the_counts_counties_report_are_default_indicators(db):
+def test_the_counts_counties_report_are_default_indicators(db: None) -> None:
     defaults = {i.code: i for i in Indicator.objects.filter(campaign=None)}
     assert set(NEW_DEFAULTS) <= set(defaults)
     for code, phrase in NEW_DEFAULTS.items():
@@ -57,17 +61,19 @@ def _total(**fields: Any) -> IndicatorTotal:
         ({"name": "宣传册", "measure": ""}, "宣传册150"),
     ],
 )
-def test_an_indicator_reads_as_a_sentence_with_its_unit(fields, written):
+def test_an_indicator_reads_as_a_sentence_with_its_unit(fields, written: str) -> None:
     assert indicator_phrase(_total(**fields)) == written
 
 
-def test_the_summary_of_a_default_indicator_uses_its_stored_sentence(db):
+def test_the_summary_of_a_default_indicator_uses_its_stored_sentence(db: None) -> None:
     gifts = Indicator.objects.get(campaign=None, code="gifts")
     total = _total(code="gifts", name=gifts.name, measure=gifts.measure, phrase=gifts.phrase)
     assert indicator_phrase(total) == "发放慰问品150件"
 
 
-def test_a_coordinator_gives_the_measure_word_and_sees_the_sentence(client, world, campaign):
+def test_a_coordinator_gives_the_measure_word_and_sees_the_sentence(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     login_verified(client, world.city_officer)
     url = reverse("activities:indicators", kwargs={"campaign_pk": campaign.pk})
     response = client.post(
@@ -80,7 +86,7 @@ def test_a_coordinator_gives_the_measure_word_and_sees_the_sentence(client, worl
     assert "送教上门150次" in page and "发放慰问品150件" in page
 
 
-def test_a_measure_word_must_be_short_and_not_a_number(world, campaign):
+def test_a_measure_word_must_be_short_and_not_a_number(world: World, campaign: Campaign) -> None:
     with pytest.raises(DomainError) as caught:
         add_indicator(
             by=world.city_officer, campaign=campaign, name="x", unit="count", measure="12"
@@ -89,7 +95,9 @@ def test_a_measure_word_must_be_short_and_not_a_number(world, campaign):
     assert not Indicator.objects.filter(campaign=campaign).exists()
 
 
-def test_the_indicators_page_calls_the_name_a_name_of_a_thing(client, world, campaign):
+def test_the_indicators_page_calls_the_name_a_name_of_a_thing(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     """名称, not 姓名 (a person's name)."""
     login_verified(client, world.city_officer)
     url = reverse("activities:indicators", kwargs={"campaign_pk": campaign.pk})
@@ -113,7 +121,9 @@ def _data(**overrides: Any) -> ReportInput:
     return ReportInput(**(values | overrides))
 
 
-def test_the_visits_give_the_households_figure(world, campaign, county_reporter):
+def test_the_visits_give_the_households_figure(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     households = Indicator.objects.get(campaign=None, code="households_visited")
     report = save_report(
         by=county_reporter,
@@ -129,7 +139,9 @@ def test_the_visits_give_the_households_figure(world, campaign, county_reporter)
     assert IndicatorValue.objects.get(report=report, indicator=households).value == 35
 
 
-def test_the_visits_win_over_a_households_figure_beside_them(world, campaign, county_reporter):
+def test_the_visits_win_over_a_households_figure_beside_them(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     """The edit form shows the last sum in the figure field; visits changed to 35 households
     make the figure 35, not a second, different count of the same households."""
     households = Indicator.objects.get(campaign=None, code="households_visited")
@@ -145,7 +157,9 @@ def test_the_visits_win_over_a_households_figure_beside_them(world, campaign, co
     assert IndicatorValue.objects.get(report=report, indicator=households).value == 35
 
 
-def test_without_visits_the_households_figure_stands(world, campaign, county_reporter):
+def test_without_visits_the_households_figure_stands(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     households = Indicator.objects.get(campaign=None, code="households_visited")
     report = save_report(
         by=county_reporter,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.activities.models import Indicator
 from zhucan.activities.services.reports import indicators_for
+from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.services import create_child_campaign, publish_campaign
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
@@ -16,7 +19,9 @@ def page(campaign):
     return reverse("activities:indicators", kwargs={"campaign_pk": campaign.pk})
 
 
-def test_a_coordinator_adds_an_indicator_the_cascade_uses(client, world, campaign):
+def test_a_coordinator_adds_an_indicator_the_cascade_uses(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     login_verified(client, world.city_officer)
     response = client.post(
         page(campaign),
@@ -35,7 +40,9 @@ def test_a_coordinator_adds_an_indicator_the_cascade_uses(client, world, campaig
     assert "送教上门次数" in text
 
 
-def test_bad_input_and_duplicates_are_refused(client, world, campaign):
+def test_bad_input_and_duplicates_are_refused(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     login_verified(client, world.city_officer)
     empty = client.post(page(campaign), {"add": "1", "name": " ", "unit": "count"})
     assert "data-error-summary" in empty.content.decode()
@@ -48,7 +55,9 @@ def test_bad_input_and_duplicates_are_refused(client, world, campaign):
     assert not Indicator.objects.filter(campaign=campaign).exists()
 
 
-def test_only_the_issuers_coordinators_change_them(client, world, campaign):
+def test_only_the_issuers_coordinators_change_them(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     login_verified(client, world.county_a_officer)
     assert client.get(page(campaign)).status_code == 200  # the county reads them
     response = client.post(page(campaign), {"add": "1", "name": "x", "unit": "count"})
@@ -56,7 +65,7 @@ def test_only_the_issuers_coordinators_change_them(client, world, campaign):
     assert not Indicator.objects.filter(campaign=campaign).exists()
 
 
-def test_an_indicator_in_use_stays(client, world, campaign):
+def test_an_indicator_in_use_stays(client: Client, world: World, campaign: Campaign) -> None:
     from decimal import Decimal
 
     login_verified(client, world.city_officer)

@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import MediaReport
 from zhucan.activities.services import add_media_report
 from zhucan.activities.tests.test_photos import (
@@ -21,11 +23,14 @@ from zhucan.activities.tests.test_photos import (
     png_declaring,
     upload,
 )
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
+from zhucan.orgs.models import Organisation
 from zhucan.testing.auth import login_verified
 
 
-def _add(by, campaign, organisation, **overrides: Any) -> MediaReport:
+def _add(by: User, campaign: Campaign, organisation: Organisation, **overrides: Any) -> MediaReport:
     values: dict[str, Any] = {
         "outlet": "平顶山日报",
         "kind": "newspaper",
@@ -39,7 +44,7 @@ def _add(by, campaign, organisation, **overrides: Any) -> MediaReport:
 
 
 @pytest.fixture
-def covered(world, campaign, county_reporter) -> MediaReport:
+def covered(world: World, campaign: Campaign, county_reporter: User) -> MediaReport:
     return _add(
         county_reporter,
         campaign,
@@ -56,7 +61,7 @@ def _urls(media: MediaReport) -> list[str]:
     ]
 
 
-def test_the_screenshot_is_stored_clean_under_a_random_name(covered):
+def test_the_screenshot_is_stored_clean_under_a_random_name(covered: MediaReport) -> None:
     covered.refresh_from_db()
     assert covered.screenshot.name.startswith("media_reports/")
     assert "Screenshot_2020" not in covered.screenshot.name
@@ -68,7 +73,9 @@ def test_the_screenshot_is_stored_clean_under_a_random_name(covered):
         assert b"Exif" not in data and b"GPS" not in data and b"PhoneMaker" not in data
 
 
-def test_coverage_without_a_screenshot_is_fine(world, campaign, county_reporter):
+def test_coverage_without_a_screenshot_is_fine(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     media = _add(county_reporter, campaign, world.county_a)
     assert not media.screenshot and not media.screenshot_thumbnail
 
@@ -82,8 +89,8 @@ def test_coverage_without_a_screenshot_is_fine(world, campaign, county_reporter)
     ],
 )
 def test_a_file_that_is_not_a_safe_image_is_refused_and_nothing_kept(
-    world, campaign, county_reporter, content, message
-):
+    world: World, campaign: Campaign, county_reporter: User, content, message: str
+) -> None:
     before = set(default_storage.listdir("media_reports")[1]) if _has_folder() else set()
     with pytest.raises(DomainError, match=message) as error:
         _add(county_reporter, campaign, world.county_a, screenshot=upload(content, "截图.jpg"))
@@ -101,7 +108,9 @@ def _has_folder() -> bool:
     return True
 
 
-def test_files_are_removed_when_the_row_is_refused(world, campaign, county_reporter):
+def test_files_are_removed_when_the_row_is_refused(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     """The image is fine but the coverage is not (no title): no file stays behind."""
     before = set(default_storage.listdir("media_reports")[1]) if _has_folder() else set()
     with pytest.raises(DomainError):
@@ -117,8 +126,8 @@ def test_files_are_removed_when_the_row_is_refused(world, campaign, county_repor
 
 
 def test_uploading_through_the_form_then_seeing_it_in_the_list_and_detail(
-    client, world, campaign, county_reporter
-):
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     form = {
         "campaign": campaign.pk,
@@ -144,7 +153,9 @@ def test_uploading_through_the_form_then_seeing_it_in_the_list_and_detail(
     assert 'alt="Screenshot: 助残日直播"' in detail.content.decode()
 
 
-def test_the_form_says_why_a_screenshot_was_refused(client, world, campaign, county_reporter):
+def test_the_form_says_why_a_screenshot_was_refused(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     url = reverse("activities:new_media")
     assert 'enctype="multipart/form-data"' in client.get(url).content.decode()
@@ -168,7 +179,9 @@ def test_the_form_says_why_a_screenshot_was_refused(client, world, campaign, cou
     assert not MediaReport.objects.exists()
 
 
-def test_served_to_the_county_and_the_city(client, world, covered):
+def test_served_to_the_county_and_the_city(
+    client: Client, world: World, covered: MediaReport
+) -> None:
     for person in (world.county_a_officer, world.city_officer):
         client.logout()
         login_verified(client, person)
@@ -182,7 +195,9 @@ def test_served_to_the_county_and_the_city(client, world, covered):
             assert Image.open(io.BytesIO(body)).format == "JPEG" and b"Exif" not in body
 
 
-def test_another_county_and_an_outsider_get_404(client, world, covered):
+def test_another_county_and_an_outsider_get_404(
+    client: Client, world: World, covered: MediaReport
+) -> None:
     for person in (world.county_b_officer, world.outsider):
         client.logout()
         login_verified(client, person)
@@ -190,7 +205,9 @@ def test_another_county_and_an_outsider_get_404(client, world, covered):
             assert client.get(url).status_code == 404, (url, person.username)
 
 
-def test_coverage_without_a_screenshot_serves_404(client, world, campaign, county_reporter):
+def test_coverage_without_a_screenshot_serves_404(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     media = _add(county_reporter, campaign, world.county_a)
     login_verified(client, county_reporter)
     screenshot, thumb, detail = _urls(media)

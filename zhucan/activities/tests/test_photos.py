@@ -6,19 +6,26 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from zhucan.accounts.models import User
 from zhucan.activities.images import process_photo
-from zhucan.activities.models import Photo
+from zhucan.activities.models import ActivityReport, Photo
 from zhucan.activities.services import add_photo, remove_photo
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
+from zhucan.testing.browser import BrowserPages
 from zhucan.testing.factories import make_report
 
 RED, BLUE = (220, 0, 0), (0, 0, 220)
@@ -75,14 +82,14 @@ def stored_files() -> set[str]:
 
 
 @pytest.fixture
-def report(campaign, world, county_reporter):
+def report(campaign: Campaign, world: World, county_reporter: User) -> ActivityReport:
     return make_report(campaign=campaign, organisation=world.county_a, by=county_reporter)
 
 
 # --- the image itself ---------------------------------------------------------------------
 
 
-def test_exif_and_gps_are_removed_and_the_photo_is_turned_upright():
+def test_exif_and_gps_are_removed_and_the_photo_is_turned_upright() -> None:
     original = jpeg_with_gps_and_orientation()
     assert b"Exif" in original
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
@@ -103,7 +110,7 @@ def test_exif_and_gps_are_removed_and_the_photo_is_turned_upright():
         assert b"PhoneMaker" not in data
 
 
-def test_png_becomes_jpeg_and_a_large_photo_is_scaled_down_with_a_thumbnail():
+def test_png_becomes_jpeg_and_a_large_photo_is_scaled_down_with_a_thumbnail() -> None:
     processed = process_photo(upload(encoded("RGBA", (3000, 1500), "PNG"), "海报.png"))
 
     assert Image.open(io.BytesIO(processed.image)).format == "JPEG"
@@ -113,7 +120,7 @@ def test_png_becomes_jpeg_and_a_large_photo_is_scaled_down_with_a_thumbnail():
     assert thumb.size == (320, 160)
 
 
-def test_webp_is_accepted():
+def test_webp_is_accepted() -> None:
     processed = process_photo(upload(encoded("RGB", (50, 50), "WEBP"), "x.webp"))
     assert Image.open(io.BytesIO(processed.image)).format == "JPEG"
 
@@ -127,12 +134,12 @@ def test_webp_is_accepted():
         pytest.param(b"", id="empty"),
     ],
 )
-def test_a_file_that_is_not_a_photo_is_refused_whatever_its_name(content):
+def test_a_file_that_is_not_a_photo_is_refused_whatever_its_name(content) -> None:
     with pytest.raises(DomainError, match="not a photo"):
         process_photo(upload(content, "照片.jpg"))
 
 
-def test_a_file_over_15_mb_is_refused():
+def test_a_file_over_15_mb_is_refused() -> None:
     with pytest.raises(DomainError, match="larger than 15 MB"):
         process_photo(upload(b"\xff\xd8\xff" + b"\0" * (16 * 1024 * 1024)))
 
@@ -144,7 +151,7 @@ def test_a_file_over_15_mb_is_refused():
         pytest.param((8000, 6000), id="past-ours"),
     ],
 )
-def test_a_decompression_bomb_is_refused(size):
+def test_a_decompression_bomb_is_refused(size) -> None:
     bomb = png_declaring(*size)
     assert len(bomb) < 200
     with pytest.raises(DomainError, match="more than 40 million pixels"):
@@ -154,7 +161,9 @@ def test_a_decompression_bomb_is_refused(size):
 # --- the service ----------------------------------------------------------------------------
 
 
-def test_a_photo_is_added_with_its_files_and_an_audit_entry(report, county_reporter):
+def test_a_photo_is_added_with_its_files_and_an_audit_entry(
+    report: ActivityReport, county_reporter: User
+) -> None:
     photo = add_photo(
         by=county_reporter,
         report=report,
@@ -174,7 +183,9 @@ def test_a_photo_is_added_with_its_files_and_an_audit_entry(report, county_repor
     assert entry.org_path == report.organisation.path
 
 
-def test_consent_is_needed_when_people_can_be_recognised(report, county_reporter):
+def test_consent_is_needed_when_people_can_be_recognised(
+    report: ActivityReport, county_reporter: User
+) -> None:
     with pytest.raises(DomainError, match="agreed to be shown") as error:
         add_photo(by=county_reporter, report=report, upload=upload(encoded("RGB", (9, 9), "JPEG")))
     assert error.value.field == "consent"
@@ -188,7 +199,7 @@ def test_consent_is_needed_when_people_can_be_recognised(report, county_reporter
     assert photo.consent is False
 
 
-def test_the_eleventh_photo_is_refused(report, county_reporter):
+def test_the_eleventh_photo_is_refused(report: ActivityReport, county_reporter: User) -> None:
     jpeg = encoded("RGB", (9, 9), "JPEG")
     for _ in range(10):
         add_photo(by=county_reporter, report=report, upload=upload(jpeg), consent=True)
@@ -197,7 +208,9 @@ def test_the_eleventh_photo_is_refused(report, county_reporter):
     assert report.photos.count() == 10
 
 
-def test_photos_are_added_only_to_an_editable_report(campaign, world, county_reporter):
+def test_photos_are_added_only_to_an_editable_report(
+    campaign: Campaign, world: World, county_reporter: User
+) -> None:
     submitted = make_report(
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
     )
@@ -210,7 +223,9 @@ def test_photos_are_added_only_to_an_editable_report(campaign, world, county_rep
         )
 
 
-def test_someone_who_cannot_report_for_the_organisation_cannot_add(report, world):
+def test_someone_who_cannot_report_for_the_organisation_cannot_add(
+    report: ActivityReport, world: World
+) -> None:
     with pytest.raises(DomainError, match="not allowed"):
         add_photo(
             by=world.county_b_officer,
@@ -220,7 +235,9 @@ def test_someone_who_cannot_report_for_the_organisation_cannot_add(report, world
         )
 
 
-def test_nothing_is_left_behind_when_storage_fails_half_way(report, county_reporter, monkeypatch):
+def test_nothing_is_left_behind_when_storage_fails_half_way(
+    report: ActivityReport, county_reporter: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = stored_files()
     real_save = default_storage.save
     calls = []
@@ -248,8 +265,10 @@ def test_nothing_is_left_behind_when_storage_fails_half_way(report, county_repor
 
 
 def test_files_are_deleted_only_once_the_removal_commits(
-    report, county_reporter, django_capture_on_commit_callbacks
-):
+    report: ActivityReport,
+    county_reporter: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     photo = add_photo(
         by=county_reporter,
         report=report,
@@ -274,7 +293,7 @@ def test_files_are_deleted_only_once_the_removal_commits(
 
 
 @pytest.fixture
-def photo(report, county_reporter):
+def photo(report: ActivityReport, county_reporter: User) -> Photo:
     return add_photo(
         by=county_reporter,
         report=report,
@@ -284,7 +303,9 @@ def photo(report, county_reporter):
     )
 
 
-def test_photo_and_thumbnail_are_served_to_the_county_and_the_city(client, world, photo):
+def test_photo_and_thumbnail_are_served_to_the_county_and_the_city(
+    client: Client, world: World, photo: Photo
+) -> None:
     for person in (world.county_a_officer, world.city_officer):
         client.logout()
         login_verified(client, person)
@@ -299,7 +320,9 @@ def test_photo_and_thumbnail_are_served_to_the_county_and_the_city(client, world
             assert b"Exif" not in body
 
 
-def test_photos_are_404_outside_the_jurisdiction(client, world, photo):
+def test_photos_are_404_outside_the_jurisdiction(
+    client: Client, world: World, photo: Photo
+) -> None:
     urls = [
         reverse("activities:photo", kwargs={"photo_pk": photo.pk}),
         reverse("activities:thumbnail", kwargs={"photo_pk": photo.pk}),
@@ -316,8 +339,8 @@ def test_photos_are_404_outside_the_jurisdiction(client, world, photo):
 
 
 def test_the_page_lists_photos_with_alt_text_and_offers_the_camera(
-    client, world, report, county_reporter, photo
-):
+    client: Client, world: World, report: ActivityReport, county_reporter: User, photo: Photo
+) -> None:
     add_photo(
         by=county_reporter,
         report=report,
@@ -337,7 +360,9 @@ def test_the_page_lists_photos_with_alt_text_and_offers_the_camera(
     assert reverse("activities:thumbnail", kwargs={"photo_pk": photo.pk}) in body
 
 
-def test_uploading_through_the_page(client, report, county_reporter):
+def test_uploading_through_the_page(
+    client: Client, report: ActivityReport, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     url = reverse("activities:photos", kwargs={"report_pk": report.pk})
 
@@ -351,7 +376,9 @@ def test_uploading_through_the_page(client, report, county_reporter):
     assert report.photos.get().caption == "合影"
 
 
-def test_the_page_shows_why_an_upload_was_refused(client, report, county_reporter):
+def test_the_page_shows_why_an_upload_was_refused(
+    client: Client, report: ActivityReport, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     url = reverse("activities:photos", kwargs={"report_pk": report.pk})
 
@@ -369,8 +396,12 @@ def test_the_page_shows_why_an_upload_was_refused(client, report, county_reporte
 
 
 def test_deleting_through_the_page_is_audited(
-    client, report, county_reporter, photo, django_capture_on_commit_callbacks
-):
+    client: Client,
+    report: ActivityReport,
+    county_reporter: User,
+    photo: Photo,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     login_verified(client, county_reporter)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -386,8 +417,8 @@ def test_deleting_through_the_page_is_audited(
 
 
 def test_a_submitted_report_shows_its_photos_but_takes_no_more(
-    client, campaign, world, county_reporter
-):
+    client: Client, campaign: Campaign, world: World, county_reporter: User
+) -> None:
     submitted = make_report(
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
     )
@@ -402,7 +433,9 @@ def test_a_submitted_report_shows_its_photos_but_takes_no_more(
 
 
 @pytest.mark.browser
-def test_the_photo_page_with_its_form_passes_axe_and_reflows(browser_world, browser_pages):
+def test_the_photo_page_with_its_form_passes_axe_and_reflows(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     """The permission walk meets a submitted report (no form): here a draft with a photo, its
     upload form, the error state, and 320 px wide in large text."""
     from zhucan.core.tests.test_browser_reflow import OVERFLOW
@@ -439,8 +472,8 @@ def test_the_photo_page_with_its_form_passes_axe_and_reflows(browser_world, brow
 
 
 def test_a_report_with_20_values_and_5_photos_costs_a_bounded_number_of_queries(
-    world, campaign, county_reporter
-):
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     """The quality bar: a report with 20 indicator values, then 5 photos. Each photo costs the
     same few queries, whatever is already on the report."""
     from decimal import Decimal
@@ -479,7 +512,7 @@ def test_a_report_with_20_values_and_5_photos_costs_a_bounded_number_of_queries(
     assert len(set(per_photo)) == 1 and per_photo[0] <= 15, per_photo
 
 
-def test_a_photo_of_6300_squared_pixels_is_scaled_within_300_mb(tmp_path):
+def test_a_photo_of_6300_squared_pixels_is_scaled_within_300_mb(tmp_path: Path) -> None:
     """A PNG of 130 KB that decodes to 6300 × 6300 pixels cost 525 MB per request: it is now
     decoded once and shrunk strip by strip before anything else copies it."""
     from zhucan.testing import hostile_files as hostile
@@ -498,14 +531,14 @@ def test_a_photo_of_6300_squared_pixels_is_scaled_within_300_mb(tmp_path):
 
 
 @pytest.mark.parametrize("mode", ["RGBA", "P", "LA", "I;16"])
-def test_large_photos_of_every_mode_scale_to_2560(mode):
+def test_large_photos_of_every_mode_scale_to_2560(mode: str) -> None:
     color = {"RGBA": (200, 30, 30, 128), "P": 3, "LA": (90, 200), "I;16": 4000}[mode]
     processed = process_photo(upload(encoded(mode, (5400, 2700), "PNG", color), "big.png"))
     assert (processed.width, processed.height) == (2560, 1280)
     assert Image.open(io.BytesIO(processed.image)).mode == "RGB"
 
 
-def test_a_photo_of_30000_squared_pixels_is_refused_in_chinese():
+def test_a_photo_of_30000_squared_pixels_is_refused_in_chinese() -> None:
     from django.utils import translation
 
     from zhucan.testing import hostile_files as hostile

@@ -5,17 +5,23 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from pytest_django import DjangoAssertNumQueries
 
+from zhucan.accounts.models import User
 from zhucan.activities import images
 from zhucan.activities.models import ActivityReport, IndicatorValue, Photo
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_report
@@ -25,7 +31,7 @@ CLIENT_ID = re.compile(r'name="client_id" value="([0-9a-f-]{36})"')
 
 
 @pytest.fixture
-def reporter_client(client, county_reporter):
+def reporter_client(client: Client, county_reporter: User) -> Client:
     login_verified(client, county_reporter)
     return client
 
@@ -77,7 +83,7 @@ def _stored() -> set[str]:
 
 
 @pytest.fixture
-def stored_files():
+def stored_files() -> Callable[[], set[str]]:
     """The files stored during the test (the in-memory storage outlives a test's database)."""
     before = _stored()
     return lambda: _stored() - before
@@ -87,7 +93,9 @@ def done_url(client_id: str) -> str:
     return reverse("activities:quick_done", kwargs={"client_id": client_id})
 
 
-def test_each_opening_of_the_form_has_a_fresh_client_id(reporter_client, world, campaign):
+def test_each_opening_of_the_form_has_a_fresh_client_id(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     first = reporter_client.get(QUICK)
     second = reporter_client.get(QUICK)
     assert first.status_code == second.status_code == 200
@@ -101,7 +109,9 @@ def test_each_opening_of_the_form_has_a_fresh_client_id(reporter_client, world, 
     assert f'name="date" value="{timezone.localdate().isoformat()}"' in body
 
 
-def test_posting_creates_and_submits_one_report(reporter_client, world, campaign):
+def test_posting_creates_and_submits_one_report(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     data = form_data(campaign, world.county_a)
     response = reporter_client.post(QUICK, data)
     assert response.status_code == 302
@@ -122,8 +132,8 @@ def test_posting_creates_and_submits_one_report(reporter_client, world, campaign
 
 
 def test_a_resend_of_the_same_form_changes_nothing_and_still_answers_ok(
-    reporter_client, world, campaign
-):
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     data = form_data(campaign, world.county_a)
     first = reporter_client.post(QUICK, data)
     entries = AuditEntry.objects.count()
@@ -136,7 +146,7 @@ def test_a_resend_of_the_same_form_changes_nothing_and_still_answers_ok(
     assert AuditEntry.objects.count() == entries
 
 
-def test_the_script_gets_json(reporter_client, world, campaign):
+def test_the_script_gets_json(reporter_client: Client, world: World, campaign: Campaign) -> None:
     data = form_data(campaign, world.county_a)
     response = reporter_client.post(QUICK, data, headers={"X-Requested-With": "fetch"})
     assert response.status_code == 200
@@ -164,8 +174,13 @@ def test_the_script_gets_json(reporter_client, world, campaign):
     ],
 )
 def test_bad_input_is_shown_and_nothing_is_saved(
-    reporter_client, world, campaign, overrides, field, message
-):
+    reporter_client: Client,
+    world: World,
+    campaign: Campaign,
+    overrides,
+    field: str,
+    message: str | None,
+) -> None:
     response = reporter_client.post(QUICK, form_data(campaign, world.county_a, **overrides))
     assert response.status_code == 200
     body = response.content.decode()
@@ -177,7 +192,9 @@ def test_bad_input_is_shown_and_nothing_is_saved(
     assert not ActivityReport.objects.exists()
 
 
-def test_a_pair_of_another_jurisdiction_is_not_found(reporter_client, world, campaign):
+def test_a_pair_of_another_jurisdiction_is_not_found(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     # A city campaign sent only to the city's member units: county A does not see it.
     other = make_campaign(issuing_org=world.city, by=world.city_officer, recipients=["各成员单位"])
     for pair in (f"{other.pk}:{world.county_a.pk}", f"{campaign.pk}:{world.county_b.pk}"):
@@ -186,7 +203,9 @@ def test_a_pair_of_another_jurisdiction_is_not_found(reporter_client, world, cam
     assert not ActivityReport.objects.exists()
 
 
-def test_a_visible_pair_the_person_may_not_report_for_is_a_form_error(client, world, campaign):
+def test_a_visible_pair_the_person_may_not_report_for_is_a_form_error(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     # The county officer sees its unit, but the city campaign was not sent to that unit.
     login_verified(client, world.county_a_officer)
     data = form_data(campaign, world.county_a_unit)
@@ -197,8 +216,8 @@ def test_a_visible_pair_the_person_may_not_report_for_is_a_form_error(client, wo
 
 
 def test_someone_outside_the_jurisdiction_does_not_see_the_thank_you_page(
-    client, world, campaign, county_reporter
-):
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = make_report(
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
     )
@@ -215,7 +234,7 @@ def test_someone_outside_the_jurisdiction_does_not_see_the_thank_you_page(
     assert client.get(done_url(str(uuid.uuid4()))).status_code == 404
 
 
-def test_a_person_with_nothing_to_report_for_is_told_so(client, world):
+def test_a_person_with_nothing_to_report_for_is_told_so(client: Client, world: World) -> None:
     login_verified(client, world.outsider)
     response = client.get(QUICK)
     assert response.status_code == 200
@@ -224,8 +243,11 @@ def test_a_person_with_nothing_to_report_for_is_told_so(client, world):
 
 
 def test_posting_takes_a_bounded_number_of_queries(
-    reporter_client, world, campaign, django_assert_max_num_queries
-):
+    reporter_client: Client,
+    world: World,
+    campaign: Campaign,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     # 32 today: the session, the person and the second factor, the pairs, the campaign and
     # organisation, then the save and the submit with their audit rows. No query per field.
     data = form_data(campaign, world.county_a)
@@ -240,7 +262,9 @@ def test_posting_takes_a_bounded_number_of_queries(
 # --- one photo with the report ------------------------------------------------------------
 
 
-def test_the_form_takes_a_photo_from_the_camera(reporter_client, world, campaign):
+def test_the_form_takes_a_photo_from_the_camera(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     body = reporter_client.get(QUICK).content.decode()
     assert 'enctype="multipart/form-data"' in body
     assert 'type="file" name="photo" accept="image/*" capture="environment"' in body
@@ -248,8 +272,8 @@ def test_the_form_takes_a_photo_from_the_camera(reporter_client, world, campaign
 
 
 def test_a_report_with_a_photo_is_submitted_with_it_once(
-    stored_files, reporter_client, world, campaign
-):
+    stored_files: Callable[[], set[str]], reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     data = with_photo(campaign, world.county_a)
     response = reporter_client.post(QUICK, data)
     assert response.status_code == 302
@@ -278,7 +302,9 @@ def test_a_report_with_a_photo_is_submitted_with_it_once(
     assert len(stored_files()) == 2
 
 
-def test_people_who_agreed_may_be_shown(reporter_client, world, campaign):
+def test_people_who_agreed_may_be_shown(
+    reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     data = with_photo(campaign, world.county_a, nobody_recognisable="", consent="on")
     assert reporter_client.post(QUICK, data).status_code == 302
     assert Photo.objects.get().consent is True
@@ -300,8 +326,14 @@ def test_people_who_agreed_may_be_shown(reporter_client, world, campaign):
     ],
 )
 def test_a_refused_photo_saves_nothing_and_says_why(
-    stored_files, reporter_client, world, campaign, overrides, field, message
-):
+    stored_files: Callable[[], set[str]],
+    reporter_client: Client,
+    world: World,
+    campaign: Campaign,
+    overrides,
+    field: str,
+    message: str,
+) -> None:
     data = with_photo(campaign, world.county_a, **overrides)
     response = reporter_client.post(QUICK, data)
     assert response.status_code == 200
@@ -327,7 +359,13 @@ def test_a_refused_photo_saves_nothing_and_says_why(
     assert not stored_files()
 
 
-def test_a_photo_too_big_saves_nothing(stored_files, reporter_client, world, campaign, monkeypatch):
+def test_a_photo_too_big_saves_nothing(
+    stored_files: Callable[[], set[str]],
+    reporter_client: Client,
+    world: World,
+    campaign: Campaign,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(images, "MAX_BYTES", 100)
     response = reporter_client.post(QUICK, with_photo(campaign, world.county_a))
     assert response.status_code == 200
@@ -339,9 +377,13 @@ def test_a_photo_too_big_saves_nothing(stored_files, reporter_client, world, cam
 
 
 def test_a_failure_after_the_photo_leaves_no_file_behind(
-    stored_files, reporter_client, world, campaign, monkeypatch
-):
-    def closed(**kwargs):
+    stored_files: Callable[[], set[str]],
+    reporter_client: Client,
+    world: World,
+    campaign: Campaign,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def closed(**kwargs) -> None:
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr("zhucan.activities.services.quick.submit_report", closed)
@@ -352,8 +394,8 @@ def test_a_failure_after_the_photo_leaves_no_file_behind(
 
 
 def test_a_form_sent_back_with_a_problem_asks_for_the_photo_again(
-    stored_files, reporter_client, world, campaign
-):
+    stored_files: Callable[[], set[str]], reporter_client: Client, world: World, campaign: Campaign
+) -> None:
     response = reporter_client.post(QUICK, with_photo(campaign, world.county_a, title=""))
     assert response.status_code == 200
     body = response.content.decode()

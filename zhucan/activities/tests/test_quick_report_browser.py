@@ -9,9 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import Page
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import ActivityReport, Photo
-from zhucan.testing.browser import axe_report, open_page, set_display
+from zhucan.conftest import World
+from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
 from zhucan.testing.factories import make_campaign, make_user
 
 pytestmark = pytest.mark.browser
@@ -22,7 +25,7 @@ STATUS = "[data-quick-status]"
 
 
 @pytest.fixture
-def reporter(browser_world):
+def reporter(browser_world: World) -> User:
     world = browser_world
     make_campaign(issuing_org=world.city, by=world.city_officer)
     return make_user(
@@ -31,14 +34,14 @@ def reporter(browser_world):
 
 
 @pytest.fixture
-def phone(browser_pages, reporter):
+def phone(browser_pages: BrowserPages, reporter: User) -> Page:
     page = browser_pages.new(reporter, viewport=(WIDTH, HEIGHT))
     open_page(page, QUICK)
     set_display(page, text_size="large", contrast="normal")
     return page
 
 
-def _problems(page, label: str) -> list[str]:
+def _problems(page: Page, label: str) -> list[str]:
     problems = [axe_report(page, label)]
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > WIDTH:
@@ -46,7 +49,7 @@ def _problems(page, label: str) -> list[str]:
     return [p for p in problems if p]
 
 
-def _fill(page) -> None:
+def _fill(page: Page) -> None:
     page.select_option("#id_category", "visit")
     page.fill("#id_title", "走访慰问困难残疾人家庭")
     page.fill("#id_date", "2020-05-17")
@@ -61,7 +64,9 @@ def _photo(folder: Path) -> str:
     return str(path)
 
 
-def test_empty_error_and_done_states_pass_axe_and_fit_a_phone(browser_pages, phone):
+def test_empty_error_and_done_states_pass_axe_and_fit_a_phone(
+    browser_pages: BrowserPages, phone: Page
+) -> None:
     problems = _problems(phone, "quick report, empty")
     # The error state: the script's send is refused, and the form is posted the ordinary way.
     with phone.expect_navigation(wait_until="load"):
@@ -83,7 +88,7 @@ def test_empty_error_and_done_states_pass_axe_and_fit_a_phone(browser_pages, pho
     assert ActivityReport.objects.get().status == ActivityReport.Status.SUBMITTED
 
 
-def test_the_form_can_be_completed_with_the_keyboard_alone(phone):
+def test_the_form_can_be_completed_with_the_keyboard_alone(phone: Page) -> None:
     def tab_to(name: str) -> None:
         for _ in range(60):
             phone.keyboard.press("Tab")
@@ -120,7 +125,7 @@ def test_the_form_can_be_completed_with_the_keyboard_alone(phone):
     )
 
 
-def test_a_draft_comes_back_after_a_reload(phone):
+def test_a_draft_comes_back_after_a_reload(phone: Page) -> None:
     phone.fill("#id_title", "残疾人就业招聘会")
     client_id = phone.input_value("#id_client_id")
     phone.reload(wait_until="load")
@@ -131,7 +136,7 @@ def test_a_draft_comes_back_after_a_reload(phone):
     assert phone.locator(STATUS).text_content() == restored
 
 
-def test_a_photo_in_a_restored_draft_is_asked_for_again(phone, tmp_path):
+def test_a_photo_in_a_restored_draft_is_asked_for_again(phone: Page, tmp_path: Path) -> None:
     phone.fill("#id_title", "残疾人就业招聘会")
     phone.set_input_files("#id_photo", _photo(tmp_path))
     phone.check("#id_nobody_recognisable")
@@ -150,7 +155,9 @@ def test_a_photo_in_a_restored_draft_is_asked_for_again(phone, tmp_path):
     assert not ActivityReport.objects.exists()
 
 
-def test_a_refused_photo_is_shown_accessibly(browser_pages, phone, tmp_path):
+def test_a_refused_photo_is_shown_accessibly(
+    browser_pages: BrowserPages, phone: Page, tmp_path: Path
+) -> None:
     _fill(phone)
     phone.set_input_files("#id_photo", _photo(tmp_path))  # nobody-recognisable left unticked
     with phone.expect_navigation(wait_until="load"):
@@ -165,8 +172,8 @@ def test_a_refused_photo_is_shown_accessibly(browser_pages, phone, tmp_path):
 
 
 def test_offline_the_report_waits_on_the_phone_and_is_sent_once_when_back_online(
-    browser_pages, phone, tmp_path
-):
+    browser_pages: BrowserPages, phone: Page, tmp_path: Path
+) -> None:
     _fill(phone)
     phone.set_input_files("#id_photo", _photo(tmp_path))
     phone.fill("#id_caption", "入户走访")

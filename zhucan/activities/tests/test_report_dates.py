@@ -8,15 +8,19 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from zhucan.accounts.models import User
 from zhucan.activities.dates import CONFIRM_FIELD
 from zhucan.activities.excel import check_file
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import ReportInput, save_report
 from zhucan.activities.tests.test_excel import _confirm, _row, _token, _upload, _url, _xlsx
 from zhucan.activities.tests.test_report_pages import form_data
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
@@ -33,7 +37,7 @@ def data(**overrides: Any) -> ReportInput:
     return ReportInput(**(values | overrides))
 
 
-def save(world, campaign, by, **overrides: Any) -> ActivityReport:
+def save(world: World, campaign: Campaign, by: User, **overrides: Any) -> ActivityReport:
     return save_report(
         by=by, campaign=campaign, organisation=world.county_a, data=data(**overrides)
     )
@@ -51,8 +55,8 @@ def save(world, campaign, by, **overrides: Any) -> ActivityReport:
     ids=["1999", "year-202", "end-before-start", "future-start", "future-end"],
 )
 def test_impossible_dates_are_refused_even_when_confirmed(
-    world, campaign, county_reporter, overrides, field, message
-):
+    world: World, campaign: Campaign, county_reporter: User, overrides, field: str, message: str
+) -> None:
     tomorrow = timezone.localdate() + timedelta(days=1)
     if overrides == "future-start":
         overrides = {"start_date": tomorrow, "end_date": tomorrow}
@@ -64,7 +68,9 @@ def test_impossible_dates_are_refused_even_when_confirmed(
     assert not ActivityReport.objects.exists()
 
 
-def test_dates_outside_the_campaign_need_a_confirmation(world, campaign, county_reporter):
+def test_dates_outside_the_campaign_need_a_confirmation(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     assert campaign.year == 2020
     old = {"start_date": date(2013, 5, 17), "end_date": date(2013, 5, 17)}
     with pytest.raises(DomainError) as caught:
@@ -88,7 +94,9 @@ def test_dates_outside_the_campaign_need_a_confirmation(world, campaign, county_
     assert again.title == "走访慰问（更正）"
 
 
-def test_the_form_asks_to_confirm_then_saves(client, world, campaign, county_reporter):
+def test_the_form_asks_to_confirm_then_saves(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     url = reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
     page = client.get(url)
@@ -104,7 +112,9 @@ def test_the_form_asks_to_confirm_then_saves(client, world, campaign, county_rep
     assert ActivityReport.objects.get().start_date == date(2013, 5, 17)
 
 
-def test_the_quick_report_asks_to_confirm_too(client, world, campaign, county_reporter):
+def test_the_quick_report_asks_to_confirm_too(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     posted = {
         "pair": f"{campaign.pk}:{world.county_a.pk}",
@@ -124,7 +134,7 @@ def test_the_quick_report_asks_to_confirm_too(client, world, campaign, county_re
     assert ActivityReport.objects.get().start_date == date(2013, 5, 17)
 
 
-def test_the_excel_import_names_row_column_and_reason(world, campaign):
+def test_the_excel_import_names_row_column_and_reason(world: World, campaign: Campaign) -> None:
     rows = [
         _row(world.county_a.name),
         _row(world.county_a.name, 开始日期=date(2013, 5, 17), 结束日期=date(2013, 5, 17)),
@@ -139,8 +149,8 @@ def test_the_excel_import_names_row_column_and_reason(world, campaign):
 
 
 def test_the_excel_import_takes_dates_outside_the_campaign_once_confirmed(
-    client, world, campaign, county_reporter
-):
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     data = _xlsx(
         [

@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import pytest
 
+from zhucan.accounts.models import User
 from zhucan.activities.access import can_review, decides_for
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.selectors import reports_to_review
 from zhucan.activities.services import accept_report, return_report
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import DECIDED_FROM_ABOVE
 from zhucan.testing.factories import make_campaign, make_report, make_user
 
 
-def test_the_rule_is_written_in_the_roles_table():
+def test_the_rule_is_written_in_the_roles_table() -> None:
     assert DECIDED_FROM_ABOVE is True
 
 
-def test_a_county_does_not_accept_its_own_report(world, campaign, county_reporter):
+def test_a_county_does_not_accept_its_own_report(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = make_report(
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
     )
@@ -41,7 +46,7 @@ def test_a_county_does_not_accept_its_own_report(world, campaign, county_reporte
     accept_report(by=world.city_officer, report=report, version=report.version)
 
 
-def test_the_county_decides_on_its_member_units_report(world, campaign):
+def test_the_county_decides_on_its_member_units_report(world: World, campaign: Campaign) -> None:
     unit_reporter = make_user(org=world.county_a_unit, role="reporter")
     child_campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)
     report = make_report(
@@ -56,7 +61,7 @@ def test_the_county_decides_on_its_member_units_report(world, campaign):
     assert accepted.status == ActivityReport.Status.ACCEPTED
 
 
-def test_only_the_top_of_the_tree_decides_its_own(world):
+def test_only_the_top_of_the_tree_decides_its_own(world: World) -> None:
     """The city has no office above it here: its own reviewers decide (not the author, as
     everywhere). Every other organisation's are decided from above."""
     assert world.city.parent_id is None and decides_for(world.city_admin, world.city)

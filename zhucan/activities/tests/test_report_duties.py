@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.activities.duties import carried_out_by_duty
 from zhucan.activities.duty_suggestions import suggest_duties
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import accept_report, set_report_duties
-from zhucan.campaigns.models import Duty
+from zhucan.campaigns.models import Campaign, Duty
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.stats.models import Cell
@@ -23,7 +25,7 @@ from zhucan.testing.factories import make_report
 
 
 @pytest.fixture
-def duties(campaign) -> dict[int, Duty]:
+def duties(campaign: Campaign) -> dict[int, Duty]:
     Duty.objects.create(
         campaign=campaign,
         number=2,
@@ -40,7 +42,9 @@ def numbers(found) -> list[int]:
     return [d.number for d in found]
 
 
-def test_the_suggestion_follows_department_plan_and_category(world, campaign, duties):
+def test_the_suggestion_follows_department_plan_and_category(
+    world: World, campaign: Campaign, duties: dict[int, Duty]
+) -> None:
     every = list(duties.values())
     # The civil-affairs bureau: the duty the notice gives to 民政.
     assert numbers(suggest_duties(duties=every, organisation=world.city_unit)) == [1]
@@ -63,7 +67,9 @@ def test_the_suggestion_follows_department_plan_and_category(world, campaign, du
     ) == [2]
 
 
-def test_the_new_report_form_ticks_the_suggested_duty(client, world, campaign, duties):
+def test_the_new_report_form_ticks_the_suggested_duty(
+    client: Client, world: World, campaign: Campaign, duties: dict[int, Duty]
+) -> None:
     login_verified(client, world.member_unit_reporter)
     url = reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
     body = client.get(url, {"organisation": world.city_unit.pk}).content.decode()
@@ -73,7 +79,7 @@ def test_the_new_report_form_ticks_the_suggested_duty(client, world, campaign, d
     assert "Ticked for you from your unit" in body
 
 
-def _submitted(world, campaign) -> ActivityReport:
+def _submitted(world: World, campaign: Campaign) -> ActivityReport:
     return make_report(
         campaign=campaign,
         organisation=world.city_unit,
@@ -82,7 +88,9 @@ def _submitted(world, campaign) -> ActivityReport:
     )
 
 
-def test_the_reviewer_sees_the_suggestion_and_sets_the_duty(client, world, campaign, duties):
+def test_the_reviewer_sees_the_suggestion_and_sets_the_duty(
+    client: Client, world: World, campaign: Campaign, duties: dict[int, Duty]
+) -> None:
     report = _submitted(world, campaign)
     assert not report.duties.exists()
     login_verified(client, world.city_officer)
@@ -102,7 +110,9 @@ def test_the_reviewer_sees_the_suggestion_and_sets_the_duty(client, world, campa
     assert entry.changes == {"duties": [[], [1]]}
 
 
-def test_changing_an_accepted_reports_duty_keeps_matrix_and_summary_exact(world, campaign, duties):
+def test_changing_an_accepted_reports_duty_keeps_matrix_and_summary_exact(
+    world: World, campaign: Campaign, duties: dict[int, Duty]
+) -> None:
     report = _submitted(world, campaign)
     report = set_report_duties(
         by=world.city_officer, report=report, duties=[duties[1]], version=report.version
@@ -125,7 +135,9 @@ def test_changing_an_accepted_reports_duty_keeps_matrix_and_summary_exact(world,
     assert sorted(Cell.objects.values_list("metric", "organisation_id", "value")) == cells_before
 
 
-def test_only_a_reviewer_above_sets_duties_and_not_on_a_draft(world, campaign, duties):
+def test_only_a_reviewer_above_sets_duties_and_not_on_a_draft(
+    world: World, campaign: Campaign, duties: dict[int, Duty]
+) -> None:
     report = _submitted(world, campaign)
     with pytest.raises(DomainError):
         set_report_duties(

@@ -6,17 +6,21 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from zhucan.activities.models import ActivityReport
+from zhucan.accounts.models import User
+from zhucan.activities.models import ActivityReport, Institution
 from zhucan.activities.services import ReportInput, VisitInput, add_institution, save_report
 from zhucan.activities.tests.test_report_pages import form_data
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
-from zhucan.orgs.models import Region
+from zhucan.orgs.models import Organisation, Region
 from zhucan.testing.auth import login_verified
 
 
-def institution(by, organisation, name, code):
+def institution(by: User, organisation: Organisation, name: str, code: str) -> Institution:
     return add_institution(
         by=by,
         organisation=organisation,
@@ -27,7 +31,7 @@ def institution(by, organisation, name, code):
 
 
 @pytest.fixture
-def homes(world):
+def homes(world: World) -> tuple[Institution, Institution]:
     return (
         institution(world.county_a_officer, world.county_a, "新华区福利院", "410402"),
         institution(world.county_b_officer, world.county_b, "叶县福利院", "410422"),
@@ -35,8 +39,12 @@ def homes(world):
 
 
 def test_the_form_lists_only_the_counties_own_institutions(
-    client, world, campaign, county_reporter, homes
-):
+    client: Client,
+    world: World,
+    campaign: Campaign,
+    county_reporter: User,
+    homes: tuple[Institution, Institution],
+) -> None:
     own, neighbours = homes
     login_verified(client, county_reporter)
     page = client.get(reverse("activities:new", kwargs={"campaign_pk": campaign.pk}))
@@ -50,8 +58,12 @@ def test_the_form_lists_only_the_counties_own_institutions(
 
 
 def test_a_forged_institution_of_another_county_is_a_form_error(
-    client, world, campaign, county_reporter, homes
-):
+    client: Client,
+    world: World,
+    campaign: Campaign,
+    county_reporter: User,
+    homes: tuple[Institution, Institution],
+) -> None:
     _own, neighbours = homes
     login_verified(client, county_reporter)
     url = reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
@@ -64,7 +76,9 @@ def test_a_forged_institution_of_another_county_is_a_form_error(
     assert not ActivityReport.objects.exists()
 
 
-def test_the_service_refuses_another_countys_institution(world, campaign, county_reporter, homes):
+def test_the_service_refuses_another_countys_institution(
+    world: World, campaign: Campaign, county_reporter: User, homes: tuple[Institution, Institution]
+) -> None:
     _own, neighbours = homes
     with pytest.raises(DomainError, match="is not in the area of"):
         save_report(

@@ -11,10 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import ActivityReport, Indicator, Institution, Visit
 from zhucan.activities.services import VisitInput
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Region
 from zhucan.testing.auth import login_verified
@@ -82,17 +87,17 @@ def counts() -> tuple[int, int, int, int]:
 
 
 @pytest.fixture
-def reporter_client(client, county_reporter):
+def reporter_client(client: Client, county_reporter: User) -> Client:
     login_verified(client, county_reporter)
     return client
 
 
 @pytest.fixture
-def new_url(campaign):
+def new_url(campaign: Campaign) -> str:
     return reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
 
 
-def _report(world, campaign, by, **fields):
+def _report(world: World, campaign, by, **fields):
     return make_report(campaign=campaign, organisation=world.county_a, by=by, **fields)
 
 
@@ -104,8 +109,8 @@ def indicator(code: str) -> Indicator:
 
 
 def test_the_list_shows_reports_only_inside_the_jurisdiction(
-    client, world, campaign, county_reporter
-):
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     _report(world, campaign, county_reporter, title="新华区走访慰问")
     make_report(
         campaign=campaign,
@@ -123,7 +128,9 @@ def test_the_list_shows_reports_only_inside_the_jurisdiction(
     assert "叶县助残宣传" in body and "新华区走访慰问" in body
 
 
-def test_the_list_searches_filters_and_pages(client, world, campaign, county_reporter):
+def test_the_list_searches_filters_and_pages(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     first = _report(world, campaign, county_reporter, title="就业援助专场招聘会")
     for n in range(26):
         _report(world, campaign, county_reporter, title=f"走访慰问第{n}次")
@@ -153,7 +160,9 @@ def test_the_list_searches_filters_and_pages(client, world, campaign, county_rep
     assert 'rel="prev"' in response.content.decode()
 
 
-def test_the_list_has_an_empty_state_and_a_new_report_choice(reporter_client, campaign, new_url):
+def test_the_list_has_an_empty_state_and_a_new_report_choice(
+    reporter_client: Client, campaign: Campaign, new_url: str
+) -> None:
     body = reporter_client.get(reverse("activities:list")).content.decode()
     assert "There are no activity reports yet." in body
     assert new_url in body
@@ -161,7 +170,9 @@ def test_the_list_has_an_empty_state_and_a_new_report_choice(reporter_client, ca
     assert "No activity report matches your search." in body
 
 
-def test_the_list_shows_reports_to_review(client, world, campaign, county_reporter):
+def test_the_list_shows_reports_to_review(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = _report(world, campaign, county_reporter, title="待审核的活动", submit=True)
     login_verified(client, world.city_officer)
     response = client.get(reverse("activities:list"))
@@ -177,8 +188,12 @@ def test_the_list_shows_reports_to_review(client, world, campaign, county_report
 
 
 def test_the_list_reads_a_bounded_number_of_queries(
-    client, world, campaign, county_reporter, django_assert_max_num_queries
-):
+    client: Client,
+    world: World,
+    campaign: Campaign,
+    county_reporter: User,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     for n in range(30):
         _report(world, campaign, county_reporter, title=f"活动{n}", submit=n % 2 == 0)
     login_verified(client, world.city_officer)
@@ -191,7 +206,9 @@ def test_the_list_reads_a_bounded_number_of_queries(
 # --- The form ------------------------------------------------------------------------------
 
 
-def test_a_new_report_with_figures_and_visits_is_saved(world, reporter_client, new_url):
+def test_a_new_report_with_figures_and_visits_is_saved(
+    world: World, reporter_client: Client, new_url: str
+) -> None:
     home = Institution.objects.create(
         organisation=world.county_a,
         name="新华区社会福利院",
@@ -244,7 +261,9 @@ def test_a_new_report_with_figures_and_visits_is_saved(world, reporter_client, n
     ],
     ids=["end-before-start", "negative", "text", "three-decimals", "yuan-text", "title", "mode"],
 )
-def test_bad_input_shows_errors_and_saves_nothing(reporter_client, new_url, fields, field, message):
+def test_bad_input_shows_errors_and_saves_nothing(
+    reporter_client: Client, new_url: str, fields, field: str, message: str
+) -> None:
     page = reporter_client.get(new_url)
     before = counts()
     response = reporter_client.post(new_url, form_data(page, **fields))
@@ -255,7 +274,7 @@ def test_bad_input_shows_errors_and_saves_nothing(reporter_client, new_url, fiel
     assert counts() == before
 
 
-def test_bad_indicator_and_visit_input_is_refused(reporter_client, new_url):
+def test_bad_indicator_and_visit_input_is_refused(reporter_client: Client, new_url: str) -> None:
     page = reporter_client.get(new_url)
     households = indicator("households_visited")
     before = counts()
@@ -274,7 +293,9 @@ def test_bad_indicator_and_visit_input_is_refused(reporter_client, new_url):
     assert counts() == before
 
 
-def test_indicators_for_other_categories_are_folded_away(reporter_client, new_url):
+def test_indicators_for_other_categories_are_folded_away(
+    reporter_client: Client, new_url: str
+) -> None:
     body = reporter_client.get(new_url).content.decode()
     job_fairs = indicator("job_fairs")
     details = body[body.index("<details") : body.index("</details>")]
@@ -288,7 +309,9 @@ def test_indicators_for_other_categories_are_folded_away(reporter_client, new_ur
     assert f'name="indicator_{job_fairs.pk}"' in body[: body.index("<details")]
 
 
-def test_a_forged_organisation_is_not_found(reporter_client, world, new_url):
+def test_a_forged_organisation_is_not_found(
+    reporter_client: Client, world: World, new_url: str
+) -> None:
     page = reporter_client.get(new_url)
     before = counts()
     for org in (world.county_b, world.city_unit):
@@ -299,7 +322,9 @@ def test_a_forged_organisation_is_not_found(reporter_client, world, new_url):
     assert counts() == before
 
 
-def test_people_who_do_not_report_cannot_open_the_form(client, world, campaign, new_url):
+def test_people_who_do_not_report_cannot_open_the_form(
+    client: Client, world: World, campaign: Campaign, new_url: str
+) -> None:
     login_verified(client, world.county_b_officer)
     # County B received the campaign; county A's report is not theirs to see.
     assert client.get(new_url).status_code == 200
@@ -310,8 +335,8 @@ def test_people_who_do_not_report_cannot_open_the_form(client, world, campaign, 
 
 
 def test_edit_in_two_tabs_the_second_save_is_refused(
-    world, campaign, county_reporter, reporter_client
-):
+    world: World, campaign: Campaign, county_reporter: User, reporter_client: Client
+) -> None:
     report = _report(world, campaign, county_reporter)
     url = reverse("activities:edit", kwargs={"report_pk": report.pk})
     tab_one, tab_two = reporter_client.get(url), reporter_client.get(url)
@@ -326,8 +351,8 @@ def test_edit_in_two_tabs_the_second_save_is_refused(
 
 
 def test_editing_keeps_values_and_visits_and_removes_a_ticked_visit(
-    world, campaign, county_reporter, reporter_client
-):
+    world: World, campaign: Campaign, county_reporter: User, reporter_client: Client
+) -> None:
     households = indicator("households_visited")
     report = _report(
         world,
@@ -356,8 +381,12 @@ def test_editing_keeps_values_and_visits_and_removes_a_ticked_visit(
 
 
 def test_saving_twenty_figures_and_three_visits_is_bounded(
-    world, campaign, reporter_client, new_url, django_assert_max_num_queries
-):
+    world: World,
+    campaign: Campaign,
+    reporter_client: Client,
+    new_url: str,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     Indicator.objects.bulk_create(
         Indicator(campaign=campaign, code=f"extra_{n}", name=f"指标{n}", position=100 + n)
         for n in range(1)
@@ -384,12 +413,14 @@ def test_saving_twenty_figures_and_three_visits_is_bounded(
 # --- Submit, return, resubmit, accept ------------------------------------------------------
 
 
-def _post(client, name, report, **data):
+def _post(client: Client, name, report, **data):
     url = reverse(f"activities:{name}", kwargs={"report_pk": report.pk})
     return client.post(url, {"version": report.version} | data, follow=True)
 
 
-def test_submit_return_resubmit_accept_through_the_pages(client, world, campaign, county_reporter):
+def test_submit_return_resubmit_accept_through_the_pages(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = _report(world, campaign, county_reporter)
     login_verified(client, county_reporter)
     detail = reverse("activities:detail", kwargs={"report_pk": report.pk})
@@ -439,7 +470,9 @@ def test_submit_return_resubmit_accept_through_the_pages(client, world, campaign
     assert "already Accepted" in response.content.decode()
 
 
-def test_a_stale_submit_is_refused_with_a_message(client, world, campaign, county_reporter):
+def test_a_stale_submit_is_refused_with_a_message(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = _report(world, campaign, county_reporter)
     login_verified(client, county_reporter)
     response = client.post(
@@ -455,7 +488,9 @@ def test_a_stale_submit_is_refused_with_a_message(client, world, campaign, count
 # --- 403 and 404 -------------------------------------------------------------------------
 
 
-def test_roles_that_may_not_act_get_403(client, world, campaign, county_reporter):
+def test_roles_that_may_not_act_get_403(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = _report(world, campaign, county_reporter)
     submitted = _report(world, campaign, county_reporter, title="已提交", submit=True)
     login_verified(client, world.city_auditor)
@@ -474,7 +509,9 @@ def test_roles_that_may_not_act_get_403(client, world, campaign, county_reporter
     assert response.status_code == 302
 
 
-def test_reports_of_another_county_are_404(client, world, campaign, county_reporter):
+def test_reports_of_another_county_are_404(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = _report(world, campaign, county_reporter)
     for person in (world.county_b_officer, world.outsider, world.member_unit_reporter):
         login_verified(client, person)
@@ -487,7 +524,9 @@ def test_reports_of_another_county_are_404(client, world, campaign, county_repor
     assert client.get(reverse("activities:detail", kwargs={"report_pk": 999999})).status_code == 404
 
 
-def test_detail_shows_each_state(client, world, campaign, county_reporter):
+def test_detail_shows_each_state(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = _report(
         world,
         campaign,
@@ -503,7 +542,9 @@ def test_detail_shows_each_state(client, world, campaign, county_reporter):
     assert "No figures were given." in body.decode()
 
 
-def test_duties_region_and_planned_activity_are_saved(world, campaign, reporter_client, new_url):
+def test_duties_region_and_planned_activity_are_saved(
+    world: World, campaign: Campaign, reporter_client: Client, new_url: str
+) -> None:
     from zhucan.testing.factories import make_plan
 
     plan = make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer)

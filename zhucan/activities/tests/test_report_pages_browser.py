@@ -8,10 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Page
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import Indicator
 from zhucan.activities.services import VisitInput, accept_report, return_report, submit_report
-from zhucan.testing.browser import axe_report, open_page, set_display
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
+from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
 from zhucan.testing.factories import make_campaign, make_report, make_user
 
 pytestmark = pytest.mark.browser
@@ -21,7 +25,9 @@ WIDTH, HEIGHT = 320, 640  # a phone, or 1280 px at 400 % zoom
 NARROW_RULES = ["scrollable-region-focusable", "target-size", "meta-viewport"]
 
 
-def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[str]:
+def _problems(
+    browser_pages: BrowserPages, page: Page, label: str, *, narrow: bool = False
+) -> list[str]:
     problems = [axe_report(page, label, rules=NARROW_RULES if narrow else None)]
     problems += browser_pages.errors(page)
     if narrow:
@@ -31,7 +37,7 @@ def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[
     return [p for p in problems if p]
 
 
-def _both_widths(browser_pages, person, url: str, label: str) -> list[str]:
+def _both_widths(browser_pages: BrowserPages, person: User, url: str, label: str) -> list[str]:
     page = browser_pages.new(person)
     open_page(page, url)
     problems = _problems(browser_pages, page, f"{label}, desktop")
@@ -43,14 +49,16 @@ def _both_widths(browser_pages, person, url: str, label: str) -> list[str]:
 
 
 @pytest.fixture
-def people(browser_world):
+def people(browser_world: World) -> tuple[World, User, Campaign]:
     world = browser_world
     reporter = make_user(username="xinhua_reporter", org=world.county_a, role="reporter")
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     return world, reporter, campaign
 
 
-def test_the_list_empty_and_full(people, browser_pages):
+def test_the_list_empty_and_full(
+    people: tuple[World, User, Campaign], browser_pages: BrowserPages
+) -> None:
     world, reporter, campaign = people
     url = reverse("activities:list")
     problems = _both_widths(browser_pages, reporter, url, "list, empty")
@@ -66,7 +74,9 @@ def test_the_list_empty_and_full(people, browser_pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_the_form_fresh_and_with_errors(people, browser_pages):
+def test_the_form_fresh_and_with_errors(
+    people: tuple[World, User, Campaign], browser_pages: BrowserPages
+) -> None:
     world, reporter, campaign = people
     url = reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
     problems = _both_widths(browser_pages, reporter, url, "form")
@@ -89,7 +99,9 @@ def test_the_form_fresh_and_with_errors(people, browser_pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_the_detail_page_in_every_state(people, browser_pages):
+def test_the_detail_page_in_every_state(
+    people: tuple[World, User, Campaign], browser_pages: BrowserPages
+) -> None:
     world, reporter, campaign = people
     households = Indicator.objects.get(campaign=None, code="households_visited")
     report = make_report(
@@ -118,7 +130,9 @@ def test_the_detail_page_in_every_state(people, browser_pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_dates_outside_the_campaign_are_confirmed_by_keyboard(people, browser_pages):
+def test_dates_outside_the_campaign_are_confirmed_by_keyboard(
+    people: tuple[World, User, Campaign], browser_pages: BrowserPages
+) -> None:
     """The box appears next to the dates after the first refusal; ticking it with the keyboard
     and sending again saves the report."""
     world, reporter, campaign = people

@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import ActivityReport, Indicator, IndicatorValue, Institution, Visit
 from zhucan.activities.services import (
     ReportInput,
@@ -18,6 +20,8 @@ from zhucan.activities.services import (
     save_report,
     submit_report,
 )
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Region
@@ -40,14 +44,14 @@ def indicator(code: str) -> Indicator:
     return Indicator.objects.get(campaign=None, code=code)
 
 
-def test_the_default_indicators_cover_the_notices_duties(db):
+def test_the_default_indicators_cover_the_notices_duties(db: None) -> None:
     codes = set(Indicator.objects.filter(campaign=None).values_list("code", flat=True))
     assert {"households_visited", "job_fairs", "placed", "children_enrolled", "leaflets"} <= codes
 
 
 def test_save_with_values_and_visits_then_resend_is_the_same_report(
-    world, campaign, county_reporter
-):
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     home = Institution.objects.create(
         organisation=world.county_a,
         name="新华区社会福利院",
@@ -99,8 +103,8 @@ def test_save_with_values_and_visits_then_resend_is_the_same_report(
     ],
 )
 def test_bad_input_is_refused_and_nothing_saved(
-    world, campaign, county_reporter, overrides, message
-):
+    world: World, campaign: Campaign, county_reporter: User, overrides, message: str
+) -> None:
     with pytest.raises(DomainError, match=message):
         save_report(
             by=county_reporter,
@@ -111,7 +115,9 @@ def test_bad_input_is_refused_and_nothing_saved(
     assert not ActivityReport.objects.exists()
 
 
-def test_indicator_values_are_checked(world, campaign, county_reporter):
+def test_indicator_values_are_checked(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     whole = indicator("households_visited").pk
     with pytest.raises(DomainError, match="is a whole number"):
         save_report(
@@ -132,7 +138,9 @@ def test_indicator_values_are_checked(world, campaign, county_reporter):
     assert not ActivityReport.objects.exists()
 
 
-def test_a_duty_of_another_campaign_is_refused(world, campaign, county_reporter):
+def test_a_duty_of_another_campaign_is_refused(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     other = make_campaign(issuing_org=world.city, by=world.city_officer)
     with pytest.raises(DomainError, match="belongs to another campaign"):
         save_report(
@@ -143,14 +151,16 @@ def test_a_duty_of_another_campaign_is_refused(world, campaign, county_reporter)
         )
 
 
-def test_only_the_organisations_people_report(world, campaign):
+def test_only_the_organisations_people_report(world: World, campaign: Campaign) -> None:
     with pytest.raises(DomainError):
         save_report(
             by=world.county_b_officer, campaign=campaign, organisation=world.county_a, data=data()
         )
 
 
-def test_submit_return_resubmit_accept(world, campaign, county_reporter):
+def test_submit_return_resubmit_accept(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = make_report(
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
     )
@@ -171,7 +181,7 @@ def test_submit_return_resubmit_accept(world, campaign, county_reporter):
     assert actions.count("activities.report.submitted") == 2
 
 
-def test_no_one_accepts_their_own_report(world, campaign):
+def test_no_one_accepts_their_own_report(world: World, campaign: Campaign) -> None:
     report = make_report(
         campaign=campaign, organisation=world.county_a, by=world.county_a_officer, submit=True
     )
@@ -180,7 +190,9 @@ def test_no_one_accepts_their_own_report(world, campaign):
     accept_report(by=world.city_officer, report=report, version=report.version)
 
 
-def test_two_reviewers_at_once_only_one_decides(world, campaign, county_reporter):
+def test_two_reviewers_at_once_only_one_decides(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     report = make_report(
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
     )
@@ -190,7 +202,9 @@ def test_two_reviewers_at_once_only_one_decides(world, campaign, county_reporter
         return_report(by=world.city_officer, report=report, version=version, reason="不行")
 
 
-def test_a_crash_in_the_middle_of_a_save_leaves_no_report(world, campaign, county_reporter):
+def test_a_crash_in_the_middle_of_a_save_leaves_no_report(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     """The visits are written last: if that fails, the report and its values go too."""
     from unittest import mock
 
@@ -212,7 +226,9 @@ def test_a_crash_in_the_middle_of_a_save_leaves_no_report(world, campaign, count
     assert not AuditEntry.objects.filter(action__startswith="activities.").exists()
 
 
-def test_the_to_do_list_asks_for_reviews_and_revisions(client, world, campaign, county_reporter):
+def test_the_to_do_list_asks_for_reviews_and_revisions(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     from django.urls import reverse
 
     from zhucan.testing.auth import login_verified

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import accept_report
+from zhucan.conftest import World
 from zhucan.stats.models import Cell
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_report
 
 
-def test_reviewer_returns_an_accepted_report_from_its_page(client, world):
+def test_reviewer_returns_an_accepted_report_from_its_page(client: Client, world: World) -> None:
     campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)
     report = make_report(
         campaign=campaign, organisation=world.county_a_unit, by=world.county_a_officer, submit=True
@@ -36,7 +38,7 @@ def test_reviewer_returns_an_accepted_report_from_its_page(client, world):
     assert reports_cell.value == 0
 
 
-def test_the_author_is_not_offered_to_return_their_own_report(client, world):
+def test_the_author_is_not_offered_to_return_their_own_report(client: Client, world: World) -> None:
     campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)
     report = make_report(
         campaign=campaign, organisation=world.county_a_unit, by=world.city_officer, submit=True

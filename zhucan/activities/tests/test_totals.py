@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.test import Client
 from django.urls import reverse
 
-from zhucan.activities.models import Indicator
+from zhucan.accounts.models import User
+from zhucan.activities.models import ActivityReport, Indicator
 from zhucan.activities.services import accept_report, return_report
 from zhucan.activities.totals import indicator_totals
+from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.services import create_child_campaign, publish_campaign
+from zhucan.conftest import World
+from zhucan.orgs.models import Organisation
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
 
@@ -18,7 +23,9 @@ def households() -> Indicator:
     return Indicator.objects.get(campaign=None, code="households_visited")
 
 
-def report(world, campaign, org, by, n, cash="0"):
+def report(
+    world: World, campaign: Campaign, org: Organisation, by: User, n: int, cash: str = "0"
+) -> ActivityReport:
     return make_report(
         campaign=campaign,
         organisation=org,
@@ -29,7 +36,9 @@ def report(world, campaign, org, by, n, cash="0"):
     )
 
 
-def test_totals_count_accepted_reports_only_and_roll_up(world, campaign, county_reporter):
+def test_totals_count_accepted_reports_only_and_roll_up(
+    world: World, campaign: Campaign, county_reporter: User
+) -> None:
     child = create_child_campaign(
         by=world.county_a_officer, parent=campaign, issuing_org=world.county_a
     )
@@ -58,7 +67,9 @@ def test_totals_count_accepted_reports_only_and_roll_up(world, campaign, county_
     assert {line.name for line in mine.lines} == {world.county_a.name, world.county_a_unit.name}
 
 
-def test_the_page_changes_when_a_report_is_accepted(client, world, campaign, county_reporter):
+def test_the_page_changes_when_a_report_is_accepted(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     login_verified(client, world.city_officer)
     url = reverse("activities:totals", kwargs={"campaign_pk": campaign.pk})
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -77,7 +88,9 @@ def test_the_page_changes_when_a_report_is_accepted(client, world, campaign, cou
     assert world.county_a.name not in client.get(url).content.decode()
 
 
-def test_disabled_people_served_left_unknown_is_not_a_zero(client, world, campaign):
+def test_disabled_people_served_left_unknown_is_not_a_zero(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     """Three reports, two of which say how many disabled people they served: the total says
     so, and an organisation whose reports said nothing shows no figure rather than 0."""
     for org, by, served in (

@@ -6,13 +6,16 @@ import pytest
 from django.urls import reverse
 
 from zhucan.activities.services import accept_report
-from zhucan.testing.browser import axe_report, open_page
+from zhucan.conftest import World
+from zhucan.testing.browser import BrowserPages, axe_report, open_page
 from zhucan.testing.factories import make_campaign, make_report
 
 pytestmark = pytest.mark.browser
 
 
-def test_totals_with_unknown_figures_pass_axe(browser_world, browser_pages):
+def test_totals_with_unknown_figures_pass_axe(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     for org, by, served in (

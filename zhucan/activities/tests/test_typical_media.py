@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from zhucan.activities.models import Institution, MediaReport, TypicalActivity
+from zhucan.accounts.models import User
+from zhucan.activities.models import ActivityReport, Institution, MediaReport, TypicalActivity
 from zhucan.activities.services import (
     accept_report,
     add_institution,
@@ -16,6 +18,8 @@ from zhucan.activities.services import (
     decide_typical,
     propose_typical,
 )
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Region
@@ -24,7 +28,7 @@ from zhucan.testing.factories import make_report, make_user
 
 
 @pytest.fixture
-def accepted(world, campaign, county_reporter):
+def accepted(world: World, campaign: Campaign, county_reporter: User) -> ActivityReport:
     """County A's reporter's report, accepted by the city above it."""
     report = make_report(
         campaign=campaign, organisation=world.county_a, by=county_reporter, submit=True
@@ -33,7 +37,7 @@ def accepted(world, campaign, county_reporter):
 
 
 @pytest.fixture
-def proposed(accepted, county_reporter):
+def proposed(accepted: ActivityReport, county_reporter: User) -> TypicalActivity:
     return propose_typical(by=county_reporter, report=accepted, account="线上直播慰问，覆盖全区")
 
 
@@ -44,7 +48,9 @@ def region(code: str) -> Region:
 # --- Typical activities: services ---------------------------------------------------------------
 
 
-def test_county_proposes_and_city_decides(world, accepted, county_reporter):
+def test_county_proposes_and_city_decides(
+    world: World, accepted: ActivityReport, county_reporter: User
+) -> None:
     typical = propose_typical(by=county_reporter, report=accepted, account="首次线上直播")
     # Proposing again while it waits changes the account, not a second proposal.
     typical = propose_typical(by=county_reporter, report=accepted, account="线上直播，千人观看")
@@ -67,8 +73,8 @@ def test_county_proposes_and_city_decides(world, accepted, county_reporter):
 
 
 def test_only_an_accepted_report_with_an_account_can_be_proposed(
-    world, campaign, county_reporter, accepted
-):
+    world: World, campaign: Campaign, county_reporter: User, accepted: ActivityReport
+) -> None:
     draft = make_report(campaign=campaign, organisation=world.county_a, by=county_reporter)
     with pytest.raises(DomainError, match="accepted report"):
         propose_typical(by=county_reporter, report=draft, account="好")
@@ -80,13 +86,15 @@ def test_only_an_accepted_report_with_an_account_can_be_proposed(
     assert not TypicalActivity.objects.exists()
 
 
-def test_others_cannot_propose(world, accepted):
+def test_others_cannot_propose(world: World, accepted: ActivityReport) -> None:
     for person in (world.county_b_officer, world.member_unit_reporter, world.outsider):
         with pytest.raises(DomainError):
             propose_typical(by=person, report=accepted, account="不是我的")
 
 
-def test_the_proposing_county_and_other_counties_cannot_decide(world, proposed):
+def test_the_proposing_county_and_other_counties_cannot_decide(
+    world: World, proposed: TypicalActivity
+) -> None:
     county_reviewer = make_user(org=world.county_a, role="reviewer")
     for person in (
         world.county_a_officer,  # its own organisation's proposal
@@ -101,13 +109,15 @@ def test_the_proposing_county_and_other_counties_cannot_decide(world, proposed):
     assert proposed.status == TypicalActivity.Status.PROPOSED
 
 
-def test_a_city_reviewer_may_decide(world, proposed):
+def test_a_city_reviewer_may_decide(world: World, proposed: TypicalActivity) -> None:
     reviewer = make_user(org=world.city, role="reviewer")
     typical = decide_typical(by=reviewer, typical=proposed, accept=False)
     assert typical.status == TypicalActivity.Status.DECLINED
 
 
-def test_a_second_decision_on_a_stale_copy_says_already_decided(world, proposed):
+def test_a_second_decision_on_a_stale_copy_says_already_decided(
+    world: World, proposed: TypicalActivity
+) -> None:
     reviewer = make_user(org=world.city, role="reviewer")
     stale = TypicalActivity.objects.get(pk=proposed.pk)
     decide_typical(by=world.city_officer, typical=proposed, accept=True)
@@ -123,7 +133,9 @@ def test_a_second_decision_on_a_stale_copy_says_already_decided(world, proposed)
 # --- Typical activities: pages ------------------------------------------------------------------
 
 
-def test_propose_page_then_city_list_and_decision(client, world, accepted, county_reporter):
+def test_propose_page_then_city_list_and_decision(
+    client: Client, world: World, accepted: ActivityReport, county_reporter: User
+) -> None:
     url = reverse("activities:propose_typical", kwargs={"report_pk": accepted.pk})
     login_verified(client, county_reporter)
     assert client.get(url).status_code == 200
@@ -168,7 +180,9 @@ def test_propose_page_then_city_list_and_decision(client, world, accepted, count
     assert client.post(decide_url, {"decision": "decline"}).status_code == 404
 
 
-def test_typical_pages_are_404_outside_and_403_without_the_role(client, world, proposed, accepted):
+def test_typical_pages_are_404_outside_and_403_without_the_role(
+    client: Client, world: World, proposed: TypicalActivity, accepted: ActivityReport
+) -> None:
     propose_url = reverse("activities:propose_typical", kwargs={"report_pk": accepted.pk})
     decide_url = reverse("activities:decide_typical", kwargs={"typical_pk": proposed.pk})
     login_verified(client, world.county_b_officer)
@@ -200,7 +214,9 @@ def media(by, campaign, organisation, **overrides):
     )
 
 
-def test_add_media_report_with_its_activities(world, campaign, accepted, county_reporter):
+def test_add_media_report_with_its_activities(
+    world: World, campaign: Campaign, accepted: ActivityReport, county_reporter: User
+) -> None:
     report = media(county_reporter, campaign, world.county_a, activities=[accepted])
     assert list(report.activities.all()) == [accepted]
     assert AuditEntry.objects.filter(action="activities.media.added").count() == 1
@@ -209,7 +225,9 @@ def test_add_media_report_with_its_activities(world, campaign, accepted, county_
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "ftp://x.cn/a"]
 )
-def test_media_links_must_be_web_links(world, campaign, county_reporter, url):
+def test_media_links_must_be_web_links(
+    world: World, campaign: Campaign, county_reporter: User, url: str
+) -> None:
     with pytest.raises(DomainError) as error:
         media(county_reporter, campaign, world.county_a, url=url)
     assert error.value.field == "url"
@@ -217,8 +235,8 @@ def test_media_links_must_be_web_links(world, campaign, county_reporter, url):
 
 
 def test_media_refuses_others_activities_and_others_organisations(
-    world, campaign, accepted, county_reporter
-):
+    world: World, campaign: Campaign, accepted: ActivityReport, county_reporter: User
+) -> None:
     other = make_report(campaign=campaign, organisation=world.county_b, by=world.county_b_officer)
     with pytest.raises(DomainError) as error:
         media(county_reporter, campaign, world.county_a, activities=[accepted, other])
@@ -233,7 +251,13 @@ def test_media_refuses_others_activities_and_others_organisations(
     assert not MediaReport.objects.exists()
 
 
-def test_media_pages(client, world, campaign, accepted, county_reporter):
+def test_media_pages(
+    client: Client,
+    world: World,
+    campaign: Campaign,
+    accepted: ActivityReport,
+    county_reporter: User,
+) -> None:
     login_verified(client, county_reporter)
     new_url = reverse("activities:new_media")
     assert client.get(new_url).status_code == 200
@@ -273,7 +297,7 @@ def test_media_pages(client, world, campaign, accepted, county_reporter):
 # --- Institutions -------------------------------------------------------------------------------
 
 
-def test_add_institution_inside_the_region_once(world, county_reporter):
+def test_add_institution_inside_the_region_once(world: World, county_reporter: User) -> None:
     home = add_institution(
         by=county_reporter,
         organisation=world.county_a,
@@ -320,7 +344,7 @@ def test_add_institution_inside_the_region_once(world, county_reporter):
     assert Institution.objects.count() == 2
 
 
-def test_institutions_page(client, world, county_reporter):
+def test_institutions_page(client: Client, world: World, county_reporter: User) -> None:
     url = reverse("activities:institutions")
     login_verified(client, county_reporter)
     assert client.get(url).status_code == 200
@@ -347,7 +371,9 @@ def test_institutions_page(client, world, county_reporter):
     assert client.post(url, form).status_code == 403
 
 
-def test_media_counts_roll_up_to_each_county(client, world, campaign):
+def test_media_counts_roll_up_to_each_county(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     from zhucan.campaigns.services import create_child_campaign, publish_campaign
 
     child = publish_campaign(
@@ -375,8 +401,8 @@ def test_media_counts_roll_up_to_each_county(client, world, campaign):
 
 
 def test_the_list_shows_a_fresh_proposal_to_the_county_that_made_it(
-    client, world, proposed, county_reporter
-):
+    client: Client, world: World, proposed: TypicalActivity, county_reporter: User
+) -> None:
     # The list used to open filtered to "accepted as typical": the proposal seemed to vanish.
     login_verified(client, county_reporter)
     page = client.get(reverse("activities:typical")).content.decode()
@@ -386,7 +412,9 @@ def test_the_list_shows_a_fresh_proposal_to_the_county_that_made_it(
     assert proposed.report.campaign.notice.doc_number in page
 
 
-def test_the_deciding_office_sees_its_queue_first_and_the_list_unfiltered(client, world, proposed):
+def test_the_deciding_office_sees_its_queue_first_and_the_list_unfiltered(
+    client: Client, world: World, proposed: TypicalActivity
+) -> None:
     login_verified(client, world.city_officer)
     page = client.get(reverse("activities:typical")).content.decode()
     queue, listing = page.split('id="list-heading"')
@@ -394,7 +422,7 @@ def test_the_deciding_office_sees_its_queue_first_and_the_list_unfiltered(client
     assert proposed.report.title in listing
 
 
-def test_an_empty_list_says_nothing_was_put_forward(client, world):
+def test_an_empty_list_says_nothing_was_put_forward(client: Client, world: World) -> None:
     login_verified(client, world.county_b_officer)
     page = client.get(reverse("activities:typical")).content.decode()
     assert "No activity in your jurisdiction has been put forward as typical yet." in page

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Page
 
+from zhucan.accounts.models import User
+from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import (
     accept_report,
     add_institution,
     add_media_report,
     propose_typical,
 )
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.orgs.models import Region
-from zhucan.testing.browser import axe_report, open_page
+from zhucan.testing.browser import BrowserPages, axe_report, open_page
 from zhucan.testing.factories import make_campaign, make_report, make_user
 
 pytestmark = pytest.mark.browser
@@ -23,7 +28,9 @@ WIDTH, HEIGHT = 320, 640
 NARROW_RULES = ["scrollable-region-focusable", "target-size", "meta-viewport"]
 
 
-def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[str]:
+def _problems(
+    browser_pages: BrowserPages, page: Page, label: str, *, narrow: bool = False
+) -> list[str]:
     problems = [axe_report(page, label, rules=NARROW_RULES if narrow else None)]
     problems += browser_pages.errors(page)
     if narrow:
@@ -33,7 +40,7 @@ def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[
     return [p for p in problems if p]
 
 
-def _both_widths(browser_pages, person, url: str, label: str) -> list[str]:
+def _both_widths(browser_pages: BrowserPages, person: User, url: str, label: str) -> list[str]:
     problems = []
     page = browser_pages.new(person)
     open_page(page, url)
@@ -44,7 +51,7 @@ def _both_widths(browser_pages, person, url: str, label: str) -> list[str]:
     return problems
 
 
-def _accepted_report(world):
+def _accepted_report(world: World) -> tuple[User, Campaign, ActivityReport]:
     reporter = make_user(org=world.county_a, role="reporter")
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     report = make_report(campaign=campaign, organisation=world.county_a, by=reporter, submit=True)
@@ -52,7 +59,9 @@ def _accepted_report(world):
     return reporter, campaign, report
 
 
-def test_typical_list_empty_and_with_rows(browser_world, browser_pages):
+def test_typical_list_empty_and_with_rows(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     url = reverse("activities:typical")
     problems = _both_widths(browser_pages, world.city_officer, url, "typical list, empty")
@@ -69,7 +78,9 @@ def test_typical_list_empty_and_with_rows(browser_world, browser_pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_propose_form_error_summary_takes_focus(browser_world, browser_pages):
+def test_propose_form_error_summary_takes_focus(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     reporter, _campaign, report = _accepted_report(world)
     url = reverse("activities:propose_typical", kwargs={"report_pk": report.pk})
@@ -85,7 +96,7 @@ def test_propose_form_error_summary_takes_focus(browser_world, browser_pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_media_list_and_form(browser_world, browser_pages):
+def test_media_list_and_form(browser_world: World, browser_pages: BrowserPages) -> None:
     from datetime import date
 
     world = browser_world
@@ -115,7 +126,7 @@ def test_media_list_and_form(browser_world, browser_pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_institutions_page(browser_world, browser_pages):
+def test_institutions_page(browser_world: World, browser_pages: BrowserPages) -> None:
     world = browser_world
     url = reverse("activities:institutions")
     problems = _both_widths(browser_pages, world.county_a_officer, url, "institutions, empty")

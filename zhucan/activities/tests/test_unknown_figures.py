@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import accept_report
 from zhucan.activities.tests.test_report_pages import form_data
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
+from zhucan.orgs.models import Organisation
 from zhucan.stats.exports import write_reports_xlsx
 from zhucan.stats.models import Cell
 from zhucan.stats.services import rebuild_cells
@@ -22,7 +28,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
 
 
-def _accepted(world, campaign, **fields) -> ActivityReport:
+def _accepted(world: World, campaign: Campaign, **fields: Any) -> ActivityReport:
     report = make_report(
         campaign=campaign,
         organisation=world.county_a,
@@ -33,7 +39,7 @@ def _accepted(world, campaign, **fields) -> ActivityReport:
     return accept_report(by=world.city_officer, report=report, version=report.version)
 
 
-def _cells(campaign, org) -> dict[str, tuple[int, int]]:
+def _cells(campaign: Campaign, org: Organisation) -> dict[str, tuple[int, int]]:
     return {
         metric: (int(value), count)
         for metric, value, count in Cell.objects.filter(
@@ -42,7 +48,9 @@ def _cells(campaign, org) -> dict[str, tuple[int, int]]:
     }
 
 
-def test_an_empty_count_is_saved_as_unknown_and_shown_so(client, world, campaign, county_reporter):
+def test_an_empty_count_is_saved_as_unknown_and_shown_so(
+    client: Client, world: World, campaign: Campaign, county_reporter: User
+) -> None:
     login_verified(client, county_reporter)
     url = reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
     page = client.get(url)
@@ -55,7 +63,9 @@ def test_an_empty_count_is_saved_as_unknown_and_shown_so(client, world, campaign
     assert body.count("Not given") == 2
 
 
-def test_the_statistics_count_the_reports_that_gave_the_figure(world, campaign):
+def test_the_statistics_count_the_reports_that_gave_the_figure(
+    world: World, campaign: Campaign
+) -> None:
     _accepted(world, campaign, attendance=30, disabled_served=None)
     _accepted(world, campaign, attendance=None, disabled_served=None, title="宣传")
     _accepted(world, campaign, attendance=0, disabled_served=None, title="康复")
@@ -73,7 +83,7 @@ def test_the_statistics_count_the_reports_that_gave_the_figure(world, campaign):
     assert after == before
 
 
-def test_the_summary_says_how_many_reports_gave_a_figure(world, campaign):
+def test_the_summary_says_how_many_reports_gave_a_figure(world: World, campaign: Campaign) -> None:
     for n, attendance in enumerate((30, 20, None, 10)):
         _accepted(world, campaign, attendance=attendance, volunteers=5, title=f"活动{n}")
     figures = summary_figures(world.city_officer, [campaign], world.city)
@@ -84,7 +94,9 @@ def test_the_summary_says_how_many_reports_gave_a_figure(world, campaign):
 
 
 @pytest.mark.parametrize("where", ["activities", "stats"])
-def test_exports_leave_an_unknown_cell_empty(client, world, campaign, where):
+def test_exports_leave_an_unknown_cell_empty(
+    client: Client, world: World, campaign: Campaign, where: str
+) -> None:
     _accepted(world, campaign, attendance=None, volunteers=0, start_date=date(2020, 5, 16))
     login_verified(client, world.city_officer)
     if where == "activities":

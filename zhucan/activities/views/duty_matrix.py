@@ -7,7 +7,7 @@ readers it is a page of the campaign, but it reads plans and reports, which camp
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -16,12 +16,13 @@ from zhucan.activities.duty_matrix import duty_matrix
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.views.documents import attachment
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
 from zhucan.orgs.access import audit_path_for
 
 
 @login_required
-def matrix(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def matrix(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     data = duty_matrix(request.user, campaign)
     if request.GET.get("format") == "xlsx":

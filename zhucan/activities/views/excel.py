@@ -30,6 +30,7 @@ from zhucan.activities.services.imports import start_import
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import Form
@@ -112,7 +113,7 @@ def _token(
 
 def _read_token(request: HttpRequest, campaign: Campaign, token: str) -> dict[str, Any] | None:
     try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        payload: dict[str, Any] = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:
         return None
     if payload.get("c") != campaign.pk or payload.get("u") != request.user.pk:
@@ -121,7 +122,7 @@ def _read_token(request: HttpRequest, campaign: Campaign, token: str) -> dict[st
 
 
 @login_required
-def import_template(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def import_template(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign, recipients = _campaign_and_recipients(request, campaign_pk)
     content = build_template(campaign=campaign, recipients=recipients)
     audit.record_download(
@@ -140,7 +141,7 @@ def import_template(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def import_reports_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def import_reports_page(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign, recipients = _campaign_and_recipients(request, campaign_pk)
     upload_form = UploadForm()
     confirm_form: ConfirmForm | None = None
@@ -203,7 +204,10 @@ def import_reports_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 def _confirm(
-    request: HttpRequest, campaign: Campaign, recipients: list[Organisation], form: ConfirmForm
+    request: AuthenticatedRequest,
+    campaign: Campaign,
+    recipients: list[Organisation],
+    form: ConfirmForm,
 ) -> tuple[HttpResponse | None, ImportCheck, bool]:
     """Import when the file and the choice are those of the dry run the person read; else the
     report for the file as it is now, to be read and confirmed again. The dates confirmation
@@ -262,7 +266,7 @@ def job_url(job: ImportJob) -> str:
 
 
 @login_required
-def export_reports(request: HttpRequest) -> HttpResponse:
+def export_reports(request: AuthenticatedRequest) -> HttpResponse:
     """The reports the person may see, optionally of one campaign and one status."""
     reports = ActivityReport.objects.visible_to(request.user)
     campaign = request.GET.get("campaign", "")

@@ -27,6 +27,7 @@ from zhucan.activities.models import ImportJob
 from zhucan.activities.services.imports import discard_import_job
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.jobs import recover_if_stale
 
@@ -137,7 +138,7 @@ def import_job_status(request: HttpRequest, campaign_pk: int) -> JsonResponse:
 
 @require_POST
 @login_required
-def import_job_discard(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def import_job_discard(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     job = get_import_job_for_user(request.user, campaign, request.POST.get("job", ""))
     try:

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -19,6 +19,7 @@ from zhucan.activities.services import add_indicator, remove_indicator
 from zhucan.activities.services.reports import indicators_for
 from zhucan.activities.wording import figure_phrase
 from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import CreateForm, apply_domain_error
 from zhucan.orgs.access import has_capability
@@ -50,7 +51,7 @@ class IndicatorForm(CreateForm):
 
 
 @login_required
-def indicators(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def indicators(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     editable = has_capability(request.user, Capability.COORDINATE, campaign.issuing_org)
     form = IndicatorForm(request.POST if "add" in request.POST else None)
@@ -89,7 +90,7 @@ def indicators(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     )
 
 
-def _remove(request: HttpRequest, campaign: Any, pk: str) -> HttpResponse:
+def _remove(request: AuthenticatedRequest, campaign: Any, pk: str) -> HttpResponse:
     indicator = Indicator.objects.filter(campaign=campaign, pk=pk if pk.isdigit() else 0).first()
     if indicator is None:
         raise Http404

@@ -35,6 +35,7 @@ from zhucan.activities.services.institutions import add_institution
 from zhucan.activities.services.media import add_media_report
 from zhucan.activities.views.photos import serve_image
 from zhucan.campaigns.models import Campaign
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import CreateForm, DateInput, Form, apply_domain_error
 from zhucan.orgs.models import Organisation, Region
@@ -63,8 +64,8 @@ class MediaFilterForm(Form):
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
 
 
-class ActivityChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ActivityChoiceField(forms.ModelMultipleChoiceField[ActivityReport]):
+    def label_from_instance(self, obj: ActivityReport) -> str:
         return f"{obj.organisation.name} · {obj.title}（{obj.start_date:%Y-%m-%d}）"
 
 
@@ -172,7 +173,7 @@ def media_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def new_media(request: HttpRequest) -> HttpResponse:
+def new_media(request: AuthenticatedRequest) -> HttpResponse:
     organisations = media_writers(request.user)
     if not organisations.exists():
         raise PermissionDenied
@@ -236,7 +237,7 @@ def media_screenshot_thumb(request: HttpRequest, media_pk: int) -> FileResponse:
 
 
 @login_required
-def institution_list(request: HttpRequest) -> HttpResponse:
+def institution_list(request: AuthenticatedRequest) -> HttpResponse:
     keepers = institution_keepers(request.user)
     can_add = keepers.exists()
     # Its own ids: the filter form above has a "kind" field too.

@@ -25,6 +25,7 @@ from zhucan.activities.images import thumbnail_size
 from zhucan.activities.models import Photo
 from zhucan.activities.services import add_photo, remove_photo
 from zhucan.activities.services.photos import MAX_PHOTOS
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import CreateForm, apply_domain_error
 
@@ -77,7 +78,7 @@ def serve_image(file: FieldFile) -> FileResponse:
 
 
 @login_required
-def photos(request: HttpRequest, report_pk: int) -> HttpResponse:
+def photos(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, report_pk)
     may_add = can_write(request.user, report)
     form = PhotoForm(request.POST or None, request.FILES or None)
@@ -141,7 +142,7 @@ def thumbnail(request: HttpRequest, photo_pk: int) -> FileResponse:
 
 @require_POST
 @login_required
-def delete_photo(request: HttpRequest, photo_pk: int) -> HttpResponse:
+def delete_photo(request: AuthenticatedRequest, photo_pk: int) -> HttpResponse:
     found = _photo_for_user(request, photo_pk)
     try:
         remove_photo(by=request.user, photo=found)

@@ -30,6 +30,7 @@ from zhucan.activities.models import ActivityReport, Category, Indicator, Mode
 from zhucan.activities.selectors.quick import writable_pairs
 from zhucan.activities.services import QuickPhoto, ReportInput, send_quick_report
 from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import DateInput, Form, apply_domain_error
 from zhucan.orgs.access import get_organisation_for_user
@@ -169,7 +170,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 @login_required
-def quick_report(request: HttpRequest) -> HttpResponse:
+def quick_report(request: AuthenticatedRequest) -> HttpResponse:
     pairs = writable_pairs(request.user)
     if request.method != "POST":
         # Most reports are written on the day; the date is one field less to fill on a phone.
@@ -195,7 +196,7 @@ def _page(request: HttpRequest, form: QuickReportForm, pairs: list[Any]) -> Http
     return render(request, "activities/quick_report.html", {"form": form, "has_pairs": bool(pairs)})
 
 
-def _send(request: HttpRequest, form: QuickReportForm) -> ActivityReport | None:
+def _send(request: AuthenticatedRequest, form: QuickReportForm) -> ActivityReport | None:
     """Save and submit the report, or put the problems on the form."""
     ids = _ids(request.POST.get("pair", ""))
     # A forged or foreign id is "not found", like one that does not exist; a visible pair the

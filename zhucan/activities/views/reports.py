@@ -40,6 +40,7 @@ from zhucan.activities.selectors import (
 )
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import get_organisation_for_user, has_capability
@@ -106,7 +107,7 @@ def _errors(form: ReportForm, formset: Any) -> list[tuple[str, str]]:
 
 
 def _report_form(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     campaign: Campaign,
     organisation: Organisation,
@@ -166,7 +167,7 @@ def _report_form(
 
 
 @login_required
-def new_report(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def new_report(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     recipients = writable_recipients(request.user, campaign)
     if not recipients:
@@ -198,7 +199,7 @@ def new_report(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def edit_report(request: HttpRequest, report_pk: int) -> HttpResponse:
+def edit_report(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, report_pk)
     if not can_write(request.user, report):
         if has_capability(request.user, Capability.REPORT, report.organisation):
@@ -266,7 +267,7 @@ def _duty_review(user: Any, report: ActivityReport) -> dict[str, Any]:
 
 @require_POST
 @login_required
-def set_duties(request: HttpRequest, report_pk: int) -> HttpResponse:
+def set_duties(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, report_pk)
     if not can_review(request.user, report):
         raise PermissionDenied
@@ -292,7 +293,7 @@ def _version(request: HttpRequest) -> int:
 
 @require_POST
 @login_required
-def submit(request: HttpRequest, report_pk: int) -> HttpResponse:
+def submit(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, report_pk)
     if not has_capability(request.user, Capability.REPORT, report.organisation):
         raise PermissionDenied
@@ -307,7 +308,7 @@ def submit(request: HttpRequest, report_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def review(request: HttpRequest, report_pk: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, report_pk)
     if not can_review(request.user, report):
         raise PermissionDenied

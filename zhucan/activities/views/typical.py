@@ -34,6 +34,7 @@ from zhucan.activities.services.typical import (
     propose_typical,
 )
 from zhucan.campaigns.models import Campaign
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import Form, apply_domain_error
 
@@ -86,7 +87,7 @@ def _report_url(report_pk: int) -> str:
 
 
 @login_required
-def propose(request: HttpRequest, report_pk: int) -> HttpResponse:
+def propose(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, report_pk)
     if not can_propose(request.user, report):
         raise PermissionDenied
@@ -129,7 +130,7 @@ def typical_list(request: HttpRequest) -> HttpResponse:
     items = list(page.object_list)
     to_decide = typicals_to_decide(request.user)
     for item in [*items, *to_decide]:
-        item.report_url = _report_url(item.report_id)  # type: ignore[attr-defined]
+        item.report_url = _report_url(item.report_id)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -148,7 +149,7 @@ def typical_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def decide(request: HttpRequest, typical_pk: int) -> HttpResponse:
+def decide(request: AuthenticatedRequest, typical_pk: int) -> HttpResponse:
     typical = get_typical_for_user(request.user, typical_pk)
     if not can_decide(request.user, typical):
         raise PermissionDenied

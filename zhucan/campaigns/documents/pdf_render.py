@@ -23,7 +23,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 from django.template import Context, Engine
 from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from zhucan.campaigns.documents import layout as gb
 from zhucan.campaigns.documents.layout import Part
@@ -37,10 +37,15 @@ class OfflineURLFetcher(URLFetcher):
     """Refuses every URL but inline ``data:``; government intranets have no internet, and a
     notice must never make the server call out."""
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    def __init__(self) -> None:
+        # WeasyPrint has no type hints (and no stub package): its methods are untyped.
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if not url.lower().startswith("data:"):
             raise FatalURLFetchingError(f"Refusing to fetch {url!r}: notices render offline")
-        return super().fetch(url, headers)
+        response: URLFetcherResponse = super().fetch(url, headers)  # type: ignore[no-untyped-call]
+        return response
 
 
 @cache
@@ -144,6 +149,6 @@ def render_notice_pdf(notice: ParsedNotice) -> bytes:
         base_url=str(_TEMPLATE_DIR),
         url_fetcher=OfflineURLFetcher(),
     )
-    pdf = html.write_pdf()
+    pdf: bytes | None = html.write_pdf()
     assert pdf is not None  # write_pdf returns bytes when no target is given
     return pdf

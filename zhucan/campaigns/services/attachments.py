@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from zhucan.campaigns.models import Campaign, NoticeAttachment
 from zhucan.campaigns.services.common import require
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.core.uploads import check_upload
@@ -22,7 +23,7 @@ ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 @transaction.atomic
 def add_attachment(
-    *, by: Any, campaign: Campaign, upload: Any, token: uuid.UUID | None = None
+    *, by: Actor, campaign: Campaign, upload: Any, token: uuid.UUID | None = None
 ) -> NoticeAttachment:
     """Attach a checked file to the notice. ``token``: the form's; the same upload sent twice
     is attached (and stored) once."""
@@ -38,7 +39,7 @@ def add_attachment(
     )
 
 
-def _store(*, by: Any, campaign: Campaign, upload: Any, checked: Any) -> NoticeAttachment:
+def _store(*, by: Actor, campaign: Campaign, upload: Any, checked: Any) -> NoticeAttachment:
     attachment = NoticeAttachment(
         notice=campaign.notice,
         name=checked.name,
@@ -59,7 +60,7 @@ def _store(*, by: Any, campaign: Campaign, upload: Any, checked: Any) -> NoticeA
 
 
 @transaction.atomic
-def remove_attachment(*, by: Any, attachment: NoticeAttachment) -> None:
+def remove_attachment(*, by: Actor, attachment: NoticeAttachment) -> None:
     campaign = attachment.notice.campaign
     require(by, Capability.COORDINATE, campaign.issuing_org)
     if campaign.status != Campaign.Status.DRAFT:
@@ -76,7 +77,7 @@ def remove_attachment(*, by: Any, attachment: NoticeAttachment) -> None:
 
 
 @transaction.atomic
-def close_campaign(*, by: Any, campaign: Campaign) -> Campaign:
+def close_campaign(*, by: Actor, campaign: Campaign) -> Campaign:
     """Close a published campaign: nothing more is sent; what was reported stays."""
     locked = (
         Campaign.objects.select_for_update(of=("self",))

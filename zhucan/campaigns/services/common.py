@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign, CampaignKind, Deadline
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
-from zhucan.orgs.access import require_capability as require  # noqa: F401 - the services' name for it
+from zhucan.orgs.access import require_capability
 from zhucan.orgs.roles import Capability
+
+# The services' name for the one capability check (a name here, so that it is exported).
+require = require_capability
 
 DEADLINE_KINDS = {
     "活动方案": Deadline.Kind.PLAN,
@@ -27,7 +29,7 @@ def kind_for(name: str | None) -> CampaignKind:
 
 
 def lock_draft(
-    *, by: Any, campaign: Campaign, published: str, version: int | None = None
+    *, by: Actor, campaign: Campaign, published: str, version: int | None = None
 ) -> Campaign:
     """Lock a draft campaign for a change: the coordinator's right, the draft state (else the
     ``published`` message), and, when ``version`` is given, no edit in another tab since."""

@@ -4,7 +4,6 @@ can move after publishing: offices extend a deadline by a phone call, Zhucan rec
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.services.common import require
 from zhucan.campaigns.signals import deadlines_moved
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
 
@@ -20,7 +20,7 @@ from zhucan.orgs.roles import Capability
 @transaction.atomic
 def set_deadlines(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     version: int,
     plans_due: date | None,

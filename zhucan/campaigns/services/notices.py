@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +23,7 @@ from zhucan.campaigns.models import (
 from zhucan.campaigns.notice_types import ParsedNotice
 from zhucan.campaigns.services.common import DEADLINE_KINDS, kind_for, lock_draft, require
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.models import Organisation
@@ -62,7 +62,7 @@ def _due(parsed: ParsedNotice, kind: str) -> date | None:
 @transaction.atomic
 def import_notice(
     *,
-    by: Any,
+    by: Actor,
     issuing_org: Organisation,
     parsed: ParsedNotice,
     source_text: str = "",
@@ -86,7 +86,7 @@ def import_notice(
 
 def _import(
     *,
-    by: Any,
+    by: Actor,
     issuing_org: Organisation,
     parsed: ParsedNotice,
     source_text: str,
@@ -170,7 +170,7 @@ def _create_notice(
 @transaction.atomic
 def update_notice(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     version: int,
     title: str,
@@ -248,7 +248,7 @@ def update_notice(
 
 @transaction.atomic
 def set_extra_recipient(
-    *, by: Any, campaign: Campaign, organisation: Organisation, add: bool
+    *, by: Actor, campaign: Campaign, organisation: Organisation, add: bool
 ) -> Campaign:
     """Add (or take back) a recipient by hand, for words of the notice that matched nothing."""
     locked = lock_draft(
@@ -273,7 +273,7 @@ def set_extra_recipient(
 
 
 @transaction.atomic
-def create_child_campaign(*, by: Any, parent: Campaign, issuing_org: Organisation) -> Campaign:
+def create_child_campaign(*, by: Actor, parent: Campaign, issuing_org: Organisation) -> Campaign:
     """A county's own campaign under the city's: it starts from the parent's theme, slogans and
     duties, and everything reported in it rolls up to the parent."""
     require(by, Capability.COORDINATE, issuing_org)
@@ -335,7 +335,7 @@ def create_child_campaign(*, by: Any, parent: Campaign, issuing_org: Organisatio
 
 @transaction.atomic
 def update_duties(
-    *, by: Any, campaign: Campaign, version: int, duties: list[tuple[int, str, list[str]]]
+    *, by: Actor, campaign: Campaign, version: int, duties: list[tuple[int, str, list[str]]]
 ) -> Campaign:
     """Correct the duties of a draft: their text and the departments each one names."""
     locked = lock_draft(

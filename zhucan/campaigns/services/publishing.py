@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,12 +18,13 @@ from zhucan.campaigns.services.common import require
 from zhucan.campaigns.services.deadlines import set_deadlines
 from zhucan.campaigns.signals import campaign_published, receipts_due_chosen, receipts_sent
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
 
 
 @transaction.atomic
-def publish_campaign(*, by: Any, campaign: Campaign, at: datetime | None = None) -> Campaign:
+def publish_campaign(*, by: Actor, campaign: Campaign, at: datetime | None = None) -> Campaign:
     """Send the notice to every recipient and set up the duty matrix. A second call does nothing.
 
     ``at`` records a publication that happened before it was entered (a paper notice sent out
@@ -97,7 +97,7 @@ def publish_campaign(*, by: Any, campaign: Campaign, at: datetime | None = None)
 @transaction.atomic
 def publish_with_deadlines(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     version: int,
     plans_due: date,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,13 +11,14 @@ from django.utils.translation import gettext as _
 from zhucan.campaigns.models import DutyAssignment, Receipt
 from zhucan.campaigns.signals import first_delivered
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 
 
 @transaction.atomic
-def sign_receipt(*, by: Any, receipt: Receipt, at: datetime | None = None) -> Receipt:
+def sign_receipt(*, by: Actor, receipt: Receipt, at: datetime | None = None) -> Receipt:
     """The recipient acknowledges the notice (签收). Only people of that organisation or above.
 
     ``at`` records a signing that happened before it was entered (a notice signed for on paper

@@ -15,14 +15,14 @@ from zhucan.campaigns.models import CampaignKind
         (2026, 36, date(2026, 5, 17)),
     ],
 )
-def test_national_day_for_helping_the_disabled(db, year, edition, day):
+def test_national_day_for_helping_the_disabled(db: None, year: int, edition: int, day) -> None:
     kind = CampaignKind.objects.get(name="全国助残日")
     assert day_in_year(kind, year) == day
     assert day.weekday() == 6
     assert edition_in_year(kind, year) == edition
 
 
-def test_fixed_days_and_days_without_a_rule(db):
+def test_fixed_days_and_days_without_a_rule(db: None) -> None:
     assert day_in_year(CampaignKind.objects.get(name="全国爱耳日"), 2021) == date(2021, 3, 3)
     assert day_in_year(CampaignKind.objects.get(name="全国特殊教育宣传周"), 2021) is None
     assert edition_in_year(CampaignKind.objects.get(name="全国爱耳日"), 1999) is None

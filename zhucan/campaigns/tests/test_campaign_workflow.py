@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
 
 from zhucan.campaigns import services
 from zhucan.campaigns.models import Campaign, DutyAssignment, Receipt
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 
@@ -21,7 +24,7 @@ SEED = Path(__file__).parent / "notices" / "pingdingshan_2020.txt"
 
 
 @pytest.fixture
-def seed_campaign(client, world):
+def seed_campaign(client: Client, world: World) -> Campaign:
     login_verified(client, world.city_officer)
     upload = SimpleUploadedFile("通知.txt", SEED.read_bytes(), content_type="text/plain")
     response = client.post(
@@ -31,7 +34,7 @@ def seed_campaign(client, world):
     return Campaign.objects.get()
 
 
-def test_import_the_seed_notice_into_a_draft(seed_campaign, world):
+def test_import_the_seed_notice_into_a_draft(seed_campaign: Campaign, world: World) -> None:
     c = seed_campaign
     assert c.status == Campaign.Status.DRAFT
     assert c.notice.doc_number == "平残工委〔2020〕2号"
@@ -49,8 +52,8 @@ def test_import_the_seed_notice_into_a_draft(seed_campaign, world):
 
 
 def test_publish_sends_to_every_recipient_once_and_fills_the_duty_matrix(
-    client, seed_campaign, world
-):
+    client: Client, seed_campaign: Campaign, world: World
+) -> None:
     url = reverse("campaigns:publish", kwargs={"campaign_pk": seed_campaign.pk})
     dates = {"version": seed_campaign.version, "plans_due": "2099-05-01"}
     dates["reports_due"] = "2099-06-01"
@@ -72,7 +75,9 @@ def test_publish_sends_to_every_recipient_once_and_fills_the_duty_matrix(
     assert any("残联" in name for name in seed_campaign.notice.unmatched_recipients)
 
 
-def test_county_signs_and_the_city_sees_the_receipt_table_update(client, seed_campaign, world):
+def test_county_signs_and_the_city_sees_the_receipt_table_update(
+    client: Client, seed_campaign: Campaign, world: World
+) -> None:
     services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
     receipt = Receipt.objects.get(organisation=world.county_a)
     client.logout()
@@ -101,7 +106,7 @@ def test_county_signs_and_the_city_sees_the_receipt_table_update(client, seed_ca
     assert "1 of 3" in table or "3 个单位中已有 1 个" in table
 
 
-def test_download_the_official_document(client, seed_campaign):
+def test_download_the_official_document(client: Client, seed_campaign: Campaign) -> None:
     docx = client.get(
         reverse("campaigns:notice_file", kwargs={"campaign_pk": seed_campaign.pk, "fmt": "docx"})
     )
@@ -121,7 +126,12 @@ def test_download_the_official_document(client, seed_campaign):
     assert lines[0] == "决战脱贫攻坚 决胜全面小康" and len(lines) == 7
 
 
-def test_duty_matrix_page_and_excel(client, seed_campaign, world, django_assert_max_num_queries):
+def test_duty_matrix_page_and_excel(
+    client: Client,
+    seed_campaign: Campaign,
+    world: World,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
     url = reverse("campaigns:matrix", kwargs={"campaign_pk": seed_campaign.pk})
     with django_assert_max_num_queries(20):
@@ -135,7 +145,9 @@ def test_duty_matrix_page_and_excel(client, seed_campaign, world, django_assert_
     assert world.county_a_unit.name in names
 
 
-def test_a_second_notice_with_the_same_number_is_refused(client, seed_campaign, world):
+def test_a_second_notice_with_the_same_number_is_refused(
+    client: Client, seed_campaign: Campaign, world: World
+) -> None:
     upload = SimpleUploadedFile("通知.txt", SEED.read_bytes(), content_type="text/plain")
     response = client.post(
         reverse("campaigns:import"), {"issuing_org": world.city.pk, "file": upload}
@@ -145,7 +157,7 @@ def test_a_second_notice_with_the_same_number_is_refused(client, seed_campaign, 
     assert Campaign.objects.count() == 1
 
 
-def test_text_that_is_not_a_notice_is_refused_with_a_message(client, world):
+def test_text_that_is_not_a_notice_is_refused_with_a_message(client: Client, world: World) -> None:
     login_verified(client, world.city_officer)
     before = AuditEntry.objects.count()
     response = client.post(
@@ -157,7 +169,7 @@ def test_text_that_is_not_a_notice_is_refused_with_a_message(client, world):
     assert Campaign.objects.count() == 0 and AuditEntry.objects.count() == before
 
 
-def test_a_forged_issuing_organisation_is_refused(client, world):
+def test_a_forged_issuing_organisation_is_refused(client: Client, world: World) -> None:
     login_verified(client, world.county_a_officer)
     response = client.post(
         reverse("campaigns:import"), {"issuing_org": world.county_b.pk, "text": SEED.read_text()}
@@ -166,7 +178,7 @@ def test_a_forged_issuing_organisation_is_refused(client, world):
     assert Campaign.objects.count() == 0
 
 
-def test_an_edit_in_another_tab_is_detected(client, seed_campaign):
+def test_an_edit_in_another_tab_is_detected(client: Client, seed_campaign: Campaign) -> None:
     url = reverse("campaigns:edit", kwargs={"campaign_pk": seed_campaign.pk})
     form = {
         "version": seed_campaign.version,
@@ -184,7 +196,7 @@ def test_an_edit_in_another_tab_is_detected(client, seed_campaign):
     assert seed_campaign.notice.title == "改过的标题"
 
 
-def test_preview_shows_what_was_recognised_and_saves_nothing(client, world):
+def test_preview_shows_what_was_recognised_and_saves_nothing(client: Client, world: World) -> None:
     login_verified(client, world.city_officer)
     text = SEED.read_text()
     response = client.post(
@@ -199,7 +211,9 @@ def test_preview_shows_what_was_recognised_and_saves_nothing(client, world):
     assert Campaign.objects.count() == 0
 
 
-def test_unmatched_recipients_are_resolved_by_hand_before_publishing(client, world):
+def test_unmatched_recipients_are_resolved_by_hand_before_publishing(
+    client: Client, world: World
+) -> None:
     from zhucan.testing.factories import make_campaign, make_org
 
     rehab = make_org(name="平顶山市残疾人康复中心", parent=world.city, kind="institution")
@@ -221,7 +235,9 @@ def test_unmatched_recipients_are_resolved_by_hand_before_publishing(client, wor
     assert names == {world.county_a.name, world.county_b.name, rehab.name}
 
 
-def test_a_county_starts_its_own_campaign_from_the_city_notice(client, seed_campaign, world):
+def test_a_county_starts_its_own_campaign_from_the_city_notice(
+    client: Client, seed_campaign: Campaign, world: World
+) -> None:
     services.publish_campaign(by=world.city_officer, campaign=seed_campaign)
     client.logout()
     login_verified(client, world.county_a_officer)
@@ -239,7 +255,7 @@ def test_a_county_starts_its_own_campaign_from_the_city_notice(client, seed_camp
     assert client.post(url, {"organisation": world.county_b.pk}).status_code == 404
 
 
-def test_the_duty_matrix_shows_what_each_organisation_planned(client, world):
+def test_the_duty_matrix_shows_what_each_organisation_planned(client: Client, world: World) -> None:
     from zhucan.testing.factories import make_campaign, make_plan
 
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
@@ -260,7 +276,7 @@ def test_the_duty_matrix_shows_what_each_organisation_planned(client, world):
     assert "1" in (values[world.county_a.name] or "")
 
 
-def test_campaign_list_search_and_visibility(client, world):
+def test_campaign_list_search_and_visibility(client: Client, world: World) -> None:
     from zhucan.testing.factories import make_campaign
 
     make_campaign(issuing_org=world.city, by=world.city_officer, serial=7)

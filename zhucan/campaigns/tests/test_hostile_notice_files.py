@@ -4,15 +4,18 @@ with a Chinese message, and the worker's memory does not rise by more than 300 M
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from zhucan.campaigns.models import NoticeAttachment
+from zhucan.campaigns.models import Campaign, NoticeAttachment
 from zhucan.campaigns.notice_parser import NoticeFileError, read_notice_file
 from zhucan.campaigns.services.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.uploads import check_upload
 from zhucan.testing import hostile_files as hostile
@@ -27,7 +30,9 @@ def lying_docx() -> bytes:
     return hostile.lying_docx(zeros_mib=1024)
 
 
-def test_a_docx_notice_that_lies_about_its_size_is_refused_in_bounded_memory(tmp_path, lying_docx):
+def test_a_docx_notice_that_lies_about_its_size_is_refused_in_bounded_memory(
+    tmp_path: Path, lying_docx: bytes
+) -> None:
     path = tmp_path / "通知.docx"
     path.write_bytes(lying_docx)
     assert len(lying_docx) < 2 * hostile.MiB
@@ -38,7 +43,7 @@ def test_a_docx_notice_that_lies_about_its_size_is_refused_in_bounded_memory(tmp
     assert peak_mb < BAR_MB
 
 
-def test_a_sound_docx_notice_still_reads(tmp_path):
+def test_a_sound_docx_notice_still_reads(tmp_path: Path) -> None:
     path = tmp_path / "通知.docx"
     path.write_bytes(hostile.docx())
     assert read_notice_file(path) == "关于开展第三十次全国助残日活动的通知"
@@ -50,7 +55,9 @@ def _attach(name: str, content: bytes):
     )
 
 
-def test_an_attachment_that_lies_about_its_size_is_refused_in_bounded_memory(tmp_path, lying_docx):
+def test_an_attachment_that_lies_about_its_size_is_refused_in_bounded_memory(
+    tmp_path: Path, lying_docx: bytes
+) -> None:
     with translation.override("zh-hans"), pytest.raises(DomainError, match="超过 100 MB"):
         _attach("附件1.docx", lying_docx)
     path = tmp_path / "附件1.docx"
@@ -60,31 +67,33 @@ def test_an_attachment_that_lies_about_its_size_is_refused_in_bounded_memory(tmp
     assert peak_mb < BAR_MB
 
 
-def test_an_attachment_whose_part_lies_but_stays_small_is_damaged():
+def test_an_attachment_whose_part_lies_but_stays_small_is_damaged() -> None:
     padding = hostile.deflate_pieces([(hostile.padding_chunk(), 2)])
     data = hostile.docx(hostile.Member("word/document.xml", padding, declared_size=1000))
     with translation.override("zh-hans"), pytest.raises(DomainError, match="已损坏"):
         _attach("附件2.docx", data)
 
 
-def test_a_picture_of_30000_squared_pixels_is_refused_from_its_header():
+def test_a_picture_of_30000_squared_pixels_is_refused_from_its_header() -> None:
     data = hostile.png(30000, 30000)
     assert len(data) < 3 * hostile.MiB
     with translation.override("zh-hans"), pytest.raises(DomainError, match="百万像素"):
         _attach("附件3.png", data)
 
 
-def test_a_sound_picture_and_workbook_are_attached():
+def test_a_sound_picture_and_workbook_are_attached() -> None:
     assert _attach("附件4.png", hostile.png(640, 480)).content_type == "image/png"
     assert _attach("附件5.xlsx", hostile.xlsx()).size > 0
 
 
 @pytest.fixture
-def campaign(world):
+def campaign(world: World) -> Campaign:
     return make_campaign(issuing_org=world.city, by=world.city_officer, publish=False)
 
 
-def test_an_attachment_is_served_as_a_download_whatever_was_stored(client, world, campaign):
+def test_an_attachment_is_served_as_a_download_whatever_was_stored(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     """Rows attached before uploads were checked may carry any content type: the download's
     type follows the extension, and the browser is told not to sniff or show it."""
     login_verified(client, world.city_officer)

@@ -3,20 +3,22 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.campaigns.models import Campaign, NoticeAttachment
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign
 
 
 @pytest.fixture
-def campaign(world):
+def campaign(world: World) -> Campaign:
     return make_campaign(issuing_org=world.city, by=world.city_officer, publish=False)
 
 
-def _post(client, campaign, name, content):
+def _post(client: Client, campaign, name, content):
     url = reverse("campaigns:attachments", kwargs={"campaign_pk": campaign.pk})
     return client.post(url, {"file": SimpleUploadedFile(name, content)})
 
@@ -29,7 +31,7 @@ def _docx_bytes(members):
     return buffer.getvalue()
 
 
-def test_attach_download_and_remove(client, world, campaign):
+def test_attach_download_and_remove(client: Client, world: World, campaign: Campaign) -> None:
     login_verified(client, world.city_officer)
     pdf = b"%PDF-1.4\n%test\n"
     assert _post(client, campaign, "../../附件1 活动统计表.pdf", pdf).status_code == 302
@@ -58,7 +60,9 @@ def test_attach_download_and_remove(client, world, campaign):
         ("empty.txt", b"", "empty"),
     ],
 )
-def test_bad_files_are_refused_with_a_message(client, world, campaign, name, content, message):
+def test_bad_files_are_refused_with_a_message(
+    client: Client, world: World, campaign: Campaign, name: str, content: bytes, message: str
+) -> None:
     login_verified(client, world.city_officer)
     client.cookies["django_language"] = "en"
     response = _post(client, campaign, name, content)
@@ -67,7 +71,7 @@ def test_bad_files_are_refused_with_a_message(client, world, campaign, name, con
     assert not NoticeAttachment.objects.exists()
 
 
-def test_a_zip_bomb_docx_is_refused(client, world, campaign):
+def test_a_zip_bomb_docx_is_refused(client: Client, world: World, campaign: Campaign) -> None:
     login_verified(client, world.city_officer)
     client.cookies["django_language"] = "en"
     buffer = io.BytesIO()
@@ -82,7 +86,7 @@ def test_a_zip_bomb_docx_is_refused(client, world, campaign):
     assert not NoticeAttachment.objects.exists()
 
 
-def test_other_counties_cannot_download(client, world, campaign):
+def test_other_counties_cannot_download(client: Client, world: World, campaign: Campaign) -> None:
     login_verified(client, world.city_officer)
     _post(client, campaign, "a.txt", "名单".encode())
     attachment = NoticeAttachment.objects.get()
@@ -92,7 +96,7 @@ def test_other_counties_cannot_download(client, world, campaign):
     assert client.get(url).status_code == 404
 
 
-def test_close_a_published_campaign(client, world):
+def test_close_a_published_campaign(client: Client, world: World) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     login_verified(client, world.city_officer)
     client.post(reverse("campaigns:close", kwargs={"campaign_pk": campaign.pk}))
@@ -100,7 +104,7 @@ def test_close_a_published_campaign(client, world):
     assert campaign.status == Campaign.Status.CLOSED
 
 
-def test_correct_the_duties_of_a_draft(client, world, campaign):
+def test_correct_the_duties_of_a_draft(client: Client, world: World, campaign: Campaign) -> None:
     login_verified(client, world.city_officer)
     url = reverse("campaigns:edit_duties", kwargs={"campaign_pk": campaign.pk})
     data = {

@@ -9,14 +9,17 @@ import pytest
 from django.urls import reverse
 
 from zhucan.campaigns.models import Campaign
-from zhucan.testing.browser import axe_report, open_page
+from zhucan.conftest import World
+from zhucan.testing.browser import BrowserPages, axe_report, open_page
 
 pytestmark = pytest.mark.browser
 
 SEED = Path(__file__).parent / "notices" / "pingdingshan_2020.txt"
 
 
-def test_write_a_notice_by_keyboard_with_a_live_preview(browser_world, browser_pages):
+def test_write_a_notice_by_keyboard_with_a_live_preview(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     page = browser_pages.new(world.city_officer)
     open_page(page, reverse("campaigns:import"))

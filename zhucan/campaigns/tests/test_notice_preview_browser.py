@@ -7,14 +7,17 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from zhucan.testing.browser import axe_report, open_page
+from zhucan.conftest import World
+from zhucan.testing.browser import BrowserPages, axe_report, open_page
 
 pytestmark = pytest.mark.browser
 
 NOTICE = Path(__file__).parent / "notices" / "yexian_prevention_2021.txt"
 
 
-def test_preview_with_a_rule_day_and_since_year_passes_axe(browser_world, browser_pages):
+def test_preview_with_a_rule_day_and_since_year_passes_axe(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     page = browser_pages.new(browser_world.city_officer)
     open_page(page, reverse("campaigns:import"))
     page.locator("#id_text").focus()

@@ -9,12 +9,15 @@ from pathlib import Path
 from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
 
 NOTICES = Path(__file__).parent / "notices"
 
 
-def test_preview_shows_the_campaign_day_from_the_rule_and_its_start_year(client: Client, world):
+def test_preview_shows_the_campaign_day_from_the_rule_and_its_start_year(
+    client: Client, world: World
+) -> None:
     login_verified(client, world.city_officer)
     text = (NOTICES / "yexian_prevention_2021.txt").read_text(encoding="utf-8")
     fragment = client.post(
@@ -24,7 +27,7 @@ def test_preview_shows_the_campaign_day_from_the_rule_and_its_start_year(client:
     assert "活动开展情况 2021年9月5日" in fragment
 
 
-def test_preview_shows_a_deadline_put_into_the_next_year(client: Client, world):
+def test_preview_shows_a_deadline_put_into_the_next_year(client: Client, world: World) -> None:
     login_verified(client, world.city_officer)
     text = (NOTICES / "ruzhou_idpd_2022.txt").read_text(encoding="utf-8")
     fragment = client.post(

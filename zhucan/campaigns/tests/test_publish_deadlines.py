@@ -5,23 +5,25 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from zhucan.campaigns.calendar import suggested_deadlines
 from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign
 
 
 @pytest.fixture
-def today():
+def today() -> date:
     return timezone.localdate()
 
 
 @pytest.fixture
-def draft(world, today):
+def draft(world: World, today: date) -> Campaign:
     """A draft notice without deadlines whose day is three weeks away."""
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer, publish=False)
     Campaign.objects.filter(pk=campaign.pk).update(date=today + timedelta(days=21))
@@ -37,7 +39,7 @@ def _dates(campaign, **dates):
     return {"version": campaign.version, **{k: v.isoformat() for k, v in dates.items()}}
 
 
-def test_suggestions_put_plans_before_the_day_and_reports_after_it():
+def test_suggestions_put_plans_before_the_day_and_reports_after_it() -> None:
     today = date(2026, 4, 1)
     assert suggested_deadlines(day=date(2026, 5, 17), today=today) == {
         "receipts_due": date(2026, 4, 3),
@@ -54,7 +56,9 @@ def test_suggestions_put_plans_before_the_day_and_reports_after_it():
     assert today < none["receipts_due"] < none["plans_due"] < none["reports_due"]
 
 
-def test_the_publish_page_offers_the_suggested_deadlines(client, world, draft, today):
+def test_the_publish_page_offers_the_suggested_deadlines(
+    client: Client, world: World, draft: Campaign, today: date
+) -> None:
     login_verified(client, world.city_officer)
     page = client.get(_url(draft)).content.decode()
     expected = suggested_deadlines(day=draft.date, today=today)
@@ -64,7 +68,9 @@ def test_the_publish_page_offers_the_suggested_deadlines(client, world, draft, t
     assert draft.status == Campaign.Status.DRAFT  # looking does not send
 
 
-def test_publishing_sets_the_deadlines_in_the_same_step(client, world, draft, today):
+def test_publishing_sets_the_deadlines_in_the_same_step(
+    client: Client, world: World, draft: Campaign, today: date
+) -> None:
     login_verified(client, world.city_officer)
     plans, reports = today + timedelta(days=5), today + timedelta(days=30)
     response = client.post(_url(draft), _dates(draft, plans_due=plans, reports_due=reports))
@@ -88,8 +94,15 @@ def test_publishing_sets_the_deadlines_in_the_same_step(client, world, draft, to
     ],
 )
 def test_impossible_deadlines_are_refused_and_nothing_is_sent(
-    client, world, draft, today, plans, reports, field, message
-):
+    client: Client,
+    world: World,
+    draft: Campaign,
+    today: date,
+    plans: int,
+    reports: int,
+    field: str,
+    message: str,
+) -> None:
     login_verified(client, world.city_officer)
     client.cookies["django_language"] = "zh-hans"
     dates = _dates(
@@ -104,7 +117,9 @@ def test_impossible_deadlines_are_refused_and_nothing_is_sent(
     assert draft.status == Campaign.Status.DRAFT and draft.plans_due is None
 
 
-def test_the_reports_deadline_is_required(client, world, draft, today):
+def test_the_reports_deadline_is_required(
+    client: Client, world: World, draft: Campaign, today: date
+) -> None:
     login_verified(client, world.city_officer)
     response = client.post(_url(draft), _dates(draft, plans_due=today + timedelta(days=5)))
     assert response.status_code == 200
@@ -112,7 +127,9 @@ def test_the_reports_deadline_is_required(client, world, draft, today):
     assert draft.status == Campaign.Status.DRAFT
 
 
-def test_the_campaign_page_shows_the_deadlines(client, world, draft, today):
+def test_the_campaign_page_shows_the_deadlines(
+    client: Client, world: World, draft: Campaign, today: date
+) -> None:
     login_verified(client, world.city_officer)
     client.cookies["django_language"] = "zh-hans"
     detail = reverse("campaigns:detail", kwargs={"campaign_pk": draft.pk})
@@ -125,14 +142,16 @@ def test_the_campaign_page_shows_the_deadlines(client, world, draft, today):
     assert plans.isoformat() in page and reports.isoformat() in page
 
 
-def test_only_the_issuing_office_may_publish(client, world, draft):
+def test_only_the_issuing_office_may_publish(client: Client, world: World, draft: Campaign) -> None:
     login_verified(client, world.county_a_officer)
     assert client.get(_url(draft)).status_code == 404
     draft.refresh_from_db()
     assert draft.status == Campaign.Status.DRAFT
 
 
-def test_the_signing_date_goes_to_the_reminders_with_the_publication(client, world, draft, today):
+def test_the_signing_date_goes_to_the_reminders_with_the_publication(
+    client: Client, world: World, draft: Campaign, today: date
+) -> None:
     from zhucan.completeness.models import ReminderSchedule
 
     login_verified(client, world.city_officer)

@@ -11,13 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhucan.campaigns.models import Campaign
-from zhucan.testing.browser import axe_report, open_page
+from zhucan.conftest import World
+from zhucan.testing.browser import BrowserPages, axe_report, open_page
 from zhucan.testing.factories import make_campaign
 
 pytestmark = pytest.mark.browser
 
 
-def test_publish_with_deadlines_by_keyboard(browser_world, browser_pages):
+def test_publish_with_deadlines_by_keyboard(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer, publish=False)
     detail = reverse("campaigns:detail", kwargs={"campaign_pk": campaign.pk})

@@ -13,13 +13,14 @@ from django.utils import timezone
 from zhucan.campaigns import services
 from zhucan.campaigns.models import Campaign, DutyAssignment, Receipt
 from zhucan.campaigns.notice_parser import parse_notice_text
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 
 SEED = Path(__file__).parent / "notices" / "pingdingshan_2020.txt"
 
 
-def _draft(world) -> Campaign:
+def _draft(world: World) -> Campaign:
     text = SEED.read_text(encoding="utf-8")
     return services.import_notice(
         by=world.city_officer,
@@ -29,7 +30,7 @@ def _draft(world) -> Campaign:
     )
 
 
-def test_a_paper_publication_and_signing_keep_their_day(world):
+def test_a_paper_publication_and_signing_keep_their_day(world: World) -> None:
     ten_days_ago = timezone.now() - timedelta(days=10)
     campaign = services.publish_campaign(
         by=world.city_officer, campaign=_draft(world), at=ten_days_ago
@@ -47,7 +48,7 @@ def test_a_paper_publication_and_signing_keep_their_day(world):
     assert entry.changes == {"signed_at": signed_on_paper.isoformat()}
 
 
-def test_nobody_backdates_their_own_receipt(world):
+def test_nobody_backdates_their_own_receipt(world: World) -> None:
     campaign = services.publish_campaign(
         by=world.city_officer, campaign=_draft(world), at=timezone.now() - timedelta(days=10)
     )
@@ -63,7 +64,7 @@ def test_nobody_backdates_their_own_receipt(world):
 
 
 @pytest.mark.parametrize("days", [-1, 11])  # tomorrow; before the notice went out
-def test_a_signing_falls_between_sending_and_now(world, days):
+def test_a_signing_falls_between_sending_and_now(world: World, days: int) -> None:
     campaign = services.publish_campaign(
         by=world.city_officer, campaign=_draft(world), at=timezone.now() - timedelta(days=10)
     )
@@ -76,7 +77,7 @@ def test_a_signing_falls_between_sending_and_now(world, days):
     assert receipt.signed_at is None
 
 
-def test_a_publication_is_not_recorded_in_the_future(world):
+def test_a_publication_is_not_recorded_in_the_future(world: World) -> None:
     draft = _draft(world)
     with pytest.raises(DomainError, match="future"):
         services.publish_campaign(

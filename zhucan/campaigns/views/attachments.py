@@ -16,6 +16,7 @@ from zhucan.campaigns import services
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign, NoticeAttachment
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import CreateForm, apply_domain_error
 from zhucan.core.uploads import download_content_type
@@ -41,7 +42,7 @@ def _attachment_for_user(request: HttpRequest, attachment_pk: int) -> NoticeAtta
 
 
 @login_required
-def attachments(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def attachments(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     can_coordinate = has_capability(request.user, Capability.COORDINATE, campaign.issuing_org)
     form = AttachmentForm(request.POST or None, request.FILES or None)
@@ -74,7 +75,7 @@ def attachments(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def download_attachment(request: HttpRequest, attachment_pk: int) -> FileResponse:
+def download_attachment(request: AuthenticatedRequest, attachment_pk: int) -> FileResponse:
     attachment = _attachment_for_user(request, attachment_pk)
     try:
         handle = attachment.file.open("rb")
@@ -97,7 +98,7 @@ def download_attachment(request: HttpRequest, attachment_pk: int) -> FileRespons
 
 @require_POST
 @login_required
-def delete_attachment(request: HttpRequest, attachment_pk: int) -> HttpResponse:
+def delete_attachment(request: AuthenticatedRequest, attachment_pk: int) -> HttpResponse:
     attachment = _attachment_for_user(request, attachment_pk)
     campaign_pk = attachment.notice.campaign_id
     try:
@@ -111,7 +112,7 @@ def delete_attachment(request: HttpRequest, attachment_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def close(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def close(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     try:
         services.close_campaign(by=request.user, campaign=campaign)

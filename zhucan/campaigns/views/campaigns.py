@@ -20,6 +20,7 @@ from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.notice_parser import NoticeFileError, is_notice, parse_notice_text
 from zhucan.campaigns.notice_upload import read_uploaded_notice
 from zhucan.campaigns.selectors import committees_that_can_cascade, receipt_table
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import has_capability
@@ -63,7 +64,7 @@ def _read_form_text(form: ImportNoticeForm) -> str:
 
 
 @login_required
-def import_notice(request: HttpRequest) -> HttpResponse:
+def import_notice(request: AuthenticatedRequest) -> HttpResponse:
     """Write or import a notice. "Preview" shows what was recognised; nothing is saved until
     the person creates the draft, and the draft is checked again before it is published."""
     if not has_capability(request.user, Capability.COORDINATE):
@@ -139,7 +140,7 @@ def campaign_detail(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def edit_notice(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def edit_notice(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     if not has_capability(request.user, Capability.COORDINATE, campaign.issuing_org):
         raise PermissionDenied
@@ -182,7 +183,7 @@ def _publish_initial(campaign: Campaign) -> dict[str, object]:
 
 
 @login_required
-def publish(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def publish(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """Ask for the deadlines, then send: a notice published without them made completeness
     report "no deadline set" and everything "on time"."""
     campaign = get_campaign_for_user(request.user, campaign_pk)

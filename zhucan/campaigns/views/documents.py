@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.documents import render_notice_docx, render_notice_pdf
 from zhucan.campaigns.selectors import notice_document
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -20,7 +21,7 @@ def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse
 
 
 @login_required
-def notice_file(request: HttpRequest, campaign_pk: int, fmt: str) -> HttpResponse:
+def notice_file(request: AuthenticatedRequest, campaign_pk: int, fmt: str) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     document = notice_document(campaign)
     name = document.title or "notice"
@@ -37,7 +38,7 @@ def notice_file(request: HttpRequest, campaign_pk: int, fmt: str) -> HttpRespons
 
 
 @login_required
-def slogans_text(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def slogans_text(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """The slogans as a plain list, one a line, for printing banners."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
     slogans = [s.text for s in campaign.slogans.all()]

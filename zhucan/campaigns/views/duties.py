@@ -6,13 +6,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.campaigns import services
 from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import Form
 from zhucan.orgs.access import has_capability
@@ -37,7 +38,7 @@ DutyFormSet = forms.formset_factory(DutyForm, extra=1, can_delete=True)
 
 
 @login_required
-def edit_duties(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def edit_duties(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     if not has_capability(request.user, Capability.COORDINATE, campaign.issuing_org):
         raise PermissionDenied

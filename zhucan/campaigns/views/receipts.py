@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from zhucan.campaigns import services
 from zhucan.campaigns.access import get_campaign_for_user, get_receipt_for_user
 from zhucan.campaigns.selectors import receipt_table
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
@@ -36,7 +37,7 @@ def receipts(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def sign(request: HttpRequest, receipt_pk: int) -> HttpResponse:
+def sign(request: AuthenticatedRequest, receipt_pk: int) -> HttpResponse:
     receipt = get_receipt_for_user(request.user, receipt_pk)
     try:
         services.sign_receipt(by=request.user, receipt=receipt)

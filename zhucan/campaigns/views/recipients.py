@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +14,7 @@ from zhucan.campaigns import services
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.selectors import recipient_preview
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import Form, apply_domain_error
 from zhucan.orgs.access import get_organisation_for_user, has_capability
@@ -26,7 +27,7 @@ class RecipientForm(Form):
 
 
 @login_required
-def recipients(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def recipients(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """Check who a draft goes to, and resolve what the notice's words did not match."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
     if not has_capability(request.user, Capability.COORDINATE, campaign.issuing_org):
@@ -64,7 +65,7 @@ def recipients(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def create_child(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def create_child(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """A receiving committee starts its own campaign from the notice it received."""
     parent = get_campaign_for_user(request.user, campaign_pk)
     org = get_organisation_for_user(request.user, request.POST.get("organisation"))

@@ -20,7 +20,7 @@ TWICE = TreeSize(
 )
 
 
-def test_the_tree_is_consistent(db):
+def test_the_tree_is_consistent(db: None) -> None:
     tree = build_province_tree(SMALL)
     orgs = list(Organisation.objects.filter(path__startswith=tree.province.path))
     assert len(orgs) == tree.organisations == 1 + 2 + 6 + 2 + 2 * 2 + 6 * 3
@@ -59,7 +59,7 @@ def _page_queries(tree) -> tuple[int, int]:
     return page_queries(client, url), page_queries(client, f"{url}?node={tree.cities[0].pk}")
 
 
-def test_the_page_queries_do_not_grow_with_the_tree(db):
+def test_the_page_queries_do_not_grow_with_the_tree(db: None) -> None:
     small = _page_queries(build_province_tree(SMALL))
     twice = _page_queries(build_province_tree(TWICE, province_code="420000"))
     assert small == twice, (small, twice)

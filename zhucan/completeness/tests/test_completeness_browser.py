@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import Page
 
 from zhucan.campaigns.models import Receipt
 from zhucan.campaigns.services import (
@@ -19,8 +20,9 @@ from zhucan.campaigns.services import (
     sign_receipt,
 )
 from zhucan.completeness import services
+from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
-from zhucan.testing.browser import axe_report, id_problems, open_page, set_display
+from zhucan.testing.browser import BrowserPages, axe_report, id_problems, open_page, set_display
 from zhucan.testing.factories import make_campaign, make_plan, make_report
 
 pytestmark = pytest.mark.browser
@@ -42,7 +44,9 @@ ACTIVE = """() => {
 }"""
 
 
-def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[str]:
+def _problems(
+    browser_pages: BrowserPages, page: Page, label: str, *, narrow: bool = False
+) -> list[str]:
     """axe (every WCAG 2.2 AA and best-practice rule, at either width), duplicate or dangling
     ids, console errors, and at 320 px anything that makes the page scroll sideways."""
     problems = [axe_report(page, label)]
@@ -56,7 +60,7 @@ def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[
     return [p for p in problems if p]
 
 
-def _campaign_with_a_cascade(world):
+def _campaign_with_a_cascade(world: World):
     """City → county A → county A's civil affairs: county A has signed and sent its plan and a
     report on time, everyone else has not, and the sweep has reminded them before the deadline."""
     today = timezone.localdate()
@@ -91,7 +95,7 @@ def _url(name: str, campaign, query: str = "") -> str:
     return reverse(f"completeness:{name}", kwargs={"campaign_pk": campaign.pk}) + query
 
 
-def _tab_to(page, predicate_js: str, limit: int = 60) -> dict:
+def _tab_to(page: Page, predicate_js: str, limit: int = 60) -> dict:
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate(predicate_js):
@@ -99,7 +103,9 @@ def _tab_to(page, predicate_js: str, limit: int = 60) -> dict:
     raise AssertionError(f"{limit} presses of Tab never reached {predicate_js}")
 
 
-def test_the_completeness_page_passes_axe_and_fits_a_phone(browser_world, browser_pages):
+def test_the_completeness_page_passes_axe_and_fits_a_phone(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     campaign = _campaign_with_a_cascade(world)
     services.remind_missing(by=world.city_officer, campaign=campaign, kind="receipt")
@@ -133,7 +139,9 @@ def test_the_completeness_page_passes_axe_and_fits_a_phone(browser_world, browse
     assert not problems, "\n\n".join(problems)
 
 
-def test_filter_and_remind_with_the_keyboard_alone(browser_world, browser_pages):
+def test_filter_and_remind_with_the_keyboard_alone(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     campaign = _campaign_with_a_cascade(world)
     page = browser_pages.new(world.city_officer)
@@ -168,7 +176,9 @@ def test_filter_and_remind_with_the_keyboard_alone(browser_world, browser_pages)
     assert not browser_pages.errors(page)
 
 
-def test_the_reminders_page_passes_axe_in_its_error_state_too(browser_world, browser_pages):
+def test_the_reminders_page_passes_axe_in_its_error_state_too(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     campaign = _campaign_with_a_cascade(world)
     services.remind_missing(by=world.city_officer, campaign=campaign, kind="plan")

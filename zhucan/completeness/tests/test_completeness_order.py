@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts import demo
@@ -28,7 +29,7 @@ def _expected_order(names: list[str]) -> list[str]:
     return [n for n in COUNTIES + departments if n in names]
 
 
-def test_groups_and_rows_come_counties_by_code_then_departments(db):
+def test_groups_and_rows_come_counties_by_code_then_departments(db: None) -> None:
     _orgs, officer, campaign = _city_campaign()
     report = completeness(officer, campaign)
     groups = [g.name for g in report.groups if not g.is_node]
@@ -40,7 +41,7 @@ def test_groups_and_rows_come_counties_by_code_then_departments(db):
     assert [r.name for r in sort_rows(report.rows, "name:desc")] == rows[::-1]
 
 
-def test_the_page_lists_them_so_and_does_not_call_it_ascending(client, db):
+def test_the_page_lists_them_so_and_does_not_call_it_ascending(client: Client, db: None) -> None:
     _orgs, officer, campaign = _city_campaign()
     login_verified(client, officer)
     body = client.get(

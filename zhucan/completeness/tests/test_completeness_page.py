@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from zhucan.campaigns.models import Receipt
+from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.services import (
     create_child_campaign,
     publish_campaign,
@@ -18,6 +19,7 @@ from zhucan.campaigns.services import (
     sign_receipt,
 )
 from zhucan.completeness.selectors import completeness
+from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org, make_plan
 
@@ -27,7 +29,7 @@ def url(campaign, **query):
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def deliver_county_a(world, campaign):
+def deliver_county_a(world: World, campaign) -> None:
     sign_receipt(
         by=world.county_a_officer,
         receipt=Receipt.objects.get(campaign=campaign, organisation=world.county_a),
@@ -37,7 +39,9 @@ def deliver_county_a(world, campaign):
     )
 
 
-def test_the_city_sees_county_a_on_time_and_the_others_missing(client, world, campaign):
+def test_the_city_sees_county_a_on_time_and_the_others_missing(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     deliver_county_a(world, campaign)
     report = completeness(world.city_officer, campaign)
     by_name = {r.name: r for r in report.rows}
@@ -56,7 +60,7 @@ def test_the_city_sees_county_a_on_time_and_the_others_missing(client, world, ca
     assert 'scope="colgroup"' in page  # the roll-up's two header rows are tied together
 
 
-def test_late_and_overdue(world, campaign, today):
+def test_late_and_overdue(world: World, campaign: Campaign, today: date) -> None:
     # County A signs after the receipts' deadline; county B never does.
     campaign = set_deadlines(
         by=world.city_officer,
@@ -73,7 +77,9 @@ def test_late_and_overdue(world, campaign, today):
     assert rows[world.county_b.name].cells["receipt"].status == "overdue"
 
 
-def test_rolled_up_level_by_level_with_drill_down(client, world, campaign):
+def test_rolled_up_level_by_level_with_drill_down(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     """County A passes the notice on to its own units: the city sees county A's line include
     them, and drills down into county A."""
     deliver_county_a(world, campaign)
@@ -95,7 +101,7 @@ def test_rolled_up_level_by_level_with_drill_down(client, world, campaign):
     assert 'aria-current="page"' in text  # the way back up
 
 
-def test_a_county_sees_only_its_part(client, world, campaign):
+def test_a_county_sees_only_its_part(client: Client, world: World, campaign: Campaign) -> None:
     report = completeness(world.county_a_officer, campaign)
     assert [r.name for r in report.rows] == [world.county_a.name]
     login_verified(client, world.county_a_officer)
@@ -110,7 +116,7 @@ def detail(response) -> str:
     return response.content.decode().split('id="detail-heading"')[1]
 
 
-def test_filter_sort_search_and_paginate(client, world, campaign):
+def test_filter_sort_search_and_paginate(client: Client, world: World, campaign: Campaign) -> None:
     deliver_county_a(world, campaign)
     login_verified(client, world.city_officer)
     page = detail(client.get(url(campaign, kind="plan", status="missing")))
@@ -127,7 +133,9 @@ def test_filter_sort_search_and_paginate(client, world, campaign):
     )
 
 
-def test_excel_export_opens_with_the_same_figures(client, world, campaign):
+def test_excel_export_opens_with_the_same_figures(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     deliver_county_a(world, campaign)
     login_verified(client, world.city_officer)
     response = client.get(reverse("completeness:export", kwargs={"campaign_pk": campaign.pk}))
@@ -141,7 +149,9 @@ def test_excel_export_opens_with_the_same_figures(client, world, campaign):
     assert total[1] == 3
 
 
-def test_empty_state_for_someone_the_notice_did_not_reach(client, world, campaign):
+def test_empty_state_for_someone_the_notice_did_not_reach(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     other = make_org(name="郏县人民政府残疾人工作委员会", parent=world.city, region_code="410425")
     from zhucan.testing.factories import make_user
 
@@ -158,7 +168,7 @@ def _queries(user, campaign) -> int:
     return len(ctx.captured_queries)
 
 
-def test_queries_do_not_grow_with_the_tree(world, campaign):
+def test_queries_do_not_grow_with_the_tree(world: World, campaign: Campaign) -> None:
     # Both with one level of cascade below the city.
     publish_campaign(
         by=world.county_a_officer,
@@ -190,7 +200,7 @@ def test_queries_do_not_grow_with_the_tree(world, campaign):
     assert _queries(world.city_officer, bigger) == small
 
 
-def make_campaign_to_all(world):
+def make_campaign_to_all(world: World):
     from zhucan.testing.factories import make_campaign
 
     return make_campaign(
@@ -198,7 +208,7 @@ def make_campaign_to_all(world):
     )
 
 
-def test_a_submitted_activity_report_delivers_the_reports(world, campaign):
+def test_a_submitted_activity_report_delivers_the_reports(world: World, campaign: Campaign) -> None:
     from zhucan.testing.factories import make_report
 
     make_report(

@@ -23,6 +23,7 @@ from zhucan.campaigns.services import (
 from zhucan.completeness.counts import computed_counts
 from zhucan.completeness.models import DeliveryCount
 from zhucan.completeness.services import set_receipts_due
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.testing.factories import make_campaign, make_plan, make_report
 
@@ -39,7 +40,7 @@ def scratch():
     return {key: n for key, n in computed_counts().items() if n}
 
 
-def test_the_kept_counts_equal_a_count_from_scratch_after_random_deliveries(world):
+def test_the_kept_counts_equal_a_count_from_scratch_after_random_deliveries(world: World) -> None:
     rng = random.Random(2020)  # noqa: S311 - test data
     officer = world.city_officer
     campaign = make_campaign(issuing_org=world.city, by=officer)

@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +54,7 @@ def edit(plan: Plan, by: User, attendance: int) -> Plan:
     )
 
 
-def test_the_demo_story(client, db, run_on_commit):
+def test_the_demo_story(client: Client, db: None, run_on_commit: None) -> None:
     call_command("load_demo", stdout=io.StringIO())
     campaign = Campaign.objects.get(notice__doc_number__contains="2号")
     officer = User.objects.get(username="xinhua_officer")

@@ -41,14 +41,14 @@ def shown(rows):
 
 
 @pytest.fixture
-def tree(db):
+def tree(db: None):
     built = build_province_tree(SMALL)
     # The bench loads no display order; the pages' order needs one (unique, as real ones are).
     Organisation.objects.update(sort_path=F("path"))
     return built
 
 
-def test_the_counts_give_the_totals_and_levels_of_every_recipient(tree):
+def test_the_counts_give_the_totals_and_levels_of_every_recipient(tree) -> None:
     user, campaign = tree.coordinator, tree.campaign
     for node in (None, tree.cities[0], tree.counties[0]):
         live = completeness(user, campaign, node=node)
@@ -62,7 +62,7 @@ def test_the_counts_give_the_totals_and_levels_of_every_recipient(tree):
     assert len({s for t in live.totals.values() for s in kinds if getattr(t, s)}) >= 3
 
 
-def test_the_database_sorts_and_filters_as_the_rows_do(tree):
+def test_the_database_sorts_and_filters_as_the_rows_do(tree) -> None:
     user, campaign = tree.coordinator, tree.campaign
     for node in (tree.province, tree.cities[0]):
         live = completeness(user, campaign, node=node)

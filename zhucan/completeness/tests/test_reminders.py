@@ -3,17 +3,20 @@ worker comes back."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
-from zhucan.campaigns.models import Receipt
+from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.services import close_campaign, sign_receipt
 from zhucan.completeness import services
 from zhucan.completeness.models import ReminderSchedule, ReminderSent, SweepRun
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.notifications import sms
 from zhucan.notifications.models import Notification
@@ -21,7 +24,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_plan
 
 
-def deliver(world, campaign, org, user):
+def deliver(world: World, campaign, org, user) -> None:
     sign_receipt(by=user, receipt=Receipt.objects.get(campaign=campaign, organisation=org))
     make_plan(campaign=campaign, organisation=org, by=user, submit=True)
 
@@ -31,15 +34,15 @@ def reminded(**filters) -> set[tuple[str, str]]:
 
 
 @pytest.fixture
-def emails(world):
+def emails(world: World) -> None:
     world.county_b_officer.email = "yexian@example.cn"
     world.county_b_officer.phone = "13812345678"
     world.county_b_officer.save(update_fields=["email", "phone"])
 
 
 def test_before_the_deadline_only_the_missing_are_reminded_once(
-    world, campaign, today, emails, run_on_commit
-):
+    world: World, campaign: Campaign, today: date, emails: None, run_on_commit: None
+) -> None:
     deliver(world, campaign, world.county_a, world.county_a_officer)
     sweep_day = campaign.plans_due - timedelta(days=3)
     sent = services.sweep_campaign(campaign_id=campaign.pk, today=sweep_day)
@@ -66,12 +69,14 @@ def test_before_the_deadline_only_the_missing_are_reminded_once(
     assert entry.changes["sent"] == 4 and entry.actor is None
 
 
-def test_too_early_nothing(world, campaign):
+def test_too_early_nothing(world: World, campaign: Campaign) -> None:
     early = campaign.plans_due - timedelta(days=4)
     assert services.sweep_campaign(campaign_id=campaign.pk, today=early) == 0
 
 
-def test_after_the_deadline_again_then_the_organisation_above(world, campaign, run_on_commit):
+def test_after_the_deadline_again_then_the_organisation_above(
+    world: World, campaign: Campaign, run_on_commit: None
+) -> None:
     deliver(world, campaign, world.county_a, world.county_a_officer)
     sign_receipt(
         by=world.member_unit_reporter,
@@ -100,7 +105,9 @@ def test_after_the_deadline_again_then_the_organisation_above(world, campaign, r
     assert ReminderSent.objects.filter(stage="escalation").count() == 3
 
 
-def test_delivered_organisations_drop_out_of_the_reminders(world, campaign, run_on_commit):
+def test_delivered_organisations_drop_out_of_the_reminders(
+    world: World, campaign: Campaign, run_on_commit: None
+) -> None:
     due = campaign.plans_due
     services.sweep_campaign(campaign_id=campaign.pk, today=due - timedelta(days=1))
     deliver(world, campaign, world.county_b, world.county_b_officer)
@@ -109,7 +116,9 @@ def test_delivered_organisations_drop_out_of_the_reminders(world, campaign, run_
     assert world.county_b.name not in {name for name, _kind in after}
 
 
-def test_sms_when_the_campaign_asks_for_it(world, campaign, emails, run_on_commit, settings):
+def test_sms_when_the_campaign_asks_for_it(
+    world: World, campaign: Campaign, emails: None, run_on_commit: None, settings: Settings
+) -> None:
     settings.SMS_BACKEND = "zhucan.notifications.sms.LocmemBackend"
     sms.outbox.clear()
     ReminderSchedule.objects.create(campaign=campaign, by_sms=True)
@@ -118,7 +127,9 @@ def test_sms_when_the_campaign_asks_for_it(world, campaign, emails, run_on_commi
     assert "sms" in ReminderSent.objects.filter(organisation=world.county_b).first().channels
 
 
-def test_inactive_schedule_or_closed_campaign_sends_nothing(world, campaign):
+def test_inactive_schedule_or_closed_campaign_sends_nothing(
+    world: World, campaign: Campaign
+) -> None:
     ReminderSchedule.objects.create(campaign=campaign, active=False)
     assert services.sweep_campaign(campaign_id=campaign.pk, today=campaign.plans_due) == 0
     ReminderSchedule.objects.filter(campaign=campaign).update(active=True)
@@ -126,7 +137,9 @@ def test_inactive_schedule_or_closed_campaign_sends_nothing(world, campaign):
     assert services.sweep_campaign(campaign_id=campaign.pk, today=campaign.plans_due) == 0
 
 
-def test_worker_stopped_while_reminders_are_due(world, today, django_capture_on_commit_callbacks):
+def test_worker_stopped_while_reminders_are_due(
+    world: World, today: date, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     """Publishing queues a sweep. The worker is down when it falls due; when it comes back the
     sweep runs, sends each reminder once, and queues the next sweep."""
     from django_tasks_db.models import DBTaskResult
@@ -163,7 +176,9 @@ def test_worker_stopped_while_reminders_are_due(world, today, django_capture_on_
     assert ReminderSent.objects.count() == 6
 
 
-def test_remind_all_missing_by_hand_once_a_minute(client, world, campaign, run_on_commit):
+def test_remind_all_missing_by_hand_once_a_minute(
+    client: Client, world: World, campaign: Campaign, run_on_commit: None
+) -> None:
     deliver(world, campaign, world.county_a, world.county_a_officer)
     login_verified(client, world.city_officer)
     url = reverse("completeness:remind", kwargs={"campaign_pk": campaign.pk})
@@ -177,7 +192,9 @@ def test_remind_all_missing_by_hand_once_a_minute(client, world, campaign, run_o
     assert AuditEntry.objects.filter(action="completeness.reminders.sent_by_hand").count() == 2
 
 
-def test_a_county_coordinator_reminds_only_its_own_part(world, campaign, run_on_commit):
+def test_a_county_coordinator_reminds_only_its_own_part(
+    world: World, campaign: Campaign, run_on_commit: None
+) -> None:
     from zhucan.campaigns.services import create_child_campaign, publish_campaign
 
     child = create_child_campaign(
@@ -189,7 +206,7 @@ def test_a_county_coordinator_reminds_only_its_own_part(world, campaign, run_on_
     assert {name for name, _kind in reminded()} <= {world.county_a.name, world.county_a_unit.name}
 
 
-def test_only_coordinators_remind(client, world, campaign):
+def test_only_coordinators_remind(client: Client, world: World, campaign: Campaign) -> None:
     login_verified(client, world.member_unit_reporter)
     url = reverse("completeness:remind", kwargs={"campaign_pk": campaign.pk})
     response = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
@@ -198,8 +215,8 @@ def test_only_coordinators_remind(client, world, campaign):
 
 
 def test_the_receipts_page_button_reminds_the_unsigned_and_comes_back(
-    client, world, campaign, run_on_commit
-):
+    client: Client, world: World, campaign: Campaign, run_on_commit: None
+) -> None:
     login_verified(client, world.city_officer)
     back = reverse("campaigns:receipts", kwargs={"campaign_pk": campaign.pk})
     response = client.post(

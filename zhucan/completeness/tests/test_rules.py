@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from zhucan.completeness.deliverables import Status, status_of
 from zhucan.completeness.models import ReminderSchedule
 from zhucan.completeness.schedule import escalation_due, reminder_due
+from zhucan.conftest import World
 
 DUE = date(2020, 5, 13)
 
@@ -27,11 +29,11 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
         (None, DUE + timedelta(days=1), Status.OVERDUE),
     ],
 )
-def test_status_against_the_deadline(delivered, today, expected):
+def test_status_against_the_deadline(delivered, today: date, expected) -> None:
     assert status_of(delivered, DUE, today) == expected
 
 
-def test_without_a_deadline_nothing_is_late_or_overdue():
+def test_without_a_deadline_nothing_is_late_or_overdue() -> None:
     assert status_of(None, None, date(2030, 1, 1)) == Status.MISSING
     assert status_of(date(2030, 1, 1), None, date(2030, 1, 1)) == Status.ON_TIME
 
@@ -45,7 +47,7 @@ def test_without_a_deadline_nothing_is_late_or_overdue():
         (local(DUE + timedelta(days=1), 0, 1), Status.LATE),
     ],
 )
-def test_the_whole_due_day_counts_in_the_offices_time_zone(world, signed, expected):
+def test_the_whole_due_day_counts_in_the_offices_time_zone(world: World, signed, expected) -> None:
     from zhucan.campaigns.models import Receipt
     from zhucan.campaigns.services import set_deadlines
     from zhucan.completeness.selectors import expected_rows
@@ -66,11 +68,11 @@ def test_the_whole_due_day_counts_in_the_offices_time_zone(world, signed, expect
     assert rows[world.county_b.pk].cells["receipt"].status == Status.OVERDUE
 
 
-def schedule(**values) -> ReminderSchedule:
+def schedule(**values: Any) -> ReminderSchedule:
     return ReminderSchedule(**({"days_before": 3, "repeat_every_days": 3} | values))
 
 
-def test_before_the_deadline_one_reminder_in_the_window():
+def test_before_the_deadline_one_reminder_in_the_window() -> None:
     s = schedule()
     assert reminder_due(s, DUE, DUE - timedelta(days=4)) is None
     first = reminder_due(s, DUE - timedelta(days=0), DUE - timedelta(days=3))
@@ -80,7 +82,7 @@ def test_before_the_deadline_one_reminder_in_the_window():
     assert first.key == on_the_day.key  # the same reminder: sent once in the window
 
 
-def test_after_the_deadline_again_every_n_days():
+def test_after_the_deadline_again_every_n_days() -> None:
     s = schedule(repeat_every_days=3)
     keys = [reminder_due(s, DUE, DUE + timedelta(days=n)).key for n in range(1, 8)]  # type: ignore[union-attr]
     # Days 1-3 are one round, 4-6 the next, 7 the third.
@@ -89,13 +91,13 @@ def test_after_the_deadline_again_every_n_days():
     assert all(k.startswith("after:") for k in keys)
 
 
-def test_repeat_zero_means_one_reminder_after_the_deadline():
+def test_repeat_zero_means_one_reminder_after_the_deadline() -> None:
     s = schedule(repeat_every_days=0)
     keys = {reminder_due(s, DUE, DUE + timedelta(days=n)).key for n in range(1, 30)}  # type: ignore[union-attr]
     assert len(keys) == 1
 
 
-def test_escalation_once_after_the_set_days():
+def test_escalation_once_after_the_set_days() -> None:
     s = schedule(escalate_after_days=5)
     assert escalation_due(s, DUE, DUE + timedelta(days=4)) is None
     day5 = escalation_due(s, DUE, DUE + timedelta(days=5))
@@ -104,6 +106,6 @@ def test_escalation_once_after_the_set_days():
     assert escalation_due(schedule(escalate_after_days=0), DUE, DUE + timedelta(days=99)) is None
 
 
-def test_no_deadline_no_reminder():
+def test_no_deadline_no_reminder() -> None:
     assert reminder_due(schedule(), None, DUE) is None
     assert escalation_due(schedule(escalate_after_days=1), None, DUE) is None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.campaigns.models import Campaign
 from zhucan.completeness.models import ReminderSchedule
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 
@@ -32,7 +35,9 @@ def form(campaign, today, **overrides):
     return data | overrides
 
 
-def test_a_coordinator_sets_deadlines_and_the_schedule(client, world, campaign, today):
+def test_a_coordinator_sets_deadlines_and_the_schedule(
+    client: Client, world: World, campaign: Campaign, today: date
+) -> None:
     login_verified(client, world.city_officer)
     assert client.get(page_url(campaign)).status_code == 200
     response = client.post(page_url(campaign), form(campaign, today))
@@ -50,7 +55,9 @@ def test_a_coordinator_sets_deadlines_and_the_schedule(client, world, campaign, 
     assert {"completeness.schedule.changed", "campaigns.deadlines.changed"} <= actions
 
 
-def test_bad_input_is_refused_with_messages_and_nothing_saved(client, world, campaign, today):
+def test_bad_input_is_refused_with_messages_and_nothing_saved(
+    client: Client, world: World, campaign: Campaign, today: date
+) -> None:
     login_verified(client, world.city_officer)
     response = client.post(
         page_url(campaign),
@@ -74,7 +81,9 @@ def test_bad_input_is_refused_with_messages_and_nothing_saved(client, world, cam
     assert campaign.reports_due == today + timedelta(days=20)
 
 
-def test_an_edit_in_another_tab_is_detected(client, world, campaign, today):
+def test_an_edit_in_another_tab_is_detected(
+    client: Client, world: World, campaign: Campaign, today: date
+) -> None:
     login_verified(client, world.city_officer)
     stale = form(campaign, today)
     assert client.post(page_url(campaign), stale).status_code == 302
@@ -83,7 +92,9 @@ def test_an_edit_in_another_tab_is_detected(client, world, campaign, today):
     assert ReminderSchedule.objects.get(campaign=campaign).days_before == 2
 
 
-def test_only_the_issuers_coordinators_change_it(client, world, campaign, today):
+def test_only_the_issuers_coordinators_change_it(
+    client: Client, world: World, campaign: Campaign, today: date
+) -> None:
     login_verified(client, world.county_a_officer)
     # County A received the campaign, but the city's schedule is not its business.
     assert client.get(page_url(campaign)).status_code == 403

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from zhucan.conftest import World
 from zhucan.core import audit
 from zhucan.core.models import AuditEntry
 
@@ -46,7 +47,7 @@ def _fails(sql: str, because: str) -> None:
     assert because in str(raised.value)
 
 
-def test_truncate_of_the_audit_table_is_refused(entry):
+def test_truncate_of_the_audit_table_is_refused(entry: AuditEntry) -> None:
     _fails("TRUNCATE core_auditentry", because="append-only")
     # A cascade from the table its actors point to reaches it too.
     _fails("TRUNCATE accounts_user CASCADE", because="append-only")
@@ -91,7 +92,9 @@ def _refused(
     assert because in str(raised.value)
 
 
-def test_the_application_role_appends_to_the_audit_log_and_nothing_more(world, entry, app_role):
+def test_the_application_role_appends_to_the_audit_log_and_nothing_more(
+    world: World, entry: AuditEntry, app_role: str
+) -> None:
     with acting_as(app_role) as cursor:
         added = audit.record(by=world.city_officer, action="test.added", target=world.city)
         cursor.execute("SELECT count(*) FROM core_auditentry WHERE id = %s", [added.pk])
@@ -118,7 +121,7 @@ def test_the_application_role_appends_to_the_audit_log_and_nothing_more(world, e
     assert entry.action == "test.kept"
 
 
-def test_check_deploy_warns_unless_the_application_runs_as_the_narrow_role(app_role):
+def test_check_deploy_warns_unless_the_application_runs_as_the_narrow_role(app_role: str) -> None:
     from zhucan.core.checks import check_audit_table_role
 
     # The test database's role is the superuser that made (and owns) the tables.

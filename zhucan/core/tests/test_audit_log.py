@@ -1,17 +1,21 @@
 import pytest
 from django.db import connection, transaction
 
+from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.core import audit
 from zhucan.core.models import AuditEntry, AuditLogAppendOnlyError
 from zhucan.orgs.services import create_organisation
 
 
 @pytest.fixture
-def entry(world):
+def entry(world: World) -> AuditEntry | None:
     return AuditEntry.objects.filter(action="orgs.organisation.created").first()
 
 
-def test_a_service_write_records_who_what_where_and_the_changes(world, city_officer):
+def test_a_service_write_records_who_what_where_and_the_changes(
+    world: World, city_officer: User
+) -> None:
     with transaction.atomic():
         org = create_organisation(
             by=city_officer,
@@ -28,7 +32,7 @@ def test_a_service_write_records_who_what_where_and_the_changes(world, city_offi
     assert entry.org_path == org.path
 
 
-def test_audit_entries_cannot_be_changed_or_deleted(entry):
+def test_audit_entries_cannot_be_changed_or_deleted(entry: AuditEntry | None) -> None:
     entry.action = "forged"
     with pytest.raises(AuditLogAppendOnlyError):
         entry.save()
@@ -41,7 +45,7 @@ def test_audit_entries_cannot_be_changed_or_deleted(entry):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
-def test_postgresql_refuses_raw_updates_of_audit_entries(entry):
+def test_postgresql_refuses_raw_updates_of_audit_entries(entry: AuditEntry | None) -> None:
     from django.db import DatabaseError
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -50,12 +54,12 @@ def test_postgresql_refuses_raw_updates_of_audit_entries(entry):
     assert entry.action == "orgs.organisation.created"
 
 
-def test_recording_outside_a_transaction_is_a_programming_error(transactional_db):
+def test_recording_outside_a_transaction_is_a_programming_error(transactional_db: None) -> None:
     with pytest.raises(RuntimeError):
         audit.record(by=None, action="x")
 
 
-def test_a_failed_service_leaves_no_audit_entry(world, city_officer):
+def test_a_failed_service_leaves_no_audit_entry(world: World, city_officer: User) -> None:
     before = AuditEntry.objects.count()
     with pytest.raises(Exception):  # noqa: B017 - any failure must roll back the entry too
         with transaction.atomic():

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Page
 
+from zhucan.conftest import World
 from zhucan.testing.browser import (
+    BrowserPages,
     Target,
     axe_report,
     axe_violations,
@@ -26,7 +29,9 @@ from zhucan.testing.urlwalk import URLS
 pytestmark = pytest.mark.browser
 
 
-def _console_report(browser_pages, page, label: str, since: int = 0) -> str | None:
+def _console_report(
+    browser_pages: BrowserPages, page: Page, label: str, since: int = 0
+) -> str | None:
     errors = browser_pages.errors(page)[since:]
     if not errors:
         return None
@@ -34,7 +39,9 @@ def _console_report(browser_pages, page, label: str, since: int = 0) -> str | No
 
 
 @pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
-def test_every_page_passes_axe(browser_world, browser_pages, name, kwargs):
+def test_every_page_passes_axe(
+    browser_world: World, browser_pages: BrowserPages, name, kwargs
+) -> None:
     target = find_target(browser_world, name, kwargs)
     if not isinstance(target, Target):
         # Not a page (POST only, a download, a redirect): find_target has checked that it
@@ -59,7 +66,9 @@ def test_every_page_passes_axe(browser_world, browser_pages, name, kwargs):
 
 
 @pytest.mark.parametrize("name", ["core:home", "accounts:login", "orgs:list"])
-def test_pages_in_english_pass_axe(browser_world, browser_pages, name):
+def test_pages_in_english_pass_axe(
+    browser_world: World, browser_pages: BrowserPages, name: str
+) -> None:
     target = find_target(browser_world, name, [])
     assert isinstance(target, Target), target
     page = browser_pages.new(target.person, language="en")
@@ -78,8 +87,13 @@ def test_pages_in_english_pass_axe(browser_world, browser_pages, name):
     ],
 )
 def test_sign_in_errors_are_summarised_focused_and_pass_axe(
-    browser_world, browser_pages, mode, case, username, password
-):
+    browser_world: World,
+    browser_pages: BrowserPages,
+    mode: str,
+    case: str,
+    username: str,
+    password: str,
+) -> None:
     page = browser_pages.new()
     open_page(page, reverse("accounts:login"))
     if mode != "standard":
@@ -101,7 +115,9 @@ def test_sign_in_errors_are_summarised_focused_and_pass_axe(
     assert not browser_pages.errors(page), browser_pages.errors(page)
 
 
-def test_the_harness_catches_a_planted_violation(browser_world, browser_pages):
+def test_the_harness_catches_a_planted_violation(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     """Guards the guard: axe must really run inside the page, under its real CSP."""
     page = browser_pages.new()
     open_page(page, reverse("accounts:login"))
@@ -112,7 +128,9 @@ def test_the_harness_catches_a_planted_violation(browser_world, browser_pages):
     assert "image-alt" in {v["id"] for v in axe_violations(page)}
 
 
-def test_a_field_with_several_errors_announces_them_all(browser_world, browser_pages):
+def test_a_field_with_several_errors_announces_them_all(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     """Password rules can fail together: each message must be read with the field."""
     page = browser_pages.new(browser_world.city_officer)
     open_page(page, reverse("accounts:password_change"))

@@ -12,8 +12,10 @@ from urllib.parse import urlparse
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Page
 
-from zhucan.testing.browser import Target, find_target, open_page, page_targets
+from zhucan.conftest import World
+from zhucan.testing.browser import BrowserPages, Target, find_target, open_page, page_targets
 
 pytestmark = pytest.mark.browser
 
@@ -77,8 +79,8 @@ FOCUSED_STATE = """() => {
 
 
 def test_first_tab_reaches_a_visible_skip_link_that_moves_focus_to_main(
-    browser_world, browser_pages
-):
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     """On every page, as whoever opens it in the axe walk."""
     problems = []
     pages: dict[str, Any] = {}
@@ -115,7 +117,7 @@ def test_first_tab_reaches_a_visible_skip_link_that_moves_focus_to_main(
     assert not problems, "\n".join(problems)
 
 
-def _reading_order_problem(prev: dict, nxt: dict) -> str | None:
+def _reading_order_problem(prev: dict[str, Any], nxt: dict[str, Any]) -> str | None:
     """Focus must not jump back up-left or leftwards on the same line (CSS reordering)."""
     a, b = prev["rect"], nxt["rect"]
     same_line = b["top"] < a["bottom"] and b["bottom"] > a["top"]
@@ -128,8 +130,8 @@ def _reading_order_problem(prev: dict, nxt: dict) -> str | None:
 
 @pytest.mark.parametrize("name", ["core:home", "orgs:list"])
 def test_tab_reaches_everything_in_order_with_a_visible_focus_indicator(
-    browser_world, browser_pages, name
-):
+    browser_world: World, browser_pages: BrowserPages, name: str
+) -> None:
     target = find_target(browser_world, name, [])
     assert isinstance(target, Target), target
     page = browser_pages.new(target.person)
@@ -183,16 +185,16 @@ def test_tab_reaches_everything_in_order_with_a_visible_focus_indicator(
     assert not problems, f"{name} as {target.who}:\n" + "\n".join(problems)
 
 
-def _tab_to(page, predicate_js: str, limit: int = 40) -> dict:
+def _tab_to(page: Page, predicate_js: str, limit: int = 40) -> dict[str, Any]:
     for _ in range(limit):
         page.keyboard.press("Tab")
-        active = page.evaluate(ACTIVE)
+        active: dict[str, Any] = page.evaluate(ACTIVE)
         if active and page.evaluate(predicate_js):
             return active
     raise AssertionError(f"{limit} presses of Tab never reached {predicate_js}")
 
 
-def test_sign_in_with_the_keyboard_alone(browser_world, browser_pages):
+def test_sign_in_with_the_keyboard_alone(browser_world: World, browser_pages: BrowserPages) -> None:
     login_url = reverse("accounts:login")
     page = browser_pages.new()
     open_page(page, login_url)
@@ -209,7 +211,9 @@ def test_sign_in_with_the_keyboard_alone(browser_world, browser_pages):
     assert not page.locator("[data-error-summary]").count(), "the sign-in failed"
 
 
-def test_error_summary_links_move_focus_to_the_field(browser_world, browser_pages):
+def test_error_summary_links_move_focus_to_the_field(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     page = browser_pages.new()
     open_page(page, reverse("accounts:login"))
     _tab_to(page, "() => document.activeElement.name === 'username'")
@@ -228,7 +232,9 @@ def test_error_summary_links_move_focus_to_the_field(browser_world, browser_page
     )
 
 
-def test_large_text_and_high_contrast_buttons_work_from_the_keyboard(browser_world, browser_pages):
+def test_large_text_and_high_contrast_buttons_work_from_the_keyboard(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     login_url = reverse("accounts:login")
     page = browser_pages.new()  # a visitor: the choice lives in the session
     open_page(page, login_url)

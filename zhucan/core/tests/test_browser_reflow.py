@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
+from zhucan.conftest import World
 from zhucan.testing.browser import (
+    BrowserPages,
     Target,
     axe_report,
     find_target,
@@ -55,7 +58,7 @@ NARROW_RULES = [
 MODES = {"standard": None, "large-text": {"text_size": "large", "contrast": "normal"}}
 
 
-def _reflow_problems(page, target: Target, mode: str) -> list[str]:
+def _reflow_problems(page: Page, target: Target, mode: str) -> list[str]:
     result = page.evaluate(OVERFLOW, WIDTH)
     problems = []
     if result["scrollWidth"] > WIDTH:
@@ -72,7 +75,7 @@ def _reflow_problems(page, target: Target, mode: str) -> list[str]:
     return problems
 
 
-def _check(browser_pages, targets: list[Target], mode: str) -> list[str]:
+def _check(browser_pages: BrowserPages, targets: list[Target], mode: str) -> list[str]:
     pages: dict[str, Any] = {}
     problems = []
     for target in targets:
@@ -89,14 +92,18 @@ def _check(browser_pages, targets: list[Target], mode: str) -> list[str]:
 
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("name", REQUIRED)
-def test_no_horizontal_scroll_at_320px(browser_world, browser_pages, name, mode):
+def test_no_horizontal_scroll_at_320px(
+    browser_world: World, browser_pages: BrowserPages, name, mode
+) -> None:
     target = find_target(browser_world, name, [])
     assert isinstance(target, Target), target
     problems = _check(browser_pages, [target], mode)
     assert not problems, "\n".join(problems)
 
 
-def test_every_other_page_reflows_at_320px_in_large_text(browser_world, browser_pages):
+def test_every_other_page_reflows_at_320px_in_large_text(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     """Large text only: what fits in large text fits in the standard size too."""
     targets = [t for t in page_targets(browser_world) if t.name not in REQUIRED]
     problems = _check(browser_pages, targets, "large-text")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.conftest import World
@@ -138,7 +139,7 @@ NOT_CREATES = {
 TOKEN = re.compile(r'<input type="hidden" name="client_id" value="[0-9a-f-]{36}"')
 
 
-def test_every_page_is_sorted_once():
+def test_every_page_is_sorted_once() -> None:
     names = {name for name, _kwargs in URLS}
     groups = [set(CREATE_FORMS), set(KEYED), NOT_CREATES]
     unsorted = names - set().union(*groups)
@@ -149,7 +150,7 @@ def test_every_page_is_sorted_once():
 
 
 @pytest.mark.parametrize("name", sorted(CREATE_FORMS))
-def test_each_create_form_draws_a_token(client, world, name):
+def test_each_create_form_draws_a_token(client: Client, world: World, name: str) -> None:
     user, url = CREATE_FORMS[name](world)
     login_verified(client, user)
     response = client.get(url)

@@ -24,11 +24,13 @@ on_postgres = pytest.mark.skipif(
 )
 
 
-def test_manage_py_db_worker_is_ours():
+def test_manage_py_db_worker_is_ours() -> None:
     assert get_commands()["db_worker"] == "zhucan.core"
 
 
-def test_the_worker_waits_and_carries_on_when_the_database_goes_away(monkeypatch):
+def test_the_worker_waits_and_carries_on_when_the_database_goes_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     calls: list[str] = []
     pauses: list[float] = []
 
@@ -54,7 +56,9 @@ def test_the_worker_waits_and_carries_on_when_the_database_goes_away(monkeypatch
     assert pauses == [1.0, 2.0]  # longer each time
 
 
-def test_the_sweep_thread_recovers_jobs_and_survives_its_own_errors(monkeypatch):
+def test_the_sweep_thread_recovers_jobs_and_survives_its_own_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     runs: list[int] = []
 
     def sweep() -> dict[str, int]:
@@ -73,7 +77,7 @@ def test_the_sweep_thread_recovers_jobs_and_survives_its_own_errors(monkeypatch)
 
 @on_postgres
 @pytest.mark.postgres
-def test_db_worker_carries_on_after_its_connection_is_killed(transactional_db):
+def test_db_worker_carries_on_after_its_connection_is_killed(transactional_db: None) -> None:
     process = workers.start(
         ["manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"]
     )
@@ -96,7 +100,7 @@ def test_db_worker_carries_on_after_its_connection_is_killed(transactional_db):
 
 @on_postgres
 @pytest.mark.postgres
-def test_a_request_after_the_connection_was_killed_answers_200(transactional_db):
+def test_a_request_after_the_connection_was_killed_answers_200(transactional_db: None) -> None:
     connection.ensure_connection()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")

@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts.models import User
@@ -11,7 +12,7 @@ from zhucan.registry.models import Assistance, Person
 from zhucan.testing.auth import login_verified
 
 
-def _counts():
+def _counts() -> tuple[int, ...]:
     return (
         Organisation.objects.count(),
         User.objects.count(),
@@ -26,7 +27,7 @@ def _counts():
     )
 
 
-def test_load_demo_is_idempotent(db):
+def test_load_demo_is_idempotent(db: None) -> None:
     call_command("load_demo", stdout=open("/dev/null", "w"))
     first = _counts()
     call_command("load_demo", stdout=open("/dev/null", "w"))
@@ -35,7 +36,7 @@ def test_load_demo_is_idempotent(db):
     assert first[0] == 1 + 1 + 12 + 10 * 12
 
 
-def test_each_demo_person_sees_only_their_part_of_the_tree(client, db):
+def test_each_demo_person_sees_only_their_part_of_the_tree(client: Client, db: None) -> None:
     call_command("load_demo", stdout=open("/dev/null", "w"))
     login_verified(client, User.objects.get(username="xinhua_officer"))
     body = client.get(reverse("orgs:list"), {"q": "民政局"}).content.decode()

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -44,7 +45,7 @@ def _campaign() -> Campaign:
     return Campaign.objects.get(notice__doc_number__contains="2号", year=2020, parent=None)
 
 
-def test_the_dashboards_show_a_whole_city_at_work(client, db):
+def test_the_dashboards_show_a_whole_city_at_work(client: Client, db: None) -> None:
     call_command("load_demo", stdout=io.StringIO())
     campaign = _campaign()
     accepted = ActivityReport.objects.filter(
@@ -94,7 +95,7 @@ def test_the_dashboards_show_a_whole_city_at_work(client, db):
         assert Image.open(stored).size[0] > 0
 
 
-def test_some_are_missing_and_were_reminded(db):
+def test_some_are_missing_and_were_reminded(db: None) -> None:
     call_command("load_demo", stdout=io.StringIO())
     campaign = _campaign()
     assert set(Plan.objects.values_list("status", flat=True)) == set(Plan.Status.values)
@@ -129,7 +130,9 @@ def test_some_are_missing_and_were_reminded(db):
     assert not receipts.filter(stage=ReminderSent.Stage.BEFORE).exists()
 
 
-def test_the_completeness_page_shows_on_time_late_overdue_and_not_yet_due(client, db):
+def test_the_completeness_page_shows_on_time_late_overdue_and_not_yet_due(
+    client: Client, db: None
+) -> None:
     call_command("load_demo", stdout=io.StringIO())
     campaign = _campaign()
     login_verified(client, User.objects.get(username="city_officer"))
@@ -148,7 +151,7 @@ def test_the_completeness_page_shows_on_time_late_overdue_and_not_yet_due(client
     assert timezone.localdate(receipt.signed_at) > campaign.reminder_schedule.receipts_due
 
 
-def test_the_register_holds_thousands_of_synthetic_people(client, db):
+def test_the_register_holds_thousands_of_synthetic_people(client: Client, db: None) -> None:
     call_command("load_demo", stdout=io.StringIO())
     people = Person.objects.all()
     assert people.count() >= 2000
@@ -207,7 +210,7 @@ def _digest() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def test_every_load_makes_the_same_city(db):
+def test_every_load_makes_the_same_city(db: None) -> None:
     with transaction.atomic():
         call_command("load_demo", stdout=io.StringIO())
         first = _digest()

@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from docx import Document
 
+from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.core import audit
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
@@ -87,7 +90,7 @@ def _prepare(world: Any) -> Any:
     return person
 
 
-def test_every_download_writes_one_audit_entry(client, world):
+def test_every_download_writes_one_audit_entry(client: Client, world: World) -> None:
     # Every object first (the builders expect the world as it was), then the set-up.
     urls = [(name, url_for(world, name, list(kwargs))) for name, kwargs in URLS]
     person = _prepare(world)
@@ -121,7 +124,7 @@ def test_every_download_writes_one_audit_entry(client, world):
     assert not missing, f"never downloaded in the walk (update DOWNLOADS or the set-up): {missing}"
 
 
-def test_download_entries_carry_the_filters_and_the_row_count(client, world):
+def test_download_entries_carry_the_filters_and_the_row_count(client: Client, world: World) -> None:
     login_verified(client, world.city_auditor)
     with transaction.atomic():
         for _n in range(3):
@@ -139,7 +142,7 @@ def test_download_entries_carry_the_filters_and_the_row_count(client, world):
     assert "test.seed" not in str(entry.changes)
 
 
-def test_a_county_auditor_sees_the_downloads_of_their_county(client, world):
+def test_a_county_auditor_sees_the_downloads_of_their_county(client: Client, world: World) -> None:
     from zhucan.testing.factories import make_campaign, make_user
 
     campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)
@@ -164,14 +167,16 @@ def test_record_download_opens_its_own_transaction() -> None:
     ``audit.record`` alone still refuses to run outside one."""
     with pytest.raises(RuntimeError):
         audit.record(by=None, action="test.changed", org_path="/1/")
+    # A download is always someone's: only a change may be the server's own (by=None).
+    clerk = User.objects.create_user(username="clerk")
     entry = audit.record_download(
-        by=None, action="test.downloaded", fmt="xlsx", org_path="/1/", rows=2
+        by=clerk, action="test.downloaded", fmt="xlsx", org_path="/1/", rows=2
     )
     assert AuditEntry.objects.get().pk == entry.pk
     assert entry.changes == {"format": "xlsx", "filters": {}, "rows": 2}
 
 
-def test_an_entry_about_a_whole_jurisdiction_goes_where_its_auditors_see_it(world):
+def test_an_entry_about_a_whole_jurisdiction_goes_where_its_auditors_see_it(world: World) -> None:
     from zhucan.orgs.access import audit_path_for
     from zhucan.orgs.services import add_membership
 
@@ -189,7 +194,7 @@ def test_an_entry_about_a_whole_jurisdiction_goes_where_its_auditors_see_it(worl
     assert audit_path_for(world.outsider) == ""
 
 
-def test_the_notice_as_pdf_is_audited_like_the_docx(client, world):
+def test_the_notice_as_pdf_is_audited_like_the_docx(client: Client, world: World) -> None:
     """The walk fills ``fmt`` with docx only."""
     from zhucan.testing.factories import make_campaign
 

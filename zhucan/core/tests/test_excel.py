@@ -9,7 +9,7 @@ from zhucan.core.excel import XlsxTable, new_workbook, workbook_bytes
 
 
 @pytest.mark.parametrize("value", ["=1+2", "+86 2690909", "-5", "@SUM(A1)", "＝1+1", "\t=1"])
-def test_formula_like_text_stays_text(value):
+def test_formula_like_text_stays_text(value: str) -> None:
     wb = new_workbook()
     XlsxTable(wb, "表", ["名称"]).add_rows([[value]])
     sheet = load_workbook(io.BytesIO(workbook_bytes(wb))).active
@@ -18,7 +18,7 @@ def test_formula_like_text_stays_text(value):
     assert sheet["A2"].quotePrefix is True
 
 
-def test_numbers_dates_and_headers():
+def test_numbers_dates_and_headers() -> None:
     wb = new_workbook()
     table = XlsxTable(wb, "统计表", ["单位", "户数", "金额", "日期"])
     table.add_rows([["新华区", 12, Decimal("3000.50"), date(2020, 5, 17)]])

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +15,12 @@ from django.utils import timezone
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.services import set_deadlines, sign_receipt
 from zhucan.completeness.todos import units_to_follow_up
+from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_report
 
 
-def _home(client, person) -> str:
+def _home(client: Client, person) -> str:
     login_verified(client, person)
     client.cookies["django_language"] = "en"
     return client.get(reverse("core:home")).content.decode()
@@ -36,7 +38,7 @@ def _with_deadlines(campaign: Campaign, by) -> Campaign:
     )
 
 
-def test_a_coordinator_sees_how_many_units_still_owe_what(client, world):
+def test_a_coordinator_sees_how_many_units_still_owe_what(client: Client, world: World) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     sign_receipt(
         by=world.county_a_officer, receipt=Receipt.objects.get(organisation=world.county_a)
@@ -50,7 +52,7 @@ def test_a_coordinator_sees_how_many_units_still_owe_what(client, world):
     assert "Follow up the units" not in _home(client, world.county_a_officer)
 
 
-def test_a_campaign_everyone_delivered_leaves_no_follow_up(world):
+def test_a_campaign_everyone_delivered_leaves_no_follow_up(world: World) -> None:
     campaign = make_campaign(
         issuing_org=world.city, by=world.city_officer, recipients=["各县（市、区）残工委"]
     )
@@ -63,7 +65,7 @@ def test_a_campaign_everyone_delivered_leaves_no_follow_up(world):
 
 
 @pytest.mark.django_db
-def test_the_follow_ups_cost_the_same_queries_for_one_campaign_or_many(world):
+def test_the_follow_ups_cost_the_same_queries_for_one_campaign_or_many(world: World) -> None:
     make_campaign(issuing_org=world.city, by=world.city_officer)
     with CaptureQueriesContext(connection) as one:
         assert len(units_to_follow_up(world.city_officer)) == 1
@@ -74,7 +76,7 @@ def test_the_follow_ups_cost_the_same_queries_for_one_campaign_or_many(world):
     assert len(four) == len(one) <= 4
 
 
-def test_a_reporter_is_told_the_report_is_due(client, world):
+def test_a_reporter_is_told_the_report_is_due(client: Client, world: World) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     page = _home(client, world.member_unit_reporter)
     assert "Report the activities for" not in page  # no deadline and no plan yet
@@ -86,7 +88,9 @@ def test_a_reporter_is_told_the_report_is_due(client, world):
     assert f"{new}?organisation={world.city_unit.pk}" in page
 
 
-def test_a_started_report_is_to_finish_and_a_submitted_one_is_done(client, world):
+def test_a_started_report_is_to_finish_and_a_submitted_one_is_done(
+    client: Client, world: World
+) -> None:
     campaign = _with_deadlines(
         make_campaign(issuing_org=world.city, by=world.city_officer), world.city_officer
     )
@@ -103,7 +107,9 @@ def test_a_started_report_is_to_finish_and_a_submitted_one_is_done(client, world
     assert "activity report for" not in page and "Report the activities" not in page
 
 
-def test_two_notices_with_the_same_title_are_told_apart_by_their_document_number(client, world):
+def test_two_notices_with_the_same_title_are_told_apart_by_their_document_number(
+    client: Client, world: World
+) -> None:
     first = make_campaign(issuing_org=world.city, by=world.city_officer)
     second = make_campaign(issuing_org=world.city, by=world.city_officer)
     assert first.notice.title == second.notice.title

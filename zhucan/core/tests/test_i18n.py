@@ -7,22 +7,26 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import templatize
 
 from zhucan import settings as production_settings
+from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
 
 PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
-def test_the_default_language_is_simplified_chinese():
+def test_the_default_language_is_simplified_chinese() -> None:
     assert production_settings.LANGUAGE_CODE == "zh-hans"
 
 
 @pytest.mark.parametrize(("cookie", "expected"), [("zh-hans", "我的待办"), ("en", "My to-dos")])
-def test_pages_render_in_the_chosen_language(client, world, cookie, expected):
+def test_pages_render_in_the_chosen_language(
+    client: Client, world: World, cookie: str, expected: str
+) -> None:
     login_verified(client, world.city_officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
     body = client.get(reverse("core:home")).content.decode()
@@ -30,19 +34,19 @@ def test_pages_render_in_the_chosen_language(client, world, cookie, expected):
     assert ('<html lang="zh-Hans"' in body) == (cookie == "zh-hans")
 
 
-def test_the_language_button_switches_and_remembers(client, world):
+def test_the_language_button_switches_and_remembers(client: Client, world: World) -> None:
     login_verified(client, world.city_officer)
     client.post(reverse("accounts:display"), {"language": "zh-hans", "next": "/"})
     assert "我的待办" in client.get(reverse("core:home")).content.decode()
 
 
-def test_every_message_has_a_chinese_translation():
+def test_every_message_has_a_chinese_translation() -> None:
     entries = _entries(PO.read_text(encoding="utf-8"))
     untranslated = [e["msgid"] for e in entries if not e["msgstr"] or e["fuzzy"]]
     assert not untranslated, untranslated[:10]
 
 
-def test_the_po_reader_sees_entries_with_no_blank_line_between_them():
+def test_the_po_reader_sees_entries_with_no_blank_line_between_them() -> None:
     text = 'msgid "A"\nmsgstr "甲"\nmsgid "B"\nmsgstr ""\n#, fuzzy\nmsgid "C"\nmsgstr "丙"\n'
     assert [(e["msgid"], e["msgstr"], e["fuzzy"]) for e in _entries(text)] == [
         ("A", "甲", ""),
@@ -51,7 +55,7 @@ def test_the_po_reader_sees_entries_with_no_blank_line_between_them():
     ]
 
 
-def test_a_service_message_is_translated():
+def test_a_service_message_is_translated() -> None:
     with translation.override("zh-hans"):
         assert translation.gettext("There is a problem") != "There is a problem"
 
@@ -88,7 +92,8 @@ def _sources(base: Path) -> tuple[list[Path], list[Path]]:
 
 
 def _unquote(line: str) -> str:
-    return ast.literal_eval(line)
+    text: str = ast.literal_eval(line)
+    return text
 
 
 def _entries(po_text: str) -> list[dict[str, str]]:
@@ -149,7 +154,7 @@ def used_msgids(base: Path, workdir: Path) -> set[tuple[str, str]]:
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext's xgettext")
-def test_every_message_the_interface_uses_has_a_chinese_translation(tmp_path):
+def test_every_message_the_interface_uses_has_a_chinese_translation(tmp_path: Path) -> None:
     # A msgid added to a template or form without `make messages` shows in English on the
     # Chinese interface (the "Return for correction" block did); this finds every one.
     translated = {
@@ -161,7 +166,7 @@ def test_every_message_the_interface_uses_has_a_chinese_translation(tmp_path):
     assert not missing, f"{len(missing)} msgids have no Chinese translation: {missing[:20]}"
 
 
-def test_the_admin_names_each_app_in_chinese():
+def test_the_admin_names_each_app_in_chinese() -> None:
     # The admin lists apps by their AppConfig.verbose_name: plain strings showed in English.
     from django.apps import apps
 

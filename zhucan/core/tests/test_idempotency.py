@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone, translation
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.core.models import FormSubmission
@@ -18,16 +20,16 @@ from zhucan.testing.factories import make_org
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
 
-def make(world, name):
+def make(world: World, name):
     return lambda: make_org(name=name, parent=world.county_a, region_code="410402")
 
 
-def test_one_object_per_user_and_token(world):
+def test_one_object_per_user_and_token(world: World) -> None:
     token = uuid.uuid4()
     with transaction.atomic():
         first = create_once(
@@ -43,7 +45,7 @@ def test_one_object_per_user_and_token(world):
     assert not Organisation.objects.filter(name="乙").exists()
 
 
-def test_a_token_of_another_kind_is_refused(world):
+def test_a_token_of_another_kind_is_refused(world: World) -> None:
     token = uuid.uuid4()
     with transaction.atomic():
         create_once(by=world.city_admin, token=token, model=Organisation, create=make(world, "甲"))
@@ -56,10 +58,10 @@ def test_a_token_of_another_kind_is_refused(world):
         )
 
 
-def test_a_failed_create_frees_its_token(world):
+def test_a_failed_create_frees_its_token(world: World) -> None:
     token = uuid.uuid4()
 
-    def fail():
+    def fail() -> None:
         raise DomainError("no")
 
     with pytest.raises(DomainError), transaction.atomic():
@@ -72,12 +74,12 @@ def test_a_failed_create_frees_its_token(world):
     assert made.name == "甲"
 
 
-def test_it_refuses_to_run_outside_a_transaction(transactional_db, world):
+def test_it_refuses_to_run_outside_a_transaction(transactional_db: None, world: World) -> None:
     with pytest.raises(RuntimeError):
         create_once(by=world.city_admin, token=uuid.uuid4(), model=Organisation, create=None)
 
 
-def test_old_tokens_are_purged(world):
+def test_old_tokens_are_purged(world: World) -> None:
     with transaction.atomic():
         for name in ("甲", "乙"):
             create_once(

@@ -8,13 +8,17 @@ county A.
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
+from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
 from zhucan.testing.urlwalk import PUBLIC, URLS, url_for
 
 
 @pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
-def test_anonymous_is_sent_to_login_except_on_public_pages(client, world, name, kwargs):
+def test_anonymous_is_sent_to_login_except_on_public_pages(
+    client: Client, world: World, name, kwargs
+) -> None:
     url = url_for(world, name, list(kwargs))
     response = client.get(url)
     if name in PUBLIC:
@@ -28,7 +32,9 @@ def test_anonymous_is_sent_to_login_except_on_public_pages(client, world, name, 
 @pytest.mark.parametrize(
     ("name", "kwargs"), [u for u in URLS if u[1]], ids=[n for n, k in URLS if k]
 )
-def test_objects_of_county_a_are_404_for_other_jurisdictions(client, world, name, kwargs):
+def test_objects_of_county_a_are_404_for_other_jurisdictions(
+    client: Client, world: World, name, kwargs
+) -> None:
     url = url_for(world, name, list(kwargs))
     for person in (world.county_b_officer, world.outsider, world.member_unit_reporter):
         client.logout()
@@ -47,7 +53,9 @@ def test_objects_of_county_a_are_404_for_other_jurisdictions(client, world, name
 @pytest.mark.parametrize(
     ("name", "kwargs"), [u for u in URLS if u[1]], ids=[n for n, k in URLS if k]
 )
-def test_objects_of_county_a_are_reachable_from_above(client, world, name, kwargs):
+def test_objects_of_county_a_are_reachable_from_above(
+    client: Client, world: World, name, kwargs
+) -> None:
     url = url_for(world, name, list(kwargs))
     for person in (world.county_a_officer, world.city_officer):
         client.logout()
@@ -59,7 +67,7 @@ def test_objects_of_county_a_are_reachable_from_above(client, world, name, kwarg
 @pytest.mark.parametrize(
     ("name", "kwargs"), [u for u in URLS if not u[1]], ids=[n for n, k in URLS if not k]
 )
-def test_pages_never_show_county_a_to_others(client, world, name, kwargs):
+def test_pages_never_show_county_a_to_others(client: Client, world: World, name, kwargs) -> None:
     url = url_for(world, name, list(kwargs))
     for person in (world.county_b_officer, world.outsider):
         client.logout()

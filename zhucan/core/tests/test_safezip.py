@@ -22,13 +22,13 @@ def _problem(data: bytes, name: str = "word/document.xml") -> ZipProblem:
     return caught.value.problem
 
 
-def test_a_sound_docx_reads_back_exactly():
+def test_a_sound_docx_reads_back_exactly() -> None:
     with SafeZip(hostile.docx(), limits=LIMITS) as package:
         assert bytes(package.read("word/document.xml")) == hostile.DOCX_DOCUMENT
         assert package.inflated == len(hostile.DOCX_DOCUMENT)
 
 
-def test_a_part_forged_to_look_small_is_counted_not_believed():
+def test_a_part_forged_to_look_small_is_counted_not_believed() -> None:
     """Size and checksum forged for its first 1,000 bytes: zipfile stops there and calls the
     part sound; the reader goes on to the end of the deflate stream and stops at the limit."""
     data = hostile.lying_docx(zeros_mib=64)
@@ -37,7 +37,7 @@ def test_a_part_forged_to_look_small_is_counted_not_believed():
     assert _problem(data) is ZipProblem.TOO_BIG
 
 
-def test_a_part_longer_than_it_says_but_within_the_limits_is_damaged():
+def test_a_part_longer_than_it_says_but_within_the_limits_is_damaged() -> None:
     padding = hostile.deflate_pieces([(hostile.padding_chunk(), 2)])
     first = hostile.padding_chunk()[:1000]
     data = hostile.docx(
@@ -48,7 +48,9 @@ def test_a_part_longer_than_it_says_but_within_the_limits_is_damaged():
     assert _problem(data) is ZipProblem.DAMAGED
 
 
-def test_a_part_that_admits_to_being_huge_is_refused_without_inflating(monkeypatch):
+def test_a_part_that_admits_to_being_huge_is_refused_without_inflating(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     data = hostile.docx(
         hostile.Member(
             "word/document.xml", hostile.deflate_pieces([(b"<w/>", 1)]), declared_size=3 * 2**30
@@ -60,7 +62,7 @@ def test_a_part_that_admits_to_being_huge_is_refused_without_inflating(monkeypat
     assert caught.value.problem is ZipProblem.TOO_BIG
 
 
-def test_all_parts_together_are_bounded_too():
+def test_all_parts_together_are_bounded_too() -> None:
     """Two honest parts of 4 MiB, then one that claims 1,000 bytes and holds 6 MiB: it is
     stopped where the total passes 12 MiB, before its end could show that it lied."""
     honest = hostile.deflate_pieces([(hostile.padding_chunk(), 4)])
@@ -79,24 +81,24 @@ def test_all_parts_together_are_bounded_too():
     assert package.inflated <= LIMITS.max_total_bytes + 64 * 1024
 
 
-def test_a_ratio_no_document_has_is_refused():
+def test_a_ratio_no_document_has_is_refused() -> None:
     spaces = hostile.deflate_pieces([(b" " * MiB, 5)])  # about 1000:1
     assert _problem(hostile.docx(hostile.Member("word/document.xml", spaces))) is ZipProblem.RATIO
 
 
-def test_a_doctype_is_refused():
+def test_a_doctype_is_refused() -> None:
     document = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><w:document/>'
     data = hostile.docx(hostile.member("word/document.xml", document))
     assert _problem(data) is ZipProblem.DOCTYPE
 
 
-def test_a_part_named_twice_is_refused():
+def test_a_part_named_twice_is_refused() -> None:
     part = hostile.member("word/document.xml", b"<w/>")
     with pytest.raises(UnsafeZipError):
         SafeZip(hostile.write_zip([part, part]), limits=LIMITS)
 
 
-def test_an_encrypted_part_is_damaged():
+def test_an_encrypted_part_is_damaged() -> None:
     data = bytearray(hostile.docx())
     data[6] |= 1  # the first local header's "encrypted" flag
     with pytest.raises(UnsafeZipError) as caught, SafeZip(bytes(data), limits=LIMITS) as package:
@@ -104,7 +106,7 @@ def test_an_encrypted_part_is_damaged():
     assert caught.value.problem is ZipProblem.DAMAGED
 
 
-def test_not_a_zip():
+def test_not_a_zip() -> None:
     with pytest.raises(UnsafeZipError) as caught:
         SafeZip(b"PK\x03\x04 not really", limits=LIMITS)
     assert caught.value.problem is ZipProblem.NOT_ZIP

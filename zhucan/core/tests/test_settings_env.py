@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -43,7 +44,7 @@ def _settings_with(**env):
     return result
 
 
-def test_embedded_default_is_sqlite_in_the_repository_with_demo_relaxations():
+def test_embedded_default_is_sqlite_in_the_repository_with_demo_relaxations() -> None:
     result = _settings_with(ZHUCAN_DEMO_MODE="1")
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.sqlite3"
@@ -51,7 +52,7 @@ def test_embedded_default_is_sqlite_in_the_repository_with_demo_relaxations():
     assert values["require_2fa"] is False
 
 
-def test_database_and_cache_from_the_environment():
+def test_database_and_cache_from_the_environment() -> None:
     result = _settings_with(
         SECRET_KEY="x" * 60,
         DATABASE_URL="postgres://u:p@db.example:5432/zhucan",
@@ -64,7 +65,7 @@ def test_database_and_cache_from_the_environment():
     assert values["ssl"] is True
 
 
-def _run_without_keys(tmp_path, args, **env):
+def _run_without_keys(tmp_path: Path, args, **env):
     """``args`` in a fresh interpreter with no key in the environment and key files in tmp."""
     clean = {
         k: v
@@ -93,7 +94,7 @@ KEYS_PROBE = (
 )
 
 
-def test_production_refuses_to_start_without_its_keys_and_makes_none(tmp_path):
+def test_production_refuses_to_start_without_its_keys_and_makes_none(tmp_path: Path) -> None:
     """Each server making its own keys forks the registry: production names what is missing."""
     result = _run_without_keys(tmp_path, ["manage.py", "check"])
     assert result.returncode != 0
@@ -107,7 +108,7 @@ def test_production_refuses_to_start_without_its_keys_and_makes_none(tmp_path):
     assert wsgi.returncode != 0 and "ZHUCAN_REGISTRY_KEYS is not set" in wsgi.stderr
 
 
-def test_production_reads_keys_from_their_files(tmp_path):
+def test_production_reads_keys_from_their_files(tmp_path: Path) -> None:
     (tmp_path / "secret_key").write_text("s" * 60)
     (tmp_path / "registry_keys").write_text(
         "k1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=,"
@@ -122,7 +123,7 @@ def test_production_reads_keys_from_their_files(tmp_path):
     ]
 
 
-def test_the_demo_makes_its_keys_once_and_says_where(tmp_path):
+def test_the_demo_makes_its_keys_once_and_says_where(tmp_path: Path) -> None:
     first = _run_without_keys(tmp_path, ["-c", KEYS_PROBE], ZHUCAN_DEMO_MODE="1")
     assert first.returncode == 0, first.stderr
     assert f"created a secret key in {tmp_path / 'secret_key'}" in first.stderr
@@ -139,7 +140,7 @@ def test_the_demo_makes_its_keys_once_and_says_where(tmp_path):
     assert "created" not in second.stderr
 
 
-def test_pages_work_when_redis_is_down():
+def test_pages_work_when_redis_is_down() -> None:
     """Redis is only a cache: a dead server must not break a page."""
     probe = (
         "import django; django.setup(); from django.core.cache import cache; "

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from zhucan.core.sql import ids_in
 
 
-def test_many_ids_find_the_same_rows_as_a_list(db):
+def test_many_ids_find_the_same_rows_as_a_list(db: None) -> None:
     ids = list(Permission.objects.values_list("pk", flat=True))[:150]
     assert len(ids) == 150
     wanted = ids[:120] + [10**12]  # and an id that is nowhere

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import accept_report, return_report
+from zhucan.conftest import World
 from zhucan.core import workflow
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
@@ -63,12 +64,12 @@ BARE = workflow.Workflow(
 
 
 @pytest.fixture
-def campaign(world):
+def campaign(world: World):
     return make_campaign(issuing_org=world.city, by=world.city_officer)
 
 
 @pytest.fixture
-def plan(world, campaign):
+def plan(world: World, campaign):
     return make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer)
 
 
@@ -84,7 +85,7 @@ def unchanged(plan: Plan) -> Callable[[], None]:
     return check
 
 
-def test_an_illegal_transition_is_refused_with_a_message(world, plan):
+def test_an_illegal_transition_is_refused_with_a_message(world: World, plan) -> None:
     check = unchanged(plan)
     with translation.override("en"), pytest.raises(DomainError) as error:
         BARE.begin("decide", plan, by=world.city_officer, version=plan.version)
@@ -97,14 +98,14 @@ def test_an_illegal_transition_is_refused_with_a_message(world, plan):
     check()
 
 
-def test_who_may_is_asked_before_anything_else(world, plan):
+def test_who_may_is_asked_before_anything_else(world: World, plan) -> None:
     check = unchanged(plan)
     with pytest.raises(DomainError, match="Not you."):
         BARE.begin("forbidden", plan, by=world.city_officer, version=plan.version + 9)
     check()
 
 
-def test_a_stale_version_is_refused_in_chinese(world, plan):
+def test_a_stale_version_is_refused_in_chinese(world: World, plan) -> None:
     check = unchanged(plan)
     with translation.override("zh-hans"), pytest.raises(DomainError) as error:
         BARE.begin("send", plan, by=world.county_a_officer, version=plan.version - 1)
@@ -119,7 +120,7 @@ def test_a_stale_version_is_refused_in_chinese(world, plan):
     check()
 
 
-def test_finishing_saves_the_state_stamps_and_version_and_audits(world, plan):
+def test_finishing_saves_the_state_stamps_and_version_and_audits(world: World, plan) -> None:
     with transaction.atomic():
         step = BARE.begin("send", plan, by=world.county_a_officer, version=plan.version)
         assert not step.done
@@ -142,7 +143,7 @@ def test_finishing_saves_the_state_stamps_and_version_and_audits(world, plan):
     assert AuditEntry.objects.filter(action="tests.decided", actor=reviewer).count() == 1
 
 
-def test_a_repeat_does_nothing(world, plan):
+def test_a_repeat_does_nothing(world: World, plan) -> None:
     with transaction.atomic():
         BARE.begin("send", plan, by=world.county_a_officer, version=plan.version).finish()
     plan.refresh_from_db()
@@ -155,7 +156,7 @@ def test_a_repeat_does_nothing(world, plan):
     assert AuditEntry.objects.count() == entries
 
 
-def test_a_decision_on_a_stale_page_says_it_was_decided(world, campaign):
+def test_a_decision_on_a_stale_page_says_it_was_decided(world: World, campaign) -> None:
     """Returning an accepted report from a page opened before it was accepted names the
     decision, not "someone changed it"."""
     reporter = make_user(org=world.county_a, role="reporter")
@@ -166,7 +167,7 @@ def test_a_decision_on_a_stale_page_says_it_was_decided(world, campaign):
         return_report(by=world.city_officer, report=report, version=seen, reason="请补充")
 
 
-def test_a_declaration_with_an_unknown_state_fails_at_once():
+def test_a_declaration_with_an_unknown_state_fails_at_once() -> None:
     """A typo in a state fails when the app loads, not at someone's first click."""
     with pytest.raises(ImproperlyConfigured, match="unknown states"):
         workflow.Workflow(
@@ -219,7 +220,7 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
 
 @pytest.mark.postgres
 @needs_postgres
-def test_two_reviewers_at_once_one_decides(transactional_db, world, campaign):
+def test_two_reviewers_at_once_one_decides(transactional_db: None, world: World, campaign) -> None:
     reporter = make_user(org=world.county_a, role="reporter")
     report = make_report(campaign=campaign, organisation=world.county_a, by=reporter, submit=True)
     seen = report.version
@@ -242,7 +243,9 @@ def test_two_reviewers_at_once_one_decides(transactional_db, world, campaign):
 
 @pytest.mark.postgres
 @needs_postgres
-def test_five_clicks_at_once_approve_a_plan_once(transactional_db, world, campaign):
+def test_five_clicks_at_once_approve_a_plan_once(
+    transactional_db: None, world: World, campaign
+) -> None:
     plan = make_plan(
         campaign=campaign, organisation=world.county_a, by=world.county_a_officer, submit=True
     )

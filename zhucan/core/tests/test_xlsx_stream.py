@@ -26,7 +26,7 @@ def _written(rows, **kwargs):
     return load_workbook(out)
 
 
-def test_cells_keep_their_types_and_formats():
+def test_cells_keep_their_types_and_formats() -> None:
     at = datetime(2020, 5, 17, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
     book = _written([["叶县残联", 12, Decimal("1500.50"), date(2020, 5, 17), at]])
     ws = book.active
@@ -42,7 +42,7 @@ def test_cells_keep_their_types_and_formats():
     assert row[4].value == datetime(2020, 5, 17, 9, 30)  # noqa: DTZ001 - Excel has no zones
 
 
-def test_formula_like_text_stays_text_with_the_quote_prefix():
+def test_formula_like_text_stays_text_with_the_quote_prefix() -> None:
     book = _written(
         [["=SUM(A1:A9)", None, None, None, "+86 139"], ["-1", "@cmd", "", None, "\x07bell"]]
     )
@@ -55,11 +55,11 @@ def test_formula_like_text_stays_text_with_the_quote_prefix():
     assert ws["E3"].value == "bell"  # a control character XML cannot hold is dropped
 
 
-def test_title_with_markup_characters_is_escaped():
+def test_title_with_markup_characters_is_escaped() -> None:
     assert _written([], title='统计<表>&"').active.title == '统计<表>&"'
 
 
-def test_memory_stays_flat_however_many_rows():
+def test_memory_stays_flat_however_many_rows() -> None:
     def peak(rows: int) -> int:
         tracemalloc.start()
         with StreamingXlsx(io.BytesIO(), title="x", headers=["a", "b", "c"]) as sheet:

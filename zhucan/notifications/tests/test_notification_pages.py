@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.notifications.context_processors import bell
 from zhucan.notifications.models import Notification
@@ -18,7 +23,7 @@ LIST = reverse("notifications:list")
 
 
 @pytest.fixture
-def county_client(client, world):
+def county_client(client: Client, world: World) -> Client:
     login_verified(client, world.county_a_officer)
     client.cookies["django_language"] = "en"
     return client
@@ -32,7 +37,9 @@ def _read(pk):
     return reverse("notifications:read", kwargs={"notification_pk": pk})
 
 
-def test_the_list_shows_only_the_persons_own(county_client, world, send):
+def test_the_list_shows_only_the_persons_own(
+    county_client: Client, world: World, send: Callable[..., Notification]
+) -> None:
     send(world.county_a_officer, "新华区的提醒", body="请于5月10日前签收。")
     send(world.city_officer, "市残工委的提醒")
     page = county_client.get(LIST).content.decode()
@@ -42,7 +49,9 @@ def test_the_list_shows_only_the_persons_own(county_client, world, send):
     assert "1 notification" in page
 
 
-def test_not_even_a_superuser_sees_someone_elses(client, world, send):
+def test_not_even_a_superuser_sees_someone_elses(
+    client: Client, world: World, send: Callable[..., Notification]
+) -> None:
     notification = send(world.county_a_officer, "新华区的提醒")
     root = make_user(username="root", is_superuser=True, is_staff=True)
     login_verified(client, root)
@@ -52,7 +61,9 @@ def test_not_even_a_superuser_sees_someone_elses(client, world, send):
 
 
 @pytest.mark.parametrize("person", ["city_officer", "county_b_officer", "outsider"])
-def test_someone_elses_notification_is_not_found(client, world, send, person):
+def test_someone_elses_notification_is_not_found(
+    client: Client, world: World, send: Callable[..., Notification], person: str
+) -> None:
     notification = send(world.county_a_officer)
     login_verified(client, getattr(world, person))
     for url in (_open(notification.pk), _read(notification.pk)):
@@ -62,14 +73,18 @@ def test_someone_elses_notification_is_not_found(client, world, send, person):
     assert not AuditEntry.objects.filter(action__startswith="notifications.").exists()
 
 
-def test_the_buttons_are_post_only(county_client, world, send):
+def test_the_buttons_are_post_only(
+    county_client: Client, world: World, send: Callable[..., Notification]
+) -> None:
     notification = send(world.county_a_officer)
     assert county_client.get(_open(notification.pk)).status_code == 405
     assert county_client.get(_read(notification.pk)).status_code == 405
     assert county_client.get(reverse("notifications:read_all")).status_code == 405
 
 
-def test_opening_marks_it_read_and_goes_where_it_points(county_client, world, send):
+def test_opening_marks_it_read_and_goes_where_it_points(
+    county_client: Client, world: World, send: Callable[..., Notification]
+) -> None:
     target = reverse("plans:list")
     notification = send(world.county_a_officer, url=target)
     response = county_client.post(_open(notification.pk))
@@ -91,7 +106,9 @@ def test_opening_marks_it_read_and_goes_where_it_points(county_client, world, se
         "",
     ],
 )
-def test_opening_never_follows_a_link_off_the_site(county_client, world, url):
+def test_opening_never_follows_a_link_off_the_site(
+    county_client: Client, world: World, url: str
+) -> None:
     # notify() refuses such links; a row written some other way must still not be followed.
     notification = Notification.objects.create(
         user=world.county_a_officer, kind="info", title="可疑链接", url=url
@@ -102,7 +119,9 @@ def test_opening_never_follows_a_link_off_the_site(county_client, world, url):
     assert notification.read_at is not None
 
 
-def test_mark_read_goes_back_to_the_page_it_came_from(county_client, world, send):
+def test_mark_read_goes_back_to_the_page_it_came_from(
+    county_client: Client, world: World, send: Callable[..., Notification]
+) -> None:
     notification = send(world.county_a_officer, "请签收")
     back = f"{LIST}?show=unread&page=1"
     response = county_client.post(_read(notification.pk), {"next": back})
@@ -117,7 +136,9 @@ def test_mark_read_goes_back_to_the_page_it_came_from(county_client, world, send
     assert response["Location"] == LIST
 
 
-def test_mark_all_read(county_client, world, send):
+def test_mark_all_read(
+    county_client: Client, world: World, send: Callable[..., Notification]
+) -> None:
     for title in ("一", "二", "三"):
         send(world.county_a_officer, title)
     theirs = send(world.city_officer)
@@ -134,7 +155,9 @@ def test_mark_all_read(county_client, world, send):
     assert AuditEntry.objects.get(action="notifications.read_all").changes == {"count": 3}
 
 
-def test_the_unread_filter(county_client, world, send):
+def test_the_unread_filter(
+    county_client: Client, world: World, send: Callable[..., Notification]
+) -> None:
     send(world.county_a_officer, "已经读过")
     Notification.objects.update(read_at="2026-05-01T08:00:00+08:00")
     send(world.county_a_officer, "还没读")
@@ -144,14 +167,16 @@ def test_the_unread_filter(county_client, world, send):
     assert "还没读" in page and "已经读过" in page
 
 
-def test_the_empty_state(county_client):
+def test_the_empty_state(county_client: Client) -> None:
     page = county_client.get(LIST).content.decode()
     assert "No notifications." in page
     assert "Mark all as read" not in page
 
 
-def test_pagination_keeps_the_filter_and_the_query_count_stays_flat(county_client, world):
-    def fill(n):
+def test_pagination_keeps_the_filter_and_the_query_count_stays_flat(
+    county_client: Client, world: World
+) -> None:
+    def fill(n) -> None:
         Notification.objects.bulk_create(
             Notification(user=world.county_a_officer, kind="info", title=f"提醒{i:02d}")
             for i in range(n)
@@ -171,7 +196,9 @@ def test_pagination_keeps_the_filter_and_the_query_count_stays_flat(county_clien
     assert second.count('<h2 id="notification-') == 5
 
 
-def test_the_bell_shows_the_unread_count_on_every_page(county_client, world, send):
+def test_the_bell_shows_the_unread_count_on_every_page(
+    county_client: Client, world: World, send: Callable[..., Notification]
+) -> None:
     home = county_client.get(reverse("core:home")).content.decode()
     assert "Notifications, " not in home
     assert f'href="{LIST}"' in home
@@ -183,7 +210,9 @@ def test_the_bell_shows_the_unread_count_on_every_page(county_client, world, sen
     assert '<span class="tag">3</span>' in home
 
 
-def test_the_bell_is_in_chinese_by_default(client, world, send):
+def test_the_bell_is_in_chinese_by_default(
+    client: Client, world: World, send: Callable[..., Notification]
+) -> None:
     login_verified(client, world.county_a_officer)
     client.cookies["django_language"] = "zh-hans"
     send(world.county_a_officer)
@@ -192,8 +221,11 @@ def test_the_bell_is_in_chinese_by_default(client, world, send):
 
 
 def test_the_bell_counts_with_one_query_and_only_when_rendered(
-    rf, world, send, django_assert_num_queries
-):
+    rf: RequestFactory,
+    world: World,
+    send: Callable[..., Notification],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     send(world.county_a_officer)
     request = rf.get("/")
     request.user = world.county_a_officer
@@ -205,8 +237,8 @@ def test_the_bell_counts_with_one_query_and_only_when_rendered(
 
 
 def test_a_visitor_has_no_unread_notifications_and_no_bell(
-    db, client, rf, django_assert_num_queries
-):
+    db: None, client: Client, rf: RequestFactory, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     request = rf.get("/")
     request.user = AnonymousUser()
     with django_assert_num_queries(0):

@@ -8,10 +8,12 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import Page
 
+from zhucan.conftest import World
 from zhucan.notifications.models import Notification
 from zhucan.notifications.services import notify
-from zhucan.testing.browser import axe_report, id_problems, open_page, set_display
+from zhucan.testing.browser import BrowserPages, axe_report, id_problems, open_page, set_display
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +22,9 @@ NARROW_RULES = ["scrollable-region-focusable", "target-size", "meta-viewport"]
 LIST = reverse("notifications:list")
 
 
-def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[str]:
+def _problems(
+    browser_pages: BrowserPages, page: Page, label: str, *, narrow: bool = False
+) -> list[str]:
     problems = [axe_report(page, label, rules=NARROW_RULES if narrow else None)]
     problems += [f"{label}: {p}" for p in id_problems(page)]
     problems += browser_pages.errors(page)
@@ -31,7 +35,7 @@ def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[
     return [p for p in problems if p]
 
 
-def _fill(world) -> None:
+def _fill(world: World) -> None:
     with transaction.atomic():
         for number in range(1, 24):
             notify(
@@ -45,7 +49,9 @@ def _fill(world) -> None:
     Notification.objects.filter(title__contains="第1次").update(read_at=timezone.now())
 
 
-def test_the_list_passes_axe_and_fits_a_phone(browser_world, browser_pages):
+def test_the_list_passes_axe_and_fits_a_phone(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     _fill(world)
     problems = []
@@ -68,8 +74,8 @@ def test_the_list_passes_axe_and_fits_a_phone(browser_world, browser_pages):
 
 
 def test_open_and_mark_all_read_with_the_keyboard_then_the_empty_state(
-    browser_world, browser_pages
-):
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     _fill(world)
     page = browser_pages.new(world.county_a_officer)

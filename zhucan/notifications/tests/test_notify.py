@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
 from django.core import mail
 from django.db import transaction
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.notifications import sms
 from zhucan.notifications.models import Notification
@@ -21,7 +24,9 @@ def _with_email(user, address):
     return user
 
 
-def test_one_notification_per_distinct_active_person_in_one_query(world, django_assert_num_queries):
+def test_one_notification_per_distinct_active_person_in_one_query(
+    world: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     gone = make_user(username="retired_officer", org=world.county_a, is_active=False)
     people = [world.city_officer, world.county_a_officer, world.city_officer, gone]
     with django_assert_num_queries(1):
@@ -45,21 +50,21 @@ def test_one_notification_per_distinct_active_person_in_one_query(world, django_
     assert not AuditEntry.objects.filter(action__startswith="notifications.").exists()
 
 
-def test_notify_refuses_to_run_outside_a_transaction(transactional_db):
+def test_notify_refuses_to_run_outside_a_transaction(transactional_db: None) -> None:
     with pytest.raises(RuntimeError, match="inside the service's transaction"):
         notify(users=[], kind="info", title="x")
 
 
 @pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/", "plans/"])
-def test_notify_links_only_to_paths_of_this_site(world, url):
+def test_notify_links_only_to_paths_of_this_site(world: World, url: str) -> None:
     with pytest.raises(ValueError, match="path of this site"):
         notify(users=[world.city_officer], kind="info", title="x", url=url)
     assert not Notification.objects.exists()
 
 
 def test_email_leaves_after_commit_one_message_per_address(
-    world, django_capture_on_commit_callbacks
-):
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     _with_email(world.city_officer, "gao@example.cn")
     _with_email(world.county_a_officer, "zhang@example.cn")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -85,8 +90,8 @@ def test_email_leaves_after_commit_one_message_per_address(
 
 
 def test_a_line_break_in_the_title_does_not_reach_the_mail_header(
-    world, django_capture_on_commit_callbacks
-):
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     _with_email(world.city_officer, "gao@example.cn")
     with django_capture_on_commit_callbacks(execute=True):
         notify(users=[world.city_officer], kind="info", title="请签收\nBcc: x@evil.example")
@@ -94,7 +99,9 @@ def test_a_line_break_in_the_title_does_not_reach_the_mail_header(
     assert mail.outbox[0].bcc == []
 
 
-def test_no_email_when_asked_not_to(world, django_capture_on_commit_callbacks):
+def test_no_email_when_asked_not_to(
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     _with_email(world.city_officer, "gao@example.cn")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notify(users=[world.city_officer], kind="info", title="x", email=False)
@@ -102,8 +109,10 @@ def test_no_email_when_asked_not_to(world, django_capture_on_commit_callbacks):
 
 
 def test_nothing_goes_out_when_the_callers_transaction_rolls_back(
-    world, sms_outbox, django_capture_on_commit_callbacks
-):
+    world: World,
+    sms_outbox: list[sms.SmsMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     _with_email(world.city_officer, "gao@example.cn")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(ValueError), transaction.atomic():
@@ -121,8 +130,10 @@ def test_nothing_goes_out_when_the_callers_transaction_rolls_back(
 
 
 def test_sms_goes_to_each_number_once_after_commit(
-    world, sms_outbox, django_capture_on_commit_callbacks
-):
+    world: World,
+    sms_outbox: list[sms.SmsMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         notify(
             users=[world.county_a_officer],
@@ -139,14 +150,18 @@ def test_sms_goes_to_each_number_once_after_commit(
 
 
 def test_sms_numbers_are_not_texted_unless_sms_is_asked_for(
-    world, sms_outbox, django_capture_on_commit_callbacks
-):
+    world: World,
+    sms_outbox: list[sms.SmsMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         notify(users=[world.county_a_officer], kind="info", title="x", sms_numbers=["13812345678"])
     assert sms_outbox == []
 
 
-def test_the_log_backend_masks_the_number(settings, caplog):
+def test_the_log_backend_masks_the_number(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     settings.SMS_BACKEND = "zhucan.notifications.sms.LogBackend"
     with caplog.at_level(logging.INFO, logger="zhucan.sms"):
         assert sms.send_sms(["13812345678", " 13812345678 ", ""], "请签收通知") == 1
@@ -160,17 +175,17 @@ def test_the_log_backend_masks_the_number(settings, caplog):
     ("number", "masked"),
     [("13812345678", "138****5678"), ("+8613812345678", "+86*******5678"), ("1234567", "*******")],
 )
-def test_mask_number(number, masked):
+def test_mask_number(number: str, masked: str) -> None:
     assert sms.mask_number(number) == masked
 
 
-def test_the_backend_is_chosen_by_setting(settings):
+def test_the_backend_is_chosen_by_setting(settings: Settings) -> None:
     settings.SMS_BACKEND = "zhucan.notifications.sms.LocmemBackend"
     assert isinstance(sms.get_backend(), sms.LocmemBackend)
     assert isinstance(sms.get_backend("zhucan.notifications.sms.LogBackend"), sms.LogBackend)
 
 
-def test_mark_read_is_audited_once(world, send):
+def test_mark_read_is_audited_once(world: World, send: Callable[..., Notification]) -> None:
     notification = send(world.county_a_officer)
     mark_read(by=world.county_a_officer, notification=notification)
     mark_read(by=world.county_a_officer, notification=notification)
@@ -181,7 +196,9 @@ def test_mark_read_is_audited_once(world, send):
     assert entry.object_id == str(notification.pk)
 
 
-def test_nobody_marks_someone_elses_notification_read(world, send):
+def test_nobody_marks_someone_elses_notification_read(
+    world: World, send: Callable[..., Notification]
+) -> None:
     notification = send(world.county_a_officer)
     superuser = make_user(username="root", is_superuser=True, is_staff=True)
     for person in (world.city_officer, superuser):
@@ -191,7 +208,9 @@ def test_nobody_marks_someone_elses_notification_read(world, send):
     assert notification.read_at is None
 
 
-def test_mark_all_read_only_marks_the_persons_own(world, send):
+def test_mark_all_read_only_marks_the_persons_own(
+    world: World, send: Callable[..., Notification]
+) -> None:
     for title in ("一", "二"):
         send(world.county_a_officer, title)
     theirs = send(world.city_officer)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.orgs.models import Organisation
 from zhucan.testing.auth import login_verified
 from zhucan.testing.concurrency import needs_postgres, post_at_once
@@ -39,7 +41,9 @@ def person_form(**changes):
     } | changes
 
 
-def test_a_unit_added_twice_is_added_once(client, world, county_a_admin):
+def test_a_unit_added_twice_is_added_once(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     url = reverse("orgs:create", kwargs={"org_pk": world.county_a.pk})
     form = unit_form()
@@ -49,8 +53,8 @@ def test_a_unit_added_twice_is_added_once(client, world, county_a_admin):
 
 
 def test_an_account_sent_twice_is_made_once_and_its_password_shown_once(
-    client, world, county_a_admin
-):
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     url = reverse("orgs:person_add", kwargs={"org_pk": world.county_a.pk})
     form = person_form()
@@ -64,7 +68,9 @@ def test_an_account_sent_twice_is_made_once_and_its_password_shown_once(
 
 @pytest.mark.postgres
 @needs_postgres
-def test_five_unit_forms_at_once_add_one_unit_and_no_error(transactional_db, world):
+def test_five_unit_forms_at_once_add_one_unit_and_no_error(
+    transactional_db: None, world: World
+) -> None:
     url = reverse("orgs:create", kwargs={"org_pk": world.county_a.pk})
     responses = post_at_once(world.city_admin, url, unit_form())
     unit = Organisation.objects.get(name="新华区教育局")
@@ -73,7 +79,9 @@ def test_five_unit_forms_at_once_add_one_unit_and_no_error(transactional_db, wor
 
 @pytest.mark.postgres
 @needs_postgres
-def test_five_different_unit_forms_for_one_name_add_one_and_no_error(transactional_db, world):
+def test_five_different_unit_forms_for_one_name_add_one_and_no_error(
+    transactional_db: None, world: World
+) -> None:
     url = reverse("orgs:create", kwargs={"org_pk": world.county_a.pk})
     tokens = iter([str(uuid.uuid4()) for _ in range(5)])
     responses = post_at_once(
@@ -85,7 +93,7 @@ def test_five_different_unit_forms_for_one_name_add_one_and_no_error(transaction
 
 @pytest.mark.postgres
 @needs_postgres
-def test_five_account_forms_at_once_make_one_account(transactional_db, world):
+def test_five_account_forms_at_once_make_one_account(transactional_db: None, world: World) -> None:
     url = reverse("orgs:person_add", kwargs={"org_pk": world.county_a.pk})
     responses = post_at_once(world.city_admin, url, person_form(password="Xinhua-2020-pass!"))
     assert User.objects.filter(username="xinhua_reporter").count() == 1
@@ -95,8 +103,8 @@ def test_five_account_forms_at_once_make_one_account(transactional_db, world):
 @pytest.mark.postgres
 @needs_postgres
 def test_five_different_account_forms_for_one_user_name_make_one_and_no_error(
-    transactional_db, world
-):
+    transactional_db: None, world: World
+) -> None:
     url = reverse("orgs:person_add", kwargs={"org_pk": world.county_a.pk})
     tokens = iter([str(uuid.uuid4()) for _ in range(5)])
     responses = post_at_once(

@@ -6,12 +6,16 @@ import hashlib
 import io
 import struct
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs import importer
@@ -25,14 +29,14 @@ def _url(org):
     return reverse("orgs:import", kwargs={"org_pk": org.pk})
 
 
-def _check(client, under, data, skip=False):
+def _check(client: Client, under, data, skip=False):
     payload = {"file": upload(data)}
     if skip:
         payload["skip_existing"] = "on"
     return client.post(_url(under), payload)
 
 
-def _confirm(client, under, data, digest, skip=False, tick=True):
+def _confirm(client: Client, under, data, digest, skip=False, tick=True):
     payload = {
         "confirm-file": upload(data),
         "confirm-digest": digest,
@@ -61,7 +65,9 @@ COUNTY_A_UNITS = [
 # --- The template -------------------------------------------------------------------------
 
 
-def test_the_template_has_chinese_headers_and_explains_the_values(client, world, city_admin):
+def test_the_template_has_chinese_headers_and_explains_the_values(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     response = client.get(reverse("orgs:import_template"))
     assert response.status_code == 200
@@ -93,14 +99,16 @@ def test_the_template_has_chinese_headers_and_explains_the_values(client, world,
     assert all(f.startswith("'填写说明'!$A$") for f in lists.values())
 
 
-def test_the_template_round_trips_through_the_check(world):
+def test_the_template_round_trips_through_the_check(world: World) -> None:
     from zhucan.orgs.import_format import build_template
 
     report = check_file(data=build_template(), under=world.county_a)
     assert "header row but no organisations" in _messages(report)
 
 
-def test_only_people_who_manage_organisations_get_the_template_and_the_page(client, world):
+def test_only_people_who_manage_organisations_get_the_template_and_the_page(
+    client: Client, world: World
+) -> None:
     login_verified(client, world.county_a_officer)
     assert client.get(reverse("orgs:import_template")).status_code == 403
     assert client.get(_url(world.county_a)).status_code == 403
@@ -108,7 +116,7 @@ def test_only_people_who_manage_organisations_get_the_template_and_the_page(clie
     assert posted.status_code == 403
 
 
-def test_other_jurisdictions_get_404(client, world, county_a_admin):
+def test_other_jurisdictions_get_404(client: Client, world: World, county_a_admin: User) -> None:
     login_verified(client, county_a_admin)
     assert client.get(_url(world.county_b)).status_code == 404
 
@@ -116,7 +124,9 @@ def test_other_jurisdictions_get_404(client, world, county_a_admin):
 # --- Check, confirm, import ---------------------------------------------------------------
 
 
-def test_check_then_confirm_imports_everything_in_one_go(client, world, county_a_admin):
+def test_check_then_confirm_imports_everything_in_one_go(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     data = xlsx(COUNTY_A_UNITS)
     before = snapshot()
@@ -143,7 +153,7 @@ def test_check_then_confirm_imports_everything_in_one_go(client, world, county_a
     assert created >= 3
 
 
-def test_confirming_needs_the_tick(client, world, county_a_admin):
+def test_confirming_needs_the_tick(client: Client, world: World, county_a_admin: User) -> None:
     login_verified(client, county_a_admin)
     data = xlsx(COUNTY_A_UNITS)
     digest = hashlib.sha256(data).hexdigest()
@@ -155,8 +165,8 @@ def test_confirming_needs_the_tick(client, world, county_a_admin):
 
 
 def test_confirming_with_another_file_than_the_one_checked_imports_nothing(
-    client, world, county_a_admin
-):
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     checked = xlsx(COUNTY_A_UNITS[:1])
     other = xlsx(COUNTY_A_UNITS)
@@ -168,7 +178,7 @@ def test_confirming_with_another_file_than_the_one_checked_imports_nothing(
     assert hashlib.sha256(other).hexdigest() in response.content.decode()
 
 
-def test_parents_may_come_after_their_units_in_the_file(world):
+def test_parents_may_come_after_their_units_in_the_file(world: World) -> None:
     data = xlsx(
         [
             row("新华区康复站", kind="机构", department="", parent="新华区残疾人联合会"),
@@ -182,7 +192,9 @@ def test_parents_may_come_after_their_units_in_the_file(world):
     assert [p.name for p in report.to_create] == ["新华区残疾人联合会", "新华区康复站"]
 
 
-def test_a_parent_can_be_an_existing_organisation_deep_in_the_jurisdiction(world, city_admin):
+def test_a_parent_can_be_an_existing_organisation_deep_in_the_jurisdiction(
+    world: World, city_admin: User
+) -> None:
     data = xlsx([row("新华区民政局福利院", kind="服务机构", department="", parent="新华区民政局")])
     report = run_import(by=city_admin, under=world.city, data=data)
     assert report.imported, _problems(report)
@@ -190,7 +202,7 @@ def test_a_parent_can_be_an_existing_organisation_deep_in_the_jurisdiction(world
     assert home.parent == world.county_a_unit and home.region_id == "410402"
 
 
-def test_headers_in_any_order_with_spaces_and_numbers_as_codes(world):
+def test_headers_in_any_order_with_spaces_and_numbers_as_codes(world: World) -> None:
     headers = [" 类型 ", "单位名称", "上级单位名称", "行政区划代码*", "部门"]
     data = xlsx([["成员单位", "新华区医疗保障局", "", 410402, "医保"]], headers=headers)
     report = run_import(by=None, under=world.county_a, data=data)
@@ -198,7 +210,7 @@ def test_headers_in_any_order_with_spaces_and_numbers_as_codes(world):
     assert Organisation.objects.get(name="新华区医疗保障局").department == "medical_insurance"
 
 
-def test_existing_rows_are_reported_or_skipped_on_request(world):
+def test_existing_rows_are_reported_or_skipped_on_request(world: World) -> None:
     data = xlsx(
         [
             row("新华区民政局"),  # already there, under county A
@@ -219,7 +231,7 @@ def test_existing_rows_are_reported_or_skipped_on_request(world):
     assert Organisation.objects.filter(name="新华区民政局").count() == 1
 
 
-def test_the_command_checks_imports_and_refuses_with_exit_2(world, tmp_path):
+def test_the_command_checks_imports_and_refuses_with_exit_2(world: World, tmp_path: Path) -> None:
     good = tmp_path / "good.xlsx"
     good.write_bytes(xlsx(COUNTY_A_UNITS))
     out = io.StringIO()
@@ -243,7 +255,9 @@ def test_the_command_checks_imports_and_refuses_with_exit_2(world, tmp_path):
     assert snapshot() == before
 
 
-def test_the_command_explains_an_unknown_place_to_import_under(world, tmp_path):
+def test_the_command_explains_an_unknown_place_to_import_under(
+    world: World, tmp_path: Path
+) -> None:
     path = tmp_path / "x.xlsx"
     path.write_bytes(xlsx(COUNTY_A_UNITS))
     with pytest.raises(CommandError, match="No active organisation in region 410403"):
@@ -252,7 +266,9 @@ def test_the_command_explains_an_unknown_place_to_import_under(world, tmp_path):
         call_command("import_organisations", str(path), "--under", "987654321")
 
 
-def test_a_failure_during_the_import_rolls_everything_back(world, monkeypatch):
+def test_a_failure_during_the_import_rolls_everything_back(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = []
     real = importer.create_organisation
 
@@ -272,7 +288,7 @@ def test_a_failure_during_the_import_rolls_everything_back(world, monkeypatch):
 # --- Bad rows -----------------------------------------------------------------------------
 
 
-def _refused(world, rows, under=None, **kwargs):
+def _refused(world: World, rows, under=None, **kwargs):
     before = snapshot()
     report = run_import(by=None, under=under or world.county_a, data=xlsx(rows), **kwargs)
     assert not report.imported
@@ -280,7 +296,9 @@ def _refused(world, rows, under=None, **kwargs):
     return report
 
 
-def test_every_problem_is_reported_by_row_and_column(client, world, county_a_admin):
+def test_every_problem_is_reported_by_row_and_column(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     rows = [
         row("新华区教育局", kind="委员会", department="教育"),
         row("", department="教育"),
@@ -309,7 +327,9 @@ def test_every_problem_is_reported_by_row_and_column(client, world, county_a_adm
     assert "confirm-digest" not in body
 
 
-def test_a_region_of_another_city_under_this_city_is_refused(world, city_admin):
+def test_a_region_of_another_city_under_this_city_is_refused(
+    world: World, city_admin: User
+) -> None:
     report = _refused(
         world,
         [row("中原区残工委", kind="残工委", department="", region="410102")],
@@ -319,7 +339,7 @@ def test_a_region_of_another_city_under_this_city_is_refused(world, city_admin):
     assert "is not inside 410400" in _messages(report)
 
 
-def test_a_region_must_be_inside_a_parent_row_of_the_file(world, city_admin):
+def test_a_region_must_be_inside_a_parent_row_of_the_file(world: World, city_admin: User) -> None:
     report = _refused(
         world,
         [
@@ -332,7 +352,7 @@ def test_a_region_must_be_inside_a_parent_row_of_the_file(world, city_admin):
     assert "not inside 410403" in _messages(report)
 
 
-def test_a_cycle_inside_the_file_is_refused(world):
+def test_a_cycle_inside_the_file_is_refused(world: World) -> None:
     report = _refused(
         world,
         [
@@ -348,7 +368,7 @@ def test_a_cycle_inside_the_file_is_refused(world):
     assert "丁单位 → 丁单位" in found[3][3]
 
 
-def test_duplicates_within_the_file_are_refused(world):
+def test_duplicates_within_the_file_are_refused(world: World) -> None:
     report = _refused(
         world, [row("新华区教育局", department="教育"), row("新华区教育局", department="教育")]
     )
@@ -356,14 +376,14 @@ def test_duplicates_within_the_file_are_refused(world):
     assert "Row 2 already has this name" in _messages(report)
 
 
-def test_an_unknown_or_outside_parent_is_not_found(world):
+def test_an_unknown_or_outside_parent_is_not_found(world: World) -> None:
     report = _refused(world, [row("某单位", parent="叶县人民政府残疾人工作委员会")])
     # County B exists, but not under county A: the message must not tell them apart.
     assert "No organisation called 叶县人民政府残疾人工作委员会 was found" in _messages(report)
     assert _problems(report)[0][:3] == (2, "F", "上级单位名称")
 
 
-def test_an_ambiguous_parent_name_in_the_file_is_refused(world, city_admin):
+def test_an_ambiguous_parent_name_in_the_file_is_refused(world: World, city_admin: User) -> None:
     report = _refused(
         world,
         [
@@ -376,7 +396,7 @@ def test_an_ambiguous_parent_name_in_the_file_is_refused(world, city_admin):
     assert "Several rows in this file are called 民政局 (rows 2, 3)" in _messages(report)
 
 
-def test_formula_looking_names_are_refused(world):
+def test_formula_looking_names_are_refused(world: World) -> None:
     report = _refused(
         world, [row('=HYPERLINK("http://evil.example","点我")'), row("@SUM(A1)", department="民政")]
     )
@@ -385,7 +405,7 @@ def test_formula_looking_names_are_refused(world):
     assert "cannot start with =, +, - or @" in found[0][3]
 
 
-def test_real_formulas_are_never_evaluated(world):
+def test_real_formulas_are_never_evaluated(world: World) -> None:
     # A formula cell without a cached value reads as empty: the name is then missing.
     wb = Workbook()
     ws = wb.active
@@ -401,7 +421,7 @@ def test_real_formulas_are_never_evaluated(world):
 # --- Bad files ----------------------------------------------------------------------------
 
 
-def _file_problem(world, data):
+def _file_problem(world: World, data):
     before = snapshot()
     report = run_import(by=None, under=world.county_a, data=data)
     assert not report.imported and snapshot() == before
@@ -409,21 +429,21 @@ def _file_problem(world, data):
     return report.problems[0].message
 
 
-def test_a_file_that_is_not_a_zip_is_refused(world):
+def test_a_file_that_is_not_a_zip_is_refused(world: World) -> None:
     assert "not an Excel workbook" in _file_problem(world, "单位名称,类型\n".encode())
     old_xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000
     # The one reader names an old .xls for what it is, and says how to save it as .xlsx.
     assert "save it as .xlsx" in _file_problem(world, old_xls)
 
 
-def test_a_zip_that_is_not_a_workbook_is_refused(world):
+def test_a_zip_that_is_not_a_workbook_is_refused(world: World) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("content.xml", "<office:document/>")
     assert "not an Excel workbook" in _file_problem(world, buffer.getvalue())
 
 
-def test_a_zip_bomb_is_refused_from_the_zip_directory(world):
+def test_a_zip_bomb_is_refused_from_the_zip_directory(world: World) -> None:
     source = zipfile.ZipFile(io.BytesIO(xlsx(COUNTY_A_UNITS)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -435,7 +455,7 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(world):
     assert "unpacks to far more data" in _file_problem(world, data)
 
 
-def test_a_zip_that_lies_about_its_sizes_is_refused(world):
+def test_a_zip_that_lies_about_its_sizes_is_refused(world: World) -> None:
     data = bytearray(xlsx(COUNTY_A_UNITS))
     archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
     info = archive.getinfo("xl/worksheets/sheet1.xml")
@@ -451,7 +471,7 @@ def test_a_zip_that_lies_about_its_sizes_is_refused(world):
     assert "not an Excel workbook" in _file_problem(world, bytes(data))
 
 
-def test_a_file_over_5_mb_is_refused(client, world, county_a_admin):
+def test_a_file_over_5_mb_is_refused(client: Client, world: World, county_a_admin: User) -> None:
     login_verified(client, county_a_admin)
     before = snapshot()
     response = _check(client, world.county_a, b"PK" + b"\0" * (5 * 1024 * 1024))
@@ -459,7 +479,7 @@ def test_a_file_over_5_mb_is_refused(client, world, county_a_admin):
     assert snapshot() == before
 
 
-def test_more_than_5000_rows_are_refused(world):
+def test_more_than_5000_rows_are_refused(world: World) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(TEMPLATE_HEADERS)
@@ -469,7 +489,7 @@ def test_more_than_5000_rows_are_refused(world):
     assert "more than 5000 rows" in _file_problem(world, buffer.getvalue())
 
 
-def test_more_than_50_columns_are_refused(world):
+def test_more_than_50_columns_are_refused(world: World) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(TEMPLATE_HEADERS)
@@ -479,7 +499,7 @@ def test_more_than_50_columns_are_refused(world):
     assert "more than 50 columns" in _file_problem(world, buffer.getvalue())
 
 
-def test_one_far_away_cell_does_not_build_a_huge_grid(world):
+def test_one_far_away_cell_does_not_build_a_huge_grid(world: World) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(TEMPLATE_HEADERS)
@@ -489,14 +509,14 @@ def test_one_far_away_cell_does_not_build_a_huge_grid(world):
     assert "more than 5000 rows" in _file_problem(world, buffer.getvalue())
 
 
-def test_an_empty_sheet_is_refused(world):
+def test_an_empty_sheet_is_refused(world: World) -> None:
     wb = Workbook()
     buffer = io.BytesIO()
     wb.save(buffer)
     assert "The first sheet is empty" in _file_problem(world, buffer.getvalue())
 
 
-def test_wrong_headers_are_refused(world):
+def test_wrong_headers_are_refused(world: World) -> None:
     before = snapshot()
     report = run_import(
         by=None,
@@ -513,7 +533,7 @@ def test_wrong_headers_are_refused(world):
     assert missing == {"单位名称", "行政区划代码", "上级单位名称"}
 
 
-def test_a_sheet_of_padding_over_the_organisation_limit_is_refused(world):
+def test_a_sheet_of_padding_over_the_organisation_limit_is_refused(world: World) -> None:
     """The organisation import keeps its own, smaller limit (30 MB unpacked) in the one
     reader: a sheet of 40 MiB whitespace, packed at an ordinary ratio, is refused."""
     from zhucan.testing import hostile_files as hostile

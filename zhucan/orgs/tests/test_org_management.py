@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Organisation
@@ -57,7 +60,9 @@ def _edit_data(org, **overrides):
 # --- Creating --------------------------------------------------------------------------------
 
 
-def test_admin_adds_a_member_unit_under_a_county(client, world, county_a_admin):
+def test_admin_adds_a_member_unit_under_a_county(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     response = client.post(_create_url(world.county_a), _unit(phone="0375-1234567"))
     unit = Organisation.objects.get(name="新华区教育局")
@@ -68,7 +73,9 @@ def test_admin_adds_a_member_unit_under_a_county(client, world, county_a_admin):
     assert entry.actor == county_a_admin
 
 
-def test_the_create_form_suggests_the_parents_region(client, world, city_admin):
+def test_the_create_form_suggests_the_parents_region(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     body = client.get(_create_url(world.county_a)).content.decode()
     assert 'value="410402"' in body
@@ -85,8 +92,8 @@ def test_the_create_form_suggests_the_parents_region(client, world, city_admin):
     ],
 )
 def test_bad_region_codes_are_explained_and_nothing_is_saved(
-    client, world, city_admin, region, message
-):
+    client: Client, world: World, city_admin: User, region: str, message: str
+) -> None:
     login_verified(client, city_admin)
     before = snapshot()
     response = client.post(_create_url(world.county_a), _unit(region=region))
@@ -96,7 +103,7 @@ def test_bad_region_codes_are_explained_and_nothing_is_saved(
     assert snapshot() == before
 
 
-def test_full_width_digits_are_read_as_the_same_code(world):
+def test_full_width_digits_are_read_as_the_same_code(world: World) -> None:
     org = create_organisation(
         by=None,
         name="新华区卫健委",
@@ -108,7 +115,9 @@ def test_full_width_digits_are_read_as_the_same_code(world):
     assert org.region_id == "410402"
 
 
-def test_a_county_of_another_city_cannot_go_under_this_city(client, world, city_admin):
+def test_a_county_of_another_city_cannot_go_under_this_city(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     before = snapshot()
     response = client.post(
@@ -120,7 +129,9 @@ def test_a_county_of_another_city_cannot_go_under_this_city(client, world, city_
     assert snapshot() == before
 
 
-def test_a_member_unit_of_a_county_must_be_in_that_county(client, world, city_admin):
+def test_a_member_unit_of_a_county_must_be_in_that_county(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     before = snapshot()
     # 叶县 (410422) is in the same city, but not inside 新华区 (410402).
@@ -129,7 +140,7 @@ def test_a_member_unit_of_a_county_must_be_in_that_county(client, world, city_ad
     assert snapshot() == before
 
 
-def test_a_member_unit_needs_its_department(client, world, city_admin):
+def test_a_member_unit_needs_its_department(client: Client, world: World, city_admin: User) -> None:
     login_verified(client, city_admin)
     before = snapshot()
     body = client.post(_create_url(world.county_a), _unit(department="")).content.decode()
@@ -138,7 +149,9 @@ def test_a_member_unit_needs_its_department(client, world, city_admin):
 
 
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://evil","x")', "+1", "-x", "@SUM(A1)", "＝1"])
-def test_names_that_look_like_formulas_are_refused(client, world, city_admin, name):
+def test_names_that_look_like_formulas_are_refused(
+    client: Client, world: World, city_admin: User, name: str
+) -> None:
     login_verified(client, city_admin)
     before = snapshot()
     body = client.post(_create_url(world.county_a), _unit(name=name)).content.decode()
@@ -146,7 +159,9 @@ def test_names_that_look_like_formulas_are_refused(client, world, city_admin, na
     assert snapshot() == before
 
 
-def test_a_duplicate_name_under_the_same_parent_is_refused(client, world, city_admin):
+def test_a_duplicate_name_under_the_same_parent_is_refused(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     before = snapshot()
     body = client.post(
@@ -156,7 +171,9 @@ def test_a_duplicate_name_under_the_same_parent_is_refused(client, world, city_a
     assert snapshot() == before
 
 
-def test_no_units_under_a_deactivated_organisation(client, world, city_admin):
+def test_no_units_under_a_deactivated_organisation(
+    client: Client, world: World, city_admin: User
+) -> None:
     from zhucan.orgs.services import set_organisation_active
 
     set_organisation_active(by=city_admin, org=world.county_b, active=False)
@@ -167,7 +184,9 @@ def test_no_units_under_a_deactivated_organisation(client, world, city_admin):
     assert snapshot() == before
 
 
-def test_people_without_manage_orgs_get_403_and_nothing_changes(client, world):
+def test_people_without_manage_orgs_get_403_and_nothing_changes(
+    client: Client, world: World
+) -> None:
     login_verified(client, world.county_a_officer)
     before = snapshot()
     assert client.get(_create_url(world.county_a)).status_code == 403
@@ -181,7 +200,9 @@ def test_people_without_manage_orgs_get_403_and_nothing_changes(client, world):
     assert snapshot() == before
 
 
-def test_a_county_admin_cannot_add_units_outside_their_county(client, world, county_a_admin):
+def test_a_county_admin_cannot_add_units_outside_their_county(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     assert client.post(_create_url(world.county_b), _unit(region="410422")).status_code == 404
     assert client.post(_create_url(world.city), _unit(region="410400")).status_code == 404
@@ -190,7 +211,9 @@ def test_a_county_admin_cannot_add_units_outside_their_county(client, world, cou
 # --- Editing and moving ---------------------------------------------------------------------
 
 
-def test_edit_changes_the_fields_and_bumps_the_version(client, world, city_admin):
+def test_edit_changes_the_fields_and_bumps_the_version(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     unit = world.county_a_unit
     response = client.post(
@@ -203,7 +226,7 @@ def test_edit_changes_the_fields_and_bumps_the_version(client, world, city_admin
     assert entry.changes["short_name"] == ["", "新华民政"]
 
 
-def test_moving_takes_the_whole_subtree(client, world, city_admin):
+def test_moving_takes_the_whole_subtree(client: Client, world: World, city_admin: User) -> None:
     village = make_org(
         name="新华区某社区康复站",
         parent=world.county_a_unit,
@@ -229,7 +252,9 @@ def test_moving_takes_the_whole_subtree(client, world, city_admin):
     assert village.depth == 4
 
 
-def test_the_parent_choice_offers_only_what_the_user_manages(client, world, county_a_admin):
+def test_the_parent_choice_offers_only_what_the_user_manages(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     other = make_org(
         name="新华区残疾人联合会",
         parent=world.county_a,
@@ -246,7 +271,9 @@ def test_the_parent_choice_offers_only_what_the_user_manages(client, world, coun
     assert 'name="parent"' not in client.get(_edit_url(world.county_a)).content.decode()
 
 
-def test_a_forged_parent_outside_the_jurisdiction_is_not_found(client, world, county_a_admin):
+def test_a_forged_parent_outside_the_jurisdiction_is_not_found(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     other = make_org(
         name="新华区残疾人联合会",
         parent=world.county_a,
@@ -262,7 +289,9 @@ def test_a_forged_parent_outside_the_jurisdiction_is_not_found(client, world, co
     assert snapshot() == before
 
 
-def test_a_forged_parent_from_another_county_for_county_as_officer(client, world):
+def test_a_forged_parent_from_another_county_for_county_as_officer(
+    client: Client, world: World
+) -> None:
     # county_a_officer cannot edit at all: the forged id never gets near the service.
     login_verified(client, world.county_a_officer)
     before = snapshot()
@@ -273,7 +302,9 @@ def test_a_forged_parent_from_another_county_for_county_as_officer(client, world
     assert snapshot() == before
 
 
-def test_moving_a_county_under_its_own_member_unit_is_a_cycle(client, world, city_admin):
+def test_moving_a_county_under_its_own_member_unit_is_a_cycle(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     before = snapshot()
     response = client.post(
@@ -287,7 +318,7 @@ def test_moving_a_county_under_its_own_member_unit_is_a_cycle(client, world, cit
     assert f'<option value="{world.county_a_unit.pk}"' not in form
 
 
-def test_moving_under_itself_is_a_cycle(world, city_admin):
+def test_moving_under_itself_is_a_cycle(world: World, city_admin: User) -> None:
     before = snapshot()
     with pytest.raises(DomainError, match="cycle"):
         update_organisation(
@@ -302,7 +333,9 @@ def test_moving_under_itself_is_a_cycle(world, city_admin):
     assert snapshot() == before
 
 
-def test_a_stale_version_is_refused_with_a_clear_message(client, world, city_admin):
+def test_a_stale_version_is_refused_with_a_clear_message(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     stale = _edit_data(world.county_a_unit, short_name="我的修改")
     # Someone else saves first.
@@ -322,7 +355,9 @@ def test_a_stale_version_is_refused_with_a_clear_message(client, world, city_adm
     assert world.county_a_unit.short_name == "" and world.county_a_unit.phone == "2690909"
 
 
-def test_changing_a_region_must_keep_the_units_inside(client, world, city_admin):
+def test_changing_a_region_must_keep_the_units_inside(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     before = snapshot()
     body = client.post(
@@ -332,7 +367,7 @@ def test_changing_a_region_must_keep_the_units_inside(client, world, city_admin)
     assert snapshot() == before
 
 
-def test_the_hidden_version_is_in_the_form(client, world, city_admin):
+def test_the_hidden_version_is_in_the_form(client: Client, world: World, city_admin: User) -> None:
     login_verified(client, city_admin)
     body = client.get(_edit_url(world.county_a_unit)).content.decode()
     assert 'type="hidden" name="version" value="1"' in body
@@ -341,7 +376,9 @@ def test_the_hidden_version_is_in_the_form(client, world, city_admin):
 # --- Deactivating and reactivating ----------------------------------------------------------
 
 
-def test_deactivating_takes_the_subtree_and_is_audited(client, world, city_admin):
+def test_deactivating_takes_the_subtree_and_is_audited(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     url = reverse("orgs:deactivate", kwargs={"org_pk": world.county_a.pk})
     page = client.get(url).content.decode()
@@ -353,7 +390,9 @@ def test_deactivating_takes_the_subtree_and_is_audited(client, world, city_admin
     assert AuditEntry.objects.filter(action="orgs.organisation.deactivated").count() == 2
 
 
-def test_reactivating_can_bring_the_units_back(client, world, city_admin):
+def test_reactivating_can_bring_the_units_back(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     client.post(reverse("orgs:deactivate", kwargs={"org_pk": world.county_a.pk}))
     url = reverse("orgs:reactivate", kwargs={"org_pk": world.county_a.pk})
@@ -364,7 +403,9 @@ def test_reactivating_can_bring_the_units_back(client, world, city_admin):
     )
 
 
-def test_a_unit_cannot_be_reactivated_under_a_deactivated_parent(client, world, city_admin):
+def test_a_unit_cannot_be_reactivated_under_a_deactivated_parent(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     client.post(reverse("orgs:deactivate", kwargs={"org_pk": world.county_a.pk}))
     before = snapshot()
@@ -373,7 +414,9 @@ def test_a_unit_cannot_be_reactivated_under_a_deactivated_parent(client, world, 
     assert snapshot() == before
 
 
-def test_nobody_deactivates_the_root_of_their_own_jurisdiction(client, world, county_a_admin):
+def test_nobody_deactivates_the_root_of_their_own_jurisdiction(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     before = snapshot()
     url = reverse("orgs:deactivate", kwargs={"org_pk": world.county_a.pk})
@@ -382,7 +425,9 @@ def test_nobody_deactivates_the_root_of_their_own_jurisdiction(client, world, co
     assert snapshot() == before
 
 
-def test_an_edit_form_opened_before_deactivation_is_stale(client, world, city_admin):
+def test_an_edit_form_opened_before_deactivation_is_stale(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     stale = _edit_data(world.county_a_unit, short_name="x")
     client.post(reverse("orgs:deactivate", kwargs={"org_pk": world.county_a_unit.pk}))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 
 from django.apps import apps as django_apps
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts import demo
@@ -28,7 +29,7 @@ def _expected_city_children() -> list[str]:
     return [f"{c}人民政府残疾人工作委员会" for c in COUNTIES_BY_CODE] + CITY_MEMBERS_IN_NOTICE_ORDER
 
 
-def test_the_pingdingshan_demo_lists_counties_by_code_then_departments(db):
+def test_the_pingdingshan_demo_lists_counties_by_code_then_departments(db: None) -> None:
     orgs = demo.load()
     names = list(orgs["city"].children.in_order().values_list("name", flat=True))
     # The demo creates the departments first: an order by creation would put them on top.
@@ -41,7 +42,7 @@ def test_the_pingdingshan_demo_lists_counties_by_code_then_departments(db):
     ]
 
 
-def test_whole_tree_order_keeps_units_under_their_parent(db):
+def test_whole_tree_order_keeps_units_under_their_parent(db: None) -> None:
     orgs = demo.load()
     ordered = list(Organisation.objects.in_order())
     position = {org.pk: n for n, org in enumerate(ordered)}
@@ -54,7 +55,7 @@ def test_whole_tree_order_keeps_units_under_their_parent(db):
     assert position[orgs["410482:womens_federation"].pk] < position[orgs["city:federation"].pk]
 
 
-def test_counties_created_in_any_order_sort_by_code(db):
+def test_counties_created_in_any_order_sort_by_code(db: None) -> None:
     city = make_org(name="平顶山市残工委", region_code="410400")
     for code, name in [("410482", "汝州市"), ("410402", "新华区"), ("410422", "叶县")]:
         make_org(name=name, parent=city, region_code=code)
@@ -63,7 +64,7 @@ def test_counties_created_in_any_order_sort_by_code(db):
     assert names == ["新华区", "叶县", "汝州市", unit.name]
 
 
-def test_moving_or_changing_an_organisation_moves_its_place_and_its_units(db):
+def test_moving_or_changing_an_organisation_moves_its_place_and_its_units(db: None) -> None:
     city = make_org(name="市残工委", region_code="410400")
     a = make_org(name="新华区", parent=city, region_code="410402")
     b = make_org(name="新华区残联", parent=city, region_code="410402", kind="federation")
@@ -100,7 +101,7 @@ def test_moving_or_changing_an_organisation_moves_its_place_and_its_units(db):
     assert c.sort_path > dept.sort_path  # same code: the one added first stays first
 
 
-def test_the_migration_computes_the_order_of_existing_organisations(db):
+def test_the_migration_computes_the_order_of_existing_organisations(db: None) -> None:
     orgs = demo.load()
     Organisation.objects.update(sort_path="")
     migration = importlib.import_module(
@@ -112,7 +113,7 @@ def test_the_migration_computes_the_order_of_existing_organisations(db):
     assert not Organisation.objects.filter(sort_path="").exists()
 
 
-def test_organisation_list_and_parent_select_follow_the_order(client, db):
+def test_organisation_list_and_parent_select_follow_the_order(client: Client, db: None) -> None:
     orgs = demo.load()
     from zhucan.accounts.models import User
 
@@ -130,7 +131,7 @@ def test_organisation_list_and_parent_select_follow_the_order(client, db):
     assert select.index("新华区人民政府") < select.index("汝州市人民政府")
 
 
-def test_an_imported_tree_takes_its_place_in_the_same_order(db):
+def test_an_imported_tree_takes_its_place_in_the_same_order(db: None) -> None:
     from zhucan.orgs.importer import run_import
     from zhucan.orgs.tests.factories import row, xlsx
 
@@ -150,7 +151,7 @@ def test_an_imported_tree_takes_its_place_in_the_same_order(db):
     assert names == ["新华区残工委", "汝州市残工委", "平顶山市民政局", "平顶山市教育局"]
 
 
-def test_a_committee_can_list_its_members_in_its_own_order(client, db):
+def test_a_committee_can_list_its_members_in_its_own_order(client: Client, db: None) -> None:
     orgs = demo.load()
     city = orgs["city"]
     publicity = orgs["city:publicity"]
@@ -172,7 +173,7 @@ def test_a_committee_can_list_its_members_in_its_own_order(client, db):
     assert names[11:] == [n for n in CITY_MEMBERS_IN_NOTICE_ORDER if n != "中共平顶山市委宣传部"]
 
 
-def test_the_edit_form_sets_the_place_in_the_member_list(client, db):
+def test_the_edit_form_sets_the_place_in_the_member_list(client: Client, db: None) -> None:
     orgs = demo.load()
     from zhucan.accounts.models import User
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.orgs.services import set_organisation_active
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org
 
 
-def _names(response) -> list[str]:
+def _names(response: HttpResponse) -> list[str]:
     return re.findall(r'<a href="/orgs/\d+/">([^<]+)</a>', response.content.decode())
 
 
-def test_list_shows_the_tree_in_order_with_indentation(client, world):
+def test_list_shows_the_tree_in_order_with_indentation(client: Client, world: World) -> None:
     login_verified(client, world.city_officer)
     response = client.get(reverse("orgs:list"))
     body = response.content.decode()
@@ -26,14 +30,16 @@ def test_list_shows_the_tree_in_order_with_indentation(client, world):
     assert f'class="depth-0"><a href="/orgs/{world.city.pk}/"' in body
 
 
-def test_indentation_starts_at_the_top_of_ones_own_jurisdiction(client, world):
+def test_indentation_starts_at_the_top_of_ones_own_jurisdiction(
+    client: Client, world: World
+) -> None:
     login_verified(client, world.county_a_officer)
     body = client.get(reverse("orgs:list")).content.decode()
     assert f'class="depth-0"><a href="/orgs/{world.county_a.pk}/"' in body
     assert f'class="depth-1"><a href="/orgs/{world.county_a_unit.pk}/"' in body
 
 
-def test_search_by_name_short_name_and_region_code(client, world):
+def test_search_by_name_short_name_and_region_code(client: Client, world: World) -> None:
     make_org(
         name="叶县残疾人联合会",
         short_name="叶县残联",
@@ -52,13 +58,15 @@ def test_search_by_name_short_name_and_region_code(client, world):
     assert len(_names(client.get(reverse("orgs:list"), {"q": "4104"}))) == 6
 
 
-def test_filter_by_kind(client, world):
+def test_filter_by_kind(client: Client, world: World) -> None:
     login_verified(client, world.city_officer)
     names = set(_names(client.get(reverse("orgs:list"), {"kind": "member_unit"})))
     assert names == {world.city_unit.name, world.county_a_unit.name}
 
 
-def test_deactivated_organisations_are_hidden_unless_asked_for(client, world, city_admin):
+def test_deactivated_organisations_are_hidden_unless_asked_for(
+    client: Client, world: World, city_admin: User
+) -> None:
     set_organisation_active(by=city_admin, org=world.county_b, active=False)
     login_verified(client, world.city_officer)
     assert world.county_b.name not in _names(client.get(reverse("orgs:list")))
@@ -68,13 +76,13 @@ def test_deactivated_organisations_are_hidden_unless_asked_for(client, world, ci
     assert world.county_b.name in _names(client.get(reverse("orgs:list"), {"status": "all"}))
 
 
-def test_search_that_finds_nothing_says_so(client, world):
+def test_search_that_finds_nothing_says_so(client: Client, world: World) -> None:
     login_verified(client, world.city_officer)
     body = client.get(reverse("orgs:list"), {"q": "不存在的单位"}).content.decode()
     assert "empty-state" in body and "<table" not in body
 
 
-def test_pagination_keeps_the_search(client, world):
+def test_pagination_keeps_the_search(client: Client, world: World) -> None:
     for n in range(55):
         make_org(
             name=f"叶县机构{n:02d}", parent=world.county_b, kind="institution", region_code="410422"
@@ -88,7 +96,9 @@ def test_pagination_keeps_the_search(client, world):
     assert set(_names(first)) | set(_names(second)) == {f"叶县机构{n:02d}" for n in range(55)}
 
 
-def test_detail_shows_children_people_and_actions_to_a_manager(client, world, city_admin):
+def test_detail_shows_children_people_and_actions_to_a_manager(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     body = client.get(reverse("orgs:detail", kwargs={"org_pk": world.county_a.pk})).content.decode()
     assert world.county_a_unit.name in body
@@ -98,7 +108,7 @@ def test_detail_shows_children_people_and_actions_to_a_manager(client, world, ci
     assert reverse("orgs:people", kwargs={"org_pk": world.county_a.pk}) in body
 
 
-def test_detail_is_read_only_without_the_capability(client, world):
+def test_detail_is_read_only_without_the_capability(client: Client, world: World) -> None:
     login_verified(client, world.county_a_officer)  # a coordinator: sees, does not change
     response = client.get(reverse("orgs:detail", kwargs={"org_pk": world.county_a.pk}))
     body = response.content.decode()
@@ -110,7 +120,9 @@ def test_detail_is_read_only_without_the_capability(client, world):
     assert 'class="button' not in main
 
 
-def test_a_county_admin_may_edit_but_not_deactivate_their_own_root(client, world, county_a_admin):
+def test_a_county_admin_may_edit_but_not_deactivate_their_own_root(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     body = client.get(reverse("orgs:detail", kwargs={"org_pk": world.county_a.pk})).content.decode()
     assert reverse("orgs:edit", kwargs={"org_pk": world.county_a.pk}) in body
@@ -122,7 +134,7 @@ def test_a_county_admin_may_edit_but_not_deactivate_their_own_root(client, world
     )
 
 
-def test_other_jurisdictions_get_404_on_the_detail(client, world):
+def test_other_jurisdictions_get_404_on_the_detail(client: Client, world: World) -> None:
     login_verified(client, world.county_b_officer)
     assert (
         client.get(reverse("orgs:detail", kwargs={"org_pk": world.county_a.pk})).status_code == 404

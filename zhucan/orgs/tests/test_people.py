@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
 from zhucan.orgs.tests.factories import snapshot
@@ -37,7 +39,9 @@ def _person(**overrides):
     } | overrides
 
 
-def test_people_page_lists_roles_and_offers_actions_to_a_manager(client, world, county_a_admin):
+def test_people_page_lists_roles_and_offers_actions_to_a_manager(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     body = client.get(_people_url(world.county_a)).content.decode()
     assert "张伟" in body and "county_a_officer" in body
@@ -46,7 +50,7 @@ def test_people_page_lists_roles_and_offers_actions_to_a_manager(client, world, 
     assert "<caption" in body
 
 
-def test_people_page_is_read_only_for_others(client, world):
+def test_people_page_is_read_only_for_others(client: Client, world: World) -> None:
     login_verified(client, world.county_a_officer)
     body = client.get(_people_url(world.county_a)).content.decode()
     assert "张伟" in body
@@ -56,7 +60,9 @@ def test_people_page_is_read_only_for_others(client, world):
     assert client.post(_add_url(world.county_a), _person()).status_code == 403
 
 
-def test_adding_a_person_with_a_chosen_password(client, world, county_a_admin):
+def test_adding_a_person_with_a_chosen_password(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     response = client.post(_add_url(world.county_a), _person(password="Xinhua-2020-ok"))
     assert response.status_code == 302
@@ -68,7 +74,9 @@ def test_adding_a_person_with_a_chosen_password(client, world, county_a_admin):
     ).exists()
 
 
-def test_a_generated_password_is_shown_once_and_never_cached(client, world, county_a_admin):
+def test_a_generated_password_is_shown_once_and_never_cached(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     response = client.post(_add_url(world.county_a), _person())
     assert response.status_code == 200
@@ -81,7 +89,9 @@ def test_a_generated_password_is_shown_once_and_never_cached(client, world, coun
     assert password.group(1) not in client.get(_people_url(world.county_a)).content.decode()
 
 
-def test_a_weak_password_and_a_taken_user_name_are_explained(client, world, county_a_admin):
+def test_a_weak_password_and_a_taken_user_name_are_explained(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     before = snapshot()
     weak = client.post(_add_url(world.county_a), _person(password="12345678")).content.decode()
@@ -93,7 +103,9 @@ def test_a_weak_password_and_a_taken_user_name_are_explained(client, world, coun
     assert snapshot() == before
 
 
-def test_giving_an_existing_person_of_the_jurisdiction_another_role(client, world, city_admin):
+def test_giving_an_existing_person_of_the_jurisdiction_another_role(
+    client: Client, world: World, city_admin: User
+) -> None:
     login_verified(client, city_admin)
     response = client.post(
         _grant_url(world.county_a_unit), {"username": "county_a_officer", "role": "reviewer"}
@@ -104,7 +116,9 @@ def test_giving_an_existing_person_of_the_jurisdiction_another_role(client, worl
     ).exists()
 
 
-def test_people_outside_the_jurisdiction_are_not_found(client, world, county_a_admin):
+def test_people_outside_the_jurisdiction_are_not_found(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     before = snapshot()
     outside = client.post(
@@ -118,7 +132,7 @@ def test_people_outside_the_jurisdiction_are_not_found(client, world, county_a_a
     assert snapshot() == before
 
 
-def test_the_same_role_twice_is_refused(client, world, county_a_admin):
+def test_the_same_role_twice_is_refused(client: Client, world: World, county_a_admin: User) -> None:
     login_verified(client, county_a_admin)
     before = snapshot()
     body = client.post(
@@ -128,7 +142,7 @@ def test_the_same_role_twice_is_refused(client, world, county_a_admin):
     assert snapshot() == before
 
 
-def test_removing_one_of_several_roles(client, world, county_a_admin):
+def test_removing_one_of_several_roles(client: Client, world: World, county_a_admin: User) -> None:
     extra = Membership.objects.create(
         user=world.county_a_officer, organisation=world.county_a_unit, role="viewer"
     )
@@ -140,7 +154,9 @@ def test_removing_one_of_several_roles(client, world, county_a_admin):
     assert AuditEntry.objects.filter(action="orgs.membership.removed").count() == 1
 
 
-def test_the_last_role_cannot_be_removed(client, world, county_a_admin):
+def test_the_last_role_cannot_be_removed(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     only = world.county_a_officer.memberships.get()
     login_verified(client, county_a_admin)
     url = reverse("orgs:membership_remove", kwargs={"membership_pk": only.pk})
@@ -152,7 +168,7 @@ def test_the_last_role_cannot_be_removed(client, world, county_a_admin):
     assert snapshot() == before
 
 
-def test_nobody_removes_their_own_role(client, world, county_a_admin):
+def test_nobody_removes_their_own_role(client: Client, world: World, county_a_admin: User) -> None:
     Membership.objects.create(user=county_a_admin, organisation=world.county_a_unit, role="viewer")
     own = county_a_admin.memberships.get(organisation=world.county_a)
     login_verified(client, county_a_admin)
@@ -162,7 +178,9 @@ def test_nobody_removes_their_own_role(client, world, county_a_admin):
     assert snapshot() == before
 
 
-def test_disabling_and_enabling_an_account(client, world, county_a_admin):
+def test_disabling_and_enabling_an_account(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     url = reverse("orgs:person_disable", kwargs={"user_pk": world.county_a_officer.pk})
     response = client.post(url, {"from": world.county_a.pk})
@@ -181,8 +199,8 @@ def test_disabling_and_enabling_an_account(client, world, county_a_admin):
 
 
 def test_an_account_with_a_role_outside_the_jurisdiction_is_left_to_those_above(
-    client, world, county_a_admin
-):
+    client: Client, world: World, county_a_admin: User
+) -> None:
     person = make_user(username="two_counties", org=world.county_a, role="viewer")
     Membership.objects.create(user=person, organisation=world.county_b, role="viewer")
     login_verified(client, county_a_admin)
@@ -196,7 +214,9 @@ def test_an_account_with_a_role_outside_the_jurisdiction_is_left_to_those_above(
     assert url not in body
 
 
-def test_nobody_disables_their_own_account(client, world, county_a_admin):
+def test_nobody_disables_their_own_account(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     body = client.post(reverse("orgs:person_disable", kwargs={"user_pk": county_a_admin.pk}))
     assert "cannot disable your own account" in body.content.decode()
@@ -204,7 +224,9 @@ def test_nobody_disables_their_own_account(client, world, county_a_admin):
     assert county_a_admin.is_active
 
 
-def test_people_of_other_jurisdictions_are_404(client, world, county_a_admin):
+def test_people_of_other_jurisdictions_are_404(
+    client: Client, world: World, county_a_admin: User
+) -> None:
     login_verified(client, county_a_admin)
     assert (
         client.get(

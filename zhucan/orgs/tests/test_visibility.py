@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.orgs.roles import Capability
@@ -25,7 +28,7 @@ def _chain(top: Organisation, depth: int) -> list[Organisation]:
     return chain
 
 
-def test_jurisdiction_is_the_whole_subtree_at_any_depth(world):
+def test_jurisdiction_is_the_whole_subtree_at_any_depth(world: World) -> None:
     deep = _chain(world.county_a_unit, 6)
     visible = set(Organisation.objects.visible_to(world.county_a_officer))
     assert {world.county_a, world.county_a_unit, *deep} == visible
@@ -33,7 +36,7 @@ def test_jurisdiction_is_the_whole_subtree_at_any_depth(world):
     assert deep[-1].depth == world.county_a_unit.depth + 6
 
 
-def test_city_sees_every_level_below_it(world):
+def test_city_sees_every_level_below_it(world: World) -> None:
     deep = _chain(world.county_a_unit, 4)
     assert set(deep) <= set(Organisation.objects.visible_to(world.city_officer))
     assert (
@@ -41,7 +44,7 @@ def test_city_sees_every_level_below_it(world):
     )
 
 
-def test_memberships_in_two_subtrees_show_both(world):
+def test_memberships_in_two_subtrees_show_both(world: World) -> None:
     person = make_user(username="two_hats", org=world.county_a, role=Membership.Role.VIEWER)
     with transaction.atomic():
         Membership.objects.create(user=person, organisation=world.county_b, role="reporter")
@@ -49,7 +52,7 @@ def test_memberships_in_two_subtrees_show_both(world):
     assert visible == {world.county_a, world.county_a_unit, world.county_b}
 
 
-def test_a_nested_membership_adds_nothing_and_does_not_duplicate_rows(world):
+def test_a_nested_membership_adds_nothing_and_does_not_duplicate_rows(world: World) -> None:
     with transaction.atomic():
         Membership.objects.create(
             user=world.county_a_officer, organisation=world.county_a_unit, role="reporter"
@@ -58,7 +61,7 @@ def test_a_nested_membership_adds_nothing_and_does_not_duplicate_rows(world):
     assert Organisation.objects.visible_to(fresh).count() == 2
 
 
-def test_deactivated_organisations_drop_out_of_jurisdiction(world, city_admin):
+def test_deactivated_organisations_drop_out_of_jurisdiction(world: World, city_admin: User) -> None:
     set_organisation_active(by=city_admin, org=world.county_a, active=False)
     officer = User.objects.get(pk=world.county_a_officer.pk)  # no cached jurisdiction
     assert not Organisation.objects.visible_to(officer).exists()
@@ -67,7 +70,7 @@ def test_deactivated_organisations_drop_out_of_jurisdiction(world, city_admin):
     assert world.county_a in Organisation.objects.visible_to(User.objects.get(pk=city_admin.pk))
 
 
-def test_superuser_sees_all_and_disabled_or_anonymous_see_nothing(world):
+def test_superuser_sees_all_and_disabled_or_anonymous_see_nothing(world: World) -> None:
     from django.contrib.auth.models import AnonymousUser
 
     root = make_user(username="root", is_superuser=True, is_staff=True)
@@ -77,7 +80,9 @@ def test_superuser_sees_all_and_disabled_or_anonymous_see_nothing(world):
     assert not Organisation.objects.visible_to(world.county_a_officer).exists()
 
 
-def test_outsider_sees_the_home_page_message_and_an_empty_list(client, world):
+def test_outsider_sees_the_home_page_message_and_an_empty_list(
+    client: Client, world: World
+) -> None:
     login_verified(client, world.outsider)
     home = client.get(reverse("core:home")).content.decode()
     assert "has not been given an organisation" in home
@@ -87,8 +92,8 @@ def test_outsider_sees_the_home_page_message_and_an_empty_list(client, world):
 
 
 def test_org_list_query_count_does_not_grow_with_the_page(
-    client, world, django_assert_max_num_queries
-):
+    client: Client, world: World, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     login_verified(client, world.city_officer)
     # 11: the menu also asks once whether the person may open the registry.
     with django_assert_max_num_queries(11):
@@ -104,8 +109,8 @@ def test_org_list_query_count_does_not_grow_with_the_page(
 
 
 def test_people_page_query_count_does_not_grow_with_people(
-    client, world, django_assert_max_num_queries
-):
+    client: Client, world: World, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     login_verified(client, world.city_admin)
     url = reverse("orgs:people", kwargs={"org_pk": world.city.pk})
     for n in range(15):
@@ -115,7 +120,9 @@ def test_people_page_query_count_does_not_grow_with_people(
     assert "staff14" in response.content.decode()
 
 
-def test_detail_page_query_count(client, world, django_assert_max_num_queries):
+def test_detail_page_query_count(
+    client: Client, world: World, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     login_verified(client, world.city_admin)
     with django_assert_max_num_queries(12):
         client.get(reverse("orgs:detail", kwargs={"org_pk": world.city.pk}))

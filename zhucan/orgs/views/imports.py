@@ -8,12 +8,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.orgs.access import (
     audit_path_for,
@@ -31,7 +32,7 @@ CONFIRM_PREFIX = "confirm"
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.MANAGE_ORGS):
         raise PermissionDenied
     content = build_template()
@@ -62,7 +63,7 @@ def _uploaded_bytes(form: ImportUploadForm) -> bytes | None:
 
 
 @login_required
-def organisation_import(request: HttpRequest, org_pk: int) -> HttpResponse:
+def organisation_import(request: AuthenticatedRequest, org_pk: int) -> HttpResponse:
     under = get_organisation_for_user(request.user, org_pk)
     if not can_manage_orgs(request.user, under):
         raise PermissionDenied

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import (
@@ -58,7 +59,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     base = _base_depth(request.user)
     for org in rows:
-        org.indent = min(max(org.depth - base, 0), 6)  # type: ignore[attr-defined]
+        org.indent = min(max(org.depth - base, 0), 6)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -103,7 +104,7 @@ def organisation_detail(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_create(request: HttpRequest, org_pk: int) -> HttpResponse:
+def organisation_create(request: AuthenticatedRequest, org_pk: int) -> HttpResponse:
     parent = get_organisation_for_user(request.user, org_pk)
     if not can_manage_orgs(request.user, parent):
         raise PermissionDenied
@@ -127,7 +128,7 @@ def organisation_create(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedRequest, org_pk: int) -> HttpResponse:
     org = get_organisation_for_user(request.user, org_pk)
     if not can_manage_orgs(request.user, org):
         raise PermissionDenied
@@ -175,7 +176,7 @@ def organisation_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_deactivate(request: HttpRequest, org_pk: int) -> HttpResponse:
+def organisation_deactivate(request: AuthenticatedRequest, org_pk: int) -> HttpResponse:
     org = get_organisation_for_user(request.user, org_pk)
     if not can_change_activation(request.user, org):
         raise PermissionDenied
@@ -210,7 +211,7 @@ def organisation_deactivate(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_reactivate(request: HttpRequest, org_pk: int) -> HttpResponse:
+def organisation_reactivate(request: AuthenticatedRequest, org_pk: int) -> HttpResponse:
     org = get_organisation_for_user(request.user, org_pk)
     if not can_change_activation(request.user, org):
         raise PermissionDenied

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.uploads import check_upload
 from zhucan.orgs.models import Organisation
@@ -24,7 +25,7 @@ DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 @transaction.atomic
-def create_plan(*, by: Any, campaign: Campaign, organisation: Organisation) -> Plan:
+def create_plan(*, by: Actor, campaign: Campaign, organisation: Organisation) -> Plan:
     """Start the (one) plan of ``organisation`` for a campaign it received."""
     require(by, Capability.REPORT, organisation)
     if campaign.status != Campaign.Status.PUBLISHED:
@@ -103,7 +104,7 @@ def _save_activities(plan: Plan, activities: Sequence[ActivityInput]) -> dict[st
 @transaction.atomic
 def update_plan(
     *,
-    by: Any,
+    by: Actor,
     plan: Plan,
     version: int,
     aims: str,
@@ -144,7 +145,7 @@ def update_plan(
         changes["document"] = [old_name, checked.name]
     elif remove_document and old_file:
         changes["document"] = [old_name, ""]
-        locked.document = ""  # type: ignore[assignment]
+        locked.document = ""
         locked.document_name = ""
     if "document" in changes:
         fields += ["document", "document_name"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.services.deliveries import record_first_delivery
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
@@ -25,7 +25,7 @@ from zhucan.plans.workflow import PLAN_REVIEW
 
 
 @transaction.atomic
-def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
+def submit_plan(*, by: Actor, plan: Plan, version: int) -> Plan:
     """Submit the plan for review. A second click finds it submitted and does nothing."""
     step = PLAN_REVIEW.begin("submit", plan, by=by, version=version)
     locked = step.obj
@@ -67,7 +67,7 @@ def submit_plan(*, by: Any, plan: Plan, version: int) -> Plan:
     )
 
 
-def _comment(plan: Plan, by: Any, item: CommentInput, version: PlanVersion | None) -> PlanComment:
+def _comment(plan: Plan, by: Actor, item: CommentInput, version: PlanVersion | None) -> PlanComment:
     text = item.text.strip()
     if not text:
         raise DomainError(_("Write the comment."), field="text")
@@ -90,7 +90,9 @@ def _comment(plan: Plan, by: Any, item: CommentInput, version: PlanVersion | Non
 
 
 @transaction.atomic
-def approve_plan(*, by: Any, plan: Plan, version: int, comment: CommentInput | None = None) -> Plan:
+def approve_plan(
+    *, by: Actor, plan: Plan, version: int, comment: CommentInput | None = None
+) -> Plan:
     """Approve a submitted plan (reviewers of the issuing organisation or above)."""
     step = PLAN_REVIEW.begin("approve", plan, by=by, version=version)
     latest = step.obj.versions.order_by("-number").first()
@@ -100,7 +102,7 @@ def approve_plan(*, by: Any, plan: Plan, version: int, comment: CommentInput | N
 
 
 @transaction.atomic
-def return_plan(*, by: Any, plan: Plan, version: int, comments: Sequence[CommentInput]) -> Plan:
+def return_plan(*, by: Actor, plan: Plan, version: int, comments: Sequence[CommentInput]) -> Plan:
     """Send a submitted plan back to its author, saying what must change (at least once)."""
     step = PLAN_REVIEW.begin("return", plan, by=by, version=version)
     if not [c for c in comments if c.text.strip()]:
@@ -116,7 +118,7 @@ def return_plan(*, by: Any, plan: Plan, version: int, comments: Sequence[Comment
 
 @transaction.atomic
 def add_comment(
-    *, by: Any, plan: Plan, comment: CommentInput, token: uuid.UUID | None = None
+    *, by: Actor, plan: Plan, comment: CommentInput, token: uuid.UUID | None = None
 ) -> PlanComment:
     """A remark at any time, by a reviewer or by the plan's own people (to answer one).
     ``token``: the form's; the comment sent twice is written once."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.roles import Capability
 from zhucan.plans.models import SafetyRules
@@ -18,7 +17,7 @@ from zhucan.plans.services.common import require
 @transaction.atomic
 def update_safety_rules(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     version: int,
     max_in_person_attendance: int | None,

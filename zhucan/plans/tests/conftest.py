@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.utils import translation
 
+from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.plans.models import Plan, PlannedActivity, PlanVersion
 from zhucan.testing.factories import make_campaign, make_user
@@ -41,7 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english() -> Iterator[None]:
     """Messages from services are asserted in English (the msgids), whatever is translated.
     Pages follow the client's language cookie, which the tests set to "en" where they read text.
     """
@@ -50,13 +54,13 @@ def english():
 
 
 @pytest.fixture
-def campaign(world):
+def campaign(world: World) -> Campaign:
     """The city's 2020 campaign, published: county A, county B and the city unit received it."""
     return make_campaign(issuing_org=world.city, by=world.city_officer)
 
 
 @pytest.fixture
-def reviewer(world):
+def reviewer(world: World) -> User:
     return make_user(username="city_reviewer", full_name="李审核", org=world.city, role="reviewer")
 
 
@@ -87,5 +91,5 @@ def counts() -> tuple[int, int, int, int]:
 
 
 @pytest.fixture
-def counts_before():
+def counts_before() -> Callable[[], tuple[int, int, int, int]]:
     return counts

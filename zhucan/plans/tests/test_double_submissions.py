@@ -5,15 +5,20 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.plans.models import Plan, PlanComment
 from zhucan.testing.auth import login_verified
 from zhucan.testing.concurrency import needs_postgres, post_at_once
 from zhucan.testing.factories import make_plan
 
 
-def test_a_comment_sent_twice_is_written_once(client, world, campaign):
+def test_a_comment_sent_twice_is_written_once(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     plan = make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer)
     login_verified(client, world.county_a_officer)
     url = reverse("plans:detail", kwargs={"plan_pk": plan.pk})
@@ -24,7 +29,9 @@ def test_a_comment_sent_twice_is_written_once(client, world, campaign):
 
 @pytest.mark.postgres
 @needs_postgres
-def test_five_clicks_at_once_on_start_the_plan_make_one_plan(transactional_db, world, campaign):
+def test_five_clicks_at_once_on_start_the_plan_make_one_plan(
+    transactional_db: None, world: World, campaign: Campaign
+) -> None:
     url = reverse("plans:start", kwargs={"campaign_pk": campaign.pk})
     responses = post_at_once(world.county_a_officer, url, {"organisation": world.county_a.pk})
     plan = Plan.objects.get()

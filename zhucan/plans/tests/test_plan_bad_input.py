@@ -3,11 +3,16 @@ half-written (plans, activities, versions and audit entries are counted before a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.plans import services
 from zhucan.plans.models import Plan
@@ -18,18 +23,18 @@ from zhucan.testing.factories import make_campaign, make_plan, make_user
 
 
 @pytest.fixture
-def plan(world, campaign):
+def plan(world: World, campaign: Campaign) -> Plan:
     return make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer)
 
 
 @pytest.fixture
-def county_client(client, world):
+def county_client(client: Client, world: World) -> Client:
     login_verified(client, world.county_a_officer)
     client.cookies["django_language"] = "en"
     return client
 
 
-def _edit(client, plan, activities, **overrides):
+def _edit(client: Client, plan, activities, **overrides):
     url = reverse("plans:edit", kwargs={"plan_pk": plan.pk})
     return client.post(url, plan_form(plan, activities, **overrides))
 
@@ -51,8 +56,12 @@ def _edit(client, plan, activities, **overrides):
     ids=["end-before-start", "attendance-abc", "attendance-negative", "unknown-mode"],
 )
 def test_bad_activity_rows_are_refused_with_a_message(
-    county_client, plan, activity, message, counts_before
-):
+    county_client: Client,
+    plan: Plan,
+    activity,
+    message: str,
+    counts_before: Callable[[], tuple[int, int, int, int]],
+) -> None:
     before = counts_before()
     response = _edit(county_client, plan, [activity])
     body = response.content.decode()
@@ -62,7 +71,12 @@ def test_bad_activity_rows_are_refused_with_a_message(
     assert Plan.objects.get().version == plan.version
 
 
-def test_a_duty_of_another_campaign_is_refused(county_client, world, plan, counts_before):
+def test_a_duty_of_another_campaign_is_refused(
+    county_client: Client,
+    world: World,
+    plan: Plan,
+    counts_before: Callable[[], tuple[int, int, int, int]],
+) -> None:
     other = make_campaign(issuing_org=world.city, by=world.city_officer)
     foreign_duty = other.duties.get()
     before = counts_before()
@@ -96,8 +110,11 @@ def test_a_duty_of_another_campaign_is_refused(county_client, world, plan, count
 
 
 def test_a_forged_organisation_id_is_not_found_and_creates_nothing(
-    county_client, world, campaign, counts_before
-):
+    county_client: Client,
+    world: World,
+    campaign: Campaign,
+    counts_before: Callable[[], tuple[int, int, int, int]],
+) -> None:
     before = counts_before()
     url = reverse("plans:start", kwargs={"campaign_pk": campaign.pk})
     assert county_client.post(url, {"organisation": world.county_b.pk}).status_code == 404
@@ -105,7 +122,9 @@ def test_a_forged_organisation_id_is_not_found_and_creates_nothing(
     assert counts_before() == before
 
 
-def test_an_activity_id_of_another_plan_is_refused(county_client, world, campaign, plan):
+def test_an_activity_id_of_another_plan_is_refused(
+    county_client: Client, world: World, campaign: Campaign, plan: Plan
+) -> None:
     theirs = make_plan(campaign=campaign, organisation=world.county_b, by=world.county_b_officer)
     their_activity = theirs.activities.get()
     response = _edit(county_client, plan, [{"id": their_activity.pk, "title": "改掉别人的"}])
@@ -114,7 +133,9 @@ def test_an_activity_id_of_another_plan_is_refused(county_client, world, campaig
     assert their_activity.title == "线上助残宣传"
 
 
-def test_a_plan_edited_in_two_tabs(county_client, plan, counts_before):
+def test_a_plan_edited_in_two_tabs(
+    county_client: Client, plan: Plan, counts_before: Callable[[], tuple[int, int, int, int]]
+) -> None:
     activity = plan.activities.get()
     first = plan_form(plan, [{"id": activity.pk, "title": "第一个标签页"}])
     second = plan_form(plan, [{"id": activity.pk, "title": "第二个标签页"}])
@@ -131,7 +152,9 @@ def test_a_plan_edited_in_two_tabs(county_client, plan, counts_before):
     assert activity.title == "第一个标签页"
 
 
-def test_two_reviewers_at_once(world, campaign, counts_before):
+def test_two_reviewers_at_once(
+    world: World, campaign: Campaign, counts_before: Callable[[], tuple[int, int, int, int]]
+) -> None:
     first = make_user(username="reviewer_one", full_name="李审核", org=world.city, role="reviewer")
     second = make_user(username="reviewer_two", full_name="王审核", org=world.city, role="reviewer")
     plan = make_plan(
@@ -151,7 +174,9 @@ def test_two_reviewers_at_once(world, campaign, counts_before):
     assert plan.status == Plan.Status.APPROVED and plan.decided_by == first
 
 
-def test_the_second_reviewer_sees_the_message_on_the_page(client, world, campaign, reviewer):
+def test_the_second_reviewer_sees_the_message_on_the_page(
+    client: Client, world: World, campaign: Campaign, reviewer: User
+) -> None:
     plan = make_plan(
         campaign=campaign, organisation=world.county_a, by=world.county_a_officer, submit=True
     )
@@ -172,7 +197,12 @@ def test_the_second_reviewer_sees_the_message_on_the_page(client, world, campaig
     assert "This plan was already returned by 王建国 at" in body
 
 
-def test_returning_needs_a_comment(world, campaign, reviewer, counts_before):
+def test_returning_needs_a_comment(
+    world: World,
+    campaign: Campaign,
+    reviewer: User,
+    counts_before: Callable[[], tuple[int, int, int, int]],
+) -> None:
     plan = make_plan(
         campaign=campaign, organisation=world.county_a, by=world.county_a_officer, submit=True
     )
@@ -187,7 +217,9 @@ def test_returning_needs_a_comment(world, campaign, reviewer, counts_before):
     assert counts_before() == before
 
 
-def test_a_submitted_plan_cannot_be_edited_until_returned(county_client, world, campaign):
+def test_a_submitted_plan_cannot_be_edited_until_returned(
+    county_client: Client, world: World, campaign: Campaign
+) -> None:
     plan = make_plan(
         campaign=campaign, organisation=world.county_a, by=world.county_a_officer, submit=True
     )
@@ -206,7 +238,9 @@ def test_a_submitted_plan_cannot_be_edited_until_returned(county_client, world, 
         )
 
 
-def test_a_bad_upload_is_refused_and_nothing_changes(county_client, plan, counts_before):
+def test_a_bad_upload_is_refused_and_nothing_changes(
+    county_client: Client, plan: Plan, counts_before: Callable[[], tuple[int, int, int, int]]
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     before = counts_before()

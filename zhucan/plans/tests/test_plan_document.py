@@ -7,10 +7,13 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
 
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.plans.documents import chinese_number
 from zhucan.plans.models import Plan
 from zhucan.plans.tests.conftest import plan_form
@@ -22,7 +25,9 @@ def _east_asia_font(paragraph) -> str:
     return paragraph.runs[0]._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
 
 
-def test_the_generated_plan_reads_like_a_plan(client, world, campaign):
+def test_the_generated_plan_reads_like_a_plan(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     make_plan(
         campaign=campaign,
         organisation=world.county_a,
@@ -94,7 +99,7 @@ def test_the_generated_plan_reads_like_a_plan(client, world, campaign):
         (200, "二百"),
     ],
 )
-def test_editions_in_chinese_numerals(n, words):
+def test_editions_in_chinese_numerals(n: int, words: str) -> None:
     assert chinese_number(n) == words
 
 
@@ -106,7 +111,9 @@ def _real_docx() -> bytes:
     return buffer.getvalue()
 
 
-def test_upload_download_and_remove_the_authors_own_document(client, world, campaign):
+def test_upload_download_and_remove_the_authors_own_document(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     plan = make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer)
     activity = plan.activities.get()
     login_verified(client, world.county_a_officer)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Page
 
+from zhucan.conftest import World
 from zhucan.plans import services
-from zhucan.testing.browser import axe_report, open_page, set_display
+from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
 from zhucan.testing.factories import make_campaign, make_plan, make_user
 
 pytestmark = pytest.mark.browser
@@ -19,7 +21,9 @@ NARROW_RULES = ["scrollable-region-focusable", "target-size", "meta-viewport"]
 CROWDED = {"mode": "in_person", "expected_attendance": 80, "safety_measures": "佩戴口罩"}
 
 
-def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[str]:
+def _problems(
+    browser_pages: BrowserPages, page: Page, label: str, *, narrow: bool = False
+) -> list[str]:
     problems = [axe_report(page, label, rules=NARROW_RULES if narrow else None)]
     problems += browser_pages.errors(page)
     if narrow:
@@ -29,7 +33,9 @@ def _problems(browser_pages, page, label: str, *, narrow: bool = False) -> list[
     return [p for p in problems if p]
 
 
-def test_the_edit_form_passes_axe_and_fits_a_phone(browser_world, browser_pages):
+def test_the_edit_form_passes_axe_and_fits_a_phone(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     plan = make_plan(
@@ -59,7 +65,9 @@ def test_the_edit_form_passes_axe_and_fits_a_phone(browser_world, browser_pages)
     assert not problems, "\n\n".join(problems)
 
 
-def test_the_review_page_with_a_diff_passes_axe_and_fits_a_phone(browser_world, browser_pages):
+def test_the_review_page_with_a_diff_passes_axe_and_fits_a_phone(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     reviewer = make_user(org=world.city, role="reviewer")
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
@@ -71,6 +79,7 @@ def test_the_review_page_with_a_diff_passes_axe_and_fits_a_phone(browser_world, 
         submit=True,
     )
     activity = plan.activities.first()
+    assert activity is not None
     plan = services.return_plan(
         by=reviewer,
         plan=plan,

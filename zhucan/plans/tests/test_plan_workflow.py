@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.plans import services
@@ -19,8 +23,8 @@ from zhucan.testing.factories import make_plan, make_user
 
 
 def test_draft_warn_fix_submit_return_resubmit_see_the_change_approve(
-    client, world, campaign, reviewer
-):
+    client: Client, world: World, campaign: Campaign, reviewer: User
+) -> None:
     county = world.county_a_officer
     login_verified(client, county)
     client.cookies["django_language"] = "en"
@@ -72,6 +76,7 @@ def test_draft_warn_fix_submit_return_resubmit_see_the_change_approve(
     plan.refresh_from_db()
     assert plan.status == Plan.Status.RETURNED and plan.decided_by == reviewer
     comment = PlanComment.objects.get()
+    assert comment.version is not None
     assert comment.activity == activity and comment.version.number == 1
 
     # The county sees the comment beside the activity, fixes it and submits again.
@@ -134,7 +139,9 @@ def test_draft_warn_fix_submit_return_resubmit_see_the_change_approve(
         )
 
 
-def test_a_reporter_can_submit_but_never_approve(client, world, campaign):
+def test_a_reporter_can_submit_but_never_approve(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     reporter = make_user(username="county_a_reporter", org=world.county_a, role="reporter")
     plan = make_plan(campaign=campaign, organisation=world.county_a, by=reporter, submit=True)
     assert plan.status == Plan.Status.SUBMITTED
@@ -151,7 +158,9 @@ def test_a_reporter_can_submit_but_never_approve(client, world, campaign):
     assert plan.status == Plan.Status.SUBMITTED
 
 
-def test_a_late_submission_is_marked_late_not_refused(client, world, campaign, reviewer):
+def test_a_late_submission_is_marked_late_not_refused(
+    client: Client, world: World, campaign: Campaign, reviewer: User
+) -> None:
     campaign.plans_due = timezone.localdate() - timedelta(days=1)
     campaign.save(update_fields=["plans_due"])
     plan = make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer)
@@ -164,7 +173,7 @@ def test_a_late_submission_is_marked_late_not_refused(client, world, campaign, r
     assert "<strong>Late</strong>" in page.content.decode()
 
 
-def test_a_double_click_submits_once(client, world, campaign):
+def test_a_double_click_submits_once(client: Client, world: World, campaign: Campaign) -> None:
     plan = make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer)
     login_verified(client, world.county_a_officer)
     url = reverse("plans:submit", kwargs={"plan_pk": plan.pk})
@@ -174,7 +183,7 @@ def test_a_double_click_submits_once(client, world, campaign):
     assert AuditEntry.objects.filter(action="plans.plan.submitted").count() == 1
 
 
-def test_only_recipients_write_plans(world, campaign):
+def test_only_recipients_write_plans(world: World, campaign: Campaign) -> None:
     """The issuer's own committee did not receive its notice; a plan for it is refused."""
     with pytest.raises(DomainError, match="did not receive"):
         services.create_plan(by=world.city_officer, campaign=campaign, organisation=world.city)
@@ -185,7 +194,9 @@ def test_only_recipients_write_plans(world, campaign):
     assert not Plan.objects.exists()
 
 
-def test_the_edit_form_keeps_saved_dates_in_chinese(client, world, campaign):
+def test_the_edit_form_keeps_saved_dates_in_chinese(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     """<input type="date"> needs ISO dates: the zh-hans format would empty the field."""
     plan = make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer)
     login_verified(client, world.county_a_officer)
@@ -194,7 +205,9 @@ def test_the_edit_form_keeps_saved_dates_in_chinese(client, world, campaign):
     assert 'type="date" name="activity-0-start_date" value="2020-05-17"' in page
 
 
-def test_removing_and_adding_activities_shows_in_the_diff(client, world, campaign, reviewer):
+def test_removing_and_adding_activities_shows_in_the_diff(
+    client: Client, world: World, campaign: Campaign, reviewer: User
+) -> None:
     from zhucan.plans.tests.conftest import plan_form
 
     plan = make_plan(

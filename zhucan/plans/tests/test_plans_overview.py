@@ -6,9 +6,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
 
+from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.plans import services
 from zhucan.plans.models import Plan
 from zhucan.plans.selectors import planned_activities_by_duty, plans_overview
@@ -17,14 +22,14 @@ from zhucan.testing.factories import make_campaign, make_org, make_plan, make_us
 
 
 @pytest.fixture
-def ten_counties(world):
+def ten_counties(world: World) -> Campaign:
     """Eight more county committees, so the city's notice reaches ten counties."""
     for n in range(8):
         make_org(name=f"第{n + 1}县人民政府残疾人工作委员会", parent=world.city)
     return make_campaign(issuing_org=world.city, by=world.city_officer)
 
 
-def _plans_for_all_counties(world, campaign):
+def _plans_for_all_counties(world: World, campaign):
     counties = [r.organisation for r in campaign.receipts.filter(organisation__kind="committee")]
     assert len(counties) == 10
     for n, county in enumerate(counties):
@@ -39,8 +44,11 @@ def _plans_for_all_counties(world, campaign):
 
 
 def test_overview_query_count_does_not_grow_with_the_plans(
-    client, world, ten_counties, django_assert_max_num_queries
-):
+    client: Client,
+    world: World,
+    ten_counties: Campaign,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     campaign = ten_counties
     login_verified(client, world.city_officer)
     url = reverse("plans:overview", kwargs={"campaign_pk": campaign.pk})
@@ -57,7 +65,7 @@ def test_overview_query_count_does_not_grow_with_the_plans(
     assert body.count('<th scope="row">') >= 11 + 5  # every recipient, and the online table
 
 
-def test_sort_by_a_column_and_export(client, world, ten_counties):
+def test_sort_by_a_column_and_export(client: Client, world: World, ten_counties: Campaign) -> None:
     campaign = ten_counties
     _plans_for_all_counties(world, campaign)
     rows = plans_overview(campaign, "-warnings")
@@ -88,8 +96,8 @@ def test_sort_by_a_column_and_export(client, world, ten_counties):
 
 
 def test_only_the_issuers_coordinators_and_reviewers_see_the_overview(
-    client, world, campaign, reviewer
-):
+    client: Client, world: World, campaign: Campaign, reviewer: User
+) -> None:
     url = reverse("plans:overview", kwargs={"campaign_pk": campaign.pk})
     for person, status in (
         (world.city_officer, 200),
@@ -103,7 +111,7 @@ def test_only_the_issuers_coordinators_and_reviewers_see_the_overview(
         assert client.get(url).status_code == status, person.username
 
 
-def test_planned_activities_by_duty(world, campaign):
+def test_planned_activities_by_duty(world: World, campaign: Campaign) -> None:
     duty = campaign.duties.get()
     submitted = make_plan(
         campaign=campaign,
@@ -126,7 +134,9 @@ def test_planned_activities_by_duty(world, campaign):
     assert list(planned_activities_by_duty(campaign, user=world.city_officer)) == list(cells)
 
 
-def test_to_dos_plans_to_write_and_to_review(client, world, campaign, reviewer):
+def test_to_dos_plans_to_write_and_to_review(
+    client: Client, world: World, campaign: Campaign, reviewer: User
+) -> None:
     login_verified(client, world.county_b_officer)
     client.cookies["django_language"] = "en"
     home = client.get(reverse("core:home")).content.decode()

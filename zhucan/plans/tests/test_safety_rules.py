@@ -3,9 +3,15 @@ coordinators set them, and the city sees the share of online activities per orga
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.plans import services
@@ -18,7 +24,7 @@ from zhucan.testing.factories import make_plan
 CROWDED = {"mode": "in_person", "expected_attendance": 120, "safety_measures": "佩戴口罩"}
 
 
-def _rules(world, campaign, **changes):
+def _rules(world: World, campaign: Campaign, **changes: Any) -> SafetyRules:
     current = rules_for(campaign)
     values = {
         "max_in_person_attendance": current.max_in_person_attendance,
@@ -31,7 +37,9 @@ def _rules(world, campaign, **changes):
     )
 
 
-def test_defaults_without_a_row_and_the_row_on_first_change(world, campaign):
+def test_defaults_without_a_row_and_the_row_on_first_change(
+    world: World, campaign: Campaign
+) -> None:
     rules = rules_for(campaign)
     assert rules.pk is None and rules.max_in_person_attendance == 50 and not rules.enforce
     _rules(world, campaign, enforce=True)
@@ -40,7 +48,9 @@ def test_defaults_without_a_row_and_the_row_on_first_change(world, campaign):
     assert entry.changes == {"enforce": [False, True]} and entry.org_path == world.city.path
 
 
-def test_enforced_rules_block_submission_with_the_rules_listed(client, world, campaign):
+def test_enforced_rules_block_submission_with_the_rules_listed(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     _rules(world, campaign, enforce=True, required_measures=["佩戴口罩", "测温"])
     plan = make_plan(
         campaign=campaign,
@@ -66,7 +76,9 @@ def test_enforced_rules_block_submission_with_the_rules_listed(client, world, ca
     assert "The campaign refuses plans that break its safety rules" in body
 
 
-def test_unenforced_rules_warn_the_author_and_the_reviewer(client, world, campaign, reviewer):
+def test_unenforced_rules_warn_the_author_and_the_reviewer(
+    client: Client, world: World, campaign: Campaign, reviewer: User
+) -> None:
     _rules(world, campaign, min_online_percent=50)
     plan = make_plan(
         campaign=campaign,
@@ -89,7 +101,7 @@ def test_unenforced_rules_warn_the_author_and_the_reviewer(client, world, campai
         assert "0% of the activities are online; the campaign asks for at least 50%" in body
 
 
-def test_required_measures_must_each_appear(world, campaign):
+def test_required_measures_must_each_appear(world: World, campaign: Campaign) -> None:
     rules = _rules(world, campaign, required_measures=["佩戴口罩", "测温", "保持距离"])
     plan = make_plan(
         campaign=campaign,
@@ -111,7 +123,9 @@ def test_required_measures_must_each_appear(world, campaign):
     ]
 
 
-def test_coordinators_edit_the_rules_page_others_only_read_it(client, world, campaign):
+def test_coordinators_edit_the_rules_page_others_only_read_it(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     url = reverse("plans:rules", kwargs={"campaign_pk": campaign.pk})
     login_verified(client, world.county_a_officer)
     client.cookies["django_language"] = "en"
@@ -140,7 +154,7 @@ def test_coordinators_edit_the_rules_page_others_only_read_it(client, world, cam
     assert response.status_code == 200 and "data-error-summary" in response.content.decode()
 
 
-def test_online_share_per_organisation(client, world, campaign):
+def test_online_share_per_organisation(client: Client, world: World, campaign: Campaign) -> None:
     online = {"mode": "online"}
     a = make_plan(
         campaign=campaign,

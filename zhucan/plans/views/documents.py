@@ -4,12 +4,13 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.plans.access import get_plan_for_user
 from zhucan.plans.documents import plan_title, render_plan_docx
 
@@ -21,7 +22,7 @@ def _disposition(filename: str) -> str:
 
 
 @login_required
-def plan_docx(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def plan_docx(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
     """The 实施方案 generated from the plan's structure."""
     plan = get_plan_for_user(request.user, plan_pk)
     content = render_plan_docx(plan)
@@ -32,7 +33,7 @@ def plan_docx(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @login_required
-def uploaded_document(request: HttpRequest, plan_pk: int) -> HttpResponseBase:
+def uploaded_document(request: AuthenticatedRequest, plan_pk: int) -> HttpResponseBase:
     """The Word file the authors uploaded themselves, if any."""
     plan = get_plan_for_user(request.user, plan_pk)
     if not plan.document:

@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.plans import services
 from zhucan.plans.access import can_write, get_plan_for_user
@@ -66,7 +67,7 @@ def _errors(
 
 
 @login_required
-def edit_plan(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def edit_plan(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_pk)
     if not can_write(request.user, plan):
         raise PermissionDenied

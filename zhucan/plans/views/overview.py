@@ -5,13 +5,14 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
 from zhucan.core.forms import apply_domain_error
@@ -52,7 +53,7 @@ def _columns(sort: str) -> list[dict[str, str]]:
 
 
 @login_required
-def overview(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def overview(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     if not can_oversee(request.user, campaign):
         raise PermissionDenied
@@ -119,7 +120,7 @@ def _overview_xlsx(campaign: Campaign, rows: list[OverviewRow]) -> HttpResponse:
 
 
 @login_required
-def rules(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def rules(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """The campaign's safety rules: everyone it concerns may read them, its coordinators edit."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
     editable = can_set_rules(request.user, campaign)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhucan.campaigns.access import get_campaign_for_user
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import get_organisation_for_user
@@ -36,7 +37,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def start_plan(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def start_plan(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     # A forged or foreign organisation id is "not found", like one that does not exist.
     organisation = get_organisation_for_user(request.user, request.POST.get("organisation"))
@@ -56,7 +57,7 @@ def start_plan(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
     """The plan as it stands, its warnings and comments; comments are posted here too."""
     plan = get_plan_for_user(request.user, plan_pk)
     page = plan_page(plan)
@@ -98,7 +99,7 @@ def _detail_context(request: HttpRequest, plan: Plan, page: Any) -> dict[str, An
 
 @require_POST
 @login_required
-def submit(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def submit(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_pk)
     if not can_write(request.user, plan):
         raise PermissionDenied

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.plans import services
@@ -16,7 +17,7 @@ from zhucan.plans.models import Plan
 from zhucan.plans.selectors import plan_page, version_diff
 
 
-def _decide(request: HttpRequest, plan: Plan, form: DecisionForm) -> str | None:
+def _decide(request: AuthenticatedRequest, plan: Plan, form: DecisionForm) -> str | None:
     """Carry out the button the reviewer pressed; the success message, or None."""
     comment = form.to_input()
     version = form.cleaned_data["version"]
@@ -35,7 +36,7 @@ def _decide(request: HttpRequest, plan: Plan, form: DecisionForm) -> str | None:
 
 
 @login_required
-def review(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
     """The reviewer's page: what changed since the last submission, warnings, comments, and
     one form to approve, return or only comment."""
     plan = get_plan_for_user(request.user, plan_pk)

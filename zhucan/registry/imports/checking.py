@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhucan.core.actors import Actor
 from zhucan.orgs.models import Organisation, Region
 from zhucan.registry import crypto
 from zhucan.registry.idnumbers import CATEGORY_DIGITS, normalise
@@ -294,7 +295,7 @@ class RowChecker:
         organisation: Organisation,
         today: date | None = None,
         progress: Any = None,
-        by: Any = None,
+        by: Actor | None = None,
     ) -> None:
         self.sheet = sheet
         # Who imports: whose sight decides how a number registered elsewhere is refused, and
@@ -660,7 +661,7 @@ def _registered(indexes: list[str]) -> list[tuple[str, int, str]]:
             "WHERE id_index = ANY(%s)",
             [indexes],
         )
-        found = cursor.fetchall()
+        found: list[tuple[str, int, str]] = cursor.fetchall()
         cursor.execute("SET LOCAL enable_seqscan = on")
     return found
 
@@ -689,7 +690,7 @@ def check_sheet(
     organisation: Organisation,
     progress: Any = None,
     stage: Any = None,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> Report:
     """The dry run: every row judged; nothing written but, given a ``staging.Stage``, the
     valid rows kept there for the import (and the audit of numbers refused, see ``refusals``)."""

@@ -27,7 +27,6 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -35,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.jobs import (
     INTERRUPTED,
@@ -71,7 +71,7 @@ IMPORT_TASK = "zhucan.registry.imports.tasks.run_registry_import"
 EXPIRE_TASK = "zhucan.registry.imports.tasks.expire_registry_import"
 
 
-def _require_writer(by: Any, organisation: Organisation) -> None:
+def _require_writer(by: Actor | None, organisation: Organisation) -> None:
     """``by=None`` is the server's operator running ``import_registry`` without ``--user``."""
     if by is not None:
         require_registry_writer(by, organisation)
@@ -94,7 +94,7 @@ def _forget_file(job: RegistryImport) -> list[str]:
 
 @transaction.atomic
 def upload_import(
-    *, by: Any, organisation: Organisation, data: bytes, file_name: str = ""
+    *, by: Actor | None, organisation: Organisation, data: bytes, file_name: str = ""
 ) -> RegistryImport:
     """Keep an uploaded sheet for its dry run; refuse a file that cannot be read safely."""
     _require_writer(by, organisation)
@@ -136,7 +136,7 @@ def upload_import(
 @transaction.atomic
 def request_check(
     *,
-    by: Any,
+    by: Actor | None,
     job: RegistryImport,
     mapping: dict[str, str],
     remember: bool = False,
@@ -294,7 +294,7 @@ def import_key(job: RegistryImport, *, valid_only: bool, duplicates: str) -> str
 @transaction.atomic
 def confirm_import(
     *,
-    by: Any,
+    by: Actor | None,
     job: RegistryImport,
     valid_only: bool,
     duplicates: str,
@@ -595,7 +595,7 @@ def _import(job: RegistryImport, batch_size: int, echo: Callable[[int], None] | 
 
 
 @transaction.atomic
-def discard_import(*, by: Any, job: RegistryImport) -> RegistryImport:
+def discard_import(*, by: Actor | None, job: RegistryImport) -> RegistryImport:
     """The person does not want this import: the file and the dry run's rows are deleted now.
     A job whose worker died (``core.jobs``: its lease ran out) may be discarded too; its
     transaction was rolled back, so nothing of it was saved, and the same file may then be

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils.functional import Promise
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.xlsx_reader import column_letter
 from zhucan.orgs.models import Organisation
@@ -273,7 +273,7 @@ def clean_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]
 
 @transaction.atomic
 def save_mapping(
-    *, by: Any, organisation: Organisation, headers: list[str], mapping: dict[str, str]
+    *, by: Actor | None, organisation: Organisation, headers: list[str], mapping: dict[str, str]
 ) -> ImportMapping:
     """Remember how this organisation's sheets name their columns (merged into what was saved:
     headers of other sheets stay)."""

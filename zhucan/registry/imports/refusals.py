@@ -9,18 +9,17 @@ one by one only while the hourly allowance lasts; the rest are counted, not list
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.orgs.models import Organisation
 from zhucan.registry.models import RegistryLookup
 from zhucan.registry.services.lookups import audit_token, count_lookup, lookups_left
 
 
-def record_refusals(*, by: Any, organisation: Organisation, numbers: list[str]) -> int:
+def record_refusals(*, by: Actor | None, organisation: Organisation, numbers: list[str]) -> int:
     """Audit and count the refused ``numbers``; how many of them may be named. With no
     ``by`` (the operator's command, or a caller that does not say) nothing is counted."""
     if by is None:

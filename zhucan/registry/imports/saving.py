@@ -23,6 +23,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.models import Organisation
 from zhucan.registry import crypto
@@ -98,7 +99,7 @@ class _NewPeople:
     """Inserts a batch's new people: ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere."""
 
     def __init__(
-        self, *, organisation: Organisation, by: Any, ring: crypto.Keyring, batch_size: int
+        self, *, organisation: Organisation, by: Actor | None, ring: crypto.Keyring, batch_size: int
     ) -> None:
         self.organisation, self.by, self.ring, self.batch_size = organisation, by, ring, batch_size
         self.copy = connection.vendor == "postgresql"
@@ -208,7 +209,7 @@ def save_rows(
     *,
     checker: RowChecker,
     organisation: Organisation,
-    by: Any,
+    by: Actor | None,
     duplicates: str,
     valid_only: bool,
     batch_size: int,

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from zhucan.core.actors import Actor
 from zhucan.orgs.models import Organisation
 from zhucan.registry import crypto
 from zhucan.registry.imports.checking import Row
@@ -132,7 +133,7 @@ def insert_staged(
     *,
     job_id: int,
     organisation: Organisation,
-    by: Any,
+    by: Actor | None,
     staged: int,
     rows_total: int,
     progress: Any,
@@ -171,7 +172,8 @@ def insert_staged(
         # What every new person of this import shares (organisation, author, times) is set
         # now, as the import's COPY sets it; everything else comes from the stage.
         layout = _NewPeople(organisation=organisation, by=by, ring=crypto.keyring(), batch_size=0)
-        chosen, params = [], []
+        chosen: list[str] = []
+        params: list[Any] = []
         for attname, column, value in zip(
             layout.attnames, layout.columns, layout.adapted(layout.template.copy()), strict=True
         ):

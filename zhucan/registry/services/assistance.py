@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from zhucan.activities.models import Visit
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
@@ -40,7 +40,7 @@ def _check(data: AssistanceInput) -> None:
         raise DomainError(_("Keep the note to 200 characters."), field="note")
 
 
-def _audit(by: Any, row: Assistance, person: Person) -> None:
+def _audit(by: Actor, row: Assistance, person: Person) -> None:
     row.person = person  # the audit entry is filed under the person's organisation
     audit.record(
         by=by,
@@ -59,7 +59,7 @@ def _audit(by: Any, row: Assistance, person: Person) -> None:
 @transaction.atomic
 def record_assistance(
     *,
-    by: Any,
+    by: Actor,
     person: Person,
     organisation: Organisation,
     campaign: Campaign | None,
@@ -95,7 +95,7 @@ def record_assistance(
 
 @transaction.atomic
 def record_visit_people(
-    *, by: Any, visit: Visit, people: list[Person], data: AssistanceInput
+    *, by: Actor, visit: Visit, people: list[Person], data: AssistanceInput
 ) -> list[Assistance]:
     """Name the registered people a household visit reached: one Assistance row each, linked
     to the visit, its report and campaign, given by the reporting organisation.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.models import Department, Organisation
 from zhucan.registry.models import EducationCase, Person
@@ -51,7 +51,7 @@ class CaseInput:
 
 
 @transaction.atomic
-def open_case(*, by: Any, child: Person, school_year: int) -> EducationCase:
+def open_case(*, by: Actor, child: Person, school_year: int) -> EducationCase:
     """A case for a registered child of school age, one per school year."""
     require_registry_writer(by, child.organisation)
     # The child's row lock makes a second click wait for the first, then find its case.
@@ -109,7 +109,7 @@ def _check(data: CaseInput) -> None:
 
 
 @transaction.atomic
-def update_case(*, by: Any, case: EducationCase, version: int, data: CaseInput) -> EducationCase:
+def update_case(*, by: Actor, case: EducationCase, version: int, data: CaseInput) -> EducationCase:
     """Agree or change the plan, record the enrolment, or close the case.
 
     An enrolled or closed case is final; a stale form (someone saved first) is refused.

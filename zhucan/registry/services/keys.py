@@ -19,13 +19,13 @@ keys would keep writing under them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.registry import crypto
 from zhucan.registry.models import KeyCheck, KeyKind, KeyRotation, Person
 
@@ -61,7 +61,7 @@ def _batch(
     rotation: KeyRotation,
     rows_for: Callable[[int], list[Person]],
     change: Callable[[Person], list[str]],
-    by: Any,
+    by: Actor | None,
     action: str,
 ) -> int:
     """One batch after the rotation's ``last_pk``, in one transaction; the rows changed."""
@@ -90,7 +90,7 @@ def _batch(
         return len(rows)
 
 
-def _finish(rotation: KeyRotation, *, kind: str, keep: str, by: Any) -> None:
+def _finish(rotation: KeyRotation, *, kind: str, keep: str, by: Actor | None) -> None:
     with transaction.atomic():
         KeyRotation.objects.filter(pk=rotation.pk).update(finished_at=timezone.now())
         retired = _retire(kind, keep)
@@ -104,7 +104,7 @@ def _finish(rotation: KeyRotation, *, kind: str, keep: str, by: Any) -> None:
 
 def rotate_keys(
     *,
-    by: Any = None,
+    by: Actor | None = None,
     batch_size: int = 1000,
     ring: crypto.Keyring | None = None,
     progress: Progress | None = None,
@@ -158,7 +158,7 @@ def rotate_keys(
 
 def rotate_blind_key(
     *,
-    by: Any = None,
+    by: Actor | None = None,
     batch_size: int = 1000,
     ring: crypto.Keyring | None = None,
     progress: Progress | None = None,

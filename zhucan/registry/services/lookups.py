@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.notifications.services import notify
@@ -50,18 +51,18 @@ def audit_token(number: str, *, ring: crypto.Keyring | None = None) -> str:
     return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _lock(by: Any) -> None:
+def _lock(by: Actor) -> None:
     # One person's lookups one at a time: two processes cannot both take the last search.
     get_user_model().objects.select_for_update().filter(pk=by.pk).first()
 
 
-def _home_path(by: Any) -> str:
+def _home_path(by: Actor) -> str:
     """Where the person's lookup entries are filed, so that their auditors see them."""
     roots = registry_roots(by)
     return roots[0] if roots else ""
 
 
-def _auditors(by: Any) -> list[Any]:
+def _auditors(by: Actor) -> list[Any]:
     """Auditors of the organisations the person belongs to, or of any above them."""
     paths = set()
     for path in Membership.objects.filter(user=by).values_list("organisation__path", flat=True):
@@ -77,7 +78,7 @@ def _auditors(by: Any) -> list[Any]:
     return list(users.exclude(pk=by.pk).distinct())
 
 
-def _used_this_hour(by: Any) -> int:
+def _used_this_hour(by: Actor) -> int:
     """Searches and refused numbers of the last hour: both answer "is this number registered"."""
     hour_ago = timezone.now() - timedelta(hours=1)
     return RegistryLookup.objects.filter(
@@ -85,12 +86,12 @@ def _used_this_hour(by: Any) -> int:
     ).count()
 
 
-def lookups_left(by: Any) -> int:
+def lookups_left(by: Actor) -> int:
     """Searches and refused numbers ``by`` may still make this hour."""
     return max(0, settings.REGISTRY_SEARCHES_PER_HOUR - _used_this_hour(by))
 
 
-def count_lookup(*, by: Any, kind: str, count: int = 1) -> None:
+def count_lookup(*, by: Actor, kind: str, count: int = 1) -> None:
     """Record ``count`` lookups of ``kind`` and alert the auditors once per burst window.
 
     Runs in the caller's transaction (after ``_lock`` when it is a search)."""
@@ -132,7 +133,7 @@ def count_lookup(*, by: Any, kind: str, count: int = 1) -> None:
     )
 
 
-def find_person(*, by: Any, raw: str) -> Person | None:
+def find_person(*, by: Actor, raw: str) -> Person | None:
     """The person with this ID number on a register ``by`` can see, or None.
 
     None for a number that is not registered and for one registered out of sight alike. A

@@ -15,9 +15,11 @@ from datetime import date, datetime
 from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
 from zhucan.orgs.access import has_capability
@@ -234,7 +236,7 @@ def _apply(person: Person, checked: Checked, ring: crypto.Keyring) -> list[str]:
 
 
 def build_person(
-    *, checked: Checked, organisation: Organisation, by: Any, ring: crypto.Keyring | None = None
+    *, checked: Checked, organisation: Organisation, by: Actor, ring: crypto.Keyring | None = None
 ) -> Person:
     """The unsaved row for a checked person (the import saves many at once)."""
     person = Person(organisation=organisation, org_path=organisation.path, created_by=by)
@@ -242,7 +244,7 @@ def build_person(
     return person
 
 
-def find_by_id_number(queryset: Any, raw: str) -> Person | None:
+def find_by_id_number(queryset: QuerySet[Person], raw: str) -> Person | None:
     """Exact search through the blind index: one indexed lookup, nothing decrypted.
 
     Neither audited nor limited: for the server's own use (benchmarks, commands). A person's
@@ -255,7 +257,7 @@ def find_by_id_number(queryset: Any, raw: str) -> Person | None:
     return queryset.filter(id_index__in=crypto.blind_indexes(number)).first()
 
 
-def require_registry_writer(by: Any, organisation: Organisation) -> None:
+def require_registry_writer(by: Actor, organisation: Organisation) -> None:
     """Registering people is for those who may both report and see personal data there."""
     if not (
         has_capability(by, Capability.PERSONAL_DATA, organisation)
@@ -285,7 +287,7 @@ def cannot_register_here() -> str:
     )
 
 
-def _refuse_taken(*, by: Any, number: str, org_path: str) -> NoReturn:
+def _refuse_taken(*, by: Actor, number: str, org_path: str) -> NoReturn:
     """Refuse a number whose row exists: plainly when the user can see that row, neutrally
     (audited and counted) otherwise. Raises ``DomainError`` after the audit entry is written
     in its own transaction, so that rolling back the registration keeps the entry."""
@@ -314,7 +316,7 @@ class _TakenError(Exception):
 
 
 def register_person(
-    *, by: Any, organisation: Organisation, data: PersonData, token: uuid.UUID | None = None
+    *, by: Actor, organisation: Organisation, data: PersonData, token: uuid.UUID | None = None
 ) -> Person:
     """Add one person. The same ID number twice is refused: one person, one row; outside the
     user's sight without saying so (``cannot_register_here``). ``token``: the form's, so that
@@ -344,7 +346,7 @@ def register_person(
         _refuse_taken(by=by, number=taken.number, org_path=organisation.path)
 
 
-def update_person(*, by: Any, person: Person, version: int, data: PersonData) -> Person:
+def update_person(*, by: Actor, person: Person, version: int, data: PersonData) -> Person:
     """Correct a person's record; a stale form (someone saved first) is refused, and so is a
     number registered to someone else (neutrally when out of sight, as ``register_person``)."""
     with transaction.atomic():
@@ -357,7 +359,7 @@ def update_person(*, by: Any, person: Person, version: int, data: PersonData) ->
 
 
 def _update_person(
-    *, by: Any, person: Person, version: int, data: PersonData
+    *, by: Actor, person: Person, version: int, data: PersonData
 ) -> tuple[Person | None, tuple[str, str] | None]:
     locked = Person.objects.select_for_update().get(pk=person.pk)
     require_registry_writer(by, locked.organisation)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
@@ -102,7 +102,7 @@ def _purpose(purpose: str, note: str) -> tuple[str, str]:
 
 @transaction.atomic
 def reveal_person(
-    *, by: Any, person: Person, purpose: str, note: str = "", fields: list[str]
+    *, by: Actor, person: Person, purpose: str, note: str = "", fields: list[str]
 ) -> dict[str, str]:
     """The clear values of ``fields`` for one person, for one response; audited with the
     purpose (from ``PURPOSES``) and note, and counted towards a burst alert.
@@ -128,7 +128,7 @@ def reveal_person(
 
 
 @transaction.atomic
-def erase_person(*, by: Any, person: Person, reason: str) -> dict[str, int]:
+def erase_person(*, by: Actor, person: Person, reason: str) -> dict[str, int]:
     """Erase a person from the register at their request (PIPL art. 47).
 
     The row goes, with its ciphertexts, masks, blind index and one-child-one-plan cases. The

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.xlsx_reader import SheetLimits, UnreadableFileError, read_first_sheet
 from zhucan.orgs.models import Organisation
@@ -43,7 +44,7 @@ def _same_place(organisation: Organisation, name: str, *, but: Township | None =
 
 
 @transaction.atomic
-def add_township(*, by: Any, organisation: Organisation, name: str) -> Township:
+def add_township(*, by: Actor, organisation: Organisation, name: str) -> Township:
     require_registry_writer(by, organisation)
     name = _clean_name(name)
     same = _same_place(organisation, name)
@@ -67,7 +68,7 @@ def add_township(*, by: Any, organisation: Organisation, name: str) -> Township:
 
 
 @transaction.atomic
-def rename_township(*, by: Any, township: Township, name: str) -> Township:
+def rename_township(*, by: Actor, township: Township, name: str) -> Township:
     """Rename a township, and its people with it. A name already on the list merges the two:
     the people of this one move to the other, and this one is removed (how a misspelt
     township that came in with an old sheet is put right)."""
@@ -104,7 +105,7 @@ def rename_township(*, by: Any, township: Township, name: str) -> Township:
 
 
 @transaction.atomic
-def remove_township(*, by: Any, township: Township) -> None:
+def remove_township(*, by: Actor, township: Township) -> None:
     """Take a township off the list. Its people keep the name as written; the import and the
     form no longer accept it."""
     organisation = township.organisation
@@ -157,7 +158,7 @@ def _names(rows: list[list[Any]]) -> list[str]:
 
 
 @transaction.atomic
-def import_townships(*, by: Any, organisation: Organisation, data: bytes) -> ListImport:
+def import_townships(*, by: Actor, organisation: Organisation, data: bytes) -> ListImport:
     """Add the names of an Excel list (one township per row) that are not listed yet."""
     require_registry_writer(by, organisation)
     try:

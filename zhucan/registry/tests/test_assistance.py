@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto
@@ -17,7 +20,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_person, make_visit
 
 
-def test_visit_page_finds_people_and_records_them_once(client, world):
+def test_visit_page_finds_people_and_records_them_once(client: Client, world: World) -> None:
     visit = make_visit(world)
     people = [make_person(world, name=f"王{n}") for n in range(3)]
     make_person(world, name="王外", organisation=world.county_b, by=world.city_admin)
@@ -47,7 +50,7 @@ def test_visit_page_finds_people_and_records_them_once(client, world):
     assert visit.report.title in detail
 
 
-def test_people_outside_the_users_register_cannot_be_named(world):
+def test_people_outside_the_users_register_cannot_be_named(world: World) -> None:
     visit = make_visit(world)
     foreign = make_person(world, name="外县", organisation=world.county_b, by=world.city_admin)
     with pytest.raises(DomainError):
@@ -60,7 +63,9 @@ def test_people_outside_the_users_register_cannot_be_named(world):
     assert not Assistance.objects.exists()
 
 
-def test_help_recorded_on_the_persons_page(client, world, city_campaign):
+def test_help_recorded_on_the_persons_page(
+    client: Client, world: World, city_campaign: Any
+) -> None:
     person = make_person(world)
     login_verified(client, world.county_a_officer)
     url = reverse("registry:assistance_new", args=[person.pk])

@@ -5,10 +5,14 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
 
+from zhucan.conftest import World
 from zhucan.registry import selectors
 from zhucan.registry.models import Assistance
 from zhucan.registry.services.assistance import AssistanceInput, record_assistance
@@ -16,7 +20,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_person
 
 
-def helped(world, person, campaign):
+def helped(world: World, person, campaign):
     return record_assistance(
         by=world.county_a_officer,
         person=person,
@@ -26,7 +30,7 @@ def helped(world, person, campaign):
     )
 
 
-def people_in_need(world):
+def people_in_need(world: World):
     a1 = make_person(world, name="甲一", township="光明路街道", need_income_fell=True)
     a2 = make_person(world, name="甲二", township="光明路街道", need_no_care=True)
     a3 = make_person(
@@ -44,7 +48,9 @@ def people_in_need(world):
     return a1, a2, a3, b1
 
 
-def test_counts_by_county_and_township_with_the_cascade(world, city_campaign, county_a_campaign):
+def test_counts_by_county_and_township_with_the_cascade(
+    world: World, city_campaign: Any, county_a_campaign: Any
+) -> None:
     a1, a2, a3, b1 = people_in_need(world)
     helped(world, a1, county_a_campaign)  # help in the child campaign counts for the city's
     result = selectors.coverage(world.city_officer, city_campaign, world.city)
@@ -68,8 +74,11 @@ def test_counts_by_county_and_township_with_the_cascade(world, city_campaign, co
 
 
 def test_page_lists_not_helped_with_bounded_queries(
-    client, world, city_campaign, django_assert_max_num_queries
-):
+    client: Client,
+    world: World,
+    city_campaign: Any,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     people_in_need(world)
     login_verified(client, world.city_officer)
     url = reverse("registry:coverage", kwargs={"campaign_pk": city_campaign.pk})
@@ -90,7 +99,9 @@ def test_page_lists_not_helped_with_bounded_queries(
     assert [p.name for p in area.context["page_obj"].object_list] == ["甲三"]
 
 
-def test_county_b_cannot_drill_into_county_a(client, world, city_campaign):
+def test_county_b_cannot_drill_into_county_a(
+    client: Client, world: World, city_campaign: Any
+) -> None:
     people_in_need(world)
     login_verified(client, world.county_b_officer)
     url = reverse("registry:coverage", kwargs={"campaign_pk": city_campaign.pk})
@@ -99,7 +110,9 @@ def test_county_b_cannot_drill_into_county_a(client, world, city_campaign):
     assert "乙一" in body and "甲二" not in body
 
 
-def test_export_is_masked_and_formula_safe(client, world, city_campaign):
+def test_export_is_masked_and_formula_safe(
+    client: Client, world: World, city_campaign: Any
+) -> None:
     make_person(world, name="=HYPERLINK(1)", township="光明路街道", need_no_care=True)
     login_verified(client, world.city_officer)
     url = reverse("registry:coverage_export", kwargs={"campaign_pk": city_campaign.pk})
@@ -113,7 +126,9 @@ def test_export_is_masked_and_formula_safe(client, world, city_campaign):
     assert "13912345678" not in str(rows)
 
 
-def test_erased_person_leaves_help_counted_without_breaking_the_list(world, city_campaign):
+def test_erased_person_leaves_help_counted_without_breaking_the_list(
+    world: World, city_campaign: Any
+) -> None:
     from zhucan.registry.services.privacy import erase_person
 
     a1, a2, *_ = people_in_need(world)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts.models import User
@@ -12,7 +13,7 @@ from zhucan.registry.models import Assistance, Person
 from zhucan.testing.auth import login_verified
 
 
-def test_demo_register_with_people_helped_and_waiting(client, db):
+def test_demo_register_with_people_helped_and_waiting(client: Client, db: None) -> None:
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     # Through the services: every person and every help given has its audit entry.
     people = Person.objects.count()

@@ -7,8 +7,10 @@ three people, and the coverage page's "not yet helped" list shrinks by three.
 
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto
 from zhucan.registry.models import Person
@@ -17,7 +19,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import id_number, make_visit
 
 
-def test_find_reveal_visit_and_coverage_shrinks(client, world):
+def test_find_reveal_visit_and_coverage_shrinks(client: Client, world: World) -> None:
     people = [
         register_person(
             by=world.county_a_officer,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.registry.models import Assistance, EducationCase, Person
 from zhucan.testing.auth import login_verified
@@ -14,7 +17,7 @@ from zhucan.testing.concurrency import needs_postgres, post_at_once
 from zhucan.testing.factories import id_number, make_person
 
 
-def person_form(world, **changes):
+def person_form(world: World, **changes):
     number = id_number()
     return {
         "organisation": world.county_a.pk,
@@ -31,7 +34,7 @@ def person_form(world, **changes):
     } | changes
 
 
-def assistance_form(world, campaign):
+def assistance_form(world: World, campaign):
     return {
         "organisation": world.county_a.pk,
         "campaign": campaign.pk,
@@ -43,7 +46,9 @@ def assistance_form(world, campaign):
     }
 
 
-def test_the_person_form_sent_twice_answers_with_the_first_record(client, world):
+def test_the_person_form_sent_twice_answers_with_the_first_record(
+    client: Client, world: World
+) -> None:
     login_verified(client, world.county_a_officer)
     form = person_form(world)
     first = client.post(reverse("registry:new"), form)
@@ -58,7 +63,7 @@ def test_the_person_form_sent_twice_answers_with_the_first_record(client, world)
     assert "already registered" in other.content.decode()
 
 
-def test_help_sent_twice_is_recorded_once(client, world, city_campaign):
+def test_help_sent_twice_is_recorded_once(client: Client, world: World, city_campaign: Any) -> None:
     person = make_person(world)
     login_verified(client, world.county_a_officer)
     url = reverse("registry:assistance_new", args=[person.pk])
@@ -71,7 +76,7 @@ def test_help_sent_twice_is_recorded_once(client, world, city_campaign):
     assert Assistance.objects.filter(person=person).count() == 2
 
 
-def test_a_token_is_the_users_own(client, world, city_campaign):
+def test_a_token_is_the_users_own(client: Client, world: World, city_campaign: Any) -> None:
     """Someone else's token makes their own record, never hands back another user's."""
     person = make_person(world)
     url = reverse("registry:assistance_new", args=[person.pk])
@@ -83,7 +88,7 @@ def test_a_token_is_the_users_own(client, world, city_campaign):
     assert Assistance.objects.filter(person=person).count() == 2
 
 
-def test_the_forms_draw_a_fresh_token_and_keep_it_on_errors(client, world):
+def test_the_forms_draw_a_fresh_token_and_keep_it_on_errors(client: Client, world: World) -> None:
     login_verified(client, world.county_a_officer)
     url = reverse("registry:new")
     drawn = [client.get(url).context["form"]["client_id"].value() for _ in range(2)]
@@ -95,7 +100,9 @@ def test_the_forms_draw_a_fresh_token_and_keep_it_on_errors(client, world):
 
 @pytest.mark.postgres
 @needs_postgres
-def test_five_person_forms_at_once_make_one_person_and_no_error(transactional_db, world):
+def test_five_person_forms_at_once_make_one_person_and_no_error(
+    transactional_db: None, world: World
+) -> None:
     form = person_form(world)
     responses = post_at_once(world.county_a_officer, reverse("registry:new"), form)
     person = Person.objects.get()
@@ -106,7 +113,9 @@ def test_five_person_forms_at_once_make_one_person_and_no_error(transactional_db
 
 @pytest.mark.postgres
 @needs_postgres
-def test_five_different_forms_for_one_number_make_one_person_and_no_error(transactional_db, world):
+def test_five_different_forms_for_one_number_make_one_person_and_no_error(
+    transactional_db: None, world: World
+) -> None:
     """Different tokens (two officers typing the same person): the losers get a message."""
     form = person_form(world)
     tokens = iter([str(uuid.uuid4()) for _ in range(5)])
@@ -122,7 +131,9 @@ def test_five_different_forms_for_one_number_make_one_person_and_no_error(transa
 
 @pytest.mark.postgres
 @needs_postgres
-def test_five_help_forms_at_once_record_the_help_once(transactional_db, world, city_campaign):
+def test_five_help_forms_at_once_record_the_help_once(
+    transactional_db: None, world: World, city_campaign: Any
+) -> None:
     person = make_person(world)
     url = reverse("registry:assistance_new", args=[person.pk])
     responses = post_at_once(world.county_a_officer, url, assistance_form(world, city_campaign))
@@ -131,7 +142,7 @@ def test_five_help_forms_at_once_record_the_help_once(transactional_db, world, c
     assert AuditEntry.objects.filter(action="registry.assistance.recorded").count() == 1
 
 
-def test_a_second_click_on_open_a_case_goes_to_the_first_case(client, world):
+def test_a_second_click_on_open_a_case_goes_to_the_first_case(client: Client, world: World) -> None:
     child = make_person(world, name="小明", born=(2012, 3, 4))
     login_verified(client, world.county_a_officer)
     url = reverse("registry:case_open", args=[child.pk])
@@ -143,7 +154,7 @@ def test_a_second_click_on_open_a_case_goes_to_the_first_case(client, world):
 
 @pytest.mark.postgres
 @needs_postgres
-def test_five_clicks_at_once_on_open_a_case_open_one(transactional_db, world):
+def test_five_clicks_at_once_on_open_a_case_open_one(transactional_db: None, world: World) -> None:
     child = make_person(world, name="小明", born=(2012, 3, 4))
     url = reverse("registry:case_open", args=[child.pk])
     responses = post_at_once(world.county_a_officer, url, {"school_year": 2020})

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.models import Organisation
 from zhucan.registry.models import EducationCase
 from zhucan.registry.services.education import (
     CaseInput,
@@ -20,7 +23,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org, make_person
 
 
-def test_school_age_is_every_birth_year_that_may_be_6_to_15_on_1_september():
+def test_school_age_is_every_birth_year_that_may_be_6_to_15_on_1_september() -> None:
     # Only the birth year is kept: both end years are included whole, none beyond them.
     assert is_school_age(2014, 2020)  # six on 1 September if born by then
     assert not is_school_age(2015, 2020)  # five at most
@@ -28,7 +31,9 @@ def test_school_age_is_every_birth_year_that_may_be_6_to_15_on_1_september():
     assert not is_school_age(2003, 2020)  # sixteen at least
 
 
-def test_children_page_lists_unenrolled_children_and_opens_a_case(client, world):
+def test_children_page_lists_unenrolled_children_and_opens_a_case(
+    client: Client, world: World
+) -> None:
     child = make_person(world, name="小明", born=(2012, 3, 4))
     make_person(world, name="成年人", born=(1985, 3, 12))
     make_person(
@@ -45,7 +50,7 @@ def test_children_page_lists_unenrolled_children_and_opens_a_case(client, world)
     assert again.object_list[0].open_case_id == case.pk
 
 
-def offices(world):
+def offices(world: World) -> tuple[Organisation, Organisation]:
     education = make_org(
         name="新华区教育局",
         parent=world.county_a,
@@ -56,7 +61,7 @@ def offices(world):
     return education, world.county_a
 
 
-def test_plan_then_enrol_with_version_checks(client, world):
+def test_plan_then_enrol_with_version_checks(client: Client, world: World) -> None:
     child = make_person(world, name="小红", born=(2013, 1, 5))
     case = open_case(by=world.county_a_officer, child=child, school_year=2020)
     education, federation = offices(world)
@@ -90,7 +95,7 @@ def test_plan_then_enrol_with_version_checks(client, world):
     assert client.post(url, enrolled | {"version": 3}).status_code == 403
 
 
-def test_case_list_filters(client, world):
+def test_case_list_filters(client: Client, world: World) -> None:
     first = open_case(
         by=world.county_a_officer, child=make_person(world, born=(2012, 1, 1)), school_year=2020
     )

@@ -9,9 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from pytest_django import Settings
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.notifications.models import Notification
@@ -28,7 +31,7 @@ def _log_text() -> str:
     return " ".join(f"{e.object_repr} {e.changes}" for e in AuditEntry.objects.all())
 
 
-def test_every_search_is_audited_as_a_token_never_the_number(client, world):
+def test_every_search_is_audited_as_a_token_never_the_number(client: Client, world: World) -> None:
     person = make_person(world)
     number = crypto.decrypt(person.id_number_ct, field="id_number")
     guess = id_number()
@@ -48,7 +51,9 @@ def test_every_search_is_audited_as_a_token_never_the_number(client, world):
     assert RegistryLookup.objects.filter(user=world.county_a_officer, kind="search").count() == 2
 
 
-def test_searches_past_the_hourly_limit_are_refused_with_a_message(client, world, settings):
+def test_searches_past_the_hourly_limit_are_refused_with_a_message(
+    client: Client, world: World, settings: Settings
+) -> None:
     settings.REGISTRY_SEARCHES_PER_HOUR = 3
     person = make_person(world)
     number = crypto.decrypt(person.id_number_ct, field="id_number")
@@ -69,7 +74,9 @@ def test_searches_past_the_hourly_limit_are_refused_with_a_message(client, world
     assert find_person(by=world.county_a_officer, raw=number) == person
 
 
-def test_the_limit_is_kept_in_the_database_for_every_process(world, settings):
+def test_the_limit_is_kept_in_the_database_for_every_process(
+    world: World, settings: Settings
+) -> None:
     # Searches made by another server process are rows, not entries of this process's cache.
     settings.REGISTRY_SEARCHES_PER_HOUR = 5
     RegistryLookup.objects.bulk_create(
@@ -80,14 +87,16 @@ def test_the_limit_is_kept_in_the_database_for_every_process(world, settings):
     assert find_person(by=world.county_b_officer, raw=id_number()) is None  # per person
 
 
-def test_the_limit_message_is_in_chinese(world, settings):
+def test_the_limit_message_is_in_chinese(world: World, settings: Settings) -> None:
     settings.REGISTRY_SEARCHES_PER_HOUR = 0
     with translation.override("zh-hans"), pytest.raises(LookupLimitError) as refused:
         find_person(by=world.county_a_officer, raw=id_number())
     assert "小时" in refused.value.message
 
 
-def test_a_burst_of_searches_and_reveals_alerts_the_auditors_once(world, settings, monkeypatch):
+def test_a_burst_of_searches_and_reveals_alerts_the_auditors_once(
+    world: World, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.REGISTRY_BURST_LOOKUPS = 4
     person = make_person(world)
     officer = world.county_a_officer
@@ -128,7 +137,7 @@ def test_a_burst_of_searches_and_reveals_alerts_the_auditors_once(world, setting
         "41042219850312002x",
     ],
 )
-def test_a_note_with_a_number_in_it_is_refused(world, note):
+def test_a_note_with_a_number_in_it_is_refused(world: World, note: str) -> None:
     person = make_person(world)
     assert holds_a_number(note)
     with pytest.raises(DomainError) as refused:
@@ -146,7 +155,7 @@ def test_a_note_with_a_number_in_it_is_refused(world, note):
     "note",
     ["电话联系监护人安排入户走访", "本人申请（2020-06-01 书面）", "2020年6月1日来电", "第3次入户"],
 )
-def test_a_note_about_the_work_is_kept(world, note):
+def test_a_note_about_the_work_is_kept(world: World, note: str) -> None:
     person = make_person(world)
     reveal_person(
         by=world.county_a_officer, person=person, purpose="other", note=note, fields=["phone"]
@@ -155,7 +164,7 @@ def test_a_note_about_the_work_is_kept(world, note):
     assert entry.changes["note"] == note and entry.changes["purpose"] == "other"
 
 
-def test_a_purpose_comes_from_the_list_and_other_needs_a_note(world):
+def test_a_purpose_comes_from_the_list_and_other_needs_a_note(world: World) -> None:
     person = make_person(world)
     for purpose, note in (("curious", ""), ("", ""), ("other", ""), ("other", "看")):
         with pytest.raises(DomainError):
@@ -169,7 +178,9 @@ def test_a_purpose_comes_from_the_list_and_other_needs_a_note(world):
     assert not AuditEntry.objects.filter(action="registry.person.revealed").exists()
 
 
-def test_the_reveal_page_refuses_a_number_in_the_note_in_chinese(client, world):
+def test_the_reveal_page_refuses_a_number_in_the_note_in_chinese(
+    client: Client, world: World
+) -> None:
     person = make_person(world)
     login_verified(client, world.county_a_officer)
     # The language the middleware turns on is put back after the page (override restores it).
@@ -185,7 +196,9 @@ def test_the_reveal_page_refuses_a_number_in_the_note_in_chinese(client, world):
     assert not AuditEntry.objects.filter(action="registry.person.revealed").exists()
 
 
-def test_the_visit_pages_search_by_number_is_audited_and_limited(client, world, settings):
+def test_the_visit_pages_search_by_number_is_audited_and_limited(
+    client: Client, world: World, settings: Settings
+) -> None:
     from zhucan.testing.factories import make_visit
 
     settings.REGISTRY_SEARCHES_PER_HOUR = 1
@@ -209,7 +222,9 @@ def test_the_visit_pages_search_by_number_is_audited_and_limited(client, world, 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
-def test_two_processes_cannot_both_take_the_last_search(transactional_db, world, settings):
+def test_two_processes_cannot_both_take_the_last_search(
+    transactional_db: None, world: World, settings: Settings
+) -> None:
     settings.REGISTRY_SEARCHES_PER_HOUR = 3
     officer = world.county_a_officer
     RegistryLookup.objects.bulk_create(

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from zhucan.conftest import World
 from zhucan.registry.imports import jobs
 from zhucan.registry.imports.mapping import guess_field, ignored_columns
 from zhucan.registry.management.commands import import_registry
@@ -37,14 +40,14 @@ def _problems(job):
     return [(p["row"], p["column"], p["header"], p["message"]) for p in job.problems]
 
 
-def test_sex_and_birth_date_columns_are_guessed():
+def test_sex_and_birth_date_columns_are_guessed() -> None:
     assert guess_field("性别") == "sex"
     assert guess_field("出生日期") == "birth_date"
     assert guess_field("出生年月") == "birth_date"
     assert guess_field("籍贯") == ""
 
 
-def test_sex_and_birth_date_are_checked_against_the_id_number(world):
+def test_sex_and_birth_date_are_checked_against_the_id_number(world: World) -> None:
     rows = [
         _row(1, "男", "1985-03-12"),
         _row(3, "男", datetime.date(1985, 3, 12)),  # an Excel date cell
@@ -69,7 +72,7 @@ def test_sex_and_birth_date_are_checked_against_the_id_number(world):
     assert not {"birth_date", "birth_day", "birthplace_code"} & fields
 
 
-def test_the_columns_not_imported_are_listed(world, client):
+def test_the_columns_not_imported_are_listed(world: World, client: Client) -> None:
     assert ignored_columns(WITH_CHECKS, {"1": "name", "2": "id_number"}) == [
         "A（序号）",
         *[f"{chr(ord('D') + i)}（{h}）" for i, h in enumerate(WITH_CHECKS[3:])],
@@ -80,7 +83,7 @@ def test_the_columns_not_imported_are_listed(world, client):
     assert "Columns not imported" in page and "K（籍贯）" in page and "A（序号）" in page
 
 
-def test_the_page_says_how_to_import_only_the_valid_rows(world, client):
+def test_the_page_says_how_to_import_only_the_valid_rows(world: World, client: Client) -> None:
     rows = [person_row(1), person_row(2, grade="九级")]
     job = dry_run(world, workbook_bytes(rows))
     login_verified(client, world.county_a_officer)
@@ -98,14 +101,16 @@ def _run(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_a_refused_command_says_how_to_import_only_the_valid_rows(world, tmp_path):
+def test_a_refused_command_says_how_to_import_only_the_valid_rows(
+    world: World, tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(workbook_bytes([person_row(1), person_row(2, grade="九级")]))
     code, _out, err = _run(str(bad), "--org", "410402")
     assert code == 2 and "--valid-only" in err and "only the 1 valid rows" in err
 
 
-def test_the_command_speaks_chinese_only_in_chinese(world, tmp_path):
+def test_the_command_speaks_chinese_only_in_chinese(world: World, tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(workbook_bytes([person_row(1), person_row(2, grade="九级")], HEADERS))
     with translation.override("zh-hans"):
@@ -117,7 +122,9 @@ def test_the_command_speaks_chinese_only_in_chinese(world, tmp_path):
         assert english not in out + err.replace("--valid-only", "")
 
 
-def test_a_large_sheet_shows_its_progress_on_standard_error(world, tmp_path, monkeypatch):
+def test_a_large_sheet_shows_its_progress_on_standard_error(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(import_registry, "PROGRESS_EVERY", 2)
     good = tmp_path / "good.xlsx"
     good.write_bytes(workbook_bytes([person_row(n) for n in range(1, 6)]))
@@ -126,7 +133,7 @@ def test_a_large_sheet_shows_its_progress_on_standard_error(world, tmp_path, mon
     assert "Checked 5 of 5 rows (100%)." in err and "Imported 5 of 5 rows (100%)." in err
 
 
-def test_progress_lines_come_every_so_many_rows(monkeypatch):
+def test_progress_lines_come_every_so_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(import_registry, "PROGRESS_EVERY", 10_000)
     command = import_registry.Command(stderr=StringIO())
     echo = command._progress(jobs.RegistryImport(rows_total=35_000), "Checked")
@@ -145,6 +152,6 @@ def test_progress_lines_come_every_so_many_rows(monkeypatch):
 
 
 @pytest.mark.parametrize("value", ["1985/3/12", "1985.03.12", "1985年3月12日", 19850312])
-def test_birth_dates_written_the_common_ways_agree(world, value):
+def test_birth_dates_written_the_common_ways_agree(world: World, value) -> None:
     job = dry_run(world, workbook_bytes([_row(1, "M", value)], WITH_CHECKS))
     assert job.valid_rows == 1 and not job.problems

@@ -4,10 +4,12 @@ standard error when refused, and the same command twice imports once."""
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.registry.models import Person
 from zhucan.testing.registry_sheets import person_row, workbook_bytes
@@ -24,7 +26,7 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def sheets(tmp_path):
+def sheets(tmp_path: Path) -> tuple[Path, Path]:
     good = tmp_path / "good.xlsx"
     good.write_bytes(workbook_bytes([person_row(n) for n in range(1, 4)]))
     bad = tmp_path / "bad.xlsx"
@@ -32,7 +34,7 @@ def sheets(tmp_path):
     return good, bad
 
 
-def test_dry_run_then_import_then_the_same_again(world, sheets):
+def test_dry_run_then_import_then_the_same_again(world: World, sheets: tuple[Path, Path]) -> None:
     good, _bad = sheets
     code, out, err = _run(str(good), "--org", "410402", "--dry-run")
     assert (code, err) == (0, "") and "3 rows read: 3 valid" in out
@@ -48,7 +50,7 @@ def test_dry_run_then_import_then_the_same_again(world, sheets):
     assert AuditEntry.objects.filter(action="registry.import.completed").count() == 2
 
 
-def test_refused_with_the_rows_on_standard_error(world, sheets):
+def test_refused_with_the_rows_on_standard_error(world: World, sheets: tuple[Path, Path]) -> None:
     _good, bad = sheets
     code, _out, err = _run(str(bad), "--org", "410402")
     assert code == 2
@@ -61,7 +63,7 @@ def test_refused_with_the_rows_on_standard_error(world, sheets):
     assert Person.objects.count() == 1
 
 
-def test_a_user_without_the_right_is_refused(world, sheets):
+def test_a_user_without_the_right_is_refused(world: World, sheets: tuple[Path, Path]) -> None:
     good, _bad = sheets
     code, _out, err = _run(str(good), "--org", "410402", "--user", "county_b_officer")
     assert code == 2 and "not allowed" in err

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
@@ -29,7 +30,9 @@ from zhucan.testing.registry_sheets import (
 Status = RegistryImport.Status
 
 
-def test_a_clean_sheet_is_imported_encrypted_with_one_audit_entry_and_the_file_deleted(world):
+def test_a_clean_sheet_is_imported_encrypted_with_one_audit_entry_and_the_file_deleted(
+    world: World,
+) -> None:
     data = workbook_bytes([person_row(n) for n in range(1, 21)])
     job = dry_run(world, data)
     assert (job.status, job.rows_total, job.valid_rows, job.problems) == (
@@ -62,7 +65,7 @@ def test_a_clean_sheet_is_imported_encrypted_with_one_audit_entry_and_the_file_d
         assert secret not in text
 
 
-def test_nothing_is_saved_unless_all_valid_or_only_the_valid_rows_are_chosen(world):
+def test_nothing_is_saved_unless_all_valid_or_only_the_valid_rows_are_chosen(world: World) -> None:
     rows = [person_row(n) for n in range(1, 6)] + [person_row(6, category="未知")]
     job = dry_run(world, workbook_bytes(rows))
     assert (job.valid_rows, job.invalid_rows, job.problems_total) == (5, 1, 1)
@@ -74,7 +77,7 @@ def test_nothing_is_saved_unless_all_valid_or_only_the_valid_rows_are_chosen(wor
     assert Person.objects.count() == 5
 
 
-def _register(world, n: int, **overrides) -> Person:
+def _register(world: World, n: int, **overrides) -> Person:
     values = {
         "name": f"登记{n}",
         "id_number": id_number(n),
@@ -89,7 +92,7 @@ def _register(world, n: int, **overrides) -> Person:
     )
 
 
-def test_people_already_registered_are_skipped_or_merged_never_doubled(world):
+def test_people_already_registered_are_skipped_or_merged_never_doubled(world: World) -> None:
     known = _register(world, 1)
     rows = [person_row(1, name="新名字", phone="", category="视力", certificate=""), person_row(2)]
     job = dry_run(world, workbook_bytes(rows))
@@ -111,7 +114,9 @@ def test_people_already_registered_are_skipped_or_merged_never_doubled(world):
     assert crypto.decrypt(known.address_ct, field="address") == "新华区光明路12号"
 
 
-def test_a_person_registered_outside_the_jurisdiction_is_a_problem_not_a_merge(world):
+def test_a_person_registered_outside_the_jurisdiction_is_a_problem_not_a_merge(
+    world: World,
+) -> None:
     register_person(
         by=world.county_b_officer,
         organisation=world.county_b,
@@ -127,7 +132,7 @@ def test_a_person_registered_outside_the_jurisdiction_is_a_problem_not_a_merge(w
     assert Person.objects.get(organisation=world.county_b).name == "叶县人"
 
 
-def test_the_same_import_sent_twice_is_done_once(world):
+def test_the_same_import_sent_twice_is_done_once(world: World) -> None:
     data = workbook_bytes([person_row(n) for n in range(1, 4)])
     first = dry_run(world, data)
     done = jobs.confirm_import(
@@ -152,7 +157,9 @@ def test_the_same_import_sent_twice_is_done_once(world):
     assert AuditEntry.objects.filter(action="registry.import.completed").count() == 1
 
 
-def test_a_crash_at_a_later_row_leaves_nothing_behind(world, monkeypatch):
+def test_a_crash_at_a_later_row_leaves_nothing_behind(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Checked again (the file read a second time), batch by batch."""
     job = dry_run(world, workbook_bytes([person_row(n) for n in range(1, 11)]))
     staging.drop_stage(job.pk)  # as after a restart: the dry run's rows are gone
@@ -176,7 +183,9 @@ def test_a_crash_at_a_later_row_leaves_nothing_behind(world, monkeypatch):
 
 
 @pytest.mark.skipif(not staging.usable(), reason="the dry run keeps its rows on PostgreSQL only")
-def test_a_crash_while_the_staged_rows_are_inserted_leaves_nothing_behind(world, monkeypatch):
+def test_a_crash_while_the_staged_rows_are_inserted_leaves_nothing_behind(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     job = dry_run(world, workbook_bytes([person_row(n) for n in range(1, 11)]))
     jobs.confirm_import(
         by=world.county_a_officer, job=job, valid_only=False, duplicates="skip", background=False
@@ -184,7 +193,7 @@ def test_a_crash_while_the_staged_rows_are_inserted_leaves_nothing_behind(world,
     monkeypatch.setattr(staging, "CHUNK_ROWS", 4)
     steps = []
 
-    def failing(self, done):
+    def failing(self, done) -> None:
         steps.append(done)
         if len(steps) == 2:  # after two chunks were inserted
             raise RuntimeError("disk full")
@@ -196,7 +205,7 @@ def test_a_crash_while_the_staged_rows_are_inserted_leaves_nothing_behind(world,
     _nothing_behind(job)
 
 
-def _nothing_behind(job):
+def _nothing_behind(job) -> None:
     assert not Person.objects.exists()
     assert not staging.exists(job.pk)
     job.refresh_from_db()
@@ -206,7 +215,7 @@ def _nothing_behind(job):
     assert not AuditEntry.objects.filter(action="registry.import.completed").exists()
 
 
-def test_rights_lost_before_the_worker_runs_fail_the_job_cleanly(world):
+def test_rights_lost_before_the_worker_runs_fail_the_job_cleanly(world: World) -> None:
     job = dry_run(world, workbook_bytes([person_row(1)]))
     jobs.confirm_import(by=world.county_a_officer, job=job, valid_only=False, duplicates="skip")
     Membership.objects.filter(user=world.county_a_officer).update(role=Membership.Role.VIEWER)
@@ -216,7 +225,7 @@ def test_rights_lost_before_the_worker_runs_fail_the_job_cleanly(world):
     assert not Person.objects.exists()
 
 
-def test_someone_else_may_not_import_for_county_a(world):
+def test_someone_else_may_not_import_for_county_a(world: World) -> None:
     data = workbook_bytes([person_row(1)])
     for person in (world.county_b_officer, world.member_unit_reporter, world.outsider):
         with pytest.raises(DomainError, match="not allowed"):
@@ -226,7 +235,7 @@ def test_someone_else_may_not_import_for_county_a(world):
         jobs.confirm_import(by=world.county_b_officer, job=job, valid_only=False, duplicates="skip")
 
 
-def test_an_unconfirmed_upload_is_deleted_after_a_day(world):
+def test_an_unconfirmed_upload_is_deleted_after_a_day(world: World) -> None:
     job = dry_run(world, workbook_bytes([person_row(1)]))
     assert staging.exists(job.pk) == staging.usable()  # the dry run's rows, on PostgreSQL
     expiry = DBTaskResult.objects.get(task_path__endswith="expire_registry_import")
@@ -239,7 +248,7 @@ def test_an_unconfirmed_upload_is_deleted_after_a_day(world):
     assert not staging.exists(job.pk)
 
 
-def test_discarding_deletes_the_file_now(world):
+def test_discarding_deletes_the_file_now(world: World) -> None:
     job = dry_run(world, workbook_bytes([person_row(1)]))
     assert staging.exists(job.pk) == staging.usable()
     jobs.discard_import(by=world.county_a_officer, job=job)

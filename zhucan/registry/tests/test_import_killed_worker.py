@@ -13,7 +13,9 @@ from datetime import datetime
 import pytest
 from django.db import connection
 from django.utils import timezone
+from pytest_django import Settings
 
+from zhucan.conftest import World
 from zhucan.core.jobs import recover_stale_jobs
 from zhucan.registry.imports import jobs, staging
 from zhucan.registry.models import Person
@@ -61,7 +63,7 @@ def _lease_end(job: RegistryImport) -> datetime:
     return end
 
 
-def _kill_mid_import(world, data: bytes) -> RegistryImport:
+def _kill_mid_import(world: World, data: bytes) -> RegistryImport:
     job = dry_run(world, data)
     job = jobs.confirm_import(
         by=world.county_a_officer, job=job, valid_only=False, duplicates="skip", background=False
@@ -94,7 +96,9 @@ def _kill_mid_import(world, data: bytes) -> RegistryImport:
     return RegistryImport.objects.get(pk=job.pk)
 
 
-def test_a_killed_import_is_queued_again_and_imported_once(transactional_db, world):
+def test_a_killed_import_is_queued_again_and_imported_once(
+    transactional_db: None, world: World
+) -> None:
     data = workbook_bytes([person_row(n) for n in range(1, 8)])
     job = _kill_mid_import(world, data)
     assert Person.objects.count() == 0  # no partial rows
@@ -111,8 +115,8 @@ def test_a_killed_import_is_queued_again_and_imported_once(transactional_db, wor
 
 
 def test_a_killed_import_tried_too_often_fails_and_leaves_nothing(
-    transactional_db, world, settings
-):
+    transactional_db: None, world: World, settings: Settings
+) -> None:
     settings.JOB_MAX_ATTEMPTS = 1
     data = workbook_bytes([person_row(n) for n in range(1, 8)])
     job = _kill_mid_import(world, data)

@@ -20,7 +20,7 @@ def _cache_size() -> int:
         return int(cursor.fetchone()[0])
 
 
-def test_the_import_writes_with_a_larger_cache_and_gives_it_back():
+def test_the_import_writes_with_a_larger_cache_and_gives_it_back() -> None:
     before = _cache_size()
     assert before != -SQLITE_IMPORT_CACHE_KIB
     with roomy_page_cache():
@@ -28,7 +28,7 @@ def test_the_import_writes_with_a_larger_cache_and_gives_it_back():
     assert _cache_size() == before
 
 
-def test_the_cache_is_given_back_when_the_import_fails():
+def test_the_cache_is_given_back_when_the_import_fails() -> None:
     before = _cache_size()
     with pytest.raises(RuntimeError), roomy_page_cache():
         raise RuntimeError("the import failed")

@@ -9,15 +9,17 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.jobs import recover_stale_jobs
 from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto
-from zhucan.registry.imports import jobs, staging
+from zhucan.registry.imports import jobs, sealing, staging
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.testing.auth import login_verified
@@ -32,7 +34,7 @@ Status = RegistryImport.Status
 SHEET = [person_row(n) for n in range(1, 6)]
 
 
-def _confirmed(world, data: bytes) -> RegistryImport:
+def _confirmed(world: World, data: bytes) -> RegistryImport:
     job = dry_run(world, data)
     return jobs.confirm_import(
         by=world.county_a_officer, job=job, valid_only=False, duplicates="skip", background=False
@@ -49,14 +51,14 @@ def _worker_died(job: RegistryImport, *, attempts: int = 1) -> RegistryImport:
     return RegistryImport.objects.get(pk=job.pk)
 
 
-def test_a_live_lease_is_left_alone(world):
+def test_a_live_lease_is_left_alone(world: World) -> None:
     job = _confirmed(world, workbook_bytes(SHEET))
     jobs._start(job.pk)
     assert recover_stale_jobs() == {"retried": 0, "failed": 0}
     assert RegistryImport.objects.get(pk=job.pk).status == Status.RUNNING
 
 
-def test_a_job_whose_worker_died_is_queued_again_and_imported_once(world):
+def test_a_job_whose_worker_died_is_queued_again_and_imported_once(world: World) -> None:
     data = workbook_bytes(SHEET)
     job = _worker_died(_confirmed(world, data))
     assert recover_stale_jobs() == {"retried": 1, "failed": 0}
@@ -75,7 +77,7 @@ def test_a_job_whose_worker_died_is_queued_again_and_imported_once(world):
     assert not staging.exists(job.pk)
 
 
-def test_a_job_whose_worker_died_too_often_fails_and_its_file_and_stage_go(world):
+def test_a_job_whose_worker_died_too_often_fails_and_its_file_and_stage_go(world: World) -> None:
     data = workbook_bytes(SHEET)
     job = _confirmed(world, data)
     assert staging.exists(job.pk) == staging.usable()  # the dry run's rows, on PostgreSQL
@@ -99,7 +101,7 @@ def test_a_job_whose_worker_died_too_often_fails_and_its_file_and_stage_go(world
     assert (again.status, again.created) == (Status.DONE, 5)
 
 
-def test_a_dry_run_whose_worker_died_is_checked_again(world):
+def test_a_dry_run_whose_worker_died_is_checked_again(world: World) -> None:
     job = jobs.upload_import(
         by=world.county_a_officer,
         organisation=world.county_a,
@@ -120,7 +122,7 @@ def test_a_dry_run_whose_worker_died_is_checked_again(world):
     assert (job.status, job.valid_rows, job.lease_owner) == (Status.CHECKED, 5, "")
 
 
-def test_a_worker_that_lost_its_lease_saves_nothing(world):
+def test_a_worker_that_lost_its_lease_saves_nothing(world: World) -> None:
     """A worker given up on (frozen, then awake again) must not mark done a job that was
     meanwhile queued again: its whole transaction rolls back."""
     job = _confirmed(world, workbook_bytes(SHEET))
@@ -133,7 +135,9 @@ def test_a_worker_that_lost_its_lease_saves_nothing(world):
     assert Person.objects.count() == 0
 
 
-def test_a_stuck_job_is_discarded_from_its_page_and_the_file_imported_again(client, world):
+def test_a_stuck_job_is_discarded_from_its_page_and_the_file_imported_again(
+    client: Client, world: World
+) -> None:
     data = workbook_bytes(SHEET)
     job = _worker_died(_confirmed(world, data))
     RegistryImport.objects.filter(pk=job.pk).update(
@@ -163,25 +167,25 @@ def test_a_stuck_job_is_discarded_from_its_page_and_the_file_imported_again(clie
     assert (again.status, again.created) == (Status.DONE, 5)
 
 
-def test_the_page_of_a_job_whose_worker_died_recovers_it(client, world):
+def test_the_page_of_a_job_whose_worker_died_recovers_it(client: Client, world: World) -> None:
     job = _worker_died(_confirmed(world, workbook_bytes(SHEET)), attempts=2)
     login_verified(client, world.county_a_officer)
     body = client.get(reverse("registry:import_progress", kwargs={"import_pk": job.pk})).json()
     assert (body["status"], body["finished"]) == (Status.FAILED, True)
 
 
-def test_the_sheet_waiting_for_confirmation_is_kept_encrypted(world):
+def test_the_sheet_waiting_for_confirmation_is_kept_encrypted(world: World) -> None:
     data = workbook_bytes(SHEET)
     job = dry_run(world, data)
     stored = bytes(RegistryImport.objects.get(pk=job.pk).data)
     assert stored and data not in stored and not stored.startswith(b"PK")
-    assert crypto.decrypt_bytes(stored, purpose=jobs.SHEET_PURPOSE) == data
+    assert crypto.decrypt_bytes(stored, purpose=sealing.SHEET_PURPOSE) == data
     with pytest.raises(crypto.DecryptionError):  # bound to its purpose
         crypto.decrypt_bytes(stored, purpose="something else")
     assert job.size == len(data)
 
 
-def test_sheets_kept_in_clear_before_are_encrypted_by_the_migration(world):
+def test_sheets_kept_in_clear_before_are_encrypted_by_the_migration(world: World) -> None:
     data = workbook_bytes(SHEET)
     job = dry_run(world, data)
     RegistryImport.objects.filter(pk=job.pk).update(data=data)  # as the old code kept it
@@ -198,7 +202,7 @@ def test_sheets_kept_in_clear_before_are_encrypted_by_the_migration(world):
     assert Person.objects.count() == 5
 
 
-def test_the_dead_workers_task_is_recorded_as_failed(world):
+def test_the_dead_workers_task_is_recorded_as_failed(world: World) -> None:
     """Its row would otherwise stay "running" for ever: ``prune_db_task_results`` only prunes
     finished ones."""
     from django_tasks.base import TaskResultStatus

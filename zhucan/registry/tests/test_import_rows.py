@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.registry import crypto
 from zhucan.registry.idnumbers import check_character
@@ -28,7 +29,7 @@ def problems(job):
     return [(p["row"], p["column"], p["header"], p["message"]) for p in job.problems]
 
 
-def test_every_bad_row_is_listed_with_row_column_header_and_reason(world):
+def test_every_bad_row_is_listed_with_row_column_header_and_reason(world: World) -> None:
     good = id_number(1)
     wrong_check = id_number(2)[:-1] + ("0" if id_number(2)[-1] != "0" else "1")
     future = id_number(3, born="20990101")
@@ -88,7 +89,7 @@ def test_every_bad_row_is_listed_with_row_column_header_and_reason(world):
     assert not Person.objects.exists()
 
 
-def test_full_width_digits_and_a_lower_case_x_are_accepted(world):
+def test_full_width_digits_and_a_lower_case_x_are_accepted(world: World) -> None:
     n = next(n for n in range(1, 999) if id_number(n).endswith("X"))
     number = id_number(n)
     typed = number[:-1].translate(FULL_WIDTH) + "x"
@@ -100,7 +101,7 @@ def test_full_width_digits_and_a_lower_case_x_are_accepted(world):
     assert person.certificate_suffix == "42"
 
 
-def test_an_old_15_digit_number_is_converted_and_said_so(world):
+def test_an_old_15_digit_number_is_converted_and_said_so(world: World) -> None:
     number = id_number(7)  # 410402 19850312 007 + check
     old = number[:6] + number[8:17]
     job = dry_run(world, workbook_bytes([person_row(7, id=old, certificate="")]))
@@ -111,14 +112,14 @@ def test_an_old_15_digit_number_is_converted_and_said_so(world):
     assert crypto.decrypt(person.id_number_ct, field="id_number") == number
 
 
-def test_an_id_number_stored_as_a_number_has_lost_digits_and_is_refused(world):
+def test_an_id_number_stored_as_a_number_has_lost_digits_and_is_refused(world: World) -> None:
     number = id_number(1, born="19850312")
     job = dry_run(world, workbook_bytes([person_row(1, id=float(number), certificate="")]))
     assert problems(job)[0][:2] == (2, "C")
     assert "stored as a number" in problems(job)[0][3]
 
 
-def test_text_that_starts_with_equals_stays_text(world):
+def test_text_that_starts_with_equals_stays_text(world: World) -> None:
     job = dry_run(world, workbook_bytes([person_row(1, name="=1+1", address="=cmd|'/c calc'!A1")]))
     assert problems(job) == []
     import_checked(job, by=world.county_a_officer)
@@ -127,7 +128,7 @@ def test_text_that_starts_with_equals_stays_text(world):
     assert crypto.decrypt(person.address_ct, field="address") == "=cmd|'/c calc'!A1"
 
 
-def test_category_and_grade_as_words_or_digits_or_from_the_certificate(world):
+def test_category_and_grade_as_words_or_digits_or_from_the_certificate(world: World) -> None:
     headers = ["姓名", "身份证号", "残疾人证号", "残疾类别", "残疾等级"]
     rows = [
         ["甲", id_number(1), "", "视力残疾", "一级"],
@@ -142,7 +143,7 @@ def test_category_and_grade_as_words_or_digits_or_from_the_certificate(world):
     assert got == {"甲": ("1", 1), "乙": ("7", 4), "丙": ("3", 3), "丁": ("5", 2)}
 
 
-def test_needs_poverty_and_places(world):
+def test_needs_poverty_and_places(world: World) -> None:
     headers = [
         "姓名",
         "身份证号",
@@ -194,7 +195,9 @@ def test_needs_poverty_and_places(world):
     assert person.guardian_phone_masked == "*********11"
 
 
-def test_headers_are_guessed_and_an_adjusted_mapping_is_saved_for_the_organisation(world):
+def test_headers_are_guessed_and_an_adjusted_mapping_is_saved_for_the_organisation(
+    world: World,
+) -> None:
     assert [
         guess_field(h) for h in ["姓 名", "公民身份号码*", "残疾证号", "监护人联系电话", "备注"]
     ] == ["name", "id_number", "certificate", "guardian_phone", ""]
@@ -212,7 +215,7 @@ def test_headers_are_guessed_and_an_adjusted_mapping_is_saved_for_the_organisati
     assert initial_mapping(["证件号码", "姓名"], world.county_b) == {"1": "name"}
 
 
-def test_a_mapping_with_a_field_twice_or_without_what_is_needed_is_refused():
+def test_a_mapping_with_a_field_twice_or_without_what_is_needed_is_refused() -> None:
     with pytest.raises(DomainError, match="Two columns"):
         clean_mapping({"0": "name", "1": "name", "2": "id_number"}, ["姓名", "名字", "身份证"])
     with pytest.raises(DomainError, match="Disability category"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from zhucan.conftest import World
 from zhucan.registry.imports import jobs, staging
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.skipif(
 Status = RegistryImport.Status
 
 
-def test_the_staged_rows_store_what_checking_again_stores(world, import_paths):
+def test_the_staged_rows_store_what_checking_again_stores(
+    world: World, import_paths: list[str]
+) -> None:
     data = workbook_bytes(SHEET, HEADERS)
     first = import_checked(dry_run(world, data), by=world.county_a_officer)
     assert (first.status, first.created, first.skipped) == (Status.DONE, 3, 0)
@@ -49,7 +52,9 @@ def test_the_staged_rows_store_what_checking_again_stores(world, import_paths):
     assert _stored(Person.objects.all()) == staged
 
 
-def test_people_already_registered_at_the_dry_run_are_skipped_from_the_stage(world, import_paths):
+def test_people_already_registered_at_the_dry_run_are_skipped_from_the_stage(
+    world: World, import_paths: list[str]
+) -> None:
     register_person(
         by=world.county_a_officer,
         organisation=world.county_a,
@@ -65,7 +70,9 @@ def test_people_already_registered_at_the_dry_run_are_skipped_from_the_stage(wor
     assert Person.objects.count() == 4
 
 
-def test_a_merge_of_registered_people_checks_the_file_again(world, import_paths):
+def test_a_merge_of_registered_people_checks_the_file_again(
+    world: World, import_paths: list[str]
+) -> None:
     register_person(
         by=world.county_a_officer,
         organisation=world.county_a,
@@ -79,7 +86,9 @@ def test_a_merge_of_registered_people_checks_the_file_again(world, import_paths)
     assert not staging.exists(job.pk)
 
 
-def test_a_person_erased_since_the_dry_run_is_imported_after_checking_again(world, import_paths):
+def test_a_person_erased_since_the_dry_run_is_imported_after_checking_again(
+    world: World, import_paths: list[str]
+) -> None:
     person = register_person(
         by=world.county_a_officer,
         organisation=world.county_a,
@@ -93,7 +102,7 @@ def test_a_person_erased_since_the_dry_run_is_imported_after_checking_again(worl
     assert (done.created, done.skipped) == (3, 0)
 
 
-def test_a_new_dry_run_replaces_the_stage(world, import_paths):
+def test_a_new_dry_run_replaces_the_stage(world: World, import_paths: list[str]) -> None:
     data = workbook_bytes([person_row(n) for n in range(1, 4)])
     job = dry_run(world, data)
     mapping = {k: v for k, v in job.mapping.items() if v != "phone"}

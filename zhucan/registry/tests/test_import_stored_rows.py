@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from zhucan.conftest import World
 from zhucan.registry import crypto
 from zhucan.registry.imports import saving
 from zhucan.registry.imports.checking import RowChecker
@@ -51,7 +52,7 @@ def _stored(people):
     return rows
 
 
-def _checked_rows(world):
+def _checked_rows(world: World):
     sheet = open_sheet(workbook_bytes(SHEET, HEADERS))
     mapping = initial_mapping(sheet.headers, world.county_a)
     checker = RowChecker(sheet=sheet, mapping=mapping, organisation=world.county_a)
@@ -60,7 +61,7 @@ def _checked_rows(world):
     return rows
 
 
-def test_every_path_stores_the_same_rows_as_the_form(world):
+def test_every_path_stores_the_same_rows_as_the_form(world: World) -> None:
     """The form (``register_person``), the import's ``bulk_create`` and, on PostgreSQL, its
     ``COPY``: identical masks, index and derived fields, ciphertexts that decrypt to the same
     values."""
@@ -82,7 +83,9 @@ def test_every_path_stores_the_same_rows_as_the_form(world):
         assert _stored(Person.objects.all()) == by_form, path
 
 
-def test_people_registered_after_the_dry_run_are_found_by_the_import(world, import_paths):
+def test_people_registered_after_the_dry_run_are_found_by_the_import(
+    world: World, import_paths: list[str]
+) -> None:
     job = dry_run(world, workbook_bytes([person_row(n) for n in range(1, 4)]))
     assert (job.valid_rows, job.registered_rows, job.problems_total) == (3, 0, 0)
     # Between the dry run and the import: county A registers row 1's person, county B row 2's.
@@ -105,7 +108,9 @@ def test_people_registered_after_the_dry_run_are_found_by_the_import(world, impo
     assert Person.objects.get(organisation=world.county_b).name == "叶县人"
 
 
-def test_a_problem_that_appears_after_the_dry_run_refuses_a_file_imported_whole(world):
+def test_a_problem_that_appears_after_the_dry_run_refuses_a_file_imported_whole(
+    world: World,
+) -> None:
     job = dry_run(world, workbook_bytes([person_row(n) for n in range(1, 4)]))
     register_person(
         by=world.county_b_officer,
@@ -117,7 +122,7 @@ def test_a_problem_that_appears_after_the_dry_run_refuses_a_file_imported_whole(
     assert not Person.objects.filter(organisation=world.county_a).exists()
 
 
-def test_the_import_stores_what_the_form_stores(world):
+def test_the_import_stores_what_the_form_stores(world: World) -> None:
     job = dry_run(world, workbook_bytes(SHEET, HEADERS))
     assert job.valid_rows == 3 and job.message  # one 15-digit number converted
     done = import_checked(job, by=world.county_a_officer)

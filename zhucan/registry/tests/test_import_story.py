@@ -3,6 +3,7 @@ them, imports. (The bench imports 100,000.)"""
 
 from __future__ import annotations
 
+from zhucan.conftest import World
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.testing.registry_sheets import (
@@ -31,7 +32,7 @@ def _register(fixed: bool) -> bytes:
     return workbook_bytes(rows)
 
 
-def test_a_county_officer_imports_fixes_the_bad_rows_and_imports(world):
+def test_a_county_officer_imports_fixes_the_bad_rows_and_imports(world: World) -> None:
     officer = world.county_a_officer
     job = dry_run(world, _register(fixed=False), by=officer)
     assert job.rows_total == ROWS and job.valid_rows == ROWS - 4

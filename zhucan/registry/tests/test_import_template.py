@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.registry.imports.mapping import FIELDS, accepted_columns, guess_field
 from zhucan.registry.imports.template import template_headers
@@ -15,13 +17,15 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.registry_sheets import HEADERS, dry_run, person_row, workbook_bytes
 
 
-def test_every_template_header_is_read_as_its_field():
+def test_every_template_header_is_read_as_its_field() -> None:
     headers = template_headers()
     assert headers[:2] == ["姓名", "身份证号"] and "性别" in headers and "出生日期" in headers
     assert [guess_field(h) for h in headers] == [f.key for f in FIELDS]
 
 
-def test_the_template_downloads_as_text_with_its_notes_and_is_audited(client, world):
+def test_the_template_downloads_as_text_with_its_notes_and_is_audited(
+    client: Client, world: World
+) -> None:
     login_verified(client, world.county_a_officer)
     response = client.get(reverse("registry:import_template"))
     assert response.status_code == 200
@@ -43,13 +47,15 @@ def test_the_template_downloads_as_text_with_its_notes_and_is_audited(client, wo
     assert entry.actor == world.county_a_officer and entry.changes["format"] == "xlsx"
 
 
-def test_the_template_is_refused_to_those_who_do_not_keep_a_registry(client, world):
+def test_the_template_is_refused_to_those_who_do_not_keep_a_registry(
+    client: Client, world: World
+) -> None:
     login_verified(client, world.member_unit_reporter)
     assert client.get(reverse("registry:import_template")).status_code == 403
     assert not AuditEntry.objects.filter(action="registry.import_template.downloaded").exists()
 
 
-def test_the_filled_template_imports(world):
+def test_the_filled_template_imports(world: World) -> None:
     headers = template_headers()
     row = dict(zip(HEADERS, person_row(1), strict=True))
     data = workbook_bytes([[row.get(h, "") for h in headers]], headers)
@@ -58,7 +64,7 @@ def test_the_filled_template_imports(world):
     assert len(job.mapping) == len(headers)
 
 
-def test_the_import_page_lists_the_accepted_columns(client, world):
+def test_the_import_page_lists_the_accepted_columns(client: Client, world: World) -> None:
     login_verified(client, world.county_a_officer)
     page = client.get(reverse("registry:imports")).content.decode()
     assert reverse("registry:import_template") in page

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import RegistryImport
 from zhucan.testing.auth import login_verified
@@ -18,14 +20,14 @@ from zhucan.testing.registry_sheets import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _upload(client, world, data: bytes, name: str = "花名册.xlsx"):
+def _upload(client: Client, world: World, data: bytes, name: str = "花名册.xlsx"):
     return client.post(
         reverse("registry:imports"),
         {"organisation": world.county_a.pk, "file": SimpleUploadedFile(name, data, XLSX)},
     )
 
 
-def test_upload_map_check_confirm_and_see_the_result(client, world):
+def test_upload_map_check_confirm_and_see_the_result(client: Client, world: World) -> None:
     login_verified(client, world.county_a_officer)
     assert client.get(reverse("registry:imports")).status_code == 200
     rows = [person_row(n) for n in range(1, 5)] + [person_row(5, category="未知")]
@@ -64,7 +66,7 @@ def test_upload_map_check_confirm_and_see_the_result(client, world):
     assert progress.json()["finished"] is True and progress.json()["percent"] == 100
 
 
-def test_a_bad_file_is_shown_in_the_error_summary(client, world):
+def test_a_bad_file_is_shown_in_the_error_summary(client: Client, world: World) -> None:
     login_verified(client, world.county_a_officer)
     response = _upload(client, world, b"name,id\n", name="花名册.xlsx")
     page = response.content.decode()
@@ -73,7 +75,9 @@ def test_a_bad_file_is_shown_in_the_error_summary(client, world):
     assert not RegistryImport.objects.exists()
 
 
-def test_other_jurisdictions_get_404_and_the_organisation_list_is_scoped(client, world):
+def test_other_jurisdictions_get_404_and_the_organisation_list_is_scoped(
+    client: Client, world: World
+) -> None:
     login_verified(client, world.county_a_officer)
     _upload(client, world, workbook_bytes([person_row(1)]))
     job = RegistryImport.objects.get()

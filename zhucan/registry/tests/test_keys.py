@@ -9,18 +9,20 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import connection, connections
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto, keycheck
 from zhucan.registry.imports.tasks import expire_registry_import
@@ -72,12 +74,12 @@ def _check_errors(spec: str, *, databases: list[str] | None = None) -> str:
         (f"{T2},{BLIND},t$4:abc", "is not id:base64"),
     ],
 )
-def test_malformed_keys_fail_the_system_check(spec, message):
+def test_malformed_keys_fail_the_system_check(spec, message: str) -> None:
     errors = _check_errors(spec)
     assert "registry.E001" in errors and message in errors
 
 
-def test_malformed_keys_fail_manage_py_check_with_a_non_zero_exit():
+def test_malformed_keys_fail_manage_py_check_with_a_non_zero_exit() -> None:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="zhucan.settings")
     env["ZHUCAN_REGISTRY_KEYS"] = f"{T2},t1:short"
     result = subprocess.run(
@@ -93,7 +95,7 @@ def test_malformed_keys_fail_manage_py_check_with_a_non_zero_exit():
     assert "No registry blind-index key" in result.stderr
 
 
-def test_the_first_start_records_a_check_value_per_key_and_later_starts_compare(db):
+def test_the_first_start_records_a_check_value_per_key_and_later_starts_compare(db: None) -> None:
     keycheck.verify_keys()
     checks = dict(KeyCheck.objects.values_list("key_id", "check_value"))
     ring = crypto.keyring()
@@ -109,7 +111,7 @@ def test_the_first_start_records_a_check_value_per_key_and_later_starts_compare(
     call_command("check", databases=["default"])
 
 
-def test_a_wrong_key_is_a_startup_error_not_a_registry_that_forks(world):
+def test_a_wrong_key_is_a_startup_error_not_a_registry_that_forks(world: World) -> None:
     person = make_person(world)
     number = crypto.decrypt(person.id_number_ct, field="id_number")
     keycheck.verify_keys()
@@ -136,7 +138,7 @@ def test_a_wrong_key_is_a_startup_error_not_a_registry_that_forks(world):
     assert find_by_id_number(Person.objects.all(), number) == person
 
 
-def test_a_key_the_data_uses_must_stay_configured_until_a_rotation_retires_it(world):
+def test_a_key_the_data_uses_must_stay_configured_until_a_rotation_retires_it(world: World) -> None:
     with override_settings(REGISTRY_KEYS=f"{T1},{BLIND}"):
         keycheck.verify_keys()
         make_person(world)
@@ -151,7 +153,9 @@ def test_a_key_the_data_uses_must_stay_configured_until_a_rotation_retires_it(wo
         keycheck.verify_keys()
 
 
-def test_a_database_from_before_the_checks_is_tried_before_its_keys_are_recorded(world):
+def test_a_database_from_before_the_checks_is_tried_before_its_keys_are_recorded(
+    world: World,
+) -> None:
     """Nothing recorded yet (an existing registry): fresh keys must not be taken as its own."""
     make_person(world)
     assert not KeyCheck.objects.exists()
@@ -168,7 +172,9 @@ def test_a_database_from_before_the_checks_is_tried_before_its_keys_are_recorded
     assert KeyCheck.objects.count() == 3
 
 
-def test_two_servers_recording_at_once_compare_with_the_one_that_won(db, monkeypatch):
+def test_two_servers_recording_at_once_compare_with_the_one_that_won(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Both read an empty table; the other server's different t2 is inserted first."""
     real = keycheck._first_sight_problems
 
@@ -182,7 +188,9 @@ def test_two_servers_recording_at_once_compare_with_the_one_that_won(db, monkeyp
     assert KeyCheck.objects.filter(key_id="t2").count() == 1
 
 
-def test_a_reveal_no_key_opens_says_so_instead_of_a_server_error(client, world):
+def test_a_reveal_no_key_opens_says_so_instead_of_a_server_error(
+    client: Client, world: World
+) -> None:
     person = make_person(world)
     # Written under a key this server does not have (a second server with its own keys).
     with override_settings(REGISTRY_KEYS=f"t9:{T2[3:]},{BLIND}"):
@@ -201,7 +209,9 @@ def test_a_reveal_no_key_opens_says_so_instead_of_a_server_error(client, world):
     assert not AuditEntry.objects.filter(action="registry.person.revealed").exists()
 
 
-def test_the_import_command_refuses_wrong_keys_before_it_adds_anyone_again(world, tmp_path):
+def test_the_import_command_refuses_wrong_keys_before_it_adds_anyone_again(
+    world: World, tmp_path: Path
+) -> None:
     make_person(world, number=import_id_number(1))
     keycheck.verify_keys()
     sheet = tmp_path / "花名册.xlsx"
@@ -216,8 +226,8 @@ def test_the_import_command_refuses_wrong_keys_before_it_adds_anyone_again(world
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once")
 def test_two_servers_starting_at_once_record_one_value_per_key_and_refuse_a_different_one(
-    transactional_db, monkeypatch
-):
+    transactional_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Both read an empty table, then both record: the same keys agree, different ones lose."""
     barrier = threading.Barrier(2, timeout=10)
     real = keycheck._first_sight_problems
@@ -257,7 +267,7 @@ def test_two_servers_starting_at_once_record_one_value_per_key_and_refuse_a_diff
     assert KeyCheck.objects.filter(key_id="t2").count() == 1
 
 
-def test_a_retired_key_put_first_again_must_stay_configured(world):
+def test_a_retired_key_put_first_again_must_stay_configured(world: World) -> None:
     with override_settings(REGISTRY_KEYS=f"{T1},{BLIND}"):
         keycheck.verify_keys()
         make_person(world)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from pytest_django import DjangoAssertNumQueries
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto
@@ -36,7 +38,7 @@ def data(**overrides):
     return PersonData(**{**values, **overrides})
 
 
-def test_registered_person_is_encrypted_at_rest_and_masked(world):
+def test_registered_person_is_encrypted_at_rest_and_masked(world: World) -> None:
     person = register_person(by=world.county_a_officer, organisation=world.county_a, data=data())
     assert person.id_masked == ID[:3] + "*" * 15
     assert person.phone_masked == "*********78"
@@ -51,13 +53,13 @@ def test_registered_person_is_encrypted_at_rest_and_masked(world):
     assert ID not in str(entry.changes) and ID not in entry.object_repr
 
 
-def test_ciphertext_is_bound_to_its_field():
+def test_ciphertext_is_bound_to_its_field() -> None:
     sealed = crypto.encrypt("13912345678", field="phone")
     with pytest.raises(crypto.DecryptionError):
         crypto.decrypt(sealed, field="id_number")
 
 
-def test_an_old_key_still_decrypts_after_a_new_one_becomes_current():
+def test_an_old_key_still_decrypts_after_a_new_one_becomes_current() -> None:
     old = crypto.parse_keys(
         "t1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=,"
         "blind:QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI="
@@ -68,7 +70,9 @@ def test_an_old_key_still_decrypts_after_a_new_one_becomes_current():
     assert crypto.key_id(crypto.encrypt(ID, field="id_number")) == "t2"
 
 
-def test_search_by_id_number_uses_the_blind_index(world, django_assert_num_queries):
+def test_search_by_id_number_uses_the_blind_index(
+    world: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     person = register_person(by=world.county_a_officer, organisation=world.county_a, data=data())
     typed = ID[:-1].translate({0x30 + i: 0xFF10 + i for i in range(10)}) + ID[-1].lower()
     with django_assert_num_queries(1):
@@ -76,14 +80,14 @@ def test_search_by_id_number_uses_the_blind_index(world, django_assert_num_queri
     assert find_by_id_number(Person.objects.all(), "not a number") is None
 
 
-def test_same_id_number_twice_is_refused(world):
+def test_same_id_number_twice_is_refused(world: World) -> None:
     register_person(by=world.county_a_officer, organisation=world.county_a, data=data())
     with pytest.raises(DomainError, match="already registered"):
         register_person(by=world.county_a_officer, organisation=world.county_a, data=data())
     assert Person.objects.count() == 1
 
 
-def test_certificate_that_does_not_match_is_refused_with_its_field(world):
+def test_certificate_that_does_not_match_is_refused_with_its_field(world: World) -> None:
     with pytest.raises(DomainError) as caught:
         register_person(
             by=world.county_a_officer,
@@ -94,7 +98,7 @@ def test_certificate_that_does_not_match_is_refused_with_its_field(world):
     assert not Person.objects.exists()
 
 
-def test_jurisdiction_and_who_may_register(world):
+def test_jurisdiction_and_who_may_register(world: World) -> None:
     person = register_person(by=world.county_a_officer, organisation=world.county_a, data=data())
     assert list(Person.objects.visible_to(world.city_officer)) == [person]
     assert not Person.objects.visible_to(world.county_b_officer).exists()
@@ -103,7 +107,7 @@ def test_jurisdiction_and_who_may_register(world):
         register_person(by=world.county_b_officer, organisation=world.county_a, data=data())
 
 
-def test_stale_update_is_refused(world):
+def test_stale_update_is_refused(world: World) -> None:
     person = register_person(by=world.county_a_officer, organisation=world.county_a, data=data())
     update_person(by=world.county_a_officer, person=person, version=1, data=data(name="李秀兰"))
     with pytest.raises(DomainError, match="Someone else"):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
 from zhucan.registry import crypto
@@ -12,7 +15,9 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import id_number, make_person, make_user
 
 
-def test_list_filters_paginates_and_counts_queries(client, world, django_assert_max_num_queries):
+def test_list_filters_paginates_and_counts_queries(
+    client: Client, world: World, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     make_person(world, name="王一", need_income_fell=True, township="光明路街道")
     make_person(world, name="王二", category=Person.Category.VISUAL, grade=1, poverty="registered")
     make_person(world, name="李三", organisation=world.county_b, by=world.city_admin)
@@ -40,7 +45,7 @@ def test_list_filters_paginates_and_counts_queries(client, world, django_assert_
     assert "Nobody on the register matches your search." in empty
 
 
-def test_find_by_id_number_is_posted_and_exact(client, world):
+def test_find_by_id_number_is_posted_and_exact(client: Client, world: World) -> None:
     person = make_person(world)
     other = make_person(world, organisation=world.county_b, by=world.city_admin)
     number = crypto.decrypt(person.id_number_ct, field="id_number")
@@ -58,7 +63,7 @@ def test_find_by_id_number_is_posted_and_exact(client, world):
     assert not response.context["form"].is_valid()
 
 
-def test_register_through_the_form_and_refuse_a_duplicate(client, world):
+def test_register_through_the_form_and_refuse_a_duplicate(client: Client, world: World) -> None:
     login_verified(client, world.county_a_officer)
     number = id_number()
     form = {
@@ -87,7 +92,9 @@ def test_register_through_the_form_and_refuse_a_duplicate(client, world):
     assert "Select a valid choice" in response.content.decode()
 
 
-def test_edit_keeps_encrypted_values_left_empty_and_refuses_a_stale_form(client, world):
+def test_edit_keeps_encrypted_values_left_empty_and_refuses_a_stale_form(
+    client: Client, world: World
+) -> None:
     person = make_person(world, guardian_phone="13800001111")
     login_verified(client, world.county_a_officer)
     url = reverse("registry:edit", args=[person.pk])
@@ -115,7 +122,7 @@ def test_edit_keeps_encrypted_values_left_empty_and_refuses_a_stale_form(client,
     assert person.name == "李秀兰"
 
 
-def test_who_sees_the_register(client, world):
+def test_who_sees_the_register(client: Client, world: World) -> None:
     person = make_person(world)
     reporter = make_user(username="county_reporter", org=world.county_a, role="reporter")
     viewer = make_user(username="county_viewer", org=world.county_a, role=Membership.Role.VIEWER)

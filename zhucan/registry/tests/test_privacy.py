@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
@@ -19,7 +22,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_person, make_user
 
 
-def test_pages_show_masked_values_only(client, world):
+def test_pages_show_masked_values_only(client: Client, world: World) -> None:
     person = make_person(world, guardian_phone="13800001111")
     number = crypto.decrypt(person.id_number_ct, field="id_number")
     login_verified(client, world.city_officer)
@@ -30,7 +33,7 @@ def test_pages_show_masked_values_only(client, world):
             assert secret not in body
 
 
-def test_reveal_needs_a_purpose_and_is_audited_without_values(client, world):
+def test_reveal_needs_a_purpose_and_is_audited_without_values(client: Client, world: World) -> None:
     person = make_person(world)
     number = crypto.decrypt(person.id_number_ct, field="id_number")
     login_verified(client, world.city_officer)
@@ -66,7 +69,7 @@ def test_reveal_needs_a_purpose_and_is_audited_without_values(client, world):
     assert number not in log
 
 
-def test_roles_without_the_reveal_capability_cannot_reveal(client, world):
+def test_roles_without_the_reveal_capability_cannot_reveal(client: Client, world: World) -> None:
     person = make_person(world)
     reviewer = make_user(username="reviewer", org=world.city, role=Membership.Role.REVIEWER)
     with pytest.raises(DomainError):
@@ -83,8 +86,8 @@ def test_roles_without_the_reveal_capability_cannot_reveal(client, world):
 
 
 def test_erasure_removes_the_person_keeps_help_anonymous_and_the_log_clean(
-    client, world, city_campaign
-):
+    client: Client, world: World, city_campaign: Any
+) -> None:
     person = make_person(world, name="赵小花", born=(2012, 3, 4), need_no_care=True)
     number = crypto.decrypt(person.id_number_ct, field="id_number")
     record_assistance(
@@ -113,7 +116,7 @@ def test_erasure_removes_the_person_keeps_help_anonymous_and_the_log_clean(
         assert "赵小花" not in text and number not in text and number[6:14] not in text
 
 
-def test_erasure_is_for_writers_of_that_register(world):
+def test_erasure_is_for_writers_of_that_register(world: World) -> None:
     person = make_person(world)
     with pytest.raises(DomainError):
         erase_person(by=world.city_auditor, person=person, reason="本人申请删除")

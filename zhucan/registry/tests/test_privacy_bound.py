@@ -7,12 +7,15 @@ import base64
 import io
 import zipfile
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from pytest_django import Settings
 
+from zhucan.conftest import World
 from zhucan.registry import crypto
 from zhucan.registry.idnumbers import check_character
 from zhucan.registry.models import Person
@@ -20,7 +23,7 @@ from zhucan.registry.privacy_bound import BAR, count_candidates
 from zhucan.testing.factories import id_number, make_person
 
 
-def _clear(person: Person) -> dict:
+def _clear(person: Person) -> dict[str, Any]:
     """What a dump shows of the row, read back from the database, with its county code."""
     row = Person.objects.values(
         "birth_year", "sex", "id_masked", "created_at", "organisation__region_id"
@@ -34,7 +37,7 @@ def _clear(person: Person) -> dict:
     }
 
 
-def test_a_stored_row_leaves_at_least_ten_thousand_numbers(world):
+def test_a_stored_row_leaves_at_least_ten_thousand_numbers(world: World) -> None:
     number = id_number((1985, 3, 12))
     person = make_person(world, number=number)
     clear = _clear(person)
@@ -47,7 +50,7 @@ def test_a_stored_row_leaves_at_least_ten_thousand_numbers(world):
     assert count_candidates(**clear) >= BAR
 
 
-def test_a_child_registered_in_the_year_of_birth_still_leaves_ten_thousand(world):
+def test_a_child_registered_in_the_year_of_birth_still_leaves_ten_thousand(world: World) -> None:
     # The worst case the bound allows: registered on the 20th day of the birth year.
     assert (
         count_candidates(
@@ -62,7 +65,7 @@ def test_a_child_registered_in_the_year_of_birth_still_leaves_ten_thousand(world
     )
 
 
-def test_the_old_row_gave_the_number_back_and_the_check_character_would_cut_too_much():
+def test_the_old_row_gave_the_number_back_and_the_check_character_would_cut_too_much() -> None:
     first17 = "41040219850312002"
     number = first17 + check_character(first17)
     # The old mask beside a clear birthplace and birth date: one number only.
@@ -80,7 +83,7 @@ def test_the_old_row_gave_the_number_back_and_the_check_character_would_cut_too_
     assert kept_last < BAR
 
 
-def test_a_dump_holds_no_id_number_certificate_phone_or_address(world):
+def test_a_dump_holds_no_id_number_certificate_phone_or_address(world: World) -> None:
     number = id_number((1985, 3, 12))
     make_person(
         world,
@@ -118,7 +121,9 @@ def test_a_dump_holds_no_id_number_certificate_phone_or_address(world):
     )  # still there, for whoever holds the key
 
 
-def test_the_migration_keeps_the_year_and_cuts_the_masks_of_existing_rows(transactional_db, world):
+def test_the_migration_keeps_the_year_and_cuts_the_masks_of_existing_rows(
+    transactional_db: None, world: World
+) -> None:
     executor = MigrationExecutor(connection)
     before = [("registry", "0003_registry_imports")]
     after = [("registry", "0004_person_birth_year_instead_of_birth_date")]
@@ -153,7 +158,7 @@ def test_the_migration_keeps_the_year_and_cuts_the_masks_of_existing_rows(transa
     executor.migrate(latest)
 
 
-def test_a_pending_upload_is_kept_sealed(world):
+def test_a_pending_upload_is_kept_sealed(world: World) -> None:
     from zhucan.registry.imports import sealing
     from zhucan.registry.models.imports import RegistryImport
     from zhucan.testing.registry_sheets import dry_run, person_row, workbook_bytes
@@ -171,7 +176,9 @@ def test_a_pending_upload_is_kept_sealed(world):
     assert job.size == len(data)
 
 
-def test_an_upload_sealed_under_a_dropped_key_is_unreadable_not_an_error(settings):
+def test_an_upload_sealed_under_a_dropped_key_is_unreadable_not_an_error(
+    settings: Settings,
+) -> None:
     from zhucan.registry.imports import sealing
     from zhucan.registry.imports.reading import UnreadableFileError
 

@@ -4,8 +4,11 @@ answer, as the find box gives, audited as a token and counted; plain within thei
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.registry.models import Person, RegistryLookup
@@ -23,7 +26,7 @@ from zhucan.testing.registry_sheets import (
 NEUTRAL = "This ID number cannot be registered here."
 
 
-def _in_county_b(world, n: int) -> str:
+def _in_county_b(world: World, n: int) -> str:
     number = id_number(n)
     make_person(world, number=number, organisation=world.county_b, by=world.county_b_officer)
     return number
@@ -41,7 +44,9 @@ def _form(number: str, organisation) -> dict:
     }
 
 
-def test_the_form_does_not_say_a_number_is_registered_in_another_county(client, world):
+def test_the_form_does_not_say_a_number_is_registered_in_another_county(
+    client: Client, world: World
+) -> None:
     number = _in_county_b(world, 1)
     login_verified(client, world.county_a_officer)
     response = client.post(reverse("registry:new"), _form(number, world.county_a))
@@ -55,7 +60,7 @@ def test_the_form_does_not_say_a_number_is_registered_in_another_county(client, 
     assert RegistryLookup.objects.filter(kind="refused").count() == 1
 
 
-def test_within_sight_the_form_says_plainly_it_is_registered(client, world):
+def test_within_sight_the_form_says_plainly_it_is_registered(client: Client, world: World) -> None:
     own = make_person(world)
     number = stored_data(own).id_number
     with pytest.raises(DomainError, match="already registered"):
@@ -75,7 +80,7 @@ def test_within_sight_the_form_says_plainly_it_is_registered(client, world):
     assert not AuditEntry.objects.filter(action="registry.person.register_refused").exists()
 
 
-def test_a_correction_to_a_number_out_of_sight_is_refused_neutrally(world):
+def test_a_correction_to_a_number_out_of_sight_is_refused_neutrally(world: World) -> None:
     person = make_person(world)
     number = _in_county_b(world, 3)
     data = stored_data(person)
@@ -92,7 +97,7 @@ def test_a_correction_to_a_number_out_of_sight_is_refused_neutrally(world):
     assert AuditEntry.objects.filter(action="registry.person.register_refused").count() == 1
 
 
-def test_an_import_row_says_the_same_as_the_form_and_stays_on_its_cell(world):
+def test_an_import_row_says_the_same_as_the_form_and_stays_on_its_cell(world: World) -> None:
     _in_county_b(world, 4)
     job = dry_run(world, workbook_bytes([person_row(4), person_row(5), person_row(5)]))
     problems = sorted((p["row"], p["column"], p["message"]) for p in job.problems)
@@ -106,7 +111,9 @@ def test_an_import_row_says_the_same_as_the_form_and_stays_on_its_cell(world):
     assert RegistryLookup.objects.filter(user=world.county_a_officer, kind="refused").count() == 1
 
 
-def test_an_import_within_sight_names_the_registration_outside_the_organisation(world):
+def test_an_import_within_sight_names_the_registration_outside_the_organisation(
+    world: World,
+) -> None:
     _in_county_b(world, 6)
     job = dry_run(world, workbook_bytes([person_row(6)]), by=world.city_admin)
     (problem,) = job.problems
@@ -114,7 +121,7 @@ def test_an_import_within_sight_names_the_registration_outside_the_organisation(
     assert not AuditEntry.objects.filter(action="registry.import.rows_refused").exists()
 
 
-def test_a_sheet_of_guesses_is_not_an_unlimited_search(world, settings):
+def test_a_sheet_of_guesses_is_not_an_unlimited_search(world: World, settings: Settings) -> None:
     settings.REGISTRY_SEARCHES_PER_HOUR = 2
     for n in range(10, 15):
         _in_county_b(world, n)
@@ -126,7 +133,7 @@ def test_a_sheet_of_guesses_is_not_an_unlimited_search(world, settings):
     assert RegistryLookup.objects.filter(kind="refused").count() == 5
 
 
-def test_refused_registrations_use_up_the_hourly_searches(world, settings):
+def test_refused_registrations_use_up_the_hourly_searches(world: World, settings: Settings) -> None:
     settings.REGISTRY_SEARCHES_PER_HOUR = 1
     number = _in_county_b(world, 20)
     with pytest.raises(DomainError, match=NEUTRAL):

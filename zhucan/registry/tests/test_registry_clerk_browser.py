@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Page
 
+from zhucan.conftest import World
 from zhucan.registry.imports import jobs
 from zhucan.registry.services.townships import add_township
-from zhucan.testing.browser import axe_report, open_page
+from zhucan.testing.browser import BrowserPages, axe_report, open_page
 from zhucan.testing.factories import make_person
 from zhucan.testing.registry_sheets import HEADERS, person_row, workbook_bytes
 
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.browser
 WIDTH, HEIGHT = 320, 640
 
 
-def _fill(world):
+def _fill(world: World):
     add_township(by=world.county_a_officer, organisation=world.county_a, name="光明路街道")
     add_township(by=world.county_a_officer, organisation=world.county_a, name="焦店镇")
     make_person(world, name="李秀英", township="光明路街道", need_no_care=True)
@@ -34,7 +36,7 @@ def _fill(world):
     return job
 
 
-def _problems(browser_pages, page, label: str, narrow: bool) -> list[str]:
+def _problems(browser_pages: BrowserPages, page: Page, label: str, narrow: bool) -> list[str]:
     problems = [axe_report(page, label), *browser_pages.errors(page)]
     if narrow:
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -43,7 +45,9 @@ def _problems(browser_pages, page, label: str, narrow: bool) -> list[str]:
     return [p for p in problems if p]
 
 
-def test_the_clerks_pages_pass_axe_filled_in(browser_world, browser_pages):
+def test_the_clerks_pages_pass_axe_filled_in(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     job = _fill(world)
     township = world.county_a.registry_townships.get(name="焦店镇")
@@ -76,7 +80,7 @@ def test_the_clerks_pages_pass_axe_filled_in(browser_world, browser_pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_the_roster_by_keyboard(browser_world, browser_pages):
+def test_the_roster_by_keyboard(browser_world: World, browser_pages: BrowserPages) -> None:
     world = browser_world
     _fill(world)
     page = browser_pages.new(world.county_a_officer, viewport=(1280, 800))

@@ -7,10 +7,12 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.activities.models import ActivityReport, Visit
 from zhucan.activities.services import return_report
+from zhucan.conftest import World
 from zhucan.registry.models import Assistance
 from zhucan.registry.services.assistance import AssistanceInput, record_visit_people
 from zhucan.testing.auth import login_verified
@@ -18,7 +20,7 @@ from zhucan.testing.factories import make_person, make_visit
 
 
 @pytest.fixture
-def visited(world):
+def visited(world: World) -> Visit:
     """A household visit with one person recorded, its report returned for correction."""
     visit = make_visit(world)
     person = make_person(world)
@@ -47,7 +49,7 @@ def page_data(page: Any) -> dict[str, Any]:
     return data
 
 
-def edit(client, world, visit) -> tuple[str, dict[str, Any]]:
+def edit(client: Client, world: World, visit: Visit) -> tuple[str, dict[str, Any]]:
     login_verified(client, world.county_a_officer)
     url = reverse("activities:edit", kwargs={"report_pk": visit.report_id})
     page = client.get(url)
@@ -55,7 +57,9 @@ def edit(client, world, visit) -> tuple[str, dict[str, Any]]:
     return url, page_data(page)
 
 
-def test_editing_the_report_keeps_the_visit_and_its_people(client, world, visited):
+def test_editing_the_report_keeps_the_visit_and_its_people(
+    client: Client, world: World, visited: Visit
+) -> None:
     url, data = edit(client, world, visited)
     data |= {"title": "入户慰问（更正）", "visit-0-households": "5"}
     response = client.post(url, data)
@@ -66,7 +70,7 @@ def test_editing_the_report_keeps_the_visit_and_its_people(client, world, visite
     assert ActivityReport.objects.get(pk=visited.report_id).title == "入户慰问（更正）"
 
 
-def test_adding_a_visit_keeps_the_first(client, world, visited):
+def test_adding_a_visit_keeps_the_first(client: Client, world: World, visited: Visit) -> None:
     url, data = edit(client, world, visited)
     data |= {"visit-1-kind": "household", "visit-1-households": "2"}
     assert client.post(url, data).status_code == 302
@@ -74,7 +78,9 @@ def test_adding_a_visit_keeps_the_first(client, world, visited):
     assert Assistance.objects.get().visit_id == visited.pk
 
 
-def test_a_visit_with_people_cannot_be_removed_silently(client, world, visited):
+def test_a_visit_with_people_cannot_be_removed_silently(
+    client: Client, world: World, visited: Visit
+) -> None:
     url, data = edit(client, world, visited)
     response = client.post(url, data | {"visit-0-DELETE": "on"})
     assert response.status_code == 200
@@ -83,7 +89,9 @@ def test_a_visit_with_people_cannot_be_removed_silently(client, world, visited):
     assert Assistance.objects.get().visit_id == visited.pk
 
 
-def test_a_visit_with_people_stays_a_visit_to_families(client, world, visited):
+def test_a_visit_with_people_stays_a_visit_to_families(
+    client: Client, world: World, visited: Visit
+) -> None:
     from zhucan.activities.services import add_institution
     from zhucan.orgs.models import Region
 
@@ -102,7 +110,7 @@ def test_a_visit_with_people_stays_a_visit_to_families(client, world, visited):
     assert Visit.objects.get(pk=visited.pk).kind == "household"
 
 
-def test_a_visit_of_another_report_is_refused(client, world, visited):
+def test_a_visit_of_another_report_is_refused(client: Client, world: World, visited: Visit) -> None:
     other = make_visit(world)
     url, data = edit(client, world, visited)
     response = client.post(url, data | {"visit-0-id": str(other.pk)})
@@ -111,7 +119,9 @@ def test_a_visit_of_another_report_is_refused(client, world, visited):
     assert Visit.objects.get(pk=other.pk).report_id == other.report_id
 
 
-def test_removing_an_unlinked_visit_deletes_only_that_one(client, world, visited):
+def test_removing_an_unlinked_visit_deletes_only_that_one(
+    client: Client, world: World, visited: Visit
+) -> None:
     url, data = edit(client, world, visited)
     client.post(url, data | {"visit-1-kind": "household", "visit-1-households": "2"})
     url, data = edit(client, world, visited)
@@ -121,7 +131,7 @@ def test_removing_an_unlinked_visit_deletes_only_that_one(client, world, visited
     ]
 
 
-def test_the_migration_relinks_rows_a_correction_unlinked(world, visited):
+def test_the_migration_relinks_rows_a_correction_unlinked(world: World, visited: Visit) -> None:
     """Rows unlinked by the old save (visit set to NULL) get their visit back when their
     report has one household visit; with two, nothing is guessed."""
     import importlib

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
 from zhucan.registry.models import Person
@@ -17,7 +19,7 @@ from zhucan.testing.factories import make_person, make_user
 from zhucan.testing.registry_sheets import checked_import
 
 
-def _people(world):
+def _people(world: World):
     add_township(by=world.county_a_officer, organisation=world.county_a, name="光明路街道")
     visited = make_person(
         world,
@@ -33,7 +35,7 @@ def _people(world):
     return visited
 
 
-def test_the_roster_downloads_masked_filtered_and_audited(client, world):
+def test_the_roster_downloads_masked_filtered_and_audited(client: Client, world: World) -> None:
     visited = _people(world)
     login_verified(client, world.county_a_officer)
     query = {"township": "光明路街道", "need": "need_no_care"}
@@ -59,7 +61,9 @@ def test_the_roster_downloads_masked_filtered_and_audited(client, world):
     assert entry.changes["rows"] == 1 and entry.changes["filters"] == query
 
 
-def test_the_printable_roster_is_audited_and_sees_only_the_jurisdiction(client, world):
+def test_the_printable_roster_is_audited_and_sees_only_the_jurisdiction(
+    client: Client, world: World
+) -> None:
     _people(world)
     login_verified(client, world.county_a_officer)
     url = reverse("registry:roster")
@@ -72,14 +76,16 @@ def test_the_printable_roster_is_audited_and_sees_only_the_jurisdiction(client, 
     assert AuditEntry.objects.get(action="registry.roster.printed").changes["rows"] == 2
 
 
-def test_the_roster_needs_the_right_to_see_people(client, world):
+def test_the_roster_needs_the_right_to_see_people(client: Client, world: World) -> None:
     login_verified(client, world.member_unit_reporter)
     assert client.get(reverse("registry:roster")).status_code == 403
     assert client.get(reverse("registry:roster_export")).status_code == 403
     assert not AuditEntry.objects.filter(action__startswith="registry.roster").exists()
 
 
-def test_auditors_see_the_imports_of_their_subtree_without_the_file(client, world):
+def test_auditors_see_the_imports_of_their_subtree_without_the_file(
+    client: Client, world: World
+) -> None:
     job = checked_import(world)
     assert Person.objects.count() == 0
     login_verified(client, world.city_auditor)

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.registry import crypto
@@ -33,7 +34,7 @@ def _raw_table() -> str:
         return " ".join(str(v) for row in cursor.fetchall() for v in row)
 
 
-def test_rows_under_the_old_key_end_under_the_new_one_and_still_decrypt(world):
+def test_rows_under_the_old_key_end_under_the_new_one_and_still_decrypt(world: World) -> None:
     with override_settings(REGISTRY_KEYS=OLD_ONLY):
         old = [make_person(world, name=f"旧{n}", guardian_phone="13800001111") for n in range(3)]
         numbers = [crypto.decrypt(p.id_number_ct, field="id_number") for p in old]
@@ -65,7 +66,7 @@ def test_rows_under_the_old_key_end_under_the_new_one_and_still_decrypt(world):
     assert rotate_keys(batch_size=2) == 0
 
 
-def test_a_stopped_run_resumes_where_it_left_off(world):
+def test_a_stopped_run_resumes_where_it_left_off(world: World) -> None:
     with override_settings(REGISTRY_KEYS=OLD_ONLY):
         for n in range(3):
             make_person(world, name=f"旧{n}")
@@ -90,7 +91,9 @@ BLIND = "blind:QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI="
 BLIND2 = "blind2:NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ="
 
 
-def test_a_field_rotation_that_crashes_mid_batch_resumes_and_reports_progress(world, monkeypatch):
+def test_a_field_rotation_that_crashes_mid_batch_resumes_and_reports_progress(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with override_settings(REGISTRY_KEYS=OLD_ONLY):
         verify_keys()
         people = [make_person(world, name=f"旧{n}") for n in range(5)]
@@ -133,7 +136,7 @@ def test_a_field_rotation_that_crashes_mid_batch_resumes_and_reports_progress(wo
     assert KeyCheck.objects.get(key_id="t2").retired_at is None
 
 
-def test_a_row_written_under_the_old_key_behind_the_rotation_is_swept_up(world):
+def test_a_row_written_under_the_old_key_behind_the_rotation_is_swept_up(world: World) -> None:
     with override_settings(REGISTRY_KEYS=OLD_ONLY):
         first, _ = make_person(world, name="甲"), make_person(world, name="乙")
     rotate_keys(batch_size=1)
@@ -148,7 +151,7 @@ def test_a_row_written_under_the_old_key_behind_the_rotation_is_swept_up(world):
     assert crypto.decrypt(first.phone_ct, field="phone") == "13700001111"
 
 
-def test_the_blind_key_rotates_while_search_looks_under_both(world):
+def test_the_blind_key_rotates_while_search_looks_under_both(world: World) -> None:
     people = [make_person(world, name=f"登记{n}", number=import_id_number(n)) for n in range(1, 4)]
     verify_keys()
     both = f"{T2},{T1},{BLIND2},{BLIND}"
@@ -192,7 +195,9 @@ def test_the_blind_key_rotates_while_search_looks_under_both(world):
         assert find_by_id_number(Person.objects.all(), import_id_number(3)) == people[2]
 
 
-def test_a_rotation_missing_a_key_stops_with_the_reason_and_resumes_once_it_is_back(world):
+def test_a_rotation_missing_a_key_stops_with_the_reason_and_resumes_once_it_is_back(
+    world: World,
+) -> None:
     """A registry from before the key checks: a row under a key nobody configured."""
     make_person(world, name="新")
     with override_settings(REGISTRY_KEYS=OLD_ONLY):

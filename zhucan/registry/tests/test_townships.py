@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import importlib
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.registry.models import Person, Township
@@ -34,12 +37,12 @@ from zhucan.testing.registry_sheets import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _list(world, *names):
+def _list(world: World, *names: str) -> None:
     for name in names:
         add_township(by=world.county_a_officer, organisation=world.county_a, name=name)
 
 
-def test_spellings_of_one_place_match_and_ambiguous_ones_do_not():
+def test_spellings_of_one_place_match_and_ambiguous_ones_do_not() -> None:
     assert township_key("光明路 街道") == township_key("光明路办事处") == "光明路"
     matcher = TownshipMatcher(["光明路街道", "焦店镇", "东高皇乡", "东高皇镇"])
     assert matcher.match("光明路街道") == "光明路街道"
@@ -51,7 +54,7 @@ def test_spellings_of_one_place_match_and_ambiguous_ones_do_not():
     assert matcher.match("西市场街道") is None
 
 
-def test_the_county_keeps_its_list_with_audit(world):
+def test_the_county_keeps_its_list_with_audit(world: World) -> None:
     _list(world, "光明路街道", "焦店镇")
     with pytest.raises(DomainError, match="already on the list"):
         _list(world, "光明路办事处")
@@ -83,7 +86,7 @@ def test_the_county_keeps_its_list_with_audit(world):
     }
 
 
-def test_the_list_loads_from_excel(world):
+def test_the_list_loads_from_excel(world: World) -> None:
     _list(world, "光明路街道")
     data = workbook_bytes(
         [["1", "光明路办事处"], ["2", "焦店镇"], ["3", " 西市场街道 "]], ["序号", "乡镇（街道）"]
@@ -99,7 +102,9 @@ def test_the_list_loads_from_excel(world):
         import_townships(by=world.county_a_officer, organisation=world.county_a, data=b"no")
 
 
-def test_the_import_reads_listed_spellings_and_names_the_unmatched_with_rows(world, tmp_path):
+def test_the_import_reads_listed_spellings_and_names_the_unmatched_with_rows(
+    world: World, tmp_path: Path
+) -> None:
     _list(world, "光明路街道", "焦店镇")
     headers = [*HEADERS, "乡镇（街道）"]
     rows = [
@@ -130,12 +135,12 @@ def test_the_import_reads_listed_spellings_and_names_the_unmatched_with_rows(wor
     ]
 
 
-def test_without_a_list_any_name_is_accepted(world):
+def test_without_a_list_any_name_is_accepted(world: World) -> None:
     job = dry_run(world, workbook_bytes([[*person_row(1), "随便写"]], [*HEADERS, "乡镇"]))
     assert job.valid_rows == 1 and not job.problems
 
 
-def test_the_person_form_holds_the_township_to_the_list(client, world):
+def test_the_person_form_holds_the_township_to_the_list(client: Client, world: World) -> None:
     _list(world, "光明路街道")
     login_verified(client, world.county_a_officer)
     page = client.get(reverse("registry:new")).content.decode()
@@ -161,7 +166,7 @@ def test_the_person_form_holds_the_township_to_the_list(client, world):
     assert person.township == "光明路街道"
 
 
-def test_the_township_page(client, world):
+def test_the_township_page(client: Client, world: World) -> None:
     _list(world, "光明路街道")
     make_person(world, township="光明路街道")
     make_person(world, township="老地名")
@@ -189,7 +194,7 @@ def test_the_township_page(client, world):
     assert not Township.objects.filter(pk=township.pk).exists()
 
 
-def test_another_county_gets_404_and_a_reader_403(client, world):
+def test_another_county_gets_404_and_a_reader_403(client: Client, world: World) -> None:
     _list(world, "光明路街道")
     township = Township.objects.get()
     edit = reverse("registry:township_edit", kwargs={"township_pk": township.pk})
@@ -212,7 +217,7 @@ def test_another_county_gets_404_and_a_reader_403(client, world):
     assert client.get(url).status_code == 403
 
 
-def test_the_migration_lists_the_names_people_already_have(world):
+def test_the_migration_lists_the_names_people_already_have(world: World) -> None:
     migration = importlib.import_module(
         "zhucan.registry.migrations.0010_township_list_per_registry"
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zhucan.campaigns.models import Campaign
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.access import organisations_with_capability
@@ -26,7 +27,7 @@ SEARCH_LIMIT = 30
 
 
 @login_required
-def assistance_new(request: HttpRequest, person_pk: int) -> HttpResponse:
+def assistance_new(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     person = access.get_person_for_user(request.user, person_pk)
     if not access.can_write(request.user, person.organisation):
         raise PermissionDenied
@@ -65,7 +66,7 @@ def assistance_new(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(request, "registry/assistance_form.html", {"person": person, "form": form})
 
 
-def _candidates(request: HttpRequest, q: str) -> list[Person]:
+def _candidates(request: AuthenticatedRequest, q: str) -> list[Person]:
     """People on the user's register matching a name, or one whole ID number (blind index,
     audited and limited like the register's own search: ``LookupLimitError`` past it)."""
     visible = Person.objects.visible_to(request.user)
@@ -81,7 +82,7 @@ def _candidates(request: HttpRequest, q: str) -> list[Person]:
 
 
 @login_required
-def visit_people(request: HttpRequest, visit_pk: int) -> HttpResponse:
+def visit_people(request: AuthenticatedRequest, visit_pk: int) -> HttpResponse:
     """Name the registered people a household visit reached (recorded as Assistance)."""
     visit = access.get_household_visit_for_user(request.user, visit_pk)
     if not access.can_record_visit(request.user, visit):

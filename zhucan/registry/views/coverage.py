@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.orgs.access import get_organisation_for_user
 from zhucan.orgs.models import Organisation
@@ -110,7 +111,7 @@ def coverage_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def coverage_export(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def coverage_export(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """The not-yet-helped list for the people who will visit: masked, formula-safe."""
     _campaign, _node, result, area, township = _scope(request, campaign_pk)
     data = export_not_helped(by=request.user, result=result, area=area, township=township)

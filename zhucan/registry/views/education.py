@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.orgs.models import Organisation
@@ -91,7 +92,7 @@ def children(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def case_open(request: HttpRequest, person_pk: int) -> HttpResponse:
+def case_open(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     child = access.get_person_for_user(request.user, person_pk)
     if not access.can_write(request.user, child.organisation):
         raise PermissionDenied
@@ -113,7 +114,7 @@ def case_open(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
     case = access.get_case_for_user(request.user, case_pk)
     writer = access.can_write(request.user, case.child.organisation)
     editable = writer and case.status not in (case.Status.ENROLLED, case.Status.CLOSED)

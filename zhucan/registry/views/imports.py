@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import Form, apply_domain_error
@@ -45,7 +46,7 @@ Status = RegistryImport.Status
 POLL_SECONDS = 2
 
 
-def _get_import(request: HttpRequest, import_pk: int) -> RegistryImport:
+def _get_import(request: AuthenticatedRequest, import_pk: int) -> RegistryImport:
     """404 outside the jurisdiction; 403 for someone who may not keep the registry there."""
     job = get_object_or_404(
         RegistryImport.objects.visible_to(request.user)
@@ -96,7 +97,7 @@ class UploadForm(Form):
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponse:
     """The empty sheet with the columns the import reads, and its notes (audited like every
     file that leaves the system)."""
     organisations = selectors.writable_organisations(request.user)
@@ -120,7 +121,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedRequest) -> HttpResponse:
     """Upload a sheet, and the imports of the organisations the person keeps the registry of."""
     organisations = selectors.writable_organisations(request.user)
     if not organisations.exists():
@@ -224,7 +225,7 @@ class ConfirmForm(Form):
 
 
 @login_required
-def import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedRequest, import_pk: int) -> HttpResponse:
     job = recover_if_stale(_get_import(request, import_pk))
     mapping_form = None
     if job.status in (Status.UPLOADED, Status.CHECKED) and job.has_file:
@@ -268,7 +269,7 @@ def import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_confirm(request: HttpRequest, import_pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedRequest, import_pk: int) -> HttpResponse:
     job = _get_import(request, import_pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
@@ -294,7 +295,7 @@ def import_confirm(request: HttpRequest, import_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_discard(request: HttpRequest, import_pk: int) -> HttpResponse:
+def import_discard(request: AuthenticatedRequest, import_pk: int) -> HttpResponse:
     job = _get_import(request, import_pk)
     try:
         jobs.discard_import(by=request.user, job=job)
@@ -331,6 +332,6 @@ def _progress(job: RegistryImport) -> dict[str, Any]:
 
 
 @login_required
-def import_progress(request: HttpRequest, import_pk: int) -> JsonResponse:
+def import_progress(request: AuthenticatedRequest, import_pk: int) -> JsonResponse:
     job = recover_if_stale(_get_import(request, import_pk))
     return JsonResponse(_progress(job))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.registry import access, crypto, selectors
@@ -59,7 +60,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def find(request: HttpRequest) -> HttpResponse:
+def find(request: AuthenticatedRequest) -> HttpResponse:
     """Exact search by ID number, posted so that the number stays out of addresses and logs;
     audited and limited per hour (``services.lookups``)."""
     access.require_registry_reader(request.user)
@@ -99,7 +100,7 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 def _person_form(
-    request: HttpRequest, *, person: Person | None, organisations: Any
+    request: AuthenticatedRequest, *, person: Person | None, organisations: Any
 ) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     initial = person_initial(person) if person is not None else {}
@@ -130,7 +131,7 @@ def _person_form(
 
 @never_cache
 @login_required
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: AuthenticatedRequest) -> HttpResponse:
     organisations = access.writable_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
@@ -139,7 +140,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     person = access.get_person_for_user(request.user, person_pk)
     if not access.can_write(request.user, person.organisation):
         raise PermissionDenied
@@ -148,7 +149,7 @@ def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def reveal(request: HttpRequest, person_pk: int) -> HttpResponse:
+def reveal(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     """Ask to see one record's clear details, with a reason; shown once, never cached."""
     person = access.get_person_for_user(request.user, person_pk)
     if not access.can_reveal(request.user, person):
@@ -186,7 +187,7 @@ def reveal(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def erase(request: HttpRequest, person_pk: int) -> HttpResponse:
+def erase(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     """Erase a person's record at their request (PIPL)."""
     person = access.get_person_for_user(request.user, person_pk)
     if not access.can_write(request.user, person.organisation):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.excel import XLSX_CONTENT_TYPE, XlsxTable, new_workbook, workbook_bytes
 from zhucan.core.forms import Form
 from zhucan.orgs.access import audit_path_for
@@ -108,7 +109,7 @@ ROSTER_FIELDS = (*selectors.LIST_FIELDS, "address_masked", "guardian_name", "gua
 
 @never_cache
 @login_required
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: AuthenticatedRequest) -> HttpResponse:
     access.require_registry_reader(request.user)
     form = RosterForm(request.GET or None, user=request.user)
     context: dict[str, Any] = {"form": form, "columns": _columns()}
@@ -131,7 +132,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def roster_export(request: HttpRequest) -> HttpResponse:
+def roster_export(request: AuthenticatedRequest) -> HttpResponse:
     access.require_registry_reader(request.user)
     form = RosterForm(request.GET or None, user=request.user)
     filters = form.filters()

@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import Form, apply_domain_error
 from zhucan.orgs.models import Organisation
@@ -55,7 +56,7 @@ def _list_url(organisation: Organisation) -> str:
 
 
 @login_required
-def township_list(request: HttpRequest) -> HttpResponse:
+def township_list(request: AuthenticatedRequest) -> HttpResponse:
     """The list, for those who keep the registry (who may change it) and those who may only
     see it, such as auditors."""
     writable = access.writable_organisations(request.user)
@@ -130,7 +131,7 @@ def township_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_township(request: HttpRequest, township_pk: int) -> Township:
+def _get_township(request: AuthenticatedRequest, township_pk: int) -> Township:
     township = get_object_or_404(
         Township.objects.visible_to(request.user).select_related("organisation"), pk=township_pk
     )
@@ -142,7 +143,7 @@ def _get_township(request: HttpRequest, township_pk: int) -> Township:
 
 
 @login_required
-def township_edit(request: HttpRequest, township_pk: int) -> HttpResponse:
+def township_edit(request: AuthenticatedRequest, township_pk: int) -> HttpResponse:
     township = _get_township(request, township_pk)
     form = TownshipForm(initial={"name": township.name})
     if request.method == "POST":
@@ -167,7 +168,7 @@ def township_edit(request: HttpRequest, township_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def township_remove(request: HttpRequest, township_pk: int) -> HttpResponse:
+def township_remove(request: AuthenticatedRequest, township_pk: int) -> HttpResponse:
     township = _get_township(request, township_pk)
     services.remove_township(by=request.user, township=township)
     messages.success(request, _("“%(name)s” was taken off the list.") % {"name": township.name})

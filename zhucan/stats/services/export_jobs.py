@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.campaigns.models import Campaign
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.jobs import INTERRUPTED, Heartbeat, enqueue, release_lease, take_lease
 from zhucan.orgs.models import Organisation
@@ -53,7 +54,9 @@ def filters_key(data: dict[str, Any]) -> str:
 
 
 @transaction.atomic
-def start_export(*, by: Any, campaign: Campaign, node: Organisation, filters: Filters) -> ExportJob:
+def start_export(
+    *, by: Actor, campaign: Campaign, node: Organisation, filters: Filters
+) -> ExportJob:
     """Queue an export of the accepted reports of ``campaign`` under ``node``, filtered. The
     same person asking for the same thing while a job for it waits or runs gets that job.
     The caller has checked that ``by`` sees the campaign and the node."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,6 +24,7 @@ from zhucan.activities.models import (
 )
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.orgs.models import Organisation
 from zhucan.stats.models import Cell, CellVersion
 
@@ -216,7 +216,7 @@ TEMPORARY = ("rb_scope", "rb_grouped", "rb_leaf", "rb_org_up", "rb_campaign_up",
 
 
 @transaction.atomic
-def rebuild_cells(*, by: Any, campaign: Campaign | None = None) -> int:
+def rebuild_cells(*, by: Actor | None, campaign: Campaign | None = None) -> int:
     """Recompute the cells from the accepted reports: all of them, or those of ``campaign`` and
     the campaigns cascaded from it (the cells of campaigns above it are left as they are).
     Returns the number of cells written; records one audit entry."""

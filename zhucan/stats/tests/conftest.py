@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -9,26 +10,29 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import Indicator, Institution, InstitutionKind
 from zhucan.activities.services import VisitInput, accept_report
+from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.services import create_child_campaign, publish_campaign
+from zhucan.conftest import World
 from zhucan.orgs.models import Region
 from zhucan.testing.factories import make_campaign, make_report, make_user
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
 
 @pytest.fixture
-def campaign(world):
+def campaign(world: World) -> Campaign:
     return make_campaign(issuing_org=world.city, by=world.city_officer)
 
 
 @pytest.fixture
-def child(world, campaign):
+def child(world: World, campaign: Campaign) -> Campaign:
     child = create_child_campaign(
         by=world.county_a_officer, parent=campaign, issuing_org=world.county_a
     )
@@ -36,7 +40,7 @@ def child(world, campaign):
 
 
 @pytest.fixture
-def county_reporter(world):
+def county_reporter(world: World) -> User:
     return make_user(
         username="xinhua_reporter", full_name="陈静", org=world.county_a, role="reporter"
     )
@@ -46,7 +50,7 @@ def households() -> Indicator:
     return Indicator.objects.get(campaign=None, code="households_visited")
 
 
-def institution(world, kind: str, name: str, organisation=None) -> Institution:
+def institution(world: World, kind: str, name: str, organisation=None) -> Institution:
     """An institution in the organisation's county (county A's unless said otherwise)."""
     organisation = organisation or world.county_a
     return Institution.objects.create(
@@ -75,11 +79,11 @@ def accept(report, by):
 
 
 @pytest.fixture
-def story(world, campaign, child, county_reporter) -> Story:
+def story(world: World, campaign: Campaign, child: Campaign, county_reporter: User) -> Story:
     return build_story(world, campaign, child, county_reporter)
 
 
-def build_story(world, campaign=None, child=None, county_reporter=None) -> Story:
+def build_story(world: World, campaign=None, child=None, county_reporter=None) -> Story:
     """The reports of ``Story``; the campaigns and the reporter are made when not given (the
     browser tests, on their committed world, call this directly)."""
     if campaign is None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from zhucan.accounts.models import User
+from zhucan.conftest import World
 from zhucan.stats import selectors
 from zhucan.stats.selectors import Filters
-from zhucan.stats.tests.conftest import accept
+from zhucan.stats.tests.conftest import Story, accept
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org, make_report
 
@@ -19,7 +22,7 @@ def lines(board):
     return {line.name: line for line in board.lines}
 
 
-def test_city_sees_each_county_with_everything_under_it(world, story):
+def test_city_sees_each_county_with_everything_under_it(world: World, story: Story) -> None:
     board = selectors.dashboard(world.city_officer, story.campaign, node=world.city)
     found = lines(board)
     assert found[world.county_a.name].reports == 2 and found[world.county_a.name].drillable
@@ -34,14 +37,14 @@ def test_city_sees_each_county_with_everything_under_it(world, story):
     assert county_a.rate("report") == 100 and county_a.rate("receipt") == 0
 
 
-def test_a_county_node_shows_its_own_reports_as_this_level(world, story):
+def test_a_county_node_shows_its_own_reports_as_this_level(world: World, story: Story) -> None:
     board = selectors.dashboard(world.city_officer, story.campaign, node=world.county_a)
     own = [line for line in board.lines if line.is_node][0]
     assert own.reports == 1 and own.get("disabled_served") == 12
     assert lines(board)[world.county_a_unit.name].reports == 1
 
 
-def test_live_figures_equal_the_cells_at_every_node(world, story):
+def test_live_figures_equal_the_cells_at_every_node(world: World, story: Story) -> None:
     for node in (world.city, world.county_a, world.county_a_unit, world.county_b):
         cells, _as_of = selectors.cell_figures(
             story.campaign, node, list(node.children.values_list("pk", flat=True))
@@ -49,7 +52,7 @@ def test_live_figures_equal_the_cells_at_every_node(world, story):
         assert selectors.live_figures(story.campaign, node) == cells, node.name
 
 
-def test_filters_count_from_the_reports(world, story):
+def test_filters_count_from_the_reports(world: World, story: Story) -> None:
     board = selectors.dashboard(
         world.city_officer, story.campaign, node=world.city, filters=Filters(category="visit")
     )
@@ -67,7 +70,7 @@ def test_filters_count_from_the_reports(world, story):
     assert with_duty.total.reports == 0
 
 
-def test_the_page_drills_down_to_a_report(client, world, story):
+def test_the_page_drills_down_to_a_report(client: Client, world: World, story: Story) -> None:
     login_verified(client, world.city_officer)
     home = client.get(reverse("stats:home"))
     assert home.status_code == 302
@@ -88,7 +91,7 @@ def test_the_page_drills_down_to_a_report(client, world, story):
     assert reverse("activities:detail", args=[story.unit.pk]) in body
 
 
-def test_outside_the_jurisdiction_is_404(client, world, story):
+def test_outside_the_jurisdiction_is_404(client: Client, world: World, story: Story) -> None:
     login_verified(client, world.county_b_officer)
     for name in ("stats:node", "stats:reports", "stats:export"):
         url = reverse(name, args=[story.campaign.pk, world.county_a.pk])
@@ -100,26 +103,32 @@ def test_outside_the_jurisdiction_is_404(client, world, story):
     assert client.get(reverse("stats:dashboard", args=[story.child.pk])).status_code == 404
 
 
-def test_a_node_outside_the_campaign_tree_is_404(client, world, story):
+def test_a_node_outside_the_campaign_tree_is_404(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.city_officer)
     url = reverse("stats:node", args=[story.child.pk, world.county_b.pk])
     assert client.get(url).status_code == 404
 
 
-def test_the_city_sees_a_county_campaign_from_its_issuer(client, world, story):
+def test_the_city_sees_a_county_campaign_from_its_issuer(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.city_officer)
     page = client.get(reverse("stats:dashboard", args=[story.child.pk]))
     assert page.context["board"].node == world.county_a
     assert page.context["board"].total.reports == 1
 
 
-def _queries(client, url):
+def _queries(client: Client, url):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
 
 
-def test_query_count_does_not_grow_with_reports(client, world, story, county_reporter):
+def test_query_count_does_not_grow_with_reports(
+    client: Client, world: World, story: Story, county_reporter: User
+) -> None:
     login_verified(client, world.city_officer)
     url = reverse("stats:dashboard", args=[story.campaign.pk])
     filtered = f"{url}?category=visit&date_from=2020-05-01"

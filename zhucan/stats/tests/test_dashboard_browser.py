@@ -9,8 +9,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.stats.tests.conftest import build_story
-from zhucan.testing.browser import axe_report, open_page, set_display
+from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +19,9 @@ WIDTH, HEIGHT = 320, 640
 NARROW_RULES = ["scrollable-region-focusable", "target-size", "meta-viewport"]
 
 
-def test_charts_draw_and_the_page_passes_axe(browser_world, browser_pages):
+def test_charts_draw_and_the_page_passes_axe(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     story = build_story(world)
     url = reverse("stats:dashboard", args=[story.campaign.pk])
@@ -52,7 +55,7 @@ def test_charts_draw_and_the_page_passes_axe(browser_world, browser_pages):
     assert not problems, "\n\n".join(problems)
 
 
-def test_print_is_one_a4_page(browser_world, browser_pages):
+def test_print_is_one_a4_page(browser_world: World, browser_pages: BrowserPages) -> None:
     world = browser_world
     story = build_story(world)
     page = browser_pages.new(world.city_officer)

@@ -9,21 +9,24 @@ from datetime import date
 
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import add_media_report, return_report
 from zhucan.campaigns.models import Receipt
 from zhucan.campaigns.services import sign_receipt
-from zhucan.stats.tests.conftest import accept
+from zhucan.conftest import World
+from zhucan.stats.tests.conftest import Story, accept
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
 
 TOTAL = re.compile(r'<tfoot><tr><th scope="row">[^<]*</th><td class="num">([\d,]+)</td>')
 
 
-def view(client, url):
+def view(client: Client, url):
     """(reports in the total, whether the tables were computed rather than read from the
     cache, the number of queries)."""
     with CaptureQueriesContext(connection) as queries:
@@ -34,7 +37,7 @@ def view(client, url):
     return int(found.group(1).replace(",", "")), "board" in page.context, len(queries)
 
 
-def test_a_second_view_is_read_from_the_cache(client, world, story):
+def test_a_second_view_is_read_from_the_cache(client: Client, world: World, story: Story) -> None:
     login_verified(client, world.city_officer)
     url = reverse("stats:dashboard", args=[story.campaign.pk])
     first, computed, queries = view(client, url)
@@ -43,7 +46,9 @@ def test_a_second_view_is_read_from_the_cache(client, world, story):
     assert (again, computed_again) == (4, False) and fewer < queries
 
 
-def test_an_accept_and_a_return_show_at_once(client, world, story, county_reporter):
+def test_an_accept_and_a_return_show_at_once(
+    client: Client, world: World, story: Story, county_reporter: User
+) -> None:
     login_verified(client, world.city_officer)
     url = reverse("stats:dashboard", args=[story.campaign.pk])
     assert view(client, url)[:2] == (4, True)
@@ -68,7 +73,7 @@ def test_an_accept_and_a_return_show_at_once(client, world, story, county_report
     assert view(client, county)[:2] == (3, True)
 
 
-def test_a_rebuild_shows_at_once(client, world, story):
+def test_a_rebuild_shows_at_once(client: Client, world: World, story: Story) -> None:
     login_verified(client, world.city_officer)
     url = reverse("stats:dashboard", args=[story.campaign.pk])
     assert view(client, url)[:2] == (4, True)
@@ -79,7 +84,7 @@ def test_a_rebuild_shows_at_once(client, world, story):
     assert view(client, url)[:2] == (3, True)
 
 
-def test_a_delivery_and_media_show_at_once(client, world, story):
+def test_a_delivery_and_media_show_at_once(client: Client, world: World, story: Story) -> None:
     login_verified(client, world.city_officer)
     url = reverse("stats:dashboard", args=[story.campaign.pk])
     view(client, url)
@@ -101,7 +106,9 @@ def test_a_delivery_and_media_show_at_once(client, world, story):
     assert view(client, url)[1] is True
 
 
-def test_people_of_different_nodes_never_share_an_entry(client, world, story):
+def test_people_of_different_nodes_never_share_an_entry(
+    client: Client, world: World, story: Story
+) -> None:
     county = reverse("stats:node", args=[story.campaign.pk, world.county_a.pk])
     login_verified(client, world.city_officer)
     assert view(client, county)[:2] == (2, True)

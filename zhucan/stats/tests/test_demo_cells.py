@@ -6,6 +6,7 @@ import io
 
 from django.core.management import call_command
 from django.db.models import Sum
+from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts.models import User
@@ -15,7 +16,7 @@ from zhucan.stats.tests.test_rollups import cells
 from zhucan.testing.auth import login_verified
 
 
-def test_load_demo_fills_the_cells_as_a_rebuild_would(client, db):
+def test_load_demo_fills_the_cells_as_a_rebuild_would(client: Client, db: None) -> None:
     call_command("load_demo", stdout=io.StringIO())
     loaded = cells()
     assert Cell.objects.filter(metric="reports", value__gt=1).exists()

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -23,7 +24,7 @@ from zhucan.testing.auth import login_verified
 YEXIAN = "叶县人民政府残疾人工作委员会"
 
 
-def test_the_statistics_demo_story(client, db):
+def test_the_statistics_demo_story(client: Client, db: None) -> None:
     call_command("load_demo", stdout=io.StringIO())
     campaign = Campaign.objects.get(notice__doc_number__contains="2号")
     yexian = Organisation.objects.get(name=YEXIAN)

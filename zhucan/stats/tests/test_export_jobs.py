@@ -13,6 +13,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -21,18 +22,19 @@ from openpyxl import load_workbook
 
 from zhucan.activities.models import Indicator, IndicatorValue
 from zhucan.activities.tests.conftest import run_worker
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.stats.exports import REPORT_HEADERS, write_reports_xlsx
 from zhucan.stats.models import ExportJob
 from zhucan.stats.selectors import Filters
 from zhucan.stats.services.export_jobs import START_ACTION, purge_expired_exports
 from zhucan.stats.tasks import EXPORT_TASK_PATH
-from zhucan.stats.tests.conftest import households
+from zhucan.stats.tests.conftest import Story, households
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign
 
 
-def _start(client, campaign, node, query: str = ""):
+def _start(client: Client, campaign, node, query: str = ""):
     url = reverse("stats:start_export", args=[campaign.pk, node.pk])
     return client.post(f"{url}?{query}" if query else url)
 
@@ -57,12 +59,14 @@ def _rows(job) -> list[tuple]:
 
 
 @pytest.fixture
-def city_client(client, world):
+def city_client(client: Client, world: World) -> Client:
     login_verified(client, world.city_officer)
     return client
 
 
-def test_queued_once_then_run_by_the_worker_to_100_percent(city_client, world, story):
+def test_queued_once_then_run_by_the_worker_to_100_percent(
+    city_client: Client, world: World, story: Story
+) -> None:
     response = _start(city_client, story.campaign, world.city)
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == _page(job)
@@ -100,7 +104,9 @@ def test_queued_once_then_run_by_the_worker_to_100_percent(city_client, world, s
     assert book.active.max_row == 5  # the header and the four accepted reports
 
 
-def test_the_file_has_a_row_per_accepted_report_and_its_indicator_values(city_client, world, story):
+def test_the_file_has_a_row_per_accepted_report_and_its_indicator_values(
+    city_client: Client, world: World, story: Story
+) -> None:
     _start(city_client, story.campaign, world.city)
     run_worker()
     rows = _rows(ExportJob.objects.get())
@@ -122,7 +128,7 @@ def test_the_file_has_a_row_per_accepted_report_and_its_indicator_values(city_cl
     assert Decimal(str(own[header.index("慰问金（元）")])) == Decimal("1000.50")
 
 
-def test_the_dashboards_filters_apply(city_client, world, story):
+def test_the_dashboards_filters_apply(city_client: Client, world: World, story: Story) -> None:
     _start(city_client, story.campaign, world.city, "category=visit")
     job = ExportJob.objects.get()
     assert job.filters["category"] == "visit"
@@ -136,7 +142,9 @@ def test_the_dashboards_filters_apply(city_client, world, story):
     assert job.rows_done == 2 and len(_rows(job)) == 3
 
 
-def test_an_export_of_a_county_has_only_its_subtree(client, world, story):
+def test_an_export_of_a_county_has_only_its_subtree(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.county_a_officer)
     _start(client, story.campaign, world.county_a)
     run_worker()
@@ -144,7 +152,9 @@ def test_an_export_of_a_county_has_only_its_subtree(client, world, story):
     assert names == {world.county_a.name, world.county_a_unit.name}
 
 
-def test_only_the_person_who_asked_may_open_or_download_it(client, world, story):
+def test_only_the_person_who_asked_may_open_or_download_it(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.county_a_officer)
     _start(client, story.campaign, world.county_a)
     run_worker()
@@ -160,7 +170,9 @@ def test_only_the_person_who_asked_may_open_or_download_it(client, world, story)
     assert client.get(_download(job)).status_code == 403
 
 
-def test_the_dashboard_links_to_a_page_that_starts_it_with_the_filters(client, world, story):
+def test_the_dashboard_links_to_a_page_that_starts_it_with_the_filters(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.county_a_officer)
     board = reverse("stats:node", args=[story.campaign.pk, world.county_a.pk])
     page = client.get(f"{board}?category=visit").content.decode()
@@ -174,7 +186,9 @@ def test_the_dashboard_links_to_a_page_that_starts_it_with_the_filters(client, w
     assert ExportJob.objects.get().filters["category"] == "visit"
 
 
-def test_starting_outside_the_jurisdiction_is_404(client, world, story):
+def test_starting_outside_the_jurisdiction_is_404(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.county_b_officer)
     assert _start(client, story.campaign, world.county_a).status_code == 404
     url = reverse("stats:start_export", args=[story.campaign.pk, world.county_a.pk])
@@ -182,7 +196,7 @@ def test_starting_outside_the_jurisdiction_is_404(client, world, story):
     assert not ExportJob.objects.exists()
 
 
-def test_invalid_filters_export_nothing(city_client, world, story):
+def test_invalid_filters_export_nothing(city_client: Client, world: World, story: Story) -> None:
     response = _start(
         city_client, story.campaign, world.city, "date_from=2020-05-20&date_to=2020-05-01"
     )
@@ -190,7 +204,9 @@ def test_invalid_filters_export_nothing(city_client, world, story):
     assert not ExportJob.objects.exists()
 
 
-def test_the_worker_checks_the_person_may_still_see_the_node(client, world, story):
+def test_the_worker_checks_the_person_may_still_see_the_node(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.county_a_officer)
     _start(client, story.campaign, world.county_a)
     world.county_a_officer.memberships.all().delete()
@@ -209,7 +225,9 @@ def _worker_died(job, *, attempts: int) -> None:
     )
 
 
-def test_a_job_whose_worker_died_does_not_block_a_new_one(city_client, world, story):
+def test_a_job_whose_worker_died_does_not_block_a_new_one(
+    city_client: Client, world: World, story: Story
+) -> None:
     _start(city_client, story.campaign, world.city)
     job = ExportJob.objects.get()
     _worker_died(job, attempts=1)
@@ -219,7 +237,9 @@ def test_a_job_whose_worker_died_does_not_block_a_new_one(city_client, world, st
     assert ExportJob.objects.count() == 2
 
 
-def test_a_job_whose_worker_died_is_retried_then_failed(city_client, world, story):
+def test_a_job_whose_worker_died_is_retried_then_failed(
+    city_client: Client, world: World, story: Story
+) -> None:
     _start(city_client, story.campaign, world.city)
     job = ExportJob.objects.get()
     _worker_died(job, attempts=1)
@@ -236,7 +256,9 @@ def test_a_job_whose_worker_died_is_retried_then_failed(city_client, world, stor
     assert AuditEntry.objects.filter(action="stats.export.failed").count() == 1
 
 
-def test_files_are_deleted_after_their_time(city_client, world, story):
+def test_files_are_deleted_after_their_time(
+    city_client: Client, world: World, story: Story
+) -> None:
     _start(city_client, story.campaign, world.city)
     run_worker()
     job = ExportJob.objects.get()
@@ -254,7 +276,7 @@ def test_files_are_deleted_after_their_time(city_client, world, story):
     assert "deleted after its time" in city_client.get(_page(job)).content.decode()
 
 
-def test_reading_costs_one_query_per_chunk(world, story):
+def test_reading_costs_one_query_per_chunk(world: World, story: Story) -> None:
     """Memory flatness is StreamingXlsx's (test_xlsx_stream.py); here, that the reports are
     read a chunk at a time, with one more query per chunk for the indicator values."""
 
@@ -271,7 +293,7 @@ def test_reading_costs_one_query_per_chunk(world, story):
     assert one_chunk <= 4  # indicators, the reports, the first chunk's values (and the empty end)
 
 
-def test_progress_is_reported_per_chunk(world, story):
+def test_progress_is_reported_per_chunk(world: World, story: Story) -> None:
     seen: list[tuple[int, int]] = []
     write_reports_xlsx(
         io.BytesIO(),
@@ -284,7 +306,7 @@ def test_progress_is_reported_per_chunk(world, story):
     assert seen == [(0, 2), (1, 2), (2, 2)]
 
 
-def test_indicator_cells_keep_their_column_unit_and_gaps(world, story):
+def test_indicator_cells_keep_their_column_unit_and_gaps(world: World, story: Story) -> None:
     """An amount in yuan stays an amount, a whole number is truncated, a value not given is an
     empty cell between given ones, and a value of another campaign's indicator is left out
     (on PostgreSQL the database places them; elsewhere this module does)."""

@@ -8,15 +8,18 @@ from django.db import transaction
 from django.urls import reverse
 
 from zhucan.activities.tests.conftest import run_worker
+from zhucan.conftest import World
 from zhucan.stats.selectors import NO_FILTERS
 from zhucan.stats.services.export_jobs import start_export
 from zhucan.stats.tests.conftest import build_story
-from zhucan.testing.browser import axe_report, open_page
+from zhucan.testing.browser import BrowserPages, axe_report, open_page
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_page_follows_the_export_until_the_file_is_ready(browser_world, browser_pages):
+def test_the_page_follows_the_export_until_the_file_is_ready(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     story = build_story(world)
     with transaction.atomic():

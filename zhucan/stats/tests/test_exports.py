@@ -5,13 +5,18 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zhucan.conftest import World
+from zhucan.stats.tests.conftest import Story
 from zhucan.testing.auth import login_verified
 
 
-def test_export_has_every_table_with_the_page_figures(client, world, story):
+def test_export_has_every_table_with_the_page_figures(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.city_officer)
     response = client.get(reverse("stats:export", args=[story.campaign.pk, world.city.pk]))
     assert response.status_code == 200
@@ -30,7 +35,9 @@ def test_export_has_every_table_with_the_page_figures(client, world, story):
     assert sheet.cell(row=len(rows), column=cash + 1).number_format == "#,##0.00"
 
 
-def test_names_that_look_like_formulas_stay_text(client, world, story):
+def test_names_that_look_like_formulas_stay_text(
+    client: Client, world: World, story: Story
+) -> None:
     # The organisation services refuse such names now; a row from before must still be safe.
     type(world.city_unit).objects.filter(pk=world.city_unit.pk).update(name="=1+1")
     login_verified(client, world.city_officer)

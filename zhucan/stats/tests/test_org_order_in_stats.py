@@ -26,7 +26,7 @@ def _city_campaign():
     return orgs, officer, make_campaign(issuing_org=orgs["city"], by=officer)
 
 
-def test_dashboard_lines_come_counties_by_code_then_departments(db):
+def test_dashboard_lines_come_counties_by_code_then_departments(db: None) -> None:
     orgs, officer, campaign = _city_campaign()
     board = selectors.dashboard(officer, campaign, node=orgs["city"])
     names = [line.name for line in board.lines if not line.is_node]
@@ -34,7 +34,7 @@ def test_dashboard_lines_come_counties_by_code_then_departments(db):
     assert names == _expected(names)
 
 
-def test_statistical_report_rows_in_the_same_order(db):
+def test_statistical_report_rows_in_the_same_order(db: None) -> None:
     orgs, _officer, campaign = _city_campaign()
     rows, _total = report_rows(campaign, orgs["city"])
     labels = [row.label for row in rows]
@@ -42,7 +42,7 @@ def test_statistical_report_rows_in_the_same_order(db):
     assert labels[-1] == "本级"
 
 
-def test_duty_matrix_rows_and_departments_in_the_notice_order(db):
+def test_duty_matrix_rows_and_departments_in_the_notice_order(db: None) -> None:
     from zhucan.campaigns import demo as campaigns_demo
     from zhucan.campaigns.models import Campaign
 
@@ -64,7 +64,7 @@ def test_duty_matrix_rows_and_departments_in_the_notice_order(db):
     assert departments == [k for k in labels if k in departments]
 
 
-def test_statistical_report_names_are_neither_cut_nor_out_of_order(db):
+def test_statistical_report_names_are_neither_cut_nor_out_of_order(db: None) -> None:
     import io
     from datetime import date
 

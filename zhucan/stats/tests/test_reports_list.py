@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
+from zhucan.stats.tests.conftest import Story
 from zhucan.stats.views import dashboard as dashboard_views
 from zhucan.testing.auth import login_verified
 
@@ -19,14 +23,16 @@ def _attendance_cells(body: str) -> list[str]:
     return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)[column] for row in rows]
 
 
-def test_the_list_has_the_attendance_column(client, world, story):
+def test_the_list_has_the_attendance_column(client: Client, world: World, story: Story) -> None:
     login_verified(client, world.city_officer)
     url = reverse("stats:reports", args=[story.campaign.pk, world.county_a.pk])
     body = client.get(url).content.decode()
     assert _attendance_cells(body) == [str(story.own.attendance)]
 
 
-def test_an_unknown_attendance_is_not_shown_as_zero(client, world, story, monkeypatch):
+def test_an_unknown_attendance_is_not_shown_as_zero(
+    client: Client, world: World, story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = dashboard_views.selectors.accepted_reports
 
     def unknown_attendance(*args, **kwargs):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from zhucan.accounts.models import User
 from zhucan.activities.services import (
     ReportInput,
     VisitInput,
@@ -15,11 +16,14 @@ from zhucan.activities.services import (
     save_report,
     submit_report,
 )
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.models import Organisation
 from zhucan.stats.models import Cell
 from zhucan.stats.services import rebuild_cells
-from zhucan.stats.tests.conftest import accept, households
+from zhucan.stats.tests.conftest import Story, accept, households
 
 
 def cells() -> dict[tuple[int, int, str], tuple[Decimal, int]]:
@@ -31,12 +35,12 @@ def cells() -> dict[tuple[int, int, str], tuple[Decimal, int]]:
     }
 
 
-def figure(campaign, org, metric) -> Decimal:
+def figure(campaign: Campaign, org: Organisation, metric: str) -> Decimal:
     found = Cell.objects.filter(campaign=campaign, organisation=org, metric=metric).first()
     return found.value if found else Decimal(0)
 
 
-def test_every_total_at_every_level(world, story):
+def test_every_total_at_every_level(world: World, story: Story) -> None:
     c, child, hh = story.campaign, story.child, f"indicator:{households().pk}"
     # The city's campaign at the city: all four accepted reports, not the pending one.
     assert figure(c, world.city, "reports") == 4
@@ -74,7 +78,7 @@ def test_every_total_at_every_level(world, story):
     assert not Cell.objects.filter(campaign=child, organisation=world.city).exists()
 
 
-def test_return_correct_and_accept_again(world, story, county_reporter):
+def test_return_correct_and_accept_again(world: World, story: Story, county_reporter: User) -> None:
     c, own = story.campaign, story.own
     before = cells()
     returned = return_report(
@@ -122,7 +126,7 @@ def test_return_correct_and_accept_again(world, story, county_reporter):
     assert cells() == after
 
 
-def test_incremental_equals_rebuilt(world, story):
+def test_incremental_equals_rebuilt(world: World, story: Story) -> None:
     incremental = cells()
     assert incremental
     call_command("rebuild_stats", stdout=__import__("io").StringIO())
@@ -130,7 +134,7 @@ def test_incremental_equals_rebuilt(world, story):
     assert AuditEntry.objects.filter(action="stats.cells.rebuilt").count() == 1
 
 
-def test_rebuild_of_one_campaign_leaves_the_others(world, story):
+def test_rebuild_of_one_campaign_leaves_the_others(world: World, story: Story) -> None:
     incremental = cells()
     Cell.objects.filter(campaign=story.child).delete()
     Cell.objects.filter(campaign=story.campaign, metric="reports").update(value=99)
@@ -147,7 +151,7 @@ def test_rebuild_of_one_campaign_leaves_the_others(world, story):
     assert cells() == incremental
 
 
-def test_a_stale_page_cannot_return_an_accepted_report(world, story):
+def test_a_stale_page_cannot_return_an_accepted_report(world: World, story: Story) -> None:
     own = story.own
     with pytest.raises(DomainError, match="already"):
         return_report(by=world.city_officer, report=own, version=own.version - 1, reason="x")

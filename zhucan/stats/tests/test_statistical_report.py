@@ -7,13 +7,15 @@ import io
 from decimal import Decimal
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from zhucan.conftest import World
 from zhucan.stats import selectors
-from zhucan.stats.tests.conftest import households
+from zhucan.stats.tests.conftest import Story, households
 from zhucan.testing.auth import login_verified
 
 
@@ -22,7 +24,7 @@ def _url(campaign, node=None) -> str:
     return f"{url}?node={node.pk}" if node is not None else url
 
 
-def _sheet(client, campaign, node=None):
+def _sheet(client: Client, campaign, node=None):
     response = client.get(_url(campaign, node))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -53,7 +55,7 @@ def _rows(ws) -> dict[str, dict[str, object]]:
     return rows
 
 
-def test_title_header_and_layout(client, world, story):
+def test_title_header_and_layout(client: Client, world: World, story: Story) -> None:
     login_verified(client, world.city_officer)
     ws = _sheet(client, story.campaign, world.city)
     last = get_column_letter(ws.max_column)
@@ -85,7 +87,7 @@ def test_title_header_and_layout(client, world, story):
     assert footer == ["填表人：", "审核人：", "联系电话："]
 
 
-def test_a_childs_figures_equal_the_dashboards(client, world, story):
+def test_a_childs_figures_equal_the_dashboards(client: Client, world: World, story: Story) -> None:
     login_verified(client, world.city_officer)
     rows = _rows(_sheet(client, story.campaign, world.city))
     board = selectors.dashboard(world.city_officer, story.campaign, node=world.city)
@@ -112,7 +114,9 @@ def test_a_childs_figures_equal_the_dashboards(client, world, story):
     assert rows["本级"]["活动/场次"] == 0
 
 
-def test_the_total_row_is_numbers_equal_to_the_dashboards_total(client, world, story):
+def test_the_total_row_is_numbers_equal_to_the_dashboards_total(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.city_officer)
     ws = _sheet(client, story.campaign, world.city)
     rows = _rows(ws)
@@ -129,7 +133,9 @@ def test_the_total_row_is_numbers_equal_to_the_dashboards_total(client, world, s
     assert total_row[1].number_format == "#,##0"
 
 
-def test_print_setup_is_a4_landscape_fit_to_width_with_the_header_repeated(client, world, story):
+def test_print_setup_is_a4_landscape_fit_to_width_with_the_header_repeated(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.city_officer)
     ws = _sheet(client, story.campaign, world.city)
     assert ws.page_setup.orientation == "landscape"
@@ -139,20 +145,26 @@ def test_print_setup_is_a4_landscape_fit_to_width_with_the_header_repeated(clien
     assert ws.print_title_rows == "$3:$4"
 
 
-def test_a_county_node_has_its_unit_and_its_own_reports(client, world, story):
+def test_a_county_node_has_its_unit_and_its_own_reports(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.county_a_officer)
     rows = _rows(_sheet(client, story.campaign, world.county_a))
     assert list(rows) == [world.county_a_unit.name, "本级", "合计"]
     assert rows["本级"]["服务残疾人"] == 12 and rows["合计"]["服务残疾人"] == 17
 
 
-def test_without_node_it_is_the_top_of_the_persons_view(client, world, story):
+def test_without_node_it_is_the_top_of_the_persons_view(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.county_b_officer)
     ws = _sheet(client, story.campaign)
     assert ws["A2"].value == f"填报单位：{world.county_b.name}"
 
 
-def test_names_that_look_like_formulas_stay_text(client, world, story):
+def test_names_that_look_like_formulas_stay_text(
+    client: Client, world: World, story: Story
+) -> None:
     type(world.city_unit).objects.filter(pk=world.city_unit.pk).update(name="=1+1")
     login_verified(client, world.city_officer)
     ws = _sheet(client, story.campaign, world.city)
@@ -160,7 +172,9 @@ def test_names_that_look_like_formulas_stay_text(client, world, story):
     assert cell.data_type == "s" and cell.quotePrefix
 
 
-def test_outside_the_jurisdiction_or_the_campaigns_tree_is_404(client, world, story):
+def test_outside_the_jurisdiction_or_the_campaigns_tree_is_404(
+    client: Client, world: World, story: Story
+) -> None:
     login_verified(client, world.county_b_officer)
     assert client.get(_url(story.campaign, world.county_a)).status_code == 404
     login_verified(client, world.county_a_officer)
@@ -169,7 +183,7 @@ def test_outside_the_jurisdiction_or_the_campaigns_tree_is_404(client, world, st
     assert client.get(f"{_url(story.campaign)}?node=abc").status_code == 404
 
 
-def test_queries_do_not_grow_with_the_reports(client, world, story):
+def test_queries_do_not_grow_with_the_reports(client: Client, world: World, story: Story) -> None:
     login_verified(client, world.city_officer)
     client.get(_url(story.campaign, world.city))  # sessions, caches
     with CaptureQueriesContext(connection) as captured:

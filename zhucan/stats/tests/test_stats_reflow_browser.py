@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import Page
 
+from zhucan.conftest import World
 from zhucan.stats.tests.conftest import build_story
-from zhucan.testing.browser import axe_report, open_page, set_display
+from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
 from zhucan.testing.factories import make_org
 
 pytestmark = pytest.mark.browser
@@ -42,7 +44,7 @@ LINES_PER_HEADING = """(selector) => [...document.querySelectorAll(selector)].ma
 })"""
 
 
-def _scroll_width(page) -> int:
+def _scroll_width(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
@@ -50,7 +52,9 @@ def _joined(drawn) -> str:
     return "".join(drawn["texts"])
 
 
-def test_long_names_wrap_and_the_page_fits_320px(browser_world, browser_pages):
+def test_long_names_wrap_and_the_page_fits_320px(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
     world = browser_world
     for name, department in LONG_NAMES:
         make_org(name=name, parent=world.city, kind="member_unit", department=department)

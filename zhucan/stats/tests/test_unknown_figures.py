@@ -9,10 +9,14 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign
+from zhucan.conftest import World
 from zhucan.stats import selectors
 from zhucan.stats.selectors import Filters
 from zhucan.stats.tests.conftest import accept
@@ -25,7 +29,7 @@ OVERVIEW = ("reports", "attendance", "disabled_served", "volunteers", "cash", "g
 
 
 @pytest.fixture
-def blanks(world, campaign, county_reporter):
+def blanks(world: World, campaign: Campaign, county_reporter: User) -> Campaign:
     """County B's two reports leave attendance blank; county A's one reports 0 people; no
     report gives volunteers."""
     for title in ("助残日宣传", "走访慰问"):
@@ -56,7 +60,7 @@ def _lines(board):
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(category="visit")])
-def test_the_lines_tell_unknown_from_zero(world, blanks, filters):
+def test_the_lines_tell_unknown_from_zero(world: World, blanks: Campaign, filters) -> None:
     # Unfiltered from the cells, filtered counted live: both say the same.
     board = selectors.dashboard(world.city_officer, blanks, node=world.city, filters=filters)
     found = _lines(board)
@@ -68,7 +72,9 @@ def test_the_lines_tell_unknown_from_zero(world, blanks, filters):
     assert board.total.known("volunteers") is None
 
 
-def test_the_own_line_keeps_a_reported_zero(world, campaign, child, county_reporter):
+def test_the_own_line_keeps_a_reported_zero(
+    world: World, campaign: Campaign, child: Campaign, county_reporter: User
+) -> None:
     """The node's own reports are its cell less its children's: a 0 it reported stays 0."""
     own = make_report(
         campaign=campaign,
@@ -118,7 +124,9 @@ def _unknown(cell: str) -> bool:
     )
 
 
-def test_the_page_shows_a_dash_for_unknown_and_zero_for_zero(client, world, blanks):
+def test_the_page_shows_a_dash_for_unknown_and_zero_for_zero(
+    client: Client, world: World, blanks: Campaign
+) -> None:
     login_verified(client, world.city_officer)
     body = client.get(reverse("stats:dashboard", args=[blanks.pk])).content.decode()
     rows = _overview(body)
@@ -132,7 +140,7 @@ def test_the_page_shows_a_dash_for_unknown_and_zero_for_zero(client, world, blan
     assert "未填报" in body or "Not given" in body
 
 
-def test_the_page_says_not_given_in_chinese(client, world, blanks):
+def test_the_page_says_not_given_in_chinese(client: Client, world: World, blanks: Campaign) -> None:
     login_verified(client, world.city_officer)
     response = client.get(
         reverse("stats:dashboard", args=[blanks.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
@@ -141,7 +149,7 @@ def test_the_page_says_not_given_in_chinese(client, world, blanks):
     assert cell.endswith('<span class="visually-hidden">未填报</span>')
 
 
-def test_the_excel_leaves_unknown_empty(client, world, blanks):
+def test_the_excel_leaves_unknown_empty(client: Client, world: World, blanks: Campaign) -> None:
     login_verified(client, world.city_officer)
     response = client.get(reverse("stats:export", args=[blanks.pk, world.city.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
@@ -156,7 +164,9 @@ def test_the_excel_leaves_unknown_empty(client, world, blanks):
     assert total[attendance] == 0 and total[volunteers] is None
 
 
-def test_the_statistical_report_leaves_unknown_empty(client, world, blanks):
+def test_the_statistical_report_leaves_unknown_empty(
+    client: Client, world: World, blanks: Campaign
+) -> None:
     login_verified(client, world.city_officer)
     rows = _rows(_sheet(client, blanks, world.city))
     assert rows[world.county_b.name]["参与人数"] is None
@@ -166,7 +176,7 @@ def test_the_statistical_report_leaves_unknown_empty(client, world, blanks):
     assert rows["合计"]["参与人数"] == 0 and rows["合计"]["志愿者"] is None
 
 
-def test_the_campaign_select_names_the_doc_number(client, world):
+def test_the_campaign_select_names_the_doc_number(client: Client, world: World) -> None:
     first = make_campaign(issuing_org=world.city, by=world.city_officer)
     second = make_campaign(issuing_org=world.city, by=world.city_officer)
     assert str(first.kind) == str(second.kind) and first.year == second.year
@@ -181,7 +191,9 @@ def test_the_campaign_select_names_the_doc_number(client, world):
         assert campaign.notice.doc_number in body
 
 
-def test_the_reports_list_shows_unknown_as_not_reported(client, world, campaign):
+def test_the_reports_list_shows_unknown_as_not_reported(
+    client: Client, world: World, campaign: Campaign
+) -> None:
     report = make_report(
         campaign=campaign,
         organisation=world.county_b,

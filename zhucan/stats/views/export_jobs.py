@@ -29,6 +29,7 @@ from zhucan.activities.excel import choice_labels
 from zhucan.activities.models import Category, Mode
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.jobs import recover_if_stale
 from zhucan.stats.access import get_export_job_for_user
@@ -42,7 +43,7 @@ POLL_SECONDS = 2
 
 
 @login_required
-def start_export(request: HttpRequest, campaign_pk: int, org_pk: int) -> HttpResponse:
+def start_export(request: AuthenticatedRequest, campaign_pk: int, org_pk: int) -> HttpResponse:
     """GET: what will be exported (the dashboard's filters come in the query string) and a
     button; POST: queue the export and go to it. The dashboard links here rather than holding
     the form itself, so that viewing figures never writes a CSRF token into the session."""
@@ -165,7 +166,7 @@ def export_job_status(request: HttpRequest, export_pk: int) -> JsonResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, export_pk: int) -> HttpResponse | FileResponse:
+def export_download(request: AuthenticatedRequest, export_pk: int) -> HttpResponse | FileResponse:
     """The file, streamed from the storage in blocks. Before it is ready, or once it has
     expired, the job's page says so."""
     job = get_export_job_for_user(request.user, export_pk)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.core import audit
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.orgs.models import Organisation
 from zhucan.stats import selectors
@@ -17,7 +18,7 @@ from zhucan.stats.views.dashboard import filter_form, node_for
 
 
 @login_required
-def export(request: HttpRequest, campaign_pk: int, org_pk: int) -> HttpResponse:
+def export(request: AuthenticatedRequest, campaign_pk: int, org_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     node = node_for(request, campaign, org_pk)
     filters = filter_form(request, campaign).filters()
@@ -41,7 +42,7 @@ def export(request: HttpRequest, campaign_pk: int, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def statistical_report(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def statistical_report(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """The 统计表 of the node in ``?node=`` (else the top of the person's view)."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
     node = node_for(request, campaign, request.GET.get("node") or None)

@@ -113,6 +113,6 @@ def render_summary_pdf(summary: SummaryDocument) -> bytes:
         base_url=str(settings.BASE_DIR / "templates"),
         url_fetcher=OfflineURLFetcher(),
     )
-    pdf = html.write_pdf()
+    pdf: bytes | None = html.write_pdf()
     assert pdf is not None  # write_pdf returns bytes when no target is given
     return pdf

@@ -22,7 +22,8 @@ def _stored_bytes(photo: Photo) -> bytes | None:
             continue
         try:
             with stored.storage.open(stored.name, "rb") as handle:
-                return handle.read()
+                data: bytes = handle.read()
+                return data
         except (OSError, ValueError):
             logger.warning("summary: photo %s file %s could not be read", photo.pk, stored.name)
     return None

@@ -7,9 +7,11 @@ import shutil
 import subprocess
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from docx import Document
 
+from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.summaries.services import save_summary
 from zhucan.summaries.tests.factories import city_campaign_with_work
@@ -26,7 +28,7 @@ HEADINGS = [
 ]
 
 
-def _docx(client, campaign, **query):
+def _docx(client: Client, campaign, **query):
     url = reverse("summaries:docx", args=[campaign.pk])
     response = client.get(url, query)
     assert response.status_code == 200
@@ -51,7 +53,7 @@ def pdftotext(pdf: bytes) -> str:
     return result.stdout.decode()
 
 
-def test_docx_has_the_sections_figures_and_the_typical_photo(client, world):
+def test_docx_has_the_sections_figures_and_the_typical_photo(client: Client, world: World) -> None:
     scene = city_campaign_with_work(world)
     login_verified(client, world.city_officer)
 
@@ -87,7 +89,7 @@ def test_docx_has_the_sections_figures_and_the_typical_photo(client, world):
     assert rows[-1][0] == "合计"
 
 
-def test_docx_uses_the_standard_chinese_fonts(client, world):
+def test_docx_uses_the_standard_chinese_fonts(client: Client, world: World) -> None:
     scene = city_campaign_with_work(world)
     login_verified(client, world.city_officer)
 
@@ -105,7 +107,7 @@ def test_docx_uses_the_standard_chinese_fonts(client, world):
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
 
 
-def test_pdf_has_the_chinese_text_and_pages(client, world):
+def test_pdf_has_the_chinese_text_and_pages(client: Client, world: World) -> None:
     scene = city_campaign_with_work(world)
     login_verified(client, world.city_officer)
 
@@ -129,7 +131,7 @@ def test_pdf_has_the_chinese_text_and_pages(client, world):
     assert "—1—" in text.replace(" ", "")  # page numbers in the 公文 style
 
 
-def test_the_saved_words_are_printed_around_the_figures(client, world):
+def test_the_saved_words_are_printed_around_the_figures(client: Client, world: World) -> None:
     scene = city_campaign_with_work(world)
     duty_number = scene.campaign.duties.get().number
     save_summary(
@@ -160,7 +162,7 @@ def test_the_saved_words_are_printed_around_the_figures(client, world):
     assert text[problems + 5] == world.city.name
 
 
-def test_a_county_summary_covers_its_own_subtree(client, world):
+def test_a_county_summary_covers_its_own_subtree(client: Client, world: World) -> None:
     scene = city_campaign_with_work(world)
     login_verified(client, world.county_a_officer)
 
@@ -172,7 +174,7 @@ def test_a_county_summary_covers_its_own_subtree(client, world):
     assert "平顶山市人民政府残疾人工作委员会：" in whole  # sent up to the city
 
 
-def test_every_download_is_in_the_audit_log(client, world):
+def test_every_download_is_in_the_audit_log(client: Client, world: World) -> None:
     scene = city_campaign_with_work(world)
     login_verified(client, world.member_unit_reporter)
 
@@ -186,7 +188,7 @@ def test_every_download_is_in_the_audit_log(client, world):
     assert entry.org_path == world.city_unit.path
 
 
-def test_an_empty_campaign_still_reads_as_a_document(client, world):
+def test_an_empty_campaign_still_reads_as_a_document(client: Client, world: World) -> None:
     from zhucan.testing.factories import make_campaign
 
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
@@ -199,7 +201,7 @@ def test_an_empty_campaign_still_reads_as_a_document(client, world):
     assert "0场" not in whole
 
 
-def test_a_lost_photo_file_costs_the_picture_not_the_document(client, world):
+def test_a_lost_photo_file_costs_the_picture_not_the_document(client: Client, world: World) -> None:
     scene = city_campaign_with_work(world)
     for photo in scene.visit.photos.all():
         photo.image.storage.delete(photo.image.name)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.summaries.models import SummaryReport
@@ -31,7 +33,7 @@ def _save(by, campaign, org, version, **overrides):
     )
 
 
-def test_first_save_creates_the_summary_with_an_audit_entry(world):
+def test_first_save_creates_the_summary_with_an_audit_entry(world: World) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
 
     summary = _save(world.city_officer, campaign, world.city, 0)
@@ -44,7 +46,7 @@ def test_first_save_creates_the_summary_with_an_audit_entry(world):
     assert entry.changes["overview"] == ["", "市残工委召开专题会议部署。"]
 
 
-def test_a_stale_save_is_refused_and_overwrites_nothing(world):
+def test_a_stale_save_is_refused_and_overwrites_nothing(world: World) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     first = _save(world.city_officer, campaign, world.city, 0, overview="第一位同志写的。")
     _save(world.city_admin, campaign, world.city, first.version, overview="第二位同志改的。")
@@ -60,7 +62,7 @@ def test_a_stale_save_is_refused_and_overwrites_nothing(world):
     assert AuditEntry.objects.filter(action__startswith="summaries.summary.").count() == 2
 
 
-def test_two_first_saves_the_second_is_stale(world):
+def test_two_first_saves_the_second_is_stale(world: World) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     _save(world.city_officer, campaign, world.city, 0)
 
@@ -70,7 +72,7 @@ def test_two_first_saves_the_second_is_stale(world):
     assert SummaryReport.objects.get().overview == "市残工委召开专题会议部署。"
 
 
-def test_a_reporter_may_not_write_the_summary(world):
+def test_a_reporter_may_not_write_the_summary(world: World) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
 
     with pytest.raises(DomainError):
@@ -79,7 +81,7 @@ def test_a_reporter_may_not_write_the_summary(world):
     assert not SummaryReport.objects.exists()
 
 
-def test_the_page_saves_the_words(client, world):
+def test_the_page_saves_the_words(client: Client, world: World) -> None:
     scene = city_campaign_with_work(world)
     duty = scene.campaign.duties.get()
     login_verified(client, world.city_officer)
@@ -103,7 +105,9 @@ def test_the_page_saves_the_words(client, world):
     assert "民政部门兜底保障。" in client.get(url).content.decode()
 
 
-def test_a_stale_form_keeps_the_typed_text_and_shows_the_saved_one(client, world):
+def test_a_stale_form_keeps_the_typed_text_and_shows_the_saved_one(
+    client: Client, world: World
+) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     _save(world.city_admin, campaign, world.city, 0, overview="别人刚保存的概述。")
     login_verified(client, world.city_officer)
@@ -121,7 +125,7 @@ def test_a_stale_form_keeps_the_typed_text_and_shows_the_saved_one(client, world
     assert SummaryReport.objects.get().overview == "别人刚保存的概述。"
 
 
-def test_a_reporter_reads_the_page_but_cannot_post(client, world):
+def test_a_reporter_reads_the_page_but_cannot_post(client: Client, world: World) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     login_verified(client, world.member_unit_reporter)
     url = reverse("summaries:summary", args=[campaign.pk])
@@ -138,7 +142,7 @@ def test_a_reporter_reads_the_page_but_cannot_post(client, world):
 
 
 @pytest.mark.parametrize("name", ["summaries:summary", "summaries:docx", "summaries:pdf"])
-def test_outside_the_jurisdiction_is_404(client, world, name):
+def test_outside_the_jurisdiction_is_404(client: Client, world: World, name: str) -> None:
     campaign = make_campaign(issuing_org=world.county_a, by=world.county_a_officer)
     url = reverse(name, args=[campaign.pk])
     for person in (world.outsider, world.county_b_officer):
@@ -149,7 +153,9 @@ def test_outside_the_jurisdiction_is_404(client, world, name):
     assert not SummaryReport.objects.exists()
 
 
-def test_another_organisation_may_be_chosen_only_within_the_jurisdiction(client, world):
+def test_another_organisation_may_be_chosen_only_within_the_jurisdiction(
+    client: Client, world: World
+) -> None:
     campaign = make_campaign(issuing_org=world.city, by=world.city_officer)
     url = reverse("summaries:summary", args=[campaign.pk])
 
@@ -167,7 +173,9 @@ def test_another_organisation_may_be_chosen_only_within_the_jurisdiction(client,
     assert client.get(docx, {"org": world.county_b.pk}).status_code == 404
 
 
-def test_a_campaign_the_organisation_has_nothing_to_do_with_is_404(client, world):
+def test_a_campaign_the_organisation_has_nothing_to_do_with_is_404(
+    client: Client, world: World
+) -> None:
     from zhucan.testing.factories import make_org
 
     other_city = make_org(name="其他市残工委", region_code="410300")

@@ -12,7 +12,7 @@ COUNTIES = [f"{name}人民政府残疾人工作委员会" for _code, name in dem
 DEPARTMENTS = ["平顶山市残疾人联合会", *(n for n, _d in demo.CITY_MEMBER_UNITS)]
 
 
-def test_completeness_lines_counties_by_code_then_departments(db):
+def test_completeness_lines_counties_by_code_then_departments(db: None) -> None:
     orgs = demo.load()
     # Added after the others: by creation it would come last, by department it joins 民政.
     make_org(

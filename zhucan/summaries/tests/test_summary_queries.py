@@ -6,10 +6,12 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from zhucan.activities.services import add_media_report, decide_typical, propose_typical
+from zhucan.conftest import World
 from zhucan.summaries.tests.factories import accepted_report, city_campaign_with_work
 from zhucan.testing.auth import login_verified
 
@@ -20,14 +22,14 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 45
 
 
-def _count(client, url: str) -> int:
+def _count(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
     return len(queries)
 
 
-def _more_work(world, campaign) -> None:
+def _more_work(world: World, campaign) -> None:
     """Three more accepted reports from county B, each typical with a photo and covered."""
     duty = campaign.duties.get()
     for n in range(3):
@@ -55,7 +57,7 @@ def _more_work(world, campaign) -> None:
 
 
 @pytest.mark.parametrize("name", ["summaries:summary", "summaries:docx", "summaries:pdf"])
-def test_queries_do_not_grow_with_the_work(client, world, name):
+def test_queries_do_not_grow_with_the_work(client: Client, world: World, name: str) -> None:
     scene = city_campaign_with_work(world)
     login_verified(client, world.city_officer)
     url = reverse(name, args=[scene.campaign.pk])

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.summaries.document.content import SummaryDocument, summary_document, texts_for
 from zhucan.summaries.document.docx_render import render_summary_docx
 from zhucan.summaries.document.pdf_render import render_summary_pdf
@@ -20,7 +21,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     campaign_pk: int,
     fmt: str,
     content_type: str,
@@ -54,10 +55,10 @@ def _download(
 
 
 @login_required
-def summary_docx(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def summary_docx(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     return _download(request, campaign_pk, "docx", DOCX, render_summary_docx)
 
 
 @login_required
-def summary_pdf(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def summary_pdf(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     return _download(request, campaign_pk, "pdf", "application/pdf", render_summary_pdf)

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.summaries.access import can_edit
@@ -35,7 +36,7 @@ def _initial(saved: SummaryReport | None, texts: Any) -> dict[str, Any]:
 
 
 @login_required
-def summary(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def summary(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     subject = subject_for(request, campaign_pk)
     campaign, org = subject.campaign, subject.organisation
     editable = can_edit(request.user, org)
