@@ -4,14 +4,13 @@ may return an accepted one for correction."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.activities.access import decides_for
 from zhucan.activities.models import ActivityReport
 from zhucan.core import workflow
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import has_capability, require_capability
 from zhucan.orgs.roles import DECIDING_CAPABILITIES, Capability
@@ -19,11 +18,11 @@ from zhucan.orgs.roles import DECIDING_CAPABILITIES, Capability
 Status = ActivityReport.Status
 
 
-def may_submit(by: Any, report: ActivityReport) -> None:
+def may_submit(by: Actor, report: ActivityReport) -> None:
     require_capability(by, Capability.REPORT, report.organisation)
 
 
-def may_decide(by: Any, report: ActivityReport) -> None:
+def may_decide(by: Actor, report: ActivityReport) -> None:
     """Reviewers and coordinators of an office above the reporting organisation decide (a
     county office checks its units' work before the city counts it; the city checks the
     county's own), never the organisation itself nor the report's author: four eyes

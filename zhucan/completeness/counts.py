@@ -22,6 +22,7 @@ from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.completeness.deliverables import DELIVERABLES, local_date
 from zhucan.completeness.models import NO_DAY, DeliveryCount, ReminderSchedule
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 
 # (campaign, organisation, kind, due, delivered_on) -> how many recipients.
 Key = tuple[int, int, str, date, date]
@@ -190,7 +191,7 @@ def write_counts(counts: Counter[Key], model: Any = DeliveryCount) -> int:
 
 
 @transaction.atomic
-def rebuild_delivery_counts(*, by: Any) -> int:
+def rebuild_delivery_counts(*, by: Actor | None) -> int:
     """Recompute every count from the receipts (after loading data past the services, or an
     organisation moved in the tree). Returns the number of rows; one audit entry."""
     written = write_counts(computed_counts())

@@ -80,6 +80,7 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 
 # The states every review shares. The decided state is each app's own word (a plan is
@@ -180,7 +181,7 @@ class Workflow(Generic[M]):
             % {"status": row.get_status_display()}
         )
 
-    def begin(self, name: str, obj: M, *, by: Any, version: int) -> Step[M]:
+    def begin(self, name: str, obj: M, *, by: Actor, version: int) -> Step[M]:
         """Lock ``obj`` and make every check of transition ``name``; the caller adds its own
         checks and changes, then calls ``finish`` (or returns the object when ``done``)."""
         transition = self.transitions[name]
@@ -208,7 +209,7 @@ class Step(Generic[M]):
     workflow: Workflow[M]
     transition: Transition
     obj: M
-    by: Any
+    by: Actor
     done: bool
     at: datetime = field(default_factory=timezone.now)
 

@@ -3,24 +3,23 @@ reviewers of the campaign's issuer approve it or return it for another round."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhucan.core import workflow
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import require_capability
 from zhucan.orgs.roles import Capability
 from zhucan.plans.models import Plan
 
 
-def may_submit(by: Any, plan: Plan) -> None:
+def may_submit(by: Actor, plan: Plan) -> None:
     require_capability(by, Capability.REPORT, plan.organisation)
 
 
-def may_decide(by: Any, plan: Plan) -> None:
+def may_decide(by: Actor, plan: Plan) -> None:
     # The issuer reviews every plan written for its campaign (organisations above it too).
     require_capability(by, Capability.REVIEW, plan.campaign.issuing_org)
 

@@ -191,7 +191,7 @@ def make_person(
     *,
     name: str = "李秀英",
     organisation: Any = None,
-    by: Any = None,
+    by: Actor | None = None,
     born: tuple[int, int, int] = (1985, 3, 12),
     number: str | None = None,
     **fields: Any,

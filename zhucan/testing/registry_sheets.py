@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
+from zhucan.core.actors import Actor
 from zhucan.registry.idnumbers import check_character
 
 HEADERS = ["序号", "姓名", "身份证号", "残疾人证号", "残疾类别", "残疾等级", "联系电话", "家庭住址"]
@@ -93,7 +94,7 @@ def checked_import(world: Any, rows: int = 5) -> Any:
     return job
 
 
-def dry_run(world: Any, data: bytes, *, by: Any = None, organisation: Any = None) -> Any:
+def dry_run(world: Any, data: bytes, *, by: Actor | None = None, organisation: Any = None) -> Any:
     """Upload ``data`` for county A (or ``organisation``) and run its dry run."""
     from zhucan.registry.imports import jobs
 
@@ -107,7 +108,9 @@ def dry_run(world: Any, data: bytes, *, by: Any = None, organisation: Any = None
     return job
 
 
-def import_checked(job: Any, *, by: Any, valid_only: bool = False, duplicates: str = "skip") -> Any:
+def import_checked(
+    job: Any, *, by: Actor, valid_only: bool = False, duplicates: str = "skip"
+) -> Any:
     """Confirm a checked import and run it as the worker would."""
     from zhucan.registry.imports import jobs
 

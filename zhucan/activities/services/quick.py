@@ -13,6 +13,7 @@ from zhucan.activities.services.photos import add_photo
 from zhucan.activities.services.reports import ReportInput, save_report
 from zhucan.activities.services.review import submit_report
 from zhucan.campaigns.models import Campaign
+from zhucan.core.actors import Actor
 from zhucan.orgs.models import Organisation
 
 
@@ -26,7 +27,7 @@ class QuickPhoto:
 
 def send_quick_report(
     *,
-    by: Any,
+    by: Actor,
     campaign: Campaign,
     organisation: Organisation,
     data: ReportInput,

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.excel import XlsxTable, new_workbook, workbook_bytes
 from zhucan.orgs.models import Organisation
 from zhucan.registry import access, selectors
@@ -28,7 +29,7 @@ NEED_LABELS = {
 
 def export_not_helped(
     *,
-    by: Any,
+    by: Actor,
     result: selectors.Coverage,
     area: Organisation | None = None,
     township: str | None = None,
