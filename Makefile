@@ -33,9 +33,14 @@ worker: install
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py schedule_reminders
 	ZHUCAN_DEMO_MODE=1 DEBUG=1 $(BIN)/python manage.py db_worker
 
-# With DATABASE_URL set the suite runs on that PostgreSQL, otherwise on SQLite.
+# With DATABASE_URL set the suite runs on that PostgreSQL, otherwise on SQLite. Branch coverage
+# of zhucan (configured in pyproject.toml) is reported, files fully covered left out; the run
+# fails under the floor, set a little below the figure measured when it was last raised
+# (92.9% of statements and branches, on SQLite).
+COVERAGE_FLOOR := 92
 test: install
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term:skip-covered \
+	  --cov-fail-under=$(COVERAGE_FLOOR)
 
 test-browser: install
 	$(BIN)/pytest -m browser -n 2 --dist loadfile

@@ -209,6 +209,9 @@ def export(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
 @login_required
 def remind(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
+    # The same test as the page's button: only coordinators send reminders (403 for the others).
+    if not (request.user.is_superuser or capability_roots(request.user, Capability.COORDINATE)):
+        raise PermissionDenied
     form = RemindForm(request.POST)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     try:

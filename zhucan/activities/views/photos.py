@@ -28,6 +28,8 @@ from zhucan.activities.services.photos import MAX_PHOTOS
 from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import CreateForm, apply_domain_error
+from zhucan.orgs.access import has_capability
+from zhucan.orgs.roles import Capability
 
 
 class PhotoForm(CreateForm):
@@ -144,6 +146,9 @@ def thumbnail(request: HttpRequest, photo_pk: int) -> FileResponse:
 @login_required
 def delete_photo(request: AuthenticatedRequest, photo_pk: int) -> HttpResponse:
     found = _photo_for_user(request, photo_pk)
+    # A role that may not write reports is refused outright (403), not sent back with a message.
+    if not has_capability(request.user, Capability.REPORT, found.report.organisation):
+        raise PermissionDenied
     try:
         remove_photo(by=request.user, photo=found)
     except DomainError as error:

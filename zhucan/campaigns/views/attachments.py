@@ -101,6 +101,9 @@ def download_attachment(request: AuthenticatedRequest, attachment_pk: int) -> Fi
 def delete_attachment(request: AuthenticatedRequest, attachment_pk: int) -> HttpResponse:
     attachment = _attachment_for_user(request, attachment_pk)
     campaign_pk = attachment.notice.campaign_id
+    issuer = attachment.notice.campaign.issuing_org
+    if not has_capability(request.user, Capability.COORDINATE, issuer):
+        raise PermissionDenied
     try:
         services.remove_attachment(by=request.user, attachment=attachment)
     except DomainError as error:
@@ -114,6 +117,8 @@ def delete_attachment(request: AuthenticatedRequest, attachment_pk: int) -> Http
 @login_required
 def close(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
+    if not has_capability(request.user, Capability.COORDINATE, campaign.issuing_org):
+        raise PermissionDenied
     try:
         services.close_campaign(by=request.user, campaign=campaign)
     except DomainError as error:

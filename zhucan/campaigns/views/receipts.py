@@ -39,6 +39,12 @@ def receipts(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 @login_required
 def sign(request: AuthenticatedRequest, receipt_pk: int) -> HttpResponse:
     receipt = get_receipt_for_user(request.user, receipt_pk)
+    # Those who may see a receipt but not sign for the organisation are refused (403).
+    if not any(
+        has_capability(request.user, capability, receipt.organisation)
+        for capability in (Capability.REPORT, Capability.COORDINATE)
+    ):
+        raise PermissionDenied
     try:
         services.sign_receipt(by=request.user, receipt=receipt)
     except DomainError as error:

@@ -69,6 +69,8 @@ def create_child(request: AuthenticatedRequest, campaign_pk: int) -> HttpRespons
     """A receiving committee starts its own campaign from the notice it received."""
     parent = get_campaign_for_user(request.user, campaign_pk)
     org = get_organisation_for_user(request.user, request.POST.get("organisation"))
+    if not has_capability(request.user, Capability.COORDINATE, org):
+        raise PermissionDenied
     try:
         child = services.create_child_campaign(by=request.user, parent=parent, issuing_org=org)
     except DomainError as error:

@@ -14,7 +14,8 @@ from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
-from zhucan.orgs.access import get_organisation_for_user
+from zhucan.orgs.access import get_organisation_for_user, has_capability
+from zhucan.orgs.roles import Capability
 from zhucan.plans import services
 from zhucan.plans.access import can_review, can_write, get_plan_for_user
 from zhucan.plans.forms import CommentForm, comment_targets
@@ -41,6 +42,8 @@ def start_plan(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     # A forged or foreign organisation id is "not found", like one that does not exist.
     organisation = get_organisation_for_user(request.user, request.POST.get("organisation"))
+    if not has_capability(request.user, Capability.REPORT, organisation):
+        raise PermissionDenied
     existing = Plan.objects.filter(campaign=campaign, organisation=organisation).first()
     if existing is not None:  # a second click, or another colleague started it
         return redirect("plans:edit", plan_pk=existing.pk)
