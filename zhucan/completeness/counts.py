@@ -18,11 +18,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zhucan.campaigns.chain import campaign_chain
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.completeness.deliverables import DELIVERABLES, local_date
 from zhucan.completeness.models import NO_DAY, DeliveryCount, ReminderSchedule
 from zhucan.core import audit
 from zhucan.core.actors import Actor
+from zhucan.orgs.paths import ancestor_paths
 
 # (campaign, organisation, kind, due, delivered_on) -> how many recipients.
 Key = tuple[int, int, str, date, date]
@@ -34,24 +36,6 @@ def dues(campaign: Campaign, schedule: ReminderSchedule | None) -> dict[str, dat
     return {d.kind.value: d.due(campaign, schedule) or NO_DAY for d in DELIVERABLES}
 
 
-def _chain(campaign_id: int) -> list[tuple[int, str]]:
-    """The campaign and every campaign above it, each with its issuer's path."""
-    chain: list[tuple[int, str]] = []
-    next_id: int | None = campaign_id
-    while next_id is not None and len(chain) < 10:
-        pk, parent_id, path = Campaign.objects.values_list(
-            "pk", "parent_id", "issuing_org__path"
-        ).get(pk=next_id)
-        chain.append((pk, path))
-        next_id = parent_id
-    return chain
-
-
-def _ancestors(path: str) -> list[tuple[int, str]]:
-    ids = [int(p) for p in path.strip("/").split("/") if p]
-    return [(pk, "/" + "/".join(str(i) for i in ids[: n + 1]) + "/") for n, pk in enumerate(ids)]
-
-
 def spread(
     chain: list[tuple[int, str]], leaves: Iterable[tuple[str, str, date, date, int]]
 ) -> Counter[Key]:
@@ -59,7 +43,7 @@ def spread(
     every campaign of the chain and every organisation up to that campaign's issuer."""
     counts: Counter[Key] = Counter()
     for path, kind, due, day, n in leaves:
-        for org_pk, org_path in _ancestors(path):
+        for org_pk, org_path in ancestor_paths(path):
             for campaign_pk, issuer_path in chain:
                 if org_path.startswith(issuer_path):
                     counts[(campaign_pk, org_pk, kind, due, day)] += n
@@ -95,7 +79,7 @@ def count_recipients(*, campaign_id: int, org_paths: Iterable[str]) -> None:
     campaign = Campaign.objects.get(pk=campaign_id)
     due = dues(campaign, _schedule(campaign_id))
     leaves = [(path, kind, due[kind], NO_DAY, 1) for path in org_paths for kind in KINDS]
-    _upsert(spread(_chain(campaign_id), leaves))
+    _upsert(spread(campaign_chain(campaign_id), leaves))
 
 
 def count_delivery(*, campaign_id: int, org_path: str, kind: str, at: datetime) -> None:
@@ -104,7 +88,7 @@ def count_delivery(*, campaign_id: int, org_path: str, kind: str, at: datetime) 
     due = dues(campaign, _schedule(campaign_id))[kind]
     day = timezone.localdate(at)
     leaves = [(org_path, kind, due, NO_DAY, -1), (org_path, kind, due, day, 1)]
-    _upsert(spread(_chain(campaign_id), leaves))
+    _upsert(spread(campaign_chain(campaign_id), leaves))
 
 
 def _recipients(
@@ -136,7 +120,7 @@ def move_dues(*, campaign: Campaign, before: dict[str, date]) -> None:
         for n in moved:
             kind, day = KINDS[n], days[n] or NO_DAY
             leaves += [(path, kind, before[kind], day, -1), (path, kind, after[kind], day, 1)]
-    _upsert(spread(_chain(campaign.pk), leaves))
+    _upsert(spread(campaign_chain(campaign.pk), leaves))
 
 
 def computed_counts(campaign_model: Any = Campaign, receipt_model: Any = Receipt) -> Counter[Key]:

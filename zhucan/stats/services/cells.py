@@ -14,38 +14,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zhucan.activities.models import ActivityReport, IndicatorValue, Visit
-from zhucan.campaigns.models import Campaign
-from zhucan.orgs.models import Organisation
+from zhucan.campaigns.chain import campaign_chain
+from zhucan.orgs.paths import ancestor_paths
 from zhucan.stats.metrics import contribution
 from zhucan.stats.models import Cell, CellVersion
-
-
-def campaign_chain(campaign_id: int) -> list[tuple[int, str]]:
-    """The campaign and every campaign above it, each with its issuer's path. One query."""
-    campaigns = connection.ops.quote_name(Campaign._meta.db_table)
-    orgs = connection.ops.quote_name(Organisation._meta.db_table)
-    sql = f"""
-        WITH RECURSIVE chain(id, parent_id, hops) AS (
-            SELECT id, parent_id, 0 FROM {campaigns} WHERE id = %s
-            UNION ALL
-            SELECT c.id, c.parent_id, chain.hops + 1
-            FROM {campaigns} c JOIN chain ON c.id = chain.parent_id
-            WHERE chain.hops < 10
-        )
-        SELECT chain.id, o.path FROM chain
-        JOIN {campaigns} c ON c.id = chain.id
-        JOIN {orgs} o ON o.id = c.issuing_org_id
-        ORDER BY chain.hops
-    """  # noqa: S608 - table names from the models, the id a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign_id])
-        return [(int(pk), str(path)) for pk, path in cursor.fetchall()]
-
-
-def ancestor_paths(path: str) -> list[tuple[int, str]]:
-    """(id, path) of the organisation of ``path`` and of every one above it, from the path."""
-    ids = [int(p) for p in path.strip("/").split("/") if p]
-    return [(pk, "/" + "/".join(str(i) for i in ids[: n + 1]) + "/") for n, pk in enumerate(ids)]
 
 
 def cell_keys(campaign_id: int, org_path: str) -> list[tuple[int, int]]:

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from zhucan.stats.services.cells import ancestor_paths, campaign_chain, upsert_cells
+from zhucan.campaigns.chain import campaign_chain
+from zhucan.orgs.paths import ancestor_paths
+from zhucan.stats.services.cells import upsert_cells
 
 RECIPIENTS = "recipients"
 DELIVERED = {"receipt": "delivered:receipt", "plan": "delivered:plan", "report": "delivered:report"}
