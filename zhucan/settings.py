@@ -76,8 +76,10 @@ INSTALLED_APPS = [
     "zhucan.notifications",
     "zhucan.completeness",
     "zhucan.registry",
+    "zhucan.helprequests",
     "zhucan.stats",
     "zhucan.summaries",
+    "zhucan.portal",
     "zhucan.demo",
 ]
 

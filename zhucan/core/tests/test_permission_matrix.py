@@ -119,6 +119,8 @@ DEFAULT_ARGS = {
     "import_pk": "import",
     "township_pk": "township",
     "export_pk": "export",
+    # A public site is named by its region code (GB/T 2260), not by a key.
+    "code": "node",
 }
 
 R = Rule
@@ -293,9 +295,11 @@ RULES: dict[str, Rule] = {
     "summaries:summary": R(),
     "summaries:docx": R(),
     "summaries:pdf": R(),
+    # The public door: open to everyone, signed in or not.
+    "portal:site": R(public=True),
 }
 # URL keywords that name no object of county A's.
-NOT_OBJECTS = {"fmt"}
+NOT_OBJECTS = {"fmt", "code"}
 FIXED_VALUES = {"fmt": "docx"}
 
 
@@ -343,7 +347,12 @@ def _url(m: MatrixObjects, name: str, kwargs: tuple[str, ...], subject: str) -> 
             obj = m.own[which][subject if subject in m.own[which] else ROLES[0]]
         else:
             obj = m.objects[which]
-        values[key] = obj.client_id if key == "client_id" else obj.pk
+        if key == "client_id":
+            values[key] = obj.client_id
+        elif key == "code":
+            values[key] = obj.region_id
+        else:
+            values[key] = obj.pk
     return reverse(name, kwargs=values)
 
 
