@@ -50,7 +50,7 @@ test-browser: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy zhucan
+	$(BIN)/mypy zhucan bench
 	$(BIN)/lint-imports
 	ZHUCAN_DEMO_MODE=1 $(BIN)/python manage.py makemigrations --check --dry-run
 

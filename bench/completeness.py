@@ -11,7 +11,7 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -406,7 +406,7 @@ def _time(tree: ProvinceTree) -> dict[str, float]:
     }
 
 
-def _interleaved(cases: dict[str, Callable[[], object]], *, rounds: int) -> dict[str, Timing]:
+def _interleaved(cases: Mapping[str, Callable[[], object]], *, rounds: int) -> dict[str, Timing]:
     """Time the cases in turn, round after round, rather than one after the other: when other
     work slows the machine for a while, it slows the page and its baseline alike, and the
     ratio between them holds."""

@@ -101,18 +101,20 @@ def build_national_tree(size: NationalSize = NationalSize(), *, seed: int = 2020
         ]
     )
     provinces = _insert_level([_committee(p, top, 0) for p, _cities in regions])
-    city_rows, city_regions = [], []
-    for province, (_p, cities) in zip(provinces, regions, strict=True):
-        for n, (city, counties) in enumerate(cities):
-            city_rows.append(_committee(city, province, 0 if city.code != _p.code else n))
-            city_regions.append(counties)
+    city_rows: list[Organisation] = []
+    counties_of_city: list[list[Region]] = []
+    for province, (province_region, city_regions) in zip(provinces, regions, strict=True):
+        for n, (city_region, county_regions) in enumerate(city_regions):
+            same = city_region.code == province_region.code
+            city_rows.append(_committee(city_region, province, n if same else 0))
+            counties_of_city.append(county_regions)
     cities = _insert_level(city_rows)
-    county_rows = []
-    for city, counties in zip(cities, city_regions, strict=True):
+    county_rows: list[Organisation] = []
+    for city, county_regions in zip(cities, counties_of_city, strict=True):
         seen: dict[str, int] = {}
-        for county in counties:
-            county_rows.append(_committee(county, city, seen.get(county.code, 0)))
-            seen[county.code] = seen.get(county.code, 0) + 1
+        for county_region in county_regions:
+            county_rows.append(_committee(county_region, city, seen.get(county_region.code, 0)))
+            seen[county_region.code] = seen.get(county_region.code, 0) + 1
     counties = _insert_level(county_rows)
     units = _units(top, top.region, size.units_at_top)
     for org in provinces:
@@ -310,7 +312,8 @@ def full_scan(campaign_ids: list[int], node: Organisation) -> list[tuple[Any, ..
             """,
             [campaign_ids, depth + 1, node.path + "%"],
         )
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def run() -> dict[str, float]:

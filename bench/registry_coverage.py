@@ -169,7 +169,7 @@ def _load_people(counties: list[Organisation], count: int, start: int, seed: int
         columns = ", ".join(COLUMNS)
         with connection.cursor() as cursor:
             raw = cursor.cursor
-            with raw.copy(f"COPY registry_person ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            with raw.copy(f"COPY registry_person ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -20,6 +21,10 @@ from zhucan.testing.auth import TEST_PASSWORD, login_verified, sign_in
 from zhucan.testing.browser import BrowserPages
 from zhucan.testing.factories import make_user
 
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 RESETS = ("orgs:person_second_factor_reset", "orgs:person_password_reset")
 
 
@@ -35,7 +40,7 @@ def admin_client(client: Client, world: World) -> Client:
     return login_verified(client, world.city_admin)
 
 
-def _secret(response) -> str:
+def _secret(response: TestResponse) -> str:
     """The code or password the page shows once (the last entry of its summary)."""
     found = re.search(r"<dd><code>([^<]+)</code></dd>\s*</dl>", response.content.decode())
     assert found, response.content.decode()[:500]
@@ -146,7 +151,7 @@ def test_the_second_factor_comes_before_the_new_password(
 
 @pytest.mark.parametrize("name", RESETS)
 def test_a_role_without_people_management_gets_403(
-    client: Client, world: World, county_a_reporter: User, name
+    client: Client, world: World, county_a_reporter: User, name: str
 ) -> None:
     # county_a_officer coordinates county A but does not manage its people.
     login_verified(client, world.county_a_officer)
@@ -160,7 +165,7 @@ def test_a_role_without_people_management_gets_403(
 
 @pytest.mark.parametrize("name", RESETS)
 def test_an_administrator_elsewhere_gets_404(
-    client: Client, world: World, county_a_reporter: User, name
+    client: Client, world: World, county_a_reporter: User, name: str
 ) -> None:
     county_b_admin = make_user(org=world.county_b, role=Membership.Role.ADMIN)
     login_verified(client, county_b_admin)
@@ -172,7 +177,7 @@ def test_an_administrator_elsewhere_gets_404(
 
 @pytest.mark.parametrize("name", RESETS)
 def test_administrators_use_their_own_pages_for_themselves(
-    admin_client: Client, world: World, name
+    admin_client: Client, world: World, name: str
 ) -> None:
     response = admin_client.post(reverse(name, args=[world.city_admin.pk]))
     assert response.status_code == 200
@@ -223,8 +228,8 @@ def test_reset_results_and_the_forced_password_page_pass_axe(
     assert person.locator("main p.lead").count() == 1  # the temporary-password notice
     problems.append(axe_report(person, "password change required"))
 
-    problems = [p for p in problems if p]
-    assert not problems, "\n\n".join(problems)
+    reported = [p for p in problems if p]
+    assert not reported, "\n\n".join(reported)
 
 
 def test_a_person_added_by_an_administrator_replaces_the_first_password(

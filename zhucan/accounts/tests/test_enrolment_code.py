@@ -21,6 +21,7 @@ from zhucan.accounts.models import EnrolmentCode, User
 from zhucan.accounts.services import enable_two_factor
 from zhucan.accounts.tests.test_two_factor import _app_code
 from zhucan.conftest import World
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs.audit_views import audit_entries_visible_to
@@ -30,7 +31,7 @@ ENROL = reverse("accounts:two_factor_enrol")
 SETUP = reverse("accounts:two_factor_setup")
 
 
-def _issue(user, by=None) -> str:
+def _issue(user: User, by: Actor | None = None) -> str:
     with transaction.atomic():
         return issue_enrolment_code(by=by, user=user)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from unittest import mock
 
 import pytest
@@ -23,11 +24,15 @@ from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import TEST_PASSWORD, sign_in
 
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 # The message's English text (the msgid); tests run in English (conftest.in_english).
 REFUSED = "The user name or password is not correct, or the account is temporarily locked"
 
 
-def _refused(response) -> bool:
+def _refused(response: TestResponse) -> bool:
     return response.status_code == 200 and REFUSED in response.content.decode()
 
 
@@ -217,7 +222,7 @@ def test_outside_the_demo_no_accounts_are_shown(
     ],
 )
 def test_the_sign_in_page_explains_why_someone_was_sent_there(
-    client: Client, db: None, reason: str, text
+    client: Client, db: None, reason: str, text: str | None
 ) -> None:
     body = client.get(reverse("accounts:login"), {"reason": reason}).content.decode()
     if text is None:

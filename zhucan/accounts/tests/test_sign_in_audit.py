@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import Settings
 
-from zhucan.accounts.models import LoginAttempt
+from zhucan.accounts.models import LoginAttempt, User
 from zhucan.accounts.services import prune_sign_in_attempts
 from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
@@ -21,7 +21,7 @@ from zhucan.testing.factories import make_user
 SIGN_IN_ACTIONS = ("accounts.login.succeeded", "accounts.login.failed", "accounts.login.locked")
 
 
-def _seen_by(user, username: str) -> list[str]:
+def _seen_by(user: User, username: str) -> list[str]:
     """The sign-in actions about ``username`` that ``user`` finds in the audit log."""
     about = Q(changes__username=username) | Q(
         action="accounts.login.succeeded", actor__username=username

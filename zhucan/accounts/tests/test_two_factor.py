@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from binascii import unhexlify
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings as django_settings
@@ -28,6 +29,10 @@ from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified, sign_in, totp_code
 from zhucan.testing.browser import BrowserPages
 
+if TYPE_CHECKING:
+    from playwright._impl._api_structures import SetCookieParam
+    from playwright.sync_api import BrowserContext
+
 HOME = "/"
 
 
@@ -37,7 +42,7 @@ def _app_code(hex_key: str) -> str:
     return f"{totp.token():06d}"
 
 
-def _enrol(client: Client, user) -> None:
+def _enrol(client: Client, user: User) -> None:
     """Enter an enrolment code issued for ``user``, as the set-up page now asks first."""
     with transaction.atomic():
         code = issue_enrolment_code(by=None, user=user)
@@ -45,7 +50,7 @@ def _enrol(client: Client, user) -> None:
     assert response.status_code == 302, response.content.decode()[:500]
 
 
-def _enable(user, key: str):
+def _enable(user: User, key: str) -> tuple[TOTPDevice, list[str]]:
     """enable_two_factor with a freshly issued enrolment code, as the set-up page does."""
     with transaction.atomic():
         issue_enrolment_code(by=None, user=user)
@@ -61,7 +66,8 @@ def _wrong_code(device: TOTPDevice) -> str:
 
 @pytest.fixture
 def officer_device(city_officer: User) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=city_officer, name="phone", confirmed=True)
+    device: TOTPDevice = TOTPDevice.objects.create(user=city_officer, name="phone", confirmed=True)
+    return device
 
 
 def test_settings_place_the_middleware_right_after_active_account() -> None:
@@ -148,7 +154,9 @@ def test_the_set_up_page_shows_a_qr_code_and_a_typed_key(
     assert svg and 'role="img"' in svg.group(0) and "aria-label=" in svg.group(0)
     assert " style=" not in body  # strict CSP: no inline style, also not in the SVG
     key = client.session[twofactor.SETUP_KEY_SESSION]
-    typed = re.search(r"<code lang=\"en\">([A-Z2-7 ]+)</code>", body).group(1)
+    shown = re.search(r"<code lang=\"en\">([A-Z2-7 ]+)</code>", body)
+    assert shown is not None, "the page shows the key to type in"
+    typed = shown.group(1)
     assert all(len(group) == 4 for group in typed.split(" "))
     assert typed == twofactor.readable_key(key)
     assert 'autocomplete="one-time-code"' in body and 'inputmode="numeric"' in body
@@ -407,7 +415,7 @@ def test_setting_up_twice_is_refused(client: Client, city_officer: User) -> None
 # --- In the browser ----------------------------------------------------------------------
 
 
-def _password_only_cookie(base_url: str, username: str) -> dict:
+def _password_only_cookie(base_url: str, username: str) -> SetCookieParam:
     client = Client()
     sign_in(client, username)
     return {
@@ -419,13 +427,14 @@ def _password_only_cookie(base_url: str, username: str) -> dict:
     }
 
 
-def _setup_key_of(context) -> str:
+def _setup_key_of(context: BrowserContext) -> str:
     """The secret the browser's session is setting up (read from the session store)."""
     from importlib import import_module
 
     cookie = next(c for c in context.cookies() if c["name"] == django_settings.SESSION_COOKIE_NAME)
     store = import_module(django_settings.SESSION_ENGINE).SessionStore(cookie["value"])
-    return store[twofactor.SETUP_KEY_SESSION]
+    key: str = store[twofactor.SETUP_KEY_SESSION]
+    return key
 
 
 @pytest.mark.browser
@@ -477,5 +486,5 @@ def test_set_up_and_code_pages_pass_axe(
     page.goto(reverse("accounts:two_factor_verify"), wait_until="load")
     problems.append(axe_report(page, "two-factor code page"))
 
-    problems = [p for p in problems if p]
-    assert not problems, "\n\n".join(problems)
+    reported = [p for p in problems if p]
+    assert not reported, "\n\n".join(reported)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -19,6 +20,10 @@ from zhucan.activities.models import ActivityReport, Indicator, Photo, TypicalAc
 from zhucan.activities.totals import indicator_totals
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.testing.auth import login_verified
+
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 YEXIAN = "叶县人民政府残疾人工作委员会"
 
@@ -43,7 +48,7 @@ def test_the_demo_story(client: Client, db: None) -> None:
     assert client.get(quick).status_code == 200
     client_id = str(uuid.uuid4())
 
-    def send() -> object:
+    def send() -> TestResponse:
         return client.post(
             quick,
             {

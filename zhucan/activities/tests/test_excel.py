@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from zhucan.accounts.models import User
 from zhucan.activities.excel import COLUMNS, IMPORT_ACTION, check_file
@@ -26,6 +27,10 @@ from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_report
+
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 HEADERS = [header for _f, header, _r, _k in COLUMNS]
 
@@ -70,21 +75,27 @@ def _upload(data: bytes, name: str = "活动.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=XLSX_CONTENT_TYPE)
 
 
-def _url(campaign, name: str = "import") -> str:
+def _url(campaign: Campaign, name: str = "import") -> str:
     return reverse(f"activities:{name}", kwargs={"campaign_pk": campaign.pk})
 
 
-def _check(client: Client, campaign, data: bytes):
+def _check(client: Client, campaign: Campaign, data: bytes) -> TestResponse:
     return client.post(_url(campaign), {"file": _upload(data)})
 
 
-def _token(response) -> str:
-    return response.context["confirm_form"].initial["token"]
+def _token(response: TestResponse) -> str:
+    token: str = response.context["confirm_form"].initial["token"]
+    return token
 
 
 def _confirm(
-    client: Client, campaign, data: bytes, token: str, scope: str = "all", work: bool = True
-):
+    client: Client,
+    campaign: Campaign,
+    data: bytes,
+    token: str,
+    scope: str = "all",
+    work: bool = True,
+) -> TestResponse:
     """Confirm the import; when it was queued (a redirect to its progress page), let the
     background worker run it unless ``work`` is False."""
     response = client.post(
@@ -348,7 +359,7 @@ def test_a_forged_token_imports_nothing(
     ],
 )
 def test_a_file_that_is_not_a_workbook_is_refused(
-    reporter_client: Client, campaign: Campaign, name: str, content, message: str
+    reporter_client: Client, campaign: Campaign, name: str, content: bytes, message: str
 ) -> None:
     response = reporter_client.post(_url(campaign), {"file": _upload(content, name)})
     assert response.status_code == 200
@@ -376,6 +387,7 @@ def test_labels_codes_and_date_spellings_are_accepted(
     check = check_file(data=data, campaign=campaign, recipients=[world.county_a])
     assert check.problems == []
     first, second, third = (r.data for r in check.rows)
+    assert first is not None and second is not None and third is not None, "all rows read"
     assert (first.category, first.mode, first.end_date) == ("publicity", "both", date(2020, 5, 17))
     assert (second.category, second.mode, second.start_date) == (
         "culture_sports",
@@ -423,7 +435,7 @@ def test_indicator_values_follow_their_unit(world: World, campaign: Campaign) ->
 # --- The export --------------------------------------------------------------------------
 
 
-def _export(client: Client, **query: str):
+def _export(client: Client, **query: str) -> Worksheet:
     response = client.get(reverse("activities:export"), query)
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
@@ -463,14 +475,15 @@ def test_the_export_lists_visible_reports_with_labels_and_safe_text(
     assert (cells["类别"].value, cells["形式"].value) == ("慰问", "线下")
     assert cells["慰问金（元）"].value == 1234.5
     assert cells["慰问金（元）"].number_format == "#,##0.00"
-    assert cells["开始日期"].value.date() == date(2020, 5, 15)
+    started = cells["开始日期"].value
+    assert isinstance(started, datetime) and started.date() == date(2020, 5, 15)
     assert cells["状态"].value == "已提交"
     assert cells["走访慰问困难家庭户数"].value == 35
 
     client.logout()
     login_verified(client, world.city_officer)
     ws = _export(client)
-    titles = sorted(r[2].value for r in ws.iter_rows(min_row=2))
+    titles = sorted((r[2].value for r in ws.iter_rows(min_row=2)), key=str)
     assert titles == ["+叶县活动", '=HYPERLINK("http://evil","点我")']
     assert all(r[2].data_type == "s" for r in ws.iter_rows(min_row=2))
     ws = _export(client, status="draft")

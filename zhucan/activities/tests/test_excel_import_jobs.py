@@ -3,6 +3,8 @@ database queue, followed on a progress page (and its JSON), all or nothing when 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +15,7 @@ from zhucan.accounts.models import User
 from zhucan.activities.excel import IMPORT_ACTION
 from zhucan.activities.models import ActivityReport, ImportJob
 from zhucan.activities.services import imports
+from zhucan.activities.services.reports import save_report
 from zhucan.activities.tasks import IMPORT_TASK_PATH
 from zhucan.activities.tests.conftest import run_worker
 from zhucan.activities.tests.test_excel import _check, _confirm, _row, _token, _upload, _url, _xlsx
@@ -21,6 +24,10 @@ from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
+
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
 @pytest.fixture
@@ -33,18 +40,18 @@ def _file(world: World, n: int = 3) -> bytes:
     return _xlsx([_row(world.county_a.name, title=f"活动{i}") for i in range(1, n + 1)])
 
 
-def _queue(client: Client, campaign, data: bytes):
+def _queue(client: Client, campaign: Campaign, data: bytes) -> TestResponse:
     """Dry run, then confirm; the worker does not run yet."""
     response = _check(client, campaign, data)
     return _confirm(client, campaign, data, _token(response), work=False)
 
 
-def _page(campaign, job: ImportJob | None = None) -> str:
+def _page(campaign: Campaign, job: ImportJob | None = None) -> str:
     url = reverse("activities:import_job", kwargs={"campaign_pk": campaign.pk})
     return f"{url}?job={job.pk}" if job else url
 
 
-def _json(campaign, job: ImportJob) -> str:
+def _json(campaign: Campaign, job: ImportJob) -> str:
     url = reverse("activities:import_job_status", kwargs={"campaign_pk": campaign.pk})
     return f"{url}?job={job.pk}"
 
@@ -121,10 +128,10 @@ def test_a_crash_half_way_saves_nothing_and_says_so(
     reporter_client: Client, world: World, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _queue(reporter_client, campaign, _file(world, 3))
-    real_save = imports.save_report
-    calls = []
+    real_save = save_report
+    calls: list[str] = []
 
-    def crash_on_the_second(**kwargs):
+    def crash_on_the_second(**kwargs: Any) -> ActivityReport:
         calls.append(kwargs["data"].title)
         if len(calls) == 2:
             raise RuntimeError("connection lost")
@@ -157,9 +164,9 @@ def test_a_rule_broken_at_saving_names_the_row(
     reporter_client: Client, world: World, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _queue(reporter_client, campaign, _file(world, 3))
-    real_save = imports.save_report
+    real_save = save_report
 
-    def refuse_the_third(**kwargs):
+    def refuse_the_third(**kwargs: Any) -> ActivityReport:
         if kwargs["data"].title == "活动3":
             raise DomainError("The campaign changed.")
         return real_save(**kwargs)

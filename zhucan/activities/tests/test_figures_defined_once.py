@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -68,7 +69,7 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def derived() -> dict:
+def derived() -> dict[str, Any]:
     env = os.environ | {"DJANGO_SETTINGS_MODULE": "zhucan.test_settings"}
     done = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
         [sys.executable, "-c", EXTENDED],
@@ -79,10 +80,13 @@ def derived() -> dict:
         timeout=120,
         check=True,
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
 
 
-def test_a_new_figure_is_taken_up_by_everything_that_lists_the_figures(derived: dict) -> None:
+def test_a_new_figure_is_taken_up_by_everything_that_lists_the_figures(
+    derived: dict[str, Any],
+) -> None:
     after_volunteers = ["attendance", "disabled_served", "volunteers", "meals", "cash"]
     assert derived["metrics"] == [*after_volunteers, "goods_value"]
     assert derived["unknown"][-1] == "meals"

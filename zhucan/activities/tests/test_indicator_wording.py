@@ -61,7 +61,9 @@ def _total(**fields: Any) -> IndicatorTotal:
         ({"name": "宣传册", "measure": ""}, "宣传册150"),
     ],
 )
-def test_an_indicator_reads_as_a_sentence_with_its_unit(fields, written: str) -> None:
+def test_an_indicator_reads_as_a_sentence_with_its_unit(
+    fields: dict[str, Any], written: str
+) -> None:
     assert indicator_phrase(_total(**fields)) == written
 
 

@@ -15,7 +15,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
 
 
-def page(campaign):
+def page(campaign: Campaign) -> str:
     return reverse("activities:indicators", kwargs={"campaign_pk": campaign.pk})
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -89,7 +90,7 @@ def test_coverage_without_a_screenshot_is_fine(
     ],
 )
 def test_a_file_that_is_not_a_safe_image_is_refused_and_nothing_kept(
-    world: World, campaign: Campaign, county_reporter: User, content, message: str
+    world: World, campaign: Campaign, county_reporter: User, content: bytes, message: str
 ) -> None:
     before = set(default_storage.listdir("media_reports")[1]) if _has_folder() else set()
     with pytest.raises(DomainError, match=message) as error:
@@ -191,7 +192,8 @@ def test_served_to_the_county_and_the_city(
             assert response["Content-Type"] == "image/jpeg"
             assert response["X-Content-Type-Options"] == "nosniff"
             assert "private" in response["Cache-Control"]
-            body = b"".join(response.streaming_content)
+            assert isinstance(response, FileResponse), "a screenshot is sent as a file"
+            body = response.getvalue()
             assert Image.open(io.BytesIO(body)).format == "JPEG" and b"Exif" not in body
 
 

@@ -7,6 +7,7 @@ import re
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -23,6 +24,7 @@ from zhucan.activities.models import ActivityReport, IndicatorValue, Photo
 from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.models import Organisation
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_report
 
@@ -36,7 +38,7 @@ def reporter_client(client: Client, county_reporter: User) -> Client:
     return client
 
 
-def form_data(campaign, organisation, **overrides) -> dict[str, str]:
+def form_data(campaign: Campaign, organisation: Organisation, **overrides: str) -> dict[str, str]:
     values = {
         "pair": f"{campaign.pk}:{organisation.pk}",
         "category": "visit",
@@ -59,7 +61,9 @@ def jpeg(name: str = "IMG_0001.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
-def with_photo(campaign, organisation, **overrides) -> dict[str, object]:
+def with_photo(
+    campaign: Campaign, organisation: Organisation, **overrides: object
+) -> dict[str, object]:
     photo: dict[str, object] = {
         "photo": jpeg(),
         "caption": "入户走访",
@@ -99,7 +103,9 @@ def test_each_opening_of_the_form_has_a_fresh_client_id(
     first = reporter_client.get(QUICK)
     second = reporter_client.get(QUICK)
     assert first.status_code == second.status_code == 200
-    ids = [CLIENT_ID.search(r.content.decode()).group(1) for r in (first, second)]
+    found = [CLIENT_ID.search(r.content.decode()) for r in (first, second)]
+    assert all(found), "every opening of the form carries a client id"
+    ids = [m.group(1) for m in found if m is not None]
     assert ids[0] != ids[1]
     # The only pair this reporter may report for is chosen already.
     body = first.content.decode()
@@ -124,7 +130,7 @@ def test_posting_creates_and_submits_one_report(
     assert (report.attendance, report.disabled_served) == (20, 12)
     assert report.cash == Decimal("3500.50")
     value = IndicatorValue.objects.get(report=report)
-    assert (value.indicator.code, value.value) == ("households_visited", 35)
+    assert (value.indicator.code, value.value) == ("households_visited", Decimal(35))
     page = reporter_client.get(response["Location"])
     assert page.status_code == 200
     assert "走访慰问困难残疾人家庭" in page.content.decode()
@@ -177,7 +183,7 @@ def test_bad_input_is_shown_and_nothing_is_saved(
     reporter_client: Client,
     world: World,
     campaign: Campaign,
-    overrides,
+    overrides: dict[str, str],
     field: str,
     message: str | None,
 ) -> None:
@@ -332,7 +338,7 @@ def test_a_refused_photo_saves_nothing_and_says_why(
     reporter_client: Client,
     world: World,
     campaign: Campaign,
-    overrides,
+    overrides: dict[str, object],
     field: str,
     message: str,
 ) -> None:
@@ -385,7 +391,7 @@ def test_a_failure_after_the_photo_leaves_no_file_behind(
     campaign: Campaign,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def closed(**kwargs) -> None:
+    def closed(**kwargs: Any) -> None:
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr("zhucan.activities.services.quick.submit_report", closed)

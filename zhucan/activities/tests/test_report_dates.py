@@ -55,13 +55,19 @@ def save(world: World, campaign: Campaign, by: User, **overrides: Any) -> Activi
     ids=["1999", "year-202", "end-before-start", "future-start", "future-end"],
 )
 def test_impossible_dates_are_refused_even_when_confirmed(
-    world: World, campaign: Campaign, county_reporter: User, overrides, field: str, message: str
+    world: World,
+    campaign: Campaign,
+    county_reporter: User,
+    overrides: dict[str, date] | str,
+    field: str,
+    message: str,
 ) -> None:
     tomorrow = timezone.localdate() + timedelta(days=1)
     if overrides == "future-start":
         overrides = {"start_date": tomorrow, "end_date": tomorrow}
     elif overrides == "future-end":
         overrides = {"start_date": timezone.localdate(), "end_date": tomorrow}
+    assert isinstance(overrides, dict), f"no dates for the case {overrides!r}"
     with pytest.raises(DomainError) as caught:
         save(world, campaign, county_reporter, dates_confirmed=True, **overrides)
     assert caught.value.field == field and message in caught.value.message

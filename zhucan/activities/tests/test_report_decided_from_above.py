@@ -3,6 +3,8 @@ returns its report, never the organisation itself (``orgs.roles.DECIDED_FROM_ABO
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from zhucan.accounts.models import User
@@ -29,10 +31,11 @@ def test_a_county_does_not_accept_its_own_report(
     )
     officer = world.county_a_officer
     assert not can_review(officer, report) and report not in reports_to_review(officer)
-    for decide in (
+    decisions: tuple[Callable[[], object], ...] = (
         lambda: accept_report(by=officer, report=report, version=report.version),
         lambda: return_report(by=officer, report=report, version=report.version, reason="x"),
-    ):
+    )
+    for decide in decisions:
         with pytest.raises(DomainError, match="by the office above it"):
             decide()
     # A reviewer of the county's own unit is no better placed than its coordinator.

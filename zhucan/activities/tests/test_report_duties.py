@@ -5,6 +5,7 @@ them, and the duty matrix and the summary follow at once."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pytest
 from django.test import Client
@@ -38,7 +39,7 @@ def duties(campaign: Campaign) -> dict[int, Duty]:
     return {d.number: d for d in campaign.duties.all()}
 
 
-def numbers(found) -> list[int]:
+def numbers(found: Iterable[Duty]) -> list[int]:
     return [d.number for d in found]
 
 

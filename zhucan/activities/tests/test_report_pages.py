@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -24,6 +24,10 @@ from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Region
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
+
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 REPORT = {
     "category": "visit",
@@ -64,7 +68,9 @@ def visit_rows(rows: list[dict[str, str]], *, initial: int = 0) -> dict[str, str
     return data
 
 
-def form_data(form_page: Any, visits: list[dict[str, str]] | None = None, **fields: str) -> dict:
+def form_data(
+    form_page: Any, visits: list[dict[str, str]] | None = None, **fields: str
+) -> dict[str, Any]:
     """What the browser posts: the hidden fields of the page shown, and these values."""
     context = form_page.context
     form = context["form"]
@@ -97,7 +103,7 @@ def new_url(campaign: Campaign) -> str:
     return reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
 
 
-def _report(world: World, campaign, by, **fields):
+def _report(world: World, campaign: Campaign, by: User, **fields: Any) -> ActivityReport:
     return make_report(campaign=campaign, organisation=world.county_a, by=by, **fields)
 
 
@@ -233,7 +239,9 @@ def test_a_new_report_with_figures_and_visits_is_saved(
     )
     assert report.organisation == world.county_a and report.status == "draft"
     assert report.cash == Decimal("7000.00")
-    assert [(v.indicator_id, v.value) for v in report.values.all()] == [(households.pk, 35)]
+    assert [(v.indicator_id, v.value) for v in report.values.all()] == [
+        (households.pk, Decimal(35))
+    ]
     assert [v.kind for v in report.visits.all()] == ["household", "institution"]
     # The same post again (a double click) is the same report, not a second one.
     reporter_client.post(new_url, data)
@@ -262,11 +270,11 @@ def test_a_new_report_with_figures_and_visits_is_saved(
     ids=["end-before-start", "negative", "text", "three-decimals", "yuan-text", "title", "mode"],
 )
 def test_bad_input_shows_errors_and_saves_nothing(
-    reporter_client: Client, new_url: str, fields, field: str, message: str
+    reporter_client: Client, new_url: str, fields: dict[str, str], field: str, message: str
 ) -> None:
     page = reporter_client.get(new_url)
     before = counts()
-    response = reporter_client.post(new_url, form_data(page, **fields))
+    response = reporter_client.post(new_url, form_data(page, visits=[], **fields))
     body = response.content.decode()
     assert response.status_code == 200 and "data-error-summary" in body
     assert message in body and f'href="#id_{field}"' in body
@@ -302,7 +310,8 @@ def test_indicators_for_other_categories_are_folded_away(
     assert f'name="indicator_{job_fairs.pk}"' in details
     page = reporter_client.get(new_url)
     response = reporter_client.post(
-        new_url, form_data(page, category="employment", **{f"indicator_{job_fairs.pk}": "x"})
+        new_url,
+        form_data(page, visits=[], category="employment", **{f"indicator_{job_fairs.pk}": "x"}),
     )
     body = response.content.decode()
     # Chosen category: job fairs are among the figures shown, outside the folded part.
@@ -413,7 +422,7 @@ def test_saving_twenty_figures_and_three_visits_is_bounded(
 # --- Submit, return, resubmit, accept ------------------------------------------------------
 
 
-def _post(client: Client, name, report, **data):
+def _post(client: Client, name: str, report: ActivityReport, **data: Any) -> TestResponse:
     url = reverse(f"activities:{name}", kwargs={"report_pk": report.pk})
     return client.post(url, {"version": report.version} | data, follow=True)
 

@@ -103,7 +103,7 @@ def test_save_with_values_and_visits_then_resend_is_the_same_report(
     ],
 )
 def test_bad_input_is_refused_and_nothing_saved(
-    world: World, campaign: Campaign, county_reporter: User, overrides, message: str
+    world: World, campaign: Campaign, county_reporter: User, overrides: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(DomainError, match=message):
         save_report(

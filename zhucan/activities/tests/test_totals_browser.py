@@ -31,5 +31,5 @@ def test_totals_with_unknown_figures_pass_axe(
     open_page(page, reverse("activities:totals", kwargs={"campaign_pk": campaign.pk}))
     assert page.locator("small").first.is_visible()
     problems = [axe_report(page, "totals with unknown figures"), *browser_pages.errors(page)]
-    problems = [p for p in problems if p]
-    assert not problems, "\n\n".join(problems)
+    reported = [p for p in problems if p]
+    assert not reported, "\n\n".join(reported)

@@ -4,6 +4,7 @@ directory: the flow, who may do what, bad input, and what each jurisdiction sees
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -22,7 +23,7 @@ from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
-from zhucan.orgs.models import Region
+from zhucan.orgs.models import Organisation, Region
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report, make_user
 
@@ -161,12 +162,8 @@ def test_propose_page_then_city_list_and_decision(
     page = client.get(reverse("activities:typical")).content.decode()
     assert "Proposals waiting for my decision" not in page
     assert "<caption" in page and accepted.title in page
-    assert (
-        accepted.title
-        in client.get(
-            reverse("activities:typical"), {"q": "走访", "campaign": accepted.campaign_id}
-        ).content.decode()
-    )
+    search: dict[str, str | int] = {"q": "走访", "campaign": accepted.campaign_id}
+    assert accepted.title in client.get(reverse("activities:typical"), search).content.decode()
     assert (
         accepted.title
         not in client.get(reverse("activities:typical"), {"status": "declined"}).content.decode()
@@ -201,8 +198,10 @@ def test_typical_pages_are_404_outside_and_403_without_the_role(
 # --- Media coverage -----------------------------------------------------------------------------
 
 
-def media(by, campaign, organisation, **overrides):
-    values = {
+def media(
+    by: User, campaign: Campaign, organisation: Organisation, **overrides: Any
+) -> MediaReport:
+    values: dict[str, Any] = {
         "outlet": "平顶山日报",
         "kind": "newspaper",
         "date": date(2020, 5, 18),

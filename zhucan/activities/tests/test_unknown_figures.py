@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from zhucan.accounts.models import User
 from zhucan.activities.models import ActivityReport
@@ -99,6 +100,7 @@ def test_exports_leave_an_unknown_cell_empty(
 ) -> None:
     _accepted(world, campaign, attendance=None, volunteers=0, start_date=date(2020, 5, 16))
     login_verified(client, world.city_officer)
+    sheet: Worksheet
     if where == "activities":
         response = client.get(reverse("activities:export"))
         sheet = load_workbook(io.BytesIO(response.content))["活动情况"]

@@ -15,7 +15,9 @@ from zhucan.campaigns.models import CampaignKind
         (2026, 36, date(2026, 5, 17)),
     ],
 )
-def test_national_day_for_helping_the_disabled(db: None, year: int, edition: int, day) -> None:
+def test_national_day_for_helping_the_disabled(
+    db: None, year: int, edition: int, day: date
+) -> None:
     kind = CampaignKind.objects.get(name="全国助残日")
     assert day_in_year(kind, year) == day
     assert day.weekday() == 6

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -17,7 +18,7 @@ from zhucan.campaigns.notice_parser import NoticeFileError, read_notice_file
 from zhucan.campaigns.services.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES
 from zhucan.conftest import World
 from zhucan.core.errors import DomainError
-from zhucan.core.uploads import check_upload
+from zhucan.core.uploads import CheckedFile, check_upload
 from zhucan.testing import hostile_files as hostile
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign
@@ -49,7 +50,7 @@ def test_a_sound_docx_notice_still_reads(tmp_path: Path) -> None:
     assert read_notice_file(path) == "关于开展第三十次全国助残日活动的通知"
 
 
-def _attach(name: str, content: bytes):
+def _attach(name: str, content: bytes) -> CheckedFile:
     return check_upload(
         SimpleUploadedFile(name, content), allowed=ATTACHMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES
     )
@@ -105,8 +106,10 @@ def test_an_attachment_is_served_as_a_download_whatever_was_stored(
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert b"".join(response.streaming_content) == "正文".encode()
+    assert isinstance(response, FileResponse), "an attachment is sent as a file"
+    assert response.getvalue() == "正文".encode()
     NoticeAttachment.objects.filter(pk=attachment.pk).update(name="page.html")
     response = client.get(reverse("campaigns:attachment", kwargs={"attachment_pk": attachment.pk}))
     assert response["Content-Type"] == "application/octet-stream"
-    assert io.BytesIO(b"".join(response.streaming_content)).read() == "正文".encode()
+    assert isinstance(response, FileResponse), "an attachment is sent as a file"
+    assert io.BytesIO(response.getvalue()).read() == "正文".encode()

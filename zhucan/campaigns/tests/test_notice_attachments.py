@@ -1,8 +1,12 @@
+from __future__ import annotations
+
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -12,18 +16,22 @@ from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign
 
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 
 @pytest.fixture
 def campaign(world: World) -> Campaign:
     return make_campaign(issuing_org=world.city, by=world.city_officer, publish=False)
 
 
-def _post(client: Client, campaign, name, content):
+def _post(client: Client, campaign: Campaign, name: str, content: bytes) -> TestResponse:
     url = reverse("campaigns:attachments", kwargs={"campaign_pk": campaign.pk})
     return client.post(url, {"file": SimpleUploadedFile(name, content)})
 
 
-def _docx_bytes(members):
+def _docx_bytes(members: dict[str, bytes | str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
@@ -39,7 +47,8 @@ def test_attach_download_and_remove(client: Client, world: World, campaign: Camp
     assert attachment.name == "附件1 活动统计表.pdf"  # the path part is never kept
     assert "/" not in attachment.file.name.removeprefix(f"notices/{campaign.notice.pk}/")
     response = client.get(reverse("campaigns:attachment", kwargs={"attachment_pk": attachment.pk}))
-    assert b"".join(response.streaming_content) == pdf
+    assert isinstance(response, FileResponse), "an attachment is sent as a file"
+    assert response.getvalue() == pdf
     assert "attachment;" in response["Content-Disposition"]
     client.post(reverse("campaigns:delete_attachment", kwargs={"attachment_pk": attachment.pk}))
     assert not NoticeAttachment.objects.exists()

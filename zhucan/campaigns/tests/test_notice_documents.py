@@ -68,7 +68,8 @@ def paragraph_with(document: DocxDocument, text: str) -> Paragraph:
 
 def east_asia_of(rpr: Any) -> str | None:
     """The w:eastAsia font of run properties, the slot Word uses for Chinese characters."""
-    return rpr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+    font: str | None = rpr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+    return font
 
 
 def east_asia_font(paragraph: Paragraph) -> str | None:
@@ -82,7 +83,8 @@ def style_east_asia_font(paragraph: Paragraph) -> str | None:
 
 def pt(length: Length | None) -> float:
     assert length is not None
-    return length.pt
+    points: float = length.pt
+    return points
 
 
 @pytest.fixture(scope="module")

@@ -31,11 +31,11 @@ def draft(world: World, today: date) -> Campaign:
     return campaign
 
 
-def _url(campaign):
+def _url(campaign: Campaign) -> str:
     return reverse("campaigns:publish", kwargs={"campaign_pk": campaign.pk})
 
 
-def _dates(campaign, **dates):
+def _dates(campaign: Campaign, **dates: date) -> dict[str, int | str]:
     return {"version": campaign.version, **{k: v.isoformat() for k, v in dates.items()}}
 
 

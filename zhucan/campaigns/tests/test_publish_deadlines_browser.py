@@ -56,5 +56,5 @@ def test_publish_with_deadlines_by_keyboard(
     assert in_three_days.isoformat() in page.locator("main dl").inner_text()
     problems.append(axe_report(page, "published campaign page with its deadlines"))
     problems += browser_pages.errors(page)
-    problems = [p for p in problems if p]
-    assert not problems, "\n\n".join(problems)
+    reported = [p for p in problems if p]
+    assert not reported, "\n\n".join(reported)

@@ -29,11 +29,11 @@ def county_client(client: Client, world: World) -> Client:
     return client
 
 
-def _open(pk):
+def _open(pk: int) -> str:
     return reverse("notifications:open", kwargs={"notification_pk": pk})
 
 
-def _read(pk):
+def _read(pk: int) -> str:
     return reverse("notifications:read", kwargs={"notification_pk": pk})
 
 
@@ -176,7 +176,7 @@ def test_the_empty_state(county_client: Client) -> None:
 def test_pagination_keeps_the_filter_and_the_query_count_stays_flat(
     county_client: Client, world: World
 ) -> None:
-    def fill(n) -> None:
+    def fill(n: int) -> None:
         Notification.objects.bulk_create(
             Notification(user=world.county_a_officer, kind="info", title=f"提醒{i:02d}")
             for i in range(n)
@@ -192,7 +192,8 @@ def test_pagination_keeps_the_filter_and_the_query_count_stays_flat(
     assert first.count('<h2 id="notification-') == 20
     assert "Page 1 of 2" in first
     assert "?show=unread&amp;page=2" in first
-    second = county_client.get(LIST, {"show": "unread", "page": 2}).content.decode()
+    page_two: dict[str, str | int] = {"show": "unread", "page": 2}
+    second = county_client.get(LIST, page_two).content.decode()
     assert second.count('<h2 id="notification-') == 5
 
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.db import transaction
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
+from zhucan.accounts.models import User
 from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.notifications import sms
@@ -18,7 +19,7 @@ from zhucan.notifications.services import mark_all_read, mark_read, notify
 from zhucan.testing.factories import make_user
 
 
-def _with_email(user, address):
+def _with_email(user: User, address: str) -> User:
     user.email = address
     user.save(update_fields=["email"])
     return user

@@ -15,7 +15,7 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.concurrency import needs_postgres, post_at_once
 
 
-def unit_form(**changes):
+def unit_form(**changes: str) -> dict[str, str]:
     return {
         "name": "新华区教育局",
         "short_name": "",
@@ -29,7 +29,7 @@ def unit_form(**changes):
     } | changes
 
 
-def person_form(**changes):
+def person_form(**changes: str) -> dict[str, str]:
     return {
         "username": "xinhua_reporter",
         "full_name": "李娜",
@@ -59,7 +59,8 @@ def test_an_account_sent_twice_is_made_once_and_its_password_shown_once(
     url = reverse("orgs:person_add", kwargs={"org_pk": world.county_a.pk})
     form = person_form()
     first = client.post(url, form)
-    assert first.status_code == 200 and "person_created" in first.templates[0].name
+    template = first.templates[0].name
+    assert first.status_code == 200 and template is not None and "person_created" in template
     again = client.post(url, form)
     # The second send made nothing and shows no password (its generated one is nobody's).
     assert again.status_code == 302

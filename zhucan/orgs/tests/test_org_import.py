@@ -7,8 +7,10 @@ import io
 import struct
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -19,25 +21,37 @@ from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.orgs import importer
-from zhucan.orgs.importer import check_file, run_import
+from zhucan.orgs.importer import ImportReport, check_file, run_import
 from zhucan.orgs.models import Organisation
+from zhucan.orgs.services import create_organisation
 from zhucan.orgs.tests.factories import TEMPLATE_HEADERS, row, snapshot, upload, xlsx
 from zhucan.testing.auth import login_verified
 
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-def _url(org):
+
+def _url(org: Organisation) -> str:
     return reverse("orgs:import", kwargs={"org_pk": org.pk})
 
 
-def _check(client: Client, under, data, skip=False):
-    payload = {"file": upload(data)}
+def _check(client: Client, under: Organisation, data: bytes, skip: bool = False) -> TestResponse:
+    payload: dict[str, SimpleUploadedFile | str] = {"file": upload(data)}
     if skip:
         payload["skip_existing"] = "on"
     return client.post(_url(under), payload)
 
 
-def _confirm(client: Client, under, data, digest, skip=False, tick=True):
-    payload = {
+def _confirm(
+    client: Client,
+    under: Organisation,
+    data: bytes,
+    digest: str,
+    skip: bool = False,
+    tick: bool = True,
+) -> TestResponse:
+    payload: dict[str, SimpleUploadedFile | str] = {
         "confirm-file": upload(data),
         "confirm-digest": digest,
         "confirm-skip_existing": "True" if skip else "False",
@@ -47,11 +61,11 @@ def _confirm(client: Client, under, data, digest, skip=False, tick=True):
     return client.post(_url(under), payload)
 
 
-def _problems(report):
+def _problems(report: ImportReport) -> list[tuple[int | None, str, str, str]]:
     return [(p.row, p.column, p.header, p.message) for p in report.sorted_problems()]
 
 
-def _messages(report):
+def _messages(report: ImportReport) -> str:
     return " | ".join(p.message for p in report.problems)
 
 
@@ -188,7 +202,7 @@ def test_parents_may_come_after_their_units_in_the_file(world: World) -> None:
     report = run_import(by=None, under=world.county_a, data=data)
     assert report.imported, _problems(report)
     station = Organisation.objects.get(name="新华区康复站")
-    assert station.parent.name == "新华区残疾人联合会"
+    assert station.parent is not None and station.parent.name == "新华区残疾人联合会"
     assert [p.name for p in report.to_create] == ["新华区残疾人联合会", "新华区康复站"]
 
 
@@ -269,10 +283,10 @@ def test_the_command_explains_an_unknown_place_to_import_under(
 def test_a_failure_during_the_import_rolls_everything_back(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls = []
-    real = importer.create_organisation
+    calls: list[str] = []
+    real = create_organisation
 
-    def flaky(**kwargs):
+    def flaky(**kwargs: Any) -> Organisation:
         calls.append(kwargs["name"])
         if len(calls) == 2:
             raise DomainError("Someone added the same unit a moment ago.", field="name")
@@ -288,7 +302,9 @@ def test_a_failure_during_the_import_rolls_everything_back(
 # --- Bad rows -----------------------------------------------------------------------------
 
 
-def _refused(world: World, rows, under=None, **kwargs):
+def _refused(
+    world: World, rows: list[list[Any]], under: Organisation | None = None, **kwargs: Any
+) -> ImportReport:
     before = snapshot()
     report = run_import(by=None, under=under or world.county_a, data=xlsx(rows), **kwargs)
     assert not report.imported
@@ -409,6 +425,7 @@ def test_real_formulas_are_never_evaluated(world: World) -> None:
     # A formula cell without a cached value reads as empty: the name is then missing.
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.append(TEMPLATE_HEADERS)
     ws.append(row("x"))
     ws["A2"] = '=HYPERLINK("http://evil.example","x")'  # data_type "f"
@@ -421,7 +438,7 @@ def test_real_formulas_are_never_evaluated(world: World) -> None:
 # --- Bad files ----------------------------------------------------------------------------
 
 
-def _file_problem(world: World, data):
+def _file_problem(world: World, data: bytes) -> str:
     before = snapshot()
     report = run_import(by=None, under=world.county_a, data=data)
     assert not report.imported and snapshot() == before
@@ -482,6 +499,7 @@ def test_a_file_over_5_mb_is_refused(client: Client, world: World, county_a_admi
 def test_more_than_5000_rows_are_refused(world: World) -> None:
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.append(TEMPLATE_HEADERS)
     ws["A5002"] = "第5001个单位"
     buffer = io.BytesIO()
@@ -492,6 +510,7 @@ def test_more_than_5000_rows_are_refused(world: World) -> None:
 def test_more_than_50_columns_are_refused(world: World) -> None:
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.append(TEMPLATE_HEADERS)
     ws.cell(row=2, column=51, value="x")
     buffer = io.BytesIO()
@@ -502,6 +521,7 @@ def test_more_than_50_columns_are_refused(world: World) -> None:
 def test_one_far_away_cell_does_not_build_a_huge_grid(world: World) -> None:
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.append(TEMPLATE_HEADERS)
     ws["XFD1048576"] = "x"
     buffer = io.BytesIO()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -17,15 +19,15 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org
 
 
-def _create_url(org):
+def _create_url(org: Organisation) -> str:
     return reverse("orgs:create", kwargs={"org_pk": org.pk})
 
 
-def _edit_url(org):
+def _edit_url(org: Organisation) -> str:
     return reverse("orgs:edit", kwargs={"org_pk": org.pk})
 
 
-def _unit(**overrides):
+def _unit(**overrides: str) -> dict[str, str]:
     data = {
         "name": "新华区教育局",
         "short_name": "",
@@ -39,9 +41,9 @@ def _unit(**overrides):
     return data | overrides
 
 
-def _edit_data(org, **overrides):
+def _edit_data(org: Organisation, **overrides: Any) -> dict[str, Any]:
     org.refresh_from_db()
-    data = {
+    data: dict[str, Any] = {
         "name": org.name,
         "short_name": org.short_name,
         "kind": org.kind,

@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from zhucan.accounts import demo
-from zhucan.orgs.models import Organisation
+from zhucan.accounts.models import User
+from zhucan.orgs.models import Membership, Organisation
 from zhucan.orgs.services import update_organisation
 from zhucan.testing.auth import login_verified
-from zhucan.testing.factories import make_org
+from zhucan.testing.factories import make_org, make_user
 
 COUNTIES_BY_CODE = [
     *("新华区", "卫东区", "石龙区", "湛河区", "宝丰县"),
@@ -69,8 +70,9 @@ def test_moving_or_changing_an_organisation_moves_its_place_and_its_units(db: No
     a = make_org(name="新华区", parent=city, region_code="410402")
     b = make_org(name="新华区残联", parent=city, region_code="410402", kind="federation")
     unit = make_org(name="康复中心", parent=b, region_code="410402", kind="institution")
+    admin = make_user(org=city, role=Membership.Role.ADMIN)
     b = update_organisation(
-        by=None,
+        by=admin,
         org=b,
         version=b.version,
         name=b.name,
@@ -86,7 +88,7 @@ def test_moving_or_changing_an_organisation_moves_its_place_and_its_units(db: No
     dept = make_org(name="教育局", parent=city, kind="member_unit", department="education")
     assert list(city.children.in_order()) == [a, dept]
     dept = update_organisation(
-        by=None,
+        by=admin,
         org=dept,
         version=dept.version,
         name=dept.name,
@@ -115,8 +117,6 @@ def test_the_migration_computes_the_order_of_existing_organisations(db: None) ->
 
 def test_organisation_list_and_parent_select_follow_the_order(client: Client, db: None) -> None:
     orgs = demo.load()
-    from zhucan.accounts.models import User
-
     officer = User.objects.get(username="city_admin")
     login_verified(client, officer)
     body = client.get(reverse("orgs:list") + "?kind=committee").content.decode()
@@ -157,7 +157,7 @@ def test_a_committee_can_list_its_members_in_its_own_order(client: Client, db: N
     publicity = orgs["city:publicity"]
     # The committee lists 宣传部 first: its place comes before the usual order of the others.
     update_organisation(
-        by=None,
+        by=User.objects.get(username="city_admin"),
         org=publicity,
         version=publicity.version,
         name=publicity.name,
@@ -175,8 +175,6 @@ def test_a_committee_can_list_its_members_in_its_own_order(client: Client, db: N
 
 def test_the_edit_form_sets_the_place_in_the_member_list(client: Client, db: None) -> None:
     orgs = demo.load()
-    from zhucan.accounts.models import User
-
     login_verified(client, User.objects.get(username="city_admin"))
     union = orgs["city:union"]
     url = reverse("orgs:edit", args=[union.pk])

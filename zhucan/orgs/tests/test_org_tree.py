@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -14,8 +14,12 @@ from zhucan.orgs.services import set_organisation_active
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org
 
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-def _names(response: HttpResponse) -> list[str]:
+
+def _names(response: TestResponse) -> list[str]:
     return re.findall(r'<a href="/orgs/\d+/">([^<]+)</a>', response.content.decode())
 
 
@@ -91,7 +95,8 @@ def test_pagination_keeps_the_search(client: Client, world: World) -> None:
     first = client.get(reverse("orgs:list"), {"q": "叶县机构"})
     assert len(_names(first)) == 50
     assert "q=%E5%8F%B6%E5%8E%BF%E6%9C%BA%E6%9E%84&amp;page=2" in first.content.decode()
-    second = client.get(reverse("orgs:list"), {"q": "叶县机构", "page": 2})
+    page_two: dict[str, str | int] = {"q": "叶县机构", "page": 2}
+    second = client.get(reverse("orgs:list"), page_two)
     assert len(_names(second)) == 5
     assert set(_names(first)) | set(_names(second)) == {f"叶县机构{n:02d}" for n in range(55)}
 

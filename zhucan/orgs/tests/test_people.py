@@ -10,25 +10,25 @@ from django.urls import reverse
 from zhucan.accounts.models import User
 from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
-from zhucan.orgs.models import Membership
+from zhucan.orgs.models import Membership, Organisation
 from zhucan.orgs.tests.factories import snapshot
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_user
 
 
-def _people_url(org):
+def _people_url(org: Organisation) -> str:
     return reverse("orgs:people", kwargs={"org_pk": org.pk})
 
 
-def _add_url(org):
+def _add_url(org: Organisation) -> str:
     return reverse("orgs:person_add", kwargs={"org_pk": org.pk})
 
 
-def _grant_url(org):
+def _grant_url(org: Organisation) -> str:
     return reverse("orgs:role_grant", kwargs={"org_pk": org.pk})
 
 
-def _person(**overrides):
+def _person(**overrides: str) -> dict[str, str]:
     return {
         "username": "xinhua_reporter",
         "full_name": "李娜",

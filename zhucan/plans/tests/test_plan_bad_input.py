@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -21,6 +22,10 @@ from zhucan.plans.tests.conftest import plan_form
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_plan, make_user
 
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 
 @pytest.fixture
 def plan(world: World, campaign: Campaign) -> Plan:
@@ -34,7 +39,9 @@ def county_client(client: Client, world: World) -> Client:
     return client
 
 
-def _edit(client: Client, plan, activities, **overrides):
+def _edit(
+    client: Client, plan: Plan, activities: list[dict[str, Any]], **overrides: Any
+) -> TestResponse:
     url = reverse("plans:edit", kwargs={"plan_pk": plan.pk})
     return client.post(url, plan_form(plan, activities, **overrides))
 
@@ -58,7 +65,7 @@ def _edit(client: Client, plan, activities, **overrides):
 def test_bad_activity_rows_are_refused_with_a_message(
     county_client: Client,
     plan: Plan,
-    activity,
+    activity: dict[str, str],
     message: str,
     counts_before: Callable[[], tuple[int, int, int, int]],
 ) -> None:

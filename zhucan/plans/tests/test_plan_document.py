@@ -7,10 +7,12 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
@@ -21,8 +23,11 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_plan
 
 
-def _east_asia_font(paragraph) -> str:
-    return paragraph.runs[0]._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+def _east_asia_font(paragraph: Paragraph) -> str:
+    properties = paragraph.runs[0]._element.rPr
+    assert properties is not None, paragraph.text
+    font: str = properties.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+    return font
 
 
 def test_the_generated_plan_reads_like_a_plan(
@@ -126,7 +131,8 @@ def test_upload_download_and_remove_the_authors_own_document(
     assert plan.document_name == "新华区实施方案.docx"
     assert "新华区" not in plan.document.name  # stored under a random name
     download = client.get(reverse("plans:document", kwargs={"plan_pk": plan.pk}))
-    assert b"".join(download.streaming_content) == content
+    assert isinstance(download, FileResponse), "the plan's document is sent as a file"
+    assert download.getvalue() == content
     client.logout()
     login_verified(client, world.county_b_officer)
     assert client.get(reverse("plans:document", kwargs={"plan_pk": plan.pk})).status_code == 404

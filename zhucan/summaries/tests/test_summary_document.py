@@ -10,7 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from docx import Document
+from docx.document import Document as DocxDocument
+from docx.text.paragraph import Paragraph
 
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.summaries.services import save_summary
@@ -28,7 +31,7 @@ HEADINGS = [
 ]
 
 
-def _docx(client: Client, campaign, **query):
+def _docx(client: Client, campaign: Campaign, **query: str) -> DocxDocument:
     url = reverse("summaries:docx", args=[campaign.pk])
     response = client.get(url, query)
     assert response.status_code == 200
@@ -37,7 +40,7 @@ def _docx(client: Client, campaign, **query):
     return Document(io.BytesIO(response.content))
 
 
-def _paragraphs(document) -> list[str]:
+def _paragraphs(document: DocxDocument) -> list[str]:
     return [p.text for p in document.paragraphs if p.text.strip()]
 
 
@@ -95,16 +98,22 @@ def test_docx_uses_the_standard_chinese_fonts(client: Client, world: World) -> N
 
     document = _docx(client, scene.campaign)
 
-    def east_asia(paragraph) -> str:
-        fonts = paragraph.runs[0]._element.rPr.rFonts
-        return fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+    def east_asia(paragraph: Paragraph) -> str:
+        properties = paragraph.runs[0]._element.rPr
+        assert properties is not None and properties.rFonts is not None, paragraph.text
+        font: str = properties.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
+        return font
 
     by_text = {p.text: p for p in document.paragraphs if p.runs}
     assert east_asia(by_text["关于2020年全国助残日活动开展情况的总结"]) == "方正小标宋简体"
     assert east_asia(by_text["一、基本情况"]) == "黑体"
     assert east_asia(by_text["（一）各级民政部门落实情况"]) == "楷体_GB2312"
     section = document.sections[0]
-    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    width, height = section.page_width, section.page_height
+    assert width is not None and height is not None, "the page size is set"
+    assert round(width.mm) == 210 and round(height.mm) == 297
 
 
 def test_pdf_has_the_chinese_text_and_pages(client: Client, world: World) -> None:

@@ -6,9 +6,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.models import Organisation
 from zhucan.summaries.models import SummaryReport
 from zhucan.summaries.services import StaleSummaryError, save_summary
 from zhucan.summaries.tests.factories import city_campaign_with_work
@@ -18,7 +21,7 @@ from zhucan.testing.factories import make_campaign
 pytestmark = pytest.mark.django_db
 
 
-def _texts(**overrides):
+def _texts(**overrides: str) -> dict[str, str]:
     return {
         "overview": "市残工委召开专题会议部署。",
         "problems": "",
@@ -27,9 +30,19 @@ def _texts(**overrides):
     } | overrides
 
 
-def _save(by, campaign, org, version, **overrides):
+def _save(
+    by: User, campaign: Campaign, org: Organisation, version: int, **overrides: str
+) -> SummaryReport:
+    texts = _texts(**overrides)
     return save_summary(
-        by=by, campaign=campaign, organisation=org, version=version, **_texts(**overrides)
+        by=by,
+        campaign=campaign,
+        organisation=org,
+        version=version,
+        overview=texts["overview"],
+        problems=texts["problems"],
+        next_steps=texts["next_steps"],
+        closing=texts["closing"],
     )
 
 

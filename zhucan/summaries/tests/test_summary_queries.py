@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from zhucan.activities.services import add_media_report, decide_typical, propose_typical
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.summaries.tests.factories import accepted_report, city_campaign_with_work
 from zhucan.testing.auth import login_verified
@@ -29,7 +30,7 @@ def _count(client: Client, url: str) -> int:
     return len(queries)
 
 
-def _more_work(world: World, campaign) -> None:
+def _more_work(world: World, campaign: Campaign) -> None:
     """Three more accepted reports from county B, each typical with a photo and covered."""
     duty = campaign.duties.get()
     for n in range(3):
