@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from bench.completeness import TreeSize, build_province_tree, page_queries
+from bench.completeness import ProvinceTree, TreeSize, build_province_tree, page_queries
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.completeness.selectors import completeness
 from zhucan.orgs.models import Organisation
@@ -51,7 +51,7 @@ def test_the_tree_is_consistent(db: None) -> None:
     assert report.totals["plan"].done == tree.plans
 
 
-def _page_queries(tree) -> tuple[int, int]:
+def _page_queries(tree: ProvinceTree) -> tuple[int, int]:
     """Queries for the page and for a drill-down into the first city."""
     client = login_verified(Client(), tree.coordinator)
     url = reverse("completeness:campaign", kwargs={"campaign_pk": tree.campaign.pk})

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from zhucan.campaigns.models import Receipt
+from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.services import (
     create_child_campaign,
     publish_campaign,
@@ -60,7 +60,7 @@ def _problems(
     return [p for p in problems if p]
 
 
-def _campaign_with_a_cascade(world: World):
+def _campaign_with_a_cascade(world: World) -> Campaign:
     """City → county A → county A's civil affairs: county A has signed and sent its plan and a
     report on time, everyone else has not, and the sweep has reminded them before the deadline."""
     today = timezone.localdate()
@@ -91,15 +91,16 @@ def _campaign_with_a_cascade(world: World):
     return campaign
 
 
-def _url(name: str, campaign, query: str = "") -> str:
+def _url(name: str, campaign: Campaign, query: str = "") -> str:
     return reverse(f"completeness:{name}", kwargs={"campaign_pk": campaign.pk}) + query
 
 
-def _tab_to(page: Page, predicate_js: str, limit: int = 60) -> dict:
+def _tab_to(page: Page, predicate_js: str, limit: int = 60) -> dict[str, str | None]:
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate(predicate_js):
-            return page.evaluate(ACTIVE)
+            active: dict[str, str | None] = page.evaluate(ACTIVE)  # the shape ACTIVE returns
+            return active
     raise AssertionError(f"{limit} presses of Tab never reached {predicate_js}")
 
 
@@ -191,6 +192,7 @@ def test_the_reminders_page_passes_axe_in_its_error_state_too(
 
     # Two mistakes: a negative number, and reports due before the plans they carry out.
     page.fill("#id_days_before", "-1")
+    assert campaign.plans_due is not None
     page.fill("#id_reports_due", str(campaign.plans_due - timedelta(days=1)))
     with page.expect_navigation(wait_until="load"):
         page.locator("main form.plan-form button[type=submit]").click()

@@ -10,14 +10,16 @@ from django.urls import reverse
 
 from zhucan.accounts import demo
 from zhucan.accounts.models import User
+from zhucan.campaigns.models import Campaign
 from zhucan.completeness.selectors import completeness, sort_rows
+from zhucan.orgs.models import Organisation
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign
 
 COUNTIES = [f"{name}人民政府残疾人工作委员会" for _code, name in demo.COUNTIES]
 
 
-def _city_campaign():
+def _city_campaign() -> tuple[dict[str, Organisation], User, Campaign]:
     orgs = demo.load()
     officer = User.objects.get(username="city_officer")
     return orgs, officer, make_campaign(issuing_org=orgs["city"], by=officer)
@@ -51,7 +53,9 @@ def test_the_page_lists_them_so_and_does_not_call_it_ascending(client: Client, d
     shown = re.findall(r'<tr><th scope="row">([^<]+)</th>', detail)
     assert [n for n in shown if n in COUNTIES] == COUNTIES
     assert shown.index(COUNTIES[-1]) < shown.index("平顶山市民政局")
-    heading = re.search(r"<th scope=\"col\"[^>]*>(.*?)</th>", detail).group(1)
+    first_column = re.search(r"<th scope=\"col\"[^>]*>(.*?)</th>", detail)
+    assert first_column is not None
+    heading = first_column.group(1)
     assert 'aria-sort="other"' in detail
     assert "sorted ascending" not in heading
     assert "areas by region code, then departments" in heading

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.test import Client
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zhucan.accounts.models import User
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.services import (
     create_child_campaign,
@@ -23,13 +25,17 @@ from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org, make_plan
 
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-def url(campaign, **query):
+
+def url(campaign: Campaign, **query: object) -> str:
     base = reverse("completeness:campaign", kwargs={"campaign_pk": campaign.pk})
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def deliver_county_a(world: World, campaign) -> None:
+def deliver_county_a(world: World, campaign: Campaign) -> None:
     sign_receipt(
         by=world.county_a_officer,
         receipt=Receipt.objects.get(campaign=campaign, organisation=world.county_a),
@@ -111,7 +117,7 @@ def test_a_county_sees_only_its_part(client: Client, world: World, campaign: Cam
     assert world.county_b.name not in page
 
 
-def detail(response) -> str:
+def detail(response: TestResponse) -> str:
     """The table of every organisation (the roll-up above it names organisations too)."""
     return response.content.decode().split('id="detail-heading"')[1]
 
@@ -161,7 +167,7 @@ def test_empty_state_for_someone_the_notice_did_not_reach(
     assert client.get(url(campaign)).status_code == 404
 
 
-def _queries(user, campaign) -> int:
+def _queries(user: User, campaign: Campaign) -> int:
     user = type(user).objects.get(pk=user.pk)  # nothing cached from an earlier call
     with CaptureQueriesContext(connection) as ctx:
         completeness(user, campaign)
@@ -200,7 +206,7 @@ def test_queries_do_not_grow_with_the_tree(world: World, campaign: Campaign) -> 
     assert _queries(world.city_officer, bigger) == small
 
 
-def make_campaign_to_all(world: World):
+def make_campaign_to_all(world: World) -> Campaign:
     from zhucan.testing.factories import make_campaign
 
     return make_campaign(

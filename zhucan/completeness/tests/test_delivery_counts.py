@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -20,7 +20,7 @@ from zhucan.campaigns.services import (
     set_deadlines,
     sign_receipt,
 )
-from zhucan.completeness.counts import computed_counts
+from zhucan.completeness.counts import Key, computed_counts
 from zhucan.completeness.models import DeliveryCount
 from zhucan.completeness.services import set_receipts_due
 from zhucan.conftest import World
@@ -28,7 +28,7 @@ from zhucan.core.errors import DomainError
 from zhucan.testing.factories import make_campaign, make_plan, make_report
 
 
-def kept():
+def kept() -> dict[Key, int]:
     return {
         (c.campaign_id, c.organisation_id, c.kind, c.due, c.delivered_on): c.count
         for c in DeliveryCount.objects.all()
@@ -36,7 +36,7 @@ def kept():
     }
 
 
-def scratch():
+def scratch() -> dict[Key, int]:
     return {key: n for key, n in computed_counts().items() if n}
 
 
@@ -48,7 +48,8 @@ def test_the_kept_counts_equal_a_count_from_scratch_after_random_deliveries(worl
         by=world.county_a_officer, parent=campaign, issuing_org=world.county_a
     )
     today = timezone.localdate()
-    days = [None, today - timedelta(days=2), today, today + timedelta(days=3)]
+    dates = [today - timedelta(days=2), today, today + timedelta(days=3)]
+    days: list[date | None] = [None, *dates]
     planned: set[tuple[int, int]] = set()
     reports = []
     done: Counter[str] = Counter()
@@ -92,7 +93,7 @@ def test_the_kept_counts_equal_a_count_from_scratch_after_random_deliveries(worl
                     summary_due=None,
                 )
             elif action == "receipts_due":
-                set_receipts_due(by=officer, campaign=chosen, receipts_due=rng.choice(days[1:]))
+                set_receipts_due(by=officer, campaign=chosen, receipts_due=rng.choice(dates))
             elif action == "publish" and child.status != "published":
                 child = publish_campaign(by=world.county_a_officer, campaign=child)
         except DomainError:

@@ -100,6 +100,7 @@ def test_the_demo_story(client: Client, db: None, run_on_commit: None) -> None:
 
     # The demo's plans are due in two days: the load ran today's sweep, which reminded those
     # without a plan submitted (新华区's draft among them), and those that had not signed.
+    assert campaign.plans_due is not None
     sweep_day = campaign.plans_due - timedelta(days=2)
     assert sweep_day == timezone.localdate()
     plan_reminders = ReminderSent.objects.filter(kind="plan")

@@ -3,12 +3,14 @@ pages by the database) shows what reading every recipient shows, for every sort 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 from django.db.models import F
 
-from bench.completeness import TreeSize, build_province_tree
+from bench.completeness import ProvinceTree, TreeSize, build_province_tree
 from zhucan.completeness.page import Listing, overview, recipients
-from zhucan.completeness.selectors import completeness, filter_rows, sort_rows
+from zhucan.completeness.selectors import Row, completeness, filter_rows, sort_rows
 from zhucan.orgs.models import Organisation
 
 SMALL = TreeSize(
@@ -25,7 +27,7 @@ FILTERS = [
 ]
 
 
-def shown(rows):
+def shown(rows: Iterable[Row]) -> list[tuple[object, ...]]:
     return [
         (
             r.campaign_id,
@@ -41,14 +43,14 @@ def shown(rows):
 
 
 @pytest.fixture
-def tree(db: None):
+def tree(db: None) -> ProvinceTree:
     built = build_province_tree(SMALL)
     # The bench loads no display order; the pages' order needs one (unique, as real ones are).
     Organisation.objects.update(sort_path=F("path"))
     return built
 
 
-def test_the_counts_give_the_totals_and_levels_of_every_recipient(tree) -> None:
+def test_the_counts_give_the_totals_and_levels_of_every_recipient(tree: ProvinceTree) -> None:
     user, campaign = tree.coordinator, tree.campaign
     for node in (None, tree.cities[0], tree.counties[0]):
         live = completeness(user, campaign, node=node)
@@ -62,7 +64,7 @@ def test_the_counts_give_the_totals_and_levels_of_every_recipient(tree) -> None:
     assert len({s for t in live.totals.values() for s in kinds if getattr(t, s)}) >= 3
 
 
-def test_the_database_sorts_and_filters_as_the_rows_do(tree) -> None:
+def test_the_database_sorts_and_filters_as_the_rows_do(tree: ProvinceTree) -> None:
     user, campaign = tree.coordinator, tree.campaign
     for node in (tree.province, tree.cities[0]):
         live = completeness(user, campaign, node=node)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
+from zhucan.accounts.models import User
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.services import close_campaign, sign_receipt
 from zhucan.completeness import services
@@ -21,17 +22,23 @@ from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
 from zhucan.notifications import sms
 from zhucan.notifications.models import Notification
+from zhucan.orgs.models import Organisation
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_plan
 
 
-def deliver(world: World, campaign, org, user) -> None:
+def deliver(world: World, campaign: Campaign, org: Organisation, user: User) -> None:
     sign_receipt(by=user, receipt=Receipt.objects.get(campaign=campaign, organisation=org))
     make_plan(campaign=campaign, organisation=org, by=user, submit=True)
 
 
-def reminded(**filters) -> set[tuple[str, str]]:
+def reminded(**filters: object) -> set[tuple[str, str]]:
     return set(ReminderSent.objects.filter(**filters).values_list("organisation__name", "kind"))
+
+
+def plans_due(campaign: Campaign) -> date:
+    assert campaign.plans_due is not None, "the campaign fixture sets the plans deadline"
+    return campaign.plans_due
 
 
 @pytest.fixture
@@ -45,7 +52,7 @@ def test_before_the_deadline_only_the_missing_are_reminded_once(
     world: World, campaign: Campaign, today: date, emails: None, run_on_commit: None
 ) -> None:
     deliver(world, campaign, world.county_a, world.county_a_officer)
-    sweep_day = campaign.plans_due - timedelta(days=3)
+    sweep_day = plans_due(campaign) - timedelta(days=3)
     sent = services.sweep_campaign(campaign_id=campaign.pk, today=sweep_day)
     assert reminded() == {
         (world.county_b.name, "receipt"),
@@ -71,7 +78,7 @@ def test_before_the_deadline_only_the_missing_are_reminded_once(
 
 
 def test_too_early_nothing(world: World, campaign: Campaign) -> None:
-    early = campaign.plans_due - timedelta(days=4)
+    early = plans_due(campaign) - timedelta(days=4)
     assert services.sweep_campaign(campaign_id=campaign.pk, today=early) == 0
 
 
@@ -83,7 +90,7 @@ def test_after_the_deadline_again_then_the_organisation_above(
         by=world.member_unit_reporter,
         receipt=Receipt.objects.get(campaign=campaign, organisation=world.city_unit),
     )
-    due = campaign.plans_due
+    due = plans_due(campaign)
     # County B has neither signed nor planned; the city unit signed but has no plan.
     assert services.sweep_campaign(campaign_id=campaign.pk, today=due + timedelta(days=1)) == 3
     assert services.sweep_campaign(campaign_id=campaign.pk, today=due + timedelta(days=2)) == 0
@@ -109,7 +116,7 @@ def test_after_the_deadline_again_then_the_organisation_above(
 def test_delivered_organisations_drop_out_of_the_reminders(
     world: World, campaign: Campaign, run_on_commit: None
 ) -> None:
-    due = campaign.plans_due
+    due = plans_due(campaign)
     services.sweep_campaign(campaign_id=campaign.pk, today=due - timedelta(days=1))
     deliver(world, campaign, world.county_b, world.county_b_officer)
     services.sweep_campaign(campaign_id=campaign.pk, today=due + timedelta(days=1))
@@ -125,7 +132,9 @@ def test_sms_when_the_campaign_asks_for_it(
     ReminderSchedule.objects.create(campaign=campaign, by_sms=True)
     services.sweep_campaign(campaign_id=campaign.pk, today=campaign.plans_due)
     assert {m.to for m in sms.outbox} == {"13812345678"}
-    assert "sms" in ReminderSent.objects.filter(organisation=world.county_b).first().channels
+    sent = ReminderSent.objects.filter(organisation=world.county_b).first()
+    assert sent is not None
+    assert "sms" in sent.channels
 
 
 def test_inactive_schedule_or_closed_campaign_sends_nothing(

@@ -29,7 +29,7 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
         (None, DUE + timedelta(days=1), Status.OVERDUE),
     ],
 )
-def test_status_against_the_deadline(delivered, today: date, expected) -> None:
+def test_status_against_the_deadline(delivered: date | None, today: date, expected: Status) -> None:
     assert status_of(delivered, DUE, today) == expected
 
 
@@ -47,7 +47,9 @@ def test_without_a_deadline_nothing_is_late_or_overdue() -> None:
         (local(DUE + timedelta(days=1), 0, 1), Status.LATE),
     ],
 )
-def test_the_whole_due_day_counts_in_the_offices_time_zone(world: World, signed, expected) -> None:
+def test_the_whole_due_day_counts_in_the_offices_time_zone(
+    world: World, signed: datetime, expected: Status
+) -> None:
     from zhucan.campaigns.models import Receipt
     from zhucan.campaigns.services import set_deadlines
     from zhucan.completeness.selectors import expected_rows

@@ -14,12 +14,12 @@ from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified
 
 
-def page_url(campaign):
+def page_url(campaign: Campaign) -> str:
     return reverse("completeness:reminders", kwargs={"campaign_pk": campaign.pk})
 
 
-def form(campaign, today, **overrides):
-    data = {
+def form(campaign: Campaign, today: date, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
         "version": 0,
         "campaign_version": campaign.version,
         "receipts_due": (today + timedelta(days=2)).isoformat(),

@@ -9,8 +9,10 @@ from zhucan.orgs.services import create_organisation
 
 
 @pytest.fixture
-def entry(world: World) -> AuditEntry | None:
-    return AuditEntry.objects.filter(action="orgs.organisation.created").first()
+def entry(world: World) -> AuditEntry:
+    found = AuditEntry.objects.filter(action="orgs.organisation.created").first()
+    assert found is not None, "the world's organisations are created through the service"
+    return found
 
 
 def test_a_service_write_records_who_what_where_and_the_changes(
@@ -32,7 +34,7 @@ def test_a_service_write_records_who_what_where_and_the_changes(
     assert entry.org_path == org.path
 
 
-def test_audit_entries_cannot_be_changed_or_deleted(entry: AuditEntry | None) -> None:
+def test_audit_entries_cannot_be_changed_or_deleted(entry: AuditEntry) -> None:
     entry.action = "forged"
     with pytest.raises(AuditLogAppendOnlyError):
         entry.save()
@@ -45,7 +47,7 @@ def test_audit_entries_cannot_be_changed_or_deleted(entry: AuditEntry | None) ->
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
-def test_postgresql_refuses_raw_updates_of_audit_entries(entry: AuditEntry | None) -> None:
+def test_postgresql_refuses_raw_updates_of_audit_entries(entry: AuditEntry) -> None:
     from django.db import DatabaseError
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

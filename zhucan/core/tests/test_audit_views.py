@@ -44,6 +44,7 @@ def test_export_is_formula_safe(client: Client, world: World) -> None:
     response = client.get(reverse("core:audit"), {"q": "test.formula", "format": "xlsx"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     assert sheet["A1"].value == "时间" or sheet["A1"].value == "Time"
     assert sheet.freeze_panes == "A2"
     cell = sheet["E2"]

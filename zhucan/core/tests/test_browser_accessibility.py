@@ -40,7 +40,7 @@ def _console_report(
 
 @pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
 def test_every_page_passes_axe(
-    browser_world: World, browser_pages: BrowserPages, name, kwargs
+    browser_world: World, browser_pages: BrowserPages, name: str, kwargs: tuple[str, ...]
 ) -> None:
     target = find_target(browser_world, name, kwargs)
     if not isinstance(target, Target):
@@ -61,8 +61,8 @@ def test_every_page_passes_axe(
     label = f"{name} as {target.who}, large text + high contrast"
     problems += [axe_report(page, label), _console_report(browser_pages, page, label, seen)]
 
-    problems = [p for p in problems if p]
-    assert not problems, "\n\n".join(problems)
+    found = [p for p in problems if p]
+    assert not found, "\n\n".join(found)
 
 
 @pytest.mark.parametrize("name", ["core:home", "accounts:login", "orgs:list"])

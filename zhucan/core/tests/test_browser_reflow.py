@@ -93,7 +93,7 @@ def _check(browser_pages: BrowserPages, targets: list[Target], mode: str) -> lis
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("name", REQUIRED)
 def test_no_horizontal_scroll_at_320px(
-    browser_world: World, browser_pages: BrowserPages, name, mode
+    browser_world: World, browser_pages: BrowserPages, name: str, mode: str
 ) -> None:
     target = find_target(browser_world, name, [])
     assert isinstance(target, Target), target

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
-from zhucan.testing.factories import make_campaign, make_report
-from zhucan.testing.urlwalk import URLS, county_a_campaign, county_a_plan
+from zhucan.testing.factories import county_a_campaign, make_campaign, make_report
+from zhucan.testing.urlwalk import URLS, county_a_plan
 
 
 def _photos(w: World) -> tuple[Any, str]:

@@ -4,6 +4,7 @@ after a lost connection: a database restart or failover is not an outage of its 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -40,7 +41,7 @@ def test_the_worker_waits_and_carries_on_when_the_database_goes_away(
             raise OperationalError("terminating connection due to administrator command")
 
     monkeypatch.setattr(base.Worker, "run", run)
-    monkeypatch.setattr(db_worker.time, "sleep", pauses.append)
+    monkeypatch.setattr(f"{db_worker.__name__}.time.sleep", pauses.append)
     worker = db_worker.Worker(
         queue_names=["*"],
         interval=0,
@@ -69,7 +70,7 @@ def test_the_sweep_thread_recovers_jobs_and_survives_its_own_errors(
         return {"retried": 1, "failed": 0}
 
     monkeypatch.setattr(db_worker, "recover_stale_jobs", sweep)
-    monkeypatch.setattr(db_worker.settings, "JOB_SWEEP_SECONDS", 0)
+    monkeypatch.setattr(f"{db_worker.__name__}.settings.JOB_SWEEP_SECONDS", 0)
     stop = threading.Event()
     db_worker.sweep_forever(stop)
     assert len(runs) == 2
@@ -108,7 +109,14 @@ def test_a_request_after_the_connection_was_killed_answers_200(transactional_db:
     workers.terminate_backend(pid)  # this thread's kept connection, as a restart would
 
     statuses: list[str] = []
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: object = None
+    ) -> Callable[[bytes], object]:
+        statuses.append(status)
+        return lambda data: None  # the body comes back from the handler, not written here
+
     handler = WSGIHandler()
-    environ = RequestFactory()._base_environ(PATH_INFO="/healthz/", REQUEST_METHOD="GET")
-    body = b"".join(handler(environ, lambda status, headers: statuses.append(status)))
+    environ = RequestFactory().get("/healthz/").environ
+    body = b"".join(handler(environ, start_response))
     assert statuses == ["200 OK"], body[:300]

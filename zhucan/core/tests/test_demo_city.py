@@ -148,7 +148,9 @@ def test_the_completeness_page_shows_on_time_late_overdue_and_not_yet_due(
     )
     # Signing late is recorded as the day it happened, by whom, through the service.
     receipt = Receipt.objects.get(campaign=campaign, organisation__name="平顶山市总工会")
-    assert timezone.localdate(receipt.signed_at) > campaign.reminder_schedule.receipts_due
+    receipts_due = campaign.reminder_schedule.receipts_due
+    assert receipts_due is not None
+    assert timezone.localdate(receipt.signed_at) > receipts_due
 
 
 def test_the_register_holds_thousands_of_synthetic_people(client: Client, db: None) -> None:

@@ -13,6 +13,7 @@ def test_formula_like_text_stays_text(value: str) -> None:
     wb = new_workbook()
     XlsxTable(wb, "表", ["名称"]).add_rows([[value]])
     sheet = load_workbook(io.BytesIO(workbook_bytes(wb))).active
+    assert sheet is not None
     assert sheet["A2"].data_type == "s"
     assert sheet["A2"].value == value
     assert sheet["A2"].quotePrefix is True

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from zhucan.accounts.models import User
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.campaigns.services import set_deadlines, sign_receipt
 from zhucan.completeness.todos import units_to_follow_up
@@ -20,13 +21,13 @@ from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign, make_report
 
 
-def _home(client: Client, person) -> str:
+def _home(client: Client, person: User) -> str:
     login_verified(client, person)
     client.cookies["django_language"] = "en"
     return client.get(reverse("core:home")).content.decode()
 
 
-def _with_deadlines(campaign: Campaign, by) -> Campaign:
+def _with_deadlines(campaign: Campaign, by: User) -> Campaign:
     today = timezone.localdate()
     return set_deadlines(
         by=by,
@@ -83,6 +84,7 @@ def test_a_reporter_is_told_the_report_is_due(client: Client, world: World) -> N
     campaign = _with_deadlines(campaign, world.city_officer)
     page = _home(client, world.member_unit_reporter)
     assert f"Report the activities for: {campaign.notice.label}" in page
+    assert campaign.reports_due is not None
     assert campaign.reports_due.isoformat() in page
     new = reverse("activities:new", kwargs={"campaign_pk": campaign.pk})
     assert f"{new}?organisation={world.city_unit.pk}" in page

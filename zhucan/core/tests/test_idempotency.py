@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import NoReturn
 
 import pytest
 from django.core.management import call_command
@@ -25,7 +26,7 @@ def english() -> Iterator[None]:
         yield
 
 
-def make(world: World, name):
+def make(world: World, name: str) -> Callable[[], Organisation]:
     return lambda: make_org(name=name, parent=world.county_a, region_code="410402")
 
 
@@ -49,19 +50,20 @@ def test_a_token_of_another_kind_is_refused(world: World) -> None:
     token = uuid.uuid4()
     with transaction.atomic():
         create_once(by=world.city_admin, token=token, model=Organisation, create=make(world, "甲"))
+
+    def membership() -> Membership:
+        found = world.city_admin.memberships.first()
+        assert found is not None
+        return found
+
     with pytest.raises(DomainError, match="already sent"), transaction.atomic():
-        create_once(
-            by=world.city_admin,
-            token=token,
-            model=Membership,
-            create=lambda: world.city_admin.memberships.first(),
-        )
+        create_once(by=world.city_admin, token=token, model=Membership, create=membership)
 
 
 def test_a_failed_create_frees_its_token(world: World) -> None:
     token = uuid.uuid4()
 
-    def fail() -> None:
+    def fail() -> NoReturn:
         raise DomainError("no")
 
     with pytest.raises(DomainError), transaction.atomic():
@@ -75,8 +77,11 @@ def test_a_failed_create_frees_its_token(world: World) -> None:
 
 
 def test_it_refuses_to_run_outside_a_transaction(transactional_db: None, world: World) -> None:
+    def never() -> NoReturn:
+        raise AssertionError("create ran outside a transaction")
+
     with pytest.raises(RuntimeError):
-        create_once(by=world.city_admin, token=uuid.uuid4(), model=Organisation, create=None)
+        create_once(by=world.city_admin, token=uuid.uuid4(), model=Organisation, create=never)
 
 
 def test_old_tokens_are_purged(world: World) -> None:
@@ -88,8 +93,8 @@ def test_old_tokens_are_purged(world: World) -> None:
                 model=Organisation,
                 create=make(world, name),
             )
-    FormSubmission.objects.filter(pk=FormSubmission.objects.first().pk).update(
-        at=timezone.now() - timedelta(days=31)
-    )
+    oldest = FormSubmission.objects.first()
+    assert oldest is not None
+    FormSubmission.objects.filter(pk=oldest.pk).update(at=timezone.now() - timedelta(days=31))
     call_command("purge_form_submissions")
     assert FormSubmission.objects.count() == 1

@@ -11,7 +11,7 @@ from zhucan.stats.services.export_jobs import EXPORT_TASK_PATH
 @pytest.mark.parametrize(
     "path", [IMPORT_TASK_PATH, EXPORT_TASK_PATH, CHECK_TASK, IMPORT_TASK, EXPIRE_TASK]
 )
-def test_every_path_a_service_queues_is_a_registered_task(path) -> None:
+def test_every_path_a_service_queues_is_a_registered_task(path: str) -> None:
     assert jobs._tasks[path].module_path == path
 
 

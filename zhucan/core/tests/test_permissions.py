@@ -17,7 +17,7 @@ from zhucan.testing.urlwalk import PUBLIC, URLS, url_for
 
 @pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
 def test_anonymous_is_sent_to_login_except_on_public_pages(
-    client: Client, world: World, name, kwargs
+    client: Client, world: World, name: str, kwargs: tuple[str, ...]
 ) -> None:
     url = url_for(world, name, list(kwargs))
     response = client.get(url)
@@ -33,7 +33,7 @@ def test_anonymous_is_sent_to_login_except_on_public_pages(
     ("name", "kwargs"), [u for u in URLS if u[1]], ids=[n for n, k in URLS if k]
 )
 def test_objects_of_county_a_are_404_for_other_jurisdictions(
-    client: Client, world: World, name, kwargs
+    client: Client, world: World, name: str, kwargs: tuple[str, ...]
 ) -> None:
     url = url_for(world, name, list(kwargs))
     for person in (world.county_b_officer, world.outsider, world.member_unit_reporter):
@@ -54,7 +54,7 @@ def test_objects_of_county_a_are_404_for_other_jurisdictions(
     ("name", "kwargs"), [u for u in URLS if u[1]], ids=[n for n, k in URLS if k]
 )
 def test_objects_of_county_a_are_reachable_from_above(
-    client: Client, world: World, name, kwargs
+    client: Client, world: World, name: str, kwargs: tuple[str, ...]
 ) -> None:
     url = url_for(world, name, list(kwargs))
     for person in (world.county_a_officer, world.city_officer):
@@ -67,7 +67,9 @@ def test_objects_of_county_a_are_reachable_from_above(
 @pytest.mark.parametrize(
     ("name", "kwargs"), [u for u in URLS if not u[1]], ids=[n for n, k in URLS if not k]
 )
-def test_pages_never_show_county_a_to_others(client: Client, world: World, name, kwargs) -> None:
+def test_pages_never_show_county_a_to_others(
+    client: Client, world: World, name: str, kwargs: tuple[str, ...]
+) -> None:
     url = url_for(world, name, list(kwargs))
     for person in (world.county_b_officer, world.outsider):
         client.logout()

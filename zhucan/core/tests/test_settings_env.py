@@ -17,7 +17,7 @@ PROBE = (
 )
 
 
-def _settings_with(**env):
+def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -65,7 +65,9 @@ def test_database_and_cache_from_the_environment() -> None:
     assert values["ssl"] is True
 
 
-def _run_without_keys(tmp_path: Path, args, **env):
+def _run_without_keys(
+    tmp_path: Path, args: list[str], **env: str
+) -> subprocess.CompletedProcess[str]:
     """``args`` in a fresh interpreter with no key in the environment and key files in tmp."""
     clean = {
         k: v

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from zhucan.activities.models import ActivityReport
 from zhucan.activities.services import accept_report, return_report
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core import workflow
 from zhucan.core.errors import DomainError
@@ -64,12 +65,12 @@ BARE = workflow.Workflow(
 
 
 @pytest.fixture
-def campaign(world: World):
+def campaign(world: World) -> Campaign:
     return make_campaign(issuing_org=world.city, by=world.city_officer)
 
 
 @pytest.fixture
-def plan(world: World, campaign):
+def plan(world: World, campaign: Campaign) -> Plan:
     return make_plan(campaign=campaign, organisation=world.county_a, by=world.county_a_officer)
 
 
@@ -85,7 +86,7 @@ def unchanged(plan: Plan) -> Callable[[], None]:
     return check
 
 
-def test_an_illegal_transition_is_refused_with_a_message(world: World, plan) -> None:
+def test_an_illegal_transition_is_refused_with_a_message(world: World, plan: Plan) -> None:
     check = unchanged(plan)
     with translation.override("en"), pytest.raises(DomainError) as error:
         BARE.begin("decide", plan, by=world.city_officer, version=plan.version)
@@ -98,14 +99,14 @@ def test_an_illegal_transition_is_refused_with_a_message(world: World, plan) -> 
     check()
 
 
-def test_who_may_is_asked_before_anything_else(world: World, plan) -> None:
+def test_who_may_is_asked_before_anything_else(world: World, plan: Plan) -> None:
     check = unchanged(plan)
     with pytest.raises(DomainError, match="Not you."):
         BARE.begin("forbidden", plan, by=world.city_officer, version=plan.version + 9)
     check()
 
 
-def test_a_stale_version_is_refused_in_chinese(world: World, plan) -> None:
+def test_a_stale_version_is_refused_in_chinese(world: World, plan: Plan) -> None:
     check = unchanged(plan)
     with translation.override("zh-hans"), pytest.raises(DomainError) as error:
         BARE.begin("send", plan, by=world.county_a_officer, version=plan.version - 1)
@@ -120,7 +121,7 @@ def test_a_stale_version_is_refused_in_chinese(world: World, plan) -> None:
     check()
 
 
-def test_finishing_saves_the_state_stamps_and_version_and_audits(world: World, plan) -> None:
+def test_finishing_saves_the_state_stamps_and_version_and_audits(world: World, plan: Plan) -> None:
     with transaction.atomic():
         step = BARE.begin("send", plan, by=world.county_a_officer, version=plan.version)
         assert not step.done
@@ -143,7 +144,7 @@ def test_finishing_saves_the_state_stamps_and_version_and_audits(world: World, p
     assert AuditEntry.objects.filter(action="tests.decided", actor=reviewer).count() == 1
 
 
-def test_a_repeat_does_nothing(world: World, plan) -> None:
+def test_a_repeat_does_nothing(world: World, plan: Plan) -> None:
     with transaction.atomic():
         BARE.begin("send", plan, by=world.county_a_officer, version=plan.version).finish()
     plan.refresh_from_db()
@@ -156,7 +157,7 @@ def test_a_repeat_does_nothing(world: World, plan) -> None:
     assert AuditEntry.objects.count() == entries
 
 
-def test_a_decision_on_a_stale_page_says_it_was_decided(world: World, campaign) -> None:
+def test_a_decision_on_a_stale_page_says_it_was_decided(world: World, campaign: Campaign) -> None:
     """Returning an accepted report from a page opened before it was accepted names the
     decision, not "someone changed it"."""
     reporter = make_user(org=world.county_a, role="reporter")
@@ -220,7 +221,9 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
 
 @pytest.mark.postgres
 @needs_postgres
-def test_two_reviewers_at_once_one_decides(transactional_db: None, world: World, campaign) -> None:
+def test_two_reviewers_at_once_one_decides(
+    transactional_db: None, world: World, campaign: Campaign
+) -> None:
     reporter = make_user(org=world.county_a, role="reporter")
     report = make_report(campaign=campaign, organisation=world.county_a, by=reporter, submit=True)
     seen = report.version
@@ -244,16 +247,17 @@ def test_two_reviewers_at_once_one_decides(transactional_db: None, world: World,
 @pytest.mark.postgres
 @needs_postgres
 def test_five_clicks_at_once_approve_a_plan_once(
-    transactional_db: None, world: World, campaign
+    transactional_db: None, world: World, campaign: Campaign
 ) -> None:
     plan = make_plan(
         campaign=campaign, organisation=world.county_a, by=world.county_a_officer, submit=True
     )
     reviewer = make_user(org=world.city, role="reviewer")
     url = reverse("plans:review", kwargs={"plan_pk": plan.pk})
-    form = {"version": plan.version, "target": "plan", "decision": "approve"}
+    seen = plan.version
+    form = {"version": seen, "target": "plan", "decision": "approve"}
     responses = post_at_once(reviewer, url, form)
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 200, 302]
     plan.refresh_from_db()
-    assert plan.status == Plan.Status.APPROVED and plan.version == form["version"] + 1
+    assert plan.status == Plan.Status.APPROVED and plan.version == seen + 1
     assert AuditEntry.objects.filter(action="plans.plan.approved").count() == 1

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 import tracemalloc
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from zhucan.core.xlsx_stream import StreamingXlsx
 
 
-def _written(rows, **kwargs):
+def _written(rows: Iterable[Sequence[object]], **kwargs: Any) -> Workbook:
     out = io.BytesIO()
     with StreamingXlsx(
         out,
@@ -30,6 +32,7 @@ def test_cells_keep_their_types_and_formats() -> None:
     at = datetime(2020, 5, 17, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
     book = _written([["叶县残联", 12, Decimal("1500.50"), date(2020, 5, 17), at]])
     ws = book.active
+    assert ws is not None
     assert ws.title == "活动"
     assert [c.value for c in ws[1]] == ["单位", "场次", "金额", "日期", "时间"]
     assert ws["A1"].font.b
@@ -38,6 +41,7 @@ def test_cells_keep_their_types_and_formats() -> None:
     assert row[0].value == "叶县残联" and row[0].data_type == "s"
     assert row[1].value == 12 and row[1].number_format == "#,##0"
     assert row[2].value == 1500.5 and row[2].number_format == "#,##0.00"
+    assert isinstance(row[3].value, datetime)  # Excel keeps a date as a datetime at midnight
     assert row[3].value.date() == date(2020, 5, 17) and row[3].number_format == "yyyy-mm-dd"
     assert row[4].value == datetime(2020, 5, 17, 9, 30)  # noqa: DTZ001 - Excel has no zones
 
@@ -47,6 +51,7 @@ def test_formula_like_text_stays_text_with_the_quote_prefix() -> None:
         [["=SUM(A1:A9)", None, None, None, "+86 139"], ["-1", "@cmd", "", None, "\x07bell"]]
     )
     ws = book.active
+    assert ws is not None
     assert ws["A2"].value == "=SUM(A1:A9)" and ws["A2"].data_type == "s"
     assert ws["A2"].quotePrefix
     assert ws["E2"].value == "+86 139" and ws["E2"].quotePrefix
@@ -56,7 +61,9 @@ def test_formula_like_text_stays_text_with_the_quote_prefix() -> None:
 
 
 def test_title_with_markup_characters_is_escaped() -> None:
-    assert _written([], title='统计<表>&"').active.title == '统计<表>&"'
+    ws = _written([], title='统计<表>&"').active
+    assert ws is not None
+    assert ws.title == '统计<表>&"'
 
 
 def test_memory_stays_flat_however_many_rows() -> None:

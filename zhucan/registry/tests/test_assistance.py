@@ -39,6 +39,7 @@ def test_visit_page_finds_people_and_records_them_once(client: Client, world: Wo
     rows = Assistance.objects.filter(visit=visit)
     assert rows.count() == 3
     row = rows.first()
+    assert row is not None
     assert row.report == visit.report and row.campaign == visit.report.campaign
     assert row.organisation == visit.report.organisation and row.amount == Decimal(300)
     client.post(url, form | {"given_on": "2020-05-16"})  # sent twice: nobody twice

@@ -12,15 +12,16 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pytest_django import DjangoAssertNumQueries
 
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.registry import selectors
-from zhucan.registry.models import Assistance
+from zhucan.registry.models import Assistance, Person
 from zhucan.registry.services.assistance import AssistanceInput, record_assistance
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_person
 
 
-def helped(world: World, person, campaign):
+def helped(world: World, person: Person, campaign: Campaign) -> Assistance:
     return record_assistance(
         by=world.county_a_officer,
         person=person,
@@ -30,7 +31,7 @@ def helped(world: World, person, campaign):
     )
 
 
-def people_in_need(world: World):
+def people_in_need(world: World) -> tuple[Person, Person, Person, Person]:
     a1 = make_person(world, name="甲一", township="光明路街道", need_income_fell=True)
     a2 = make_person(world, name="甲二", township="光明路街道", need_no_care=True)
     a3 = make_person(
@@ -93,9 +94,12 @@ def test_page_lists_not_helped_with_bounded_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url + "?page=2")
     assert response.context["page_obj"].paginator.count == 34
-    area = client.get(
-        url, {"node": world.city.pk, "area": world.county_a.pk, "township": "西市场街道"}
-    )
+    drill: dict[str, int | str] = {
+        "node": world.city.pk,
+        "area": world.county_a.pk,
+        "township": "西市场街道",
+    }
+    area = client.get(url, drill)
     assert [p.name for p in area.context["page_obj"].object_list] == ["甲三"]
 
 
@@ -119,6 +123,7 @@ def test_export_is_masked_and_formula_safe(
     response = client.get(url)
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][3] == "=HYPERLINK(1)"
     assert sheet.cell(row=2, column=4).data_type == "s"

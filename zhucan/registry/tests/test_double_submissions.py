@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.registry.models import Assistance, EducationCase, Person
@@ -17,7 +18,7 @@ from zhucan.testing.concurrency import needs_postgres, post_at_once
 from zhucan.testing.factories import id_number, make_person
 
 
-def person_form(world: World, **changes):
+def person_form(world: World, **changes: object) -> dict[str, object]:
     number = id_number()
     return {
         "organisation": world.county_a.pk,
@@ -34,7 +35,7 @@ def person_form(world: World, **changes):
     } | changes
 
 
-def assistance_form(world: World, campaign):
+def assistance_form(world: World, campaign: Campaign) -> dict[str, object]:
     return {
         "organisation": world.county_a.pk,
         "campaign": campaign.pk,

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from zhucan.conftest import World
-from zhucan.registry.imports import jobs
 from zhucan.registry.imports.mapping import guess_field, ignored_columns
 from zhucan.registry.management.commands import import_registry
 from zhucan.registry.models import Person
+from zhucan.registry.models.imports import RegistryImport
 from zhucan.testing.auth import login_verified
 from zhucan.testing.registry_sheets import (
     HEADERS,
@@ -36,7 +36,7 @@ def _row(n: int, sex: object, born: object) -> list[object]:
     return [*person_row(n), sex, born, "河南平顶山"]
 
 
-def _problems(job):
+def _problems(job: RegistryImport) -> list[tuple[int, str, str, str]]:
     return [(p["row"], p["column"], p["header"], p["message"]) for p in job.problems]
 
 
@@ -135,23 +135,24 @@ def test_a_large_sheet_shows_its_progress_on_standard_error(
 
 def test_progress_lines_come_every_so_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(import_registry, "PROGRESS_EVERY", 10_000)
-    command = import_registry.Command(stderr=StringIO())
-    echo = command._progress(jobs.RegistryImport(rows_total=35_000), "Checked")
+    err = StringIO()
+    command = import_registry.Command(stderr=err)
+    echo = command._progress(RegistryImport(rows_total=35_000), "Checked")
     for done in [*range(2_000, 36_000, 2_000), 35_000]:
         echo(done)
-    lines = command.stderr._out.getvalue().splitlines()
+    lines = err.getvalue().splitlines()
     assert lines == [
         "Checked 10000 of 35000 rows (29%).",
         "Checked 20000 of 35000 rows (57%).",
         "Checked 30000 of 35000 rows (86%).",
         "Checked 35000 of 35000 rows (100%).",
     ]
-    small = command._progress(jobs.RegistryImport(rows_total=300), "Checked")
+    small = command._progress(RegistryImport(rows_total=300), "Checked")
     small(300)
-    assert len(command.stderr._out.getvalue().splitlines()) == 4
+    assert len(err.getvalue().splitlines()) == 4
 
 
 @pytest.mark.parametrize("value", ["1985/3/12", "1985.03.12", "1985年3月12日", 19850312])
-def test_birth_dates_written_the_common_ways_agree(world: World, value) -> None:
+def test_birth_dates_written_the_common_ways_agree(world: World, value: str | int) -> None:
     job = dry_run(world, workbook_bytes([_row(1, "M", value)], WITH_CHECKS))
     assert job.valid_rows == 1 and not job.problems

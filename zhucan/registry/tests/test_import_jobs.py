@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from zhucan.core.models import AuditEntry
 from zhucan.orgs.models import Membership
 from zhucan.registry import crypto
 from zhucan.registry.imports import jobs, saving, staging
+from zhucan.registry.imports.checking import Row
 from zhucan.registry.models import Person
 from zhucan.registry.models.imports import KEEP_UPLOAD, RegistryImport
 from zhucan.registry.services.people import PersonData, register_person
@@ -77,8 +79,8 @@ def test_nothing_is_saved_unless_all_valid_or_only_the_valid_rows_are_chosen(wor
     assert Person.objects.count() == 5
 
 
-def _register(world: World, n: int, **overrides) -> Person:
-    values = {
+def _register(world: World, n: int, **overrides: Any) -> Person:
+    values: dict[str, Any] = {
         "name": f"登记{n}",
         "id_number": id_number(n),
         "category": "4",
@@ -167,9 +169,9 @@ def test_a_crash_at_a_later_row_leaves_nothing_behind(
         by=world.county_a_officer, job=job, valid_only=False, duplicates="skip", background=False
     )
     real = saving._NewPeople.insert
-    calls = []
+    calls: list[int] = []
 
-    def failing(self, rows):
+    def failing(self: saving._NewPeople, rows: list[Row]) -> None:
         calls.append(len(rows))
         if len(calls) == 3:  # the third batch of three, after two batches were inserted
             raise RuntimeError("disk full")
@@ -191,9 +193,9 @@ def test_a_crash_while_the_staged_rows_are_inserted_leaves_nothing_behind(
         by=world.county_a_officer, job=job, valid_only=False, duplicates="skip", background=False
     )
     monkeypatch.setattr(staging, "CHUNK_ROWS", 4)
-    steps = []
+    steps: list[int] = []
 
-    def failing(self, done) -> None:
+    def failing(self: jobs.ProgressWriter, done: int) -> None:
         steps.append(done)
         if len(steps) == 2:  # after two chunks were inserted
             raise RuntimeError("disk full")
@@ -205,7 +207,7 @@ def test_a_crash_while_the_staged_rows_are_inserted_leaves_nothing_behind(
     _nothing_behind(job)
 
 
-def _nothing_behind(job) -> None:
+def _nothing_behind(job: RegistryImport) -> None:
     assert not Person.objects.exists()
     assert not staging.exists(job.pk)
     job.refresh_from_db()

@@ -12,7 +12,7 @@ from zhucan.registry.idnumbers import check_character
 from zhucan.registry.imports import jobs
 from zhucan.registry.imports.mapping import clean_mapping, guess_field, initial_mapping
 from zhucan.registry.models import Person
-from zhucan.registry.models.imports import ImportMapping
+from zhucan.registry.models.imports import ImportMapping, RegistryImport
 from zhucan.testing.registry_sheets import (
     HEADERS,
     dry_run,
@@ -25,7 +25,7 @@ from zhucan.testing.registry_sheets import (
 FULL_WIDTH = {0x30 + i: 0xFF10 + i for i in range(10)}
 
 
-def problems(job):
+def problems(job: RegistryImport) -> list[tuple[int, str, str, str]]:
     return [(p["row"], p["column"], p["header"], p["message"]) for p in job.problems]
 
 
@@ -130,7 +130,7 @@ def test_text_that_starts_with_equals_stays_text(world: World) -> None:
 
 def test_category_and_grade_as_words_or_digits_or_from_the_certificate(world: World) -> None:
     headers = ["姓名", "身份证号", "残疾人证号", "残疾类别", "残疾等级"]
-    rows = [
+    rows: list[list[object]] = [
         ["甲", id_number(1), "", "视力残疾", "一级"],
         ["乙", id_number(2), "", 7, 4],
         ["丙", id_number(3), "", "3", "3级"],

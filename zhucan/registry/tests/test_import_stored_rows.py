@@ -3,12 +3,15 @@ registry looked up again at the import, not taken from the dry run."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
+from django.db.models import QuerySet
 
 from zhucan.conftest import World
 from zhucan.registry import crypto
 from zhucan.registry.imports import saving
-from zhucan.registry.imports.checking import RowChecker
+from zhucan.registry.imports.checking import Row, RowChecker
 from zhucan.registry.imports.mapping import initial_mapping
 from zhucan.registry.imports.reading import open_sheet
 from zhucan.registry.models import Person
@@ -40,10 +43,10 @@ CIPHERTEXTS = {
 WRITTEN = {"id", "created_at", "updated_at"}
 
 
-def _stored(people):
+def _stored(people: QuerySet[Person]) -> dict[str, dict[str, Any]]:
     """Every column of these people by ID number, ciphertexts as the values they decrypt to."""
     names = [f.attname for f in Person._meta.concrete_fields if f.attname not in WRITTEN]
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for values in people.values(*names):
         for column, field in CIPHERTEXTS.items():
             assert values[column] == "" or crypto.key_id(values[column]) == "t2"
@@ -52,7 +55,7 @@ def _stored(people):
     return rows
 
 
-def _checked_rows(world: World):
+def _checked_rows(world: World) -> list[Row]:
     sheet = open_sheet(workbook_bytes(SHEET, HEADERS))
     mapping = initial_mapping(sheet.headers, world.county_a)
     checker = RowChecker(sheet=sheet, mapping=mapping, organisation=world.county_a)

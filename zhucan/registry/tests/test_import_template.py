@@ -36,8 +36,10 @@ def test_the_template_downloads_as_text_with_its_notes_and_is_audited(
     notes = list(book["说明"].iter_rows(values_only=True))
     assert notes[0] == ("列名", "必填", "说明", "也可用的列名")
     by_header = {row[0]: row for row in notes[1:] if row[0]}
-    assert by_header["身份证号"][1] == "是" and "公民身份号码" in by_header["身份证号"][3]
-    assert "不保存" in by_header["出生日期"][2]
+    aliases, birth_note = by_header["身份证号"][3], by_header["出生日期"][2]
+    assert isinstance(aliases, str) and isinstance(birth_note, str)  # the notes are text
+    assert by_header["身份证号"][1] == "是" and "公民身份号码" in aliases
+    assert "不保存" in birth_note
     # Formula-safe: every cell is text, none a formula.
     for sheet in book.worksheets:
         for row in sheet.iter_rows():

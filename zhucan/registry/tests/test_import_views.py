@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -17,10 +19,14 @@ from zhucan.testing.registry_sheets import (
     workbook_bytes,
 )
 
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _upload(client: Client, world: World, data: bytes, name: str = "花名册.xlsx"):
+def _upload(client: Client, world: World, data: bytes, name: str = "花名册.xlsx") -> TestResponse:
     return client.post(
         reverse("registry:imports"),
         {"organisation": world.county_a.pk, "file": SimpleUploadedFile(name, data, XLSX)},

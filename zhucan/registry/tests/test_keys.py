@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -74,7 +75,7 @@ def _check_errors(spec: str, *, databases: list[str] | None = None) -> str:
         (f"{T2},{BLIND},t$4:abc", "is not id:base64"),
     ],
 )
-def test_malformed_keys_fail_the_system_check(spec, message: str) -> None:
+def test_malformed_keys_fail_the_system_check(spec: str, message: str) -> None:
     errors = _check_errors(spec)
     assert "registry.E001" in errors and message in errors
 
@@ -178,7 +179,7 @@ def test_two_servers_recording_at_once_compare_with_the_one_that_won(
     """Both read an empty table; the other server's different t2 is inserted first."""
     real = keycheck._first_sight_problems
 
-    def other_server_first(*args, **kwargs):
+    def other_server_first(*args: Any, **kwargs: Any) -> list[str]:
         KeyCheck.objects.create(key_id="t2", kind="field", check_value="0" * 64)
         return real(*args, **kwargs)
 
@@ -232,7 +233,7 @@ def test_two_servers_starting_at_once_record_one_value_per_key_and_refuse_a_diff
     barrier = threading.Barrier(2, timeout=10)
     real = keycheck._first_sight_problems
 
-    def together(*args, **kwargs):
+    def together(*args: Any, **kwargs: Any) -> list[str]:
         barrier.wait()  # both have read the empty table before either records
         return real(*args, **kwargs)
 

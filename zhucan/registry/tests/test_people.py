@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from pytest_django import DjangoAssertNumQueries
@@ -23,8 +25,8 @@ FIRST17 = "41040219850312002"
 ID = FIRST17 + check_character(FIRST17)
 
 
-def data(**overrides):
-    values = {
+def data(**overrides: Any) -> PersonData:
+    values: dict[str, Any] = {
         "name": "李秀英",
         "id_number": ID,
         "category": Person.Category.PHYSICAL,

@@ -33,7 +33,7 @@ def test_list_filters_paginates_and_counts_queries(
         page = client.get(url, {"page": 2})
     assert len(page.context["page_obj"].object_list) == 8
 
-    def names(**query):
+    def names(**query: str) -> set[str]:
         return {p.name for p in client.get(url, query).context["page_obj"].object_list}
 
     assert names(q="王") == {"王一", "王二"}

@@ -11,6 +11,7 @@ from pytest_django import Settings
 from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.models import Organisation
 from zhucan.registry.models import Person, RegistryLookup
 from zhucan.registry.services.lookups import LookupLimitError, audit_token, find_person
 from zhucan.registry.services.people import PersonData, register_person, stored_data, update_person
@@ -32,7 +33,7 @@ def _in_county_b(world: World, n: int) -> str:
     return number
 
 
-def _form(number: str, organisation) -> dict:
+def _form(number: str, organisation: Organisation) -> dict[str, object]:
     return {
         "organisation": organisation.pk,
         "name": "王五",

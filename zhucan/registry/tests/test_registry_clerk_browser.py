@@ -9,6 +9,7 @@ from playwright.sync_api import Page
 
 from zhucan.conftest import World
 from zhucan.registry.imports import jobs
+from zhucan.registry.models.imports import RegistryImport
 from zhucan.registry.services.townships import add_township
 from zhucan.testing.browser import BrowserPages, axe_report, open_page
 from zhucan.testing.factories import make_person
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.browser
 WIDTH, HEIGHT = 320, 640
 
 
-def _fill(world: World):
+def _fill(world: World) -> RegistryImport:
     add_township(by=world.county_a_officer, organisation=world.county_a, name="光明路街道")
     add_township(by=world.county_a_officer, organisation=world.county_a, name="焦店镇")
     make_person(world, name="李秀英", township="光明路街道", need_no_care=True)

@@ -22,7 +22,7 @@ from zhucan.testing.factories import make_person, make_visit
 @pytest.fixture
 def visited(world: World) -> Visit:
     """A household visit with one person recorded, its report returned for correction."""
-    visit = make_visit(world)
+    visit: Visit = make_visit(world)
     person = make_person(world)
     record_visit_people(
         by=world.county_a_officer,

@@ -19,7 +19,7 @@ from zhucan.testing.factories import make_person, make_user
 from zhucan.testing.registry_sheets import checked_import
 
 
-def _people(world: World):
+def _people(world: World) -> Person:
     add_township(by=world.county_a_officer, organisation=world.county_a, name="光明路街道")
     visited = make_person(
         world,
@@ -42,6 +42,7 @@ def test_the_roster_downloads_masked_filtered_and_audited(client: Client, world:
     response = client.get(reverse("registry:roster_export"), query)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2  # header + 李秀英 only
     row = dict(zip(rows[0], rows[1], strict=True))

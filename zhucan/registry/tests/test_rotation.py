@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -101,7 +102,7 @@ def test_a_field_rotation_that_crashes_mid_batch_resumes_and_reports_progress(
     verify_keys()  # t2 put in front: recorded, t1 still holds the data
     real, calls = crypto.encrypt, []
 
-    def fails_in_the_second_batch(value, **kwargs):
+    def fails_in_the_second_batch(value: str, **kwargs: Any) -> str:
         calls.append(value)
         if len(calls) == 7:  # three ciphertexts a row: the first of the second batch's rows
             raise RuntimeError("power cut")

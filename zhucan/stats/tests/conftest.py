@@ -11,12 +11,12 @@ import pytest
 from django.utils import translation
 
 from zhucan.accounts.models import User
-from zhucan.activities.models import Indicator, Institution, InstitutionKind
+from zhucan.activities.models import ActivityReport, Indicator, Institution, InstitutionKind
 from zhucan.activities.services import VisitInput, accept_report
 from zhucan.campaigns.models import Campaign
 from zhucan.campaigns.services import create_child_campaign, publish_campaign
 from zhucan.conftest import World
-from zhucan.orgs.models import Region
+from zhucan.orgs.models import Organisation, Region
 from zhucan.testing.factories import make_campaign, make_report, make_user
 
 
@@ -50,7 +50,9 @@ def households() -> Indicator:
     return Indicator.objects.get(campaign=None, code="households_visited")
 
 
-def institution(world: World, kind: str, name: str, organisation=None) -> Institution:
+def institution(
+    world: World, kind: str, name: str, organisation: Organisation | None = None
+) -> Institution:
     """An institution in the organisation's county (county A's unless said otherwise)."""
     organisation = organisation or world.county_a
     return Institution.objects.create(
@@ -74,7 +76,7 @@ class Story:
     pending: Any  # submitted, never accepted
 
 
-def accept(report, by):
+def accept(report: ActivityReport, by: User) -> ActivityReport:
     return accept_report(by=by, report=report, version=report.version)
 
 
@@ -83,7 +85,12 @@ def story(world: World, campaign: Campaign, child: Campaign, county_reporter: Us
     return build_story(world, campaign, child, county_reporter)
 
 
-def build_story(world: World, campaign=None, child=None, county_reporter=None) -> Story:
+def build_story(
+    world: World,
+    campaign: Campaign | None = None,
+    child: Campaign | None = None,
+    county_reporter: User | None = None,
+) -> Story:
     """The reports of ``Story``; the campaigns and the reporter are made when not given (the
     browser tests, on their committed world, call this directly)."""
     if campaign is None:

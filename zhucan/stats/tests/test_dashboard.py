@@ -12,13 +12,13 @@ from django.urls import reverse
 from zhucan.accounts.models import User
 from zhucan.conftest import World
 from zhucan.stats import selectors
-from zhucan.stats.selectors import Filters
+from zhucan.stats.selectors import Dashboard, Filters, Line
 from zhucan.stats.tests.conftest import Story, accept
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_org, make_report
 
 
-def lines(board):
+def lines(board: Dashboard) -> dict[str, Line]:
     return {line.name: line for line in board.lines}
 
 
@@ -120,7 +120,7 @@ def test_the_city_sees_a_county_campaign_from_its_issuer(
     assert page.context["board"].total.reports == 1
 
 
-def _queries(client: Client, url):
+def _queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

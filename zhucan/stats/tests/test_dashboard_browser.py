@@ -51,8 +51,8 @@ def test_charts_draw_and_the_page_passes_axe(
     unit = reverse("stats:reports", args=[story.campaign.pk, world.county_a_unit.pk])
     open_page(page, unit)
     problems.append(axe_report(page, "a unit's accepted reports"))
-    problems = [p for p in problems if p]
-    assert not problems, "\n\n".join(problems)
+    found = [p for p in problems if p]
+    assert not found, "\n\n".join(found)
 
 
 def test_print_is_one_a4_page(browser_world: World, browser_pages: BrowserPages) -> None:

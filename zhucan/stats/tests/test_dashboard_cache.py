@@ -26,7 +26,7 @@ from zhucan.testing.factories import make_report
 TOTAL = re.compile(r'<tfoot><tr><th scope="row">[^<]*</th><td class="num">([\d,]+)</td>')
 
 
-def view(client: Client, url):
+def view(client: Client, url: str) -> tuple[int, bool, int]:
     """(reports in the total, whether the tables were computed rather than read from the
     cache, the number of queries)."""
     with CaptureQueriesContext(connection) as queries:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -22,8 +22,10 @@ from openpyxl import load_workbook
 
 from zhucan.activities.models import Indicator, IndicatorValue
 from zhucan.activities.tests.conftest import run_worker
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
+from zhucan.orgs.models import Organisation
 from zhucan.stats.exports import REPORT_HEADERS, write_reports_xlsx
 from zhucan.stats.models import ExportJob
 from zhucan.stats.selectors import Filters
@@ -33,25 +35,29 @@ from zhucan.stats.tests.conftest import Story, households
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_campaign
 
+if TYPE_CHECKING:
+    # What the test client returns (a response with the request and context attached).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-def _start(client: Client, campaign, node, query: str = ""):
+
+def _start(client: Client, campaign: Campaign, node: Organisation, query: str = "") -> TestResponse:
     url = reverse("stats:start_export", args=[campaign.pk, node.pk])
     return client.post(f"{url}?{query}" if query else url)
 
 
-def _page(job) -> str:
+def _page(job: ExportJob) -> str:
     return reverse("stats:export_job", kwargs={"export_pk": job.pk})
 
 
-def _json(job) -> str:
+def _json(job: ExportJob) -> str:
     return reverse("stats:export_job_status", kwargs={"export_pk": job.pk})
 
 
-def _download(job) -> str:
+def _download(job: ExportJob) -> str:
     return reverse("stats:export_download", kwargs={"export_pk": job.pk})
 
 
-def _rows(job) -> list[tuple]:
+def _rows(job: ExportJob) -> list[tuple[Any, ...]]:
     with default_storage.open(job.file_name, "rb") as stored:
         book = load_workbook(io.BytesIO(stored.read()))
     sheet: Any = book.active
@@ -91,6 +97,7 @@ def test_queued_once_then_run_by_the_worker_to_100_percent(
     assert run_worker() == 1
     job.refresh_from_db()
     assert (job.status, job.rows_total, job.rows_done, job.percent) == ("done", 4, 4, 100)
+    assert job.expires_at is not None and job.finished_at is not None
     assert job.expires_at - job.finished_at == timedelta(days=7)
     body = city_client.get(_json(job)).json()
     assert (body["status"], body["percent"], body["finished"]) == ("done", 100, True)
@@ -100,8 +107,9 @@ def test_queued_once_then_run_by_the_worker_to_100_percent(
     response = city_client.get(_download(job))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert book.active.max_row == 5  # the header and the four accepted reports
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active  # the streamed file
+    assert sheet is not None
+    assert sheet.max_row == 5  # the header and the four accepted reports
 
 
 def test_the_file_has_a_row_per_accepted_report_and_its_indicator_values(
@@ -113,7 +121,7 @@ def test_the_file_has_a_row_per_accepted_report_and_its_indicator_values(
     header, body = rows[0], rows[1:]
     assert list(header[: len(REPORT_HEADERS)]) == REPORT_HEADERS
     indicator = header.index(households().name)
-    by_org = {}
+    by_org: dict[str, list[tuple[Any, ...]]] = {}
     for row in body:
         by_org.setdefault(row[0], []).append(row)
     assert sorted(len(v) for v in by_org.values()) == [1, 1, 1, 1]
@@ -215,7 +223,7 @@ def test_the_worker_checks_the_person_may_still_see_the_node(
     assert job.status == "failed" and job.error and not job.file_name
 
 
-def _worker_died(job, *, attempts: int) -> None:
+def _worker_died(job: ExportJob, *, attempts: int) -> None:
     ExportJob.objects.filter(pk=job.pk).update(
         status="running",
         started_at=timezone.now() - timedelta(minutes=5),

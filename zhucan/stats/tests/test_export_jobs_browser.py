@@ -41,5 +41,5 @@ def test_the_page_follows_the_export_until_the_file_is_ready(
     assert page.locator("#export-progress").get_attribute("value") == "100"
     problems.append(axe_report(page, "export done"))
     problems += browser_pages.errors(page)
-    problems = [p for p in problems if p]
-    assert not problems, "\n\n".join(problems)
+    found = [p for p in problems if p]
+    assert not found, "\n\n".join(found)

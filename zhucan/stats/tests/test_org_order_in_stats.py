@@ -4,6 +4,8 @@ notice's order; not the departments first because the demo happened to create th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from zhucan.accounts import demo
 from zhucan.accounts.models import User
 from zhucan.activities.duty_matrix import duty_matrix
@@ -11,6 +13,10 @@ from zhucan.orgs.models import Department
 from zhucan.stats import selectors
 from zhucan.stats.statistical_report import report_rows
 from zhucan.testing.factories import make_campaign
+
+if TYPE_CHECKING:
+    from zhucan.campaigns.models import Campaign
+    from zhucan.orgs.models import Organisation
 
 COUNTIES = [f"{name}人民政府残疾人工作委员会" for _code, name in demo.COUNTIES]
 DEPARTMENTS = ["平顶山市残疾人联合会", *(n for n, _d in demo.CITY_MEMBER_UNITS)]
@@ -20,7 +26,7 @@ def _expected(names: list[str]) -> list[str]:
     return [n for n in COUNTIES + DEPARTMENTS if n in names]
 
 
-def _city_campaign():
+def _city_campaign() -> tuple[dict[str, Organisation], User, Campaign]:
     orgs = demo.load()
     officer = User.objects.get(username="city_officer")
     return orgs, officer, make_campaign(issuing_org=orgs["city"], by=officer)
@@ -75,6 +81,7 @@ def test_statistical_report_names_are_neither_cut_nor_out_of_order(db: None) -> 
     orgs, _officer, campaign = _city_campaign()
     content = statistical_report_workbook(campaign, orgs["city"], filled_on=date(2020, 5, 20))
     ws = load_workbook(io.BytesIO(content)).active
+    assert ws is not None
     labels = [ws.cell(row, 1) for row in range(5, 5 + len(COUNTIES) + len(DEPARTMENTS))]
     assert [c.value for c in labels] == COUNTIES + DEPARTMENTS
     # 15 Chinese characters are 30 of Excel's width units: the old fixed 30 cut them in print.

@@ -4,14 +4,16 @@ an attendance nobody reported is shown as unknown (—), never as 0."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from zhucan.activities.models import ActivityReport
 from zhucan.conftest import World
+from zhucan.stats import selectors
 from zhucan.stats.tests.conftest import Story
-from zhucan.stats.views import dashboard as dashboard_views
 from zhucan.testing.auth import login_verified
 
 
@@ -33,15 +35,15 @@ def test_the_list_has_the_attendance_column(client: Client, world: World, story:
 def test_an_unknown_attendance_is_not_shown_as_zero(
     client: Client, world: World, story: Story, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = dashboard_views.selectors.accepted_reports
+    real = selectors.accepted_reports  # what the dashboard's views read the list from
 
-    def unknown_attendance(*args, **kwargs):
+    def unknown_attendance(*args: Any, **kwargs: Any) -> list[ActivityReport]:
         reports = list(real(*args, **kwargs))
         for report in reports:
             report.attendance = None  # as the form will store "not known"
         return reports
 
-    monkeypatch.setattr(dashboard_views.selectors, "accepted_reports", unknown_attendance)
+    monkeypatch.setattr(selectors, "accepted_reports", unknown_attendance)
     login_verified(client, world.city_officer)
     url = reverse("stats:reports", args=[story.campaign.pk, world.county_a.pk])
     (cell,) = _attendance_cells(client.get(url).content.decode())

@@ -12,26 +12,31 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
+from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
+from zhucan.orgs.models import Organisation
 from zhucan.stats import selectors
 from zhucan.stats.tests.conftest import Story, households
 from zhucan.testing.auth import login_verified
 
 
-def _url(campaign, node=None) -> str:
+def _url(campaign: Campaign, node: Organisation | None = None) -> str:
     url = reverse("stats:statistical_report", args=[campaign.pk])
     return f"{url}?node={node.pk}" if node is not None else url
 
 
-def _sheet(client: Client, campaign, node=None):
+def _sheet(client: Client, campaign: Campaign, node: Organisation | None = None) -> Worksheet:
     response = client.get(_url(campaign, node))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    return load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert isinstance(sheet, Worksheet)
+    return sheet
 
 
-def _headings(ws) -> list[str]:
+def _headings(ws: Worksheet) -> list[str]:
     """Each column's heading as 'group/heading' (or the single heading)."""
     found = []
     for column in range(1, ws.max_column + 1):
@@ -41,16 +46,18 @@ def _headings(ws) -> list[str]:
             while ws.cell(3, left).value is None:
                 left -= 1
             group = ws.cell(3, left).value
+        assert isinstance(group, str), column  # every column has a heading in row 3
         found.append(f"{group}/{heading}" if heading else group)
     return found
 
 
-def _rows(ws) -> dict[str, dict[str, object]]:
+def _rows(ws: Worksheet) -> dict[str, dict[str, object]]:
     headings = _headings(ws)
-    rows = {}
+    rows: dict[str, dict[str, object]] = {}
     for row in ws.iter_rows(min_row=5, values_only=True):
         if row[0] in (None, "") or str(row[0]).startswith(("说明", "填表人")):
             continue
+        assert isinstance(row[0], str), row  # a row is named by its organisation, or 合计
         rows[row[0]] = dict(zip(headings, row, strict=False))
     return rows
 
@@ -62,7 +69,7 @@ def test_title_header_and_layout(client: Client, world: World, story: Story) -> 
     assert ws["A1"].value == f"{story.campaign.year}年全国助残日活动统计表"
     assert ws["A2"].value == f"填报单位：{world.city.name}"
     filled = next(c.value for c in ws[2] if c.value and str(c.value).startswith("填报日期："))
-    assert filled.endswith("日")
+    assert isinstance(filled, str) and filled.endswith("日")
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {f"A1:{last}1", "A3:A4", "B3:D3", "H3:I3", "J3:K3", "E3:E4"} <= merged
     headings = _headings(ws)
@@ -138,10 +145,13 @@ def test_print_setup_is_a4_landscape_fit_to_width_with_the_header_repeated(
 ) -> None:
     login_verified(client, world.city_officer)
     ws = _sheet(client, story.campaign, world.city)
-    assert ws.page_setup.orientation == "landscape"
-    assert int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+    setup, fit = ws.page_setup, ws.sheet_properties.pageSetUpPr
+    assert setup.paperSize is not None and fit is not None
+    assert setup.fitToWidth is not None and setup.fitToHeight is not None
+    assert setup.orientation == "landscape"
+    assert int(setup.paperSize) == 9  # A4
+    assert fit.fitToPage
+    assert int(setup.fitToWidth) == 1 and int(setup.fitToHeight) == 0
     assert ws.print_title_rows == "$3:$4"
 
 

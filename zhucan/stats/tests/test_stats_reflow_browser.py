@@ -4,6 +4,8 @@ names are wrapped, never cut."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
@@ -45,10 +47,11 @@ LINES_PER_HEADING = """(selector) => [...document.querySelectorAll(selector)].ma
 
 
 def _scroll_width(page: Page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return width
 
 
-def _joined(drawn) -> str:
+def _joined(drawn: dict[str, Any]) -> str:
     return "".join(drawn["texts"])
 
 
@@ -60,7 +63,7 @@ def test_long_names_wrap_and_the_page_fits_320px(
         make_org(name=name, parent=world.city, kind="member_unit", department=department)
     story = build_story(world)
     url = reverse("stats:dashboard", args=[story.campaign.pk])
-    problems: list[str] = []
+    problems: list[str | None] = []  # axe_report gives None for a page without problems
 
     # Opened wide, then narrowed (as zooming to 400 % does): the charts follow their box.
     page = browser_pages.new(world.city_officer, viewport=(1280, 800))
@@ -116,5 +119,5 @@ def test_long_names_wrap_and_the_page_fits_320px(
     if broken:
         problems.append(f"completeness headings broken over lines at 320 px: {broken}")
     problems += browser_pages.errors(page) + browser_pages.errors(phone)
-    problems = [p for p in problems if p]
-    assert not problems, "\n\n".join(problems)
+    found = [p for p in problems if p]
+    assert not found, "\n\n".join(found)

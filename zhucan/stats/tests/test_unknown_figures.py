@@ -18,7 +18,7 @@ from zhucan.accounts.models import User
 from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.stats import selectors
-from zhucan.stats.selectors import Filters
+from zhucan.stats.selectors import Dashboard, Filters, Line
 from zhucan.stats.tests.conftest import accept
 from zhucan.stats.tests.test_statistical_report import _rows, _sheet
 from zhucan.testing.auth import login_verified
@@ -55,12 +55,12 @@ def blanks(world: World, campaign: Campaign, county_reporter: User) -> Campaign:
     return campaign
 
 
-def _lines(board):
+def _lines(board: Dashboard) -> dict[str, Line]:
     return {line.name: line for line in board.lines}
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(category="visit")])
-def test_the_lines_tell_unknown_from_zero(world: World, blanks: Campaign, filters) -> None:
+def test_the_lines_tell_unknown_from_zero(world: World, blanks: Campaign, filters: Filters) -> None:
     # Unfiltered from the cells, filtered counted live: both say the same.
     board = selectors.dashboard(world.city_officer, blanks, node=world.city, filters=filters)
     found = _lines(board)
@@ -93,8 +93,8 @@ def test_the_own_line_keeps_a_reported_zero(
     for report in (own, unit):
         accept(report, world.city_officer)
     board = selectors.dashboard(world.city_officer, campaign, node=world.county_a)
-    own = next(line for line in board.lines if line.is_node)
-    assert own.known("attendance") == 0
+    own_line = next(line for line in board.lines if line.is_node)
+    assert own_line.known("attendance") == 0
     assert _lines(board)[world.county_a_unit.name].known("attendance") is None
     cells, _as_of = selectors.cell_figures(campaign, world.county_a, [world.county_a_unit.pk])
     assert cells == selectors.live_figures(campaign, world.county_a)
