@@ -25,6 +25,8 @@ from zhucan.campaigns.models import Campaign, Duty
 from zhucan.core.excel import XlsxTable, make_cell, new_workbook, workbook_bytes
 from zhucan.core.xlsx_stream import StreamingXlsx
 from zhucan.orgs.models import Organisation, Region
+from zhucan.stats.help_requests import HelpFigures
+from zhucan.stats.help_tables import help_tables
 from zhucan.stats.selectors import (
     NO_FILTERS,
     Dashboard,
@@ -32,8 +34,6 @@ from zhucan.stats.selectors import (
     campaign_tree,
     scoped_reports,
 )
-from zhucan.stats.help_requests import HelpFigures
-from zhucan.stats.help_tables import help_tables
 from zhucan.stats.tables import PERCENT, YUAN, build_tables
 
 FORMATS = {YUAN: "#,##0.00", PERCENT: '0"%"'}

@@ -27,7 +27,7 @@ def columns() -> list[HelpColumn]:
         HelpColumn(_("Answered on time"), lambda c: c.answered_on_time),
         HelpColumn(_("Answered on time (%)"), lambda c: c.on_time_rate, PERCENT),
         HelpColumn(_("Acknowledged on time"), lambda c: c.acknowledged_on_time),
-        HelpColumn(_("Open"), lambda c: c.open),
+        HelpColumn(_("Still open"), lambda c: c.open),
         HelpColumn(_("Open and overdue"), lambda c: c.overdue),
     ]
 
@@ -84,7 +84,7 @@ def help_tables(figures: HelpFigures) -> list[HelpTable]:
             "help-kinds",
             _("Help requests by kind"),
             _("Requests of each kind of help asked for."),
-            _("Kind of help"),
+            _("Kind of help asked for"),
             figures.kinds,
             figures.total,
             columns(),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import count
 from typing import Any
 
@@ -18,7 +18,7 @@ _numbers = count(1)
 
 def at(day: date, hour: int = 9) -> datetime:
     """A local time on ``day`` (Asia/Shanghai unless configured otherwise)."""
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+    return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
 
 
 def make_help_request(

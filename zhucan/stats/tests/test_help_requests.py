@@ -201,7 +201,7 @@ def test_dashboard_excel_has_the_help_sheets(
     book = load_workbook(io.BytesIO(client.get(url).content))
     assert book.sheetnames[-2:] == ["Help requests by organisation", "Help requests by kind"]
     rows = list(book["Help requests by kind"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("Kind of help", "Received", "Answered")
+    assert rows[0][:3] == ("Kind of help asked for", "Received", "Answered")
     # Read today, years after the due dates: both open requests are overdue.
     assert rows[-1] == ("Total", 6, 4, 3, 75, 4, 2, 2)
 
