@@ -8,6 +8,10 @@ cells), and one that asks the database for the middle answer times only (sorted 
 two rows back), which reads the same on PostgreSQL and on SQLite. Requests set aside as spam
 never count. A request counts in the period it was received in (local days, both ends in).
 
+A national or provincial node's subtree may hold hundreds of thousands of requests, which no
+page should count at every view: ``cached_help_figures`` keeps the figures for a few minutes,
+and the page says when they were counted.
+
 Callers check visibility first: the node through the ``access`` getters, as the other
 selectors; ``scope`` narrows further where a jurisdiction may cover only part of the subtree
 (the summary's).
@@ -18,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
@@ -25,6 +30,8 @@ from zhucan.helprequests.models import HelpRequest
 from zhucan.orgs.models import Organisation
 from zhucan.stats.selectors import _key, _segment
 
+# How long the dashboards keep a node's figures: a request answered just now shows within this.
+CACHE_SECONDS = 5 * 60
 OPEN = Q(status__in=[s for s in HelpRequest.Status if s not in HelpRequest.FINISHED])
 ANSWERED = Q(status=HelpRequest.Status.ANSWERED)
 
@@ -77,6 +84,7 @@ class HelpFigures:
     organisations: list[HelpLine]  # the node's own first, then the children in tree order
     kinds: list[HelpLine]  # the kinds with any request, in the form's order
     median_to_answer: timedelta | None  # None when nothing was answered
+    counted_at: datetime = field(default_factory=timezone.now)
 
     @property
     def median_days(self) -> float | None:
@@ -157,6 +165,19 @@ def help_figures(
         ],
         median_to_answer=median_to_answer(requests, total.answered),
     )
+
+
+def cached_help_figures(node: Organisation, *, date_from: date, date_to: date) -> HelpFigures:
+    """``help_figures`` of the node's whole subtree, kept ``CACHE_SECONDS``: the figures are
+    the same for everyone who may see the node (its subtree is theirs), and whether an answer
+    was on time does not change once given, so the wait is only for what happened since."""
+    key = f"stats:help:{node.pk}:{node.path}:{date_from.isoformat()}:{date_to.isoformat()}"
+    found = cache.get(key)
+    if isinstance(found, HelpFigures):
+        return found
+    figures = help_figures(node, date_from=date_from, date_to=date_to)
+    cache.set(key, figures, CACHE_SECONDS)
+    return figures
 
 
 def _organisation_lines(node: Organisation, by_org: dict[int, HelpCounts]) -> list[HelpLine]:

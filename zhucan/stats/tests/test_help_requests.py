@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from zhucan.campaigns.models import Campaign
@@ -219,7 +221,7 @@ def test_the_section_costs_the_same_queries_however_many_requests(
     make_help_request(organisation=world.county_a, received=_at(3, 2, 9), answered=_at(3, 4, 9))
     login_verified(client, world.city_officer)
     url = reverse("stats:dashboard", args=[campaign.pk])
-    client.get(url)  # the board cached, as it stays: the help section is read every time
+    cache.clear()
     before = _queries(client, url)
     for n in range(8):
         make_help_request(
@@ -227,4 +229,22 @@ def test_the_section_costs_the_same_queries_however_many_requests(
             received=_at(4, 1 + n, 9),
             answered=_at(4, 2 + n, 9) if n % 3 else None,
         )
+    cache.clear()
     assert _queries(client, url) == before
+
+
+def test_the_page_keeps_the_figures_a_few_minutes_and_says_when_counted(
+    client: Client, world: World, requests: Requests
+) -> None:
+    login_verified(client, world.city_officer)
+    url = reverse("stats:dashboard", args=[requests.campaign.pk])
+    first = client.get(url).context["help"]
+    make_help_request(organisation=world.county_a, received=_at(6, 1, 9))
+    again = client.get(url)
+    assert again.context["help"].total.received == first.total.received == 6
+    counted = timezone.localtime(first.counted_at).strftime("%Y-%m-%d %H:%M")
+    assert f"as counted at {counted}" in again.content.decode()
+    # The Excel counts afresh.
+    export = reverse("stats:export", args=[requests.campaign.pk, world.city.pk])
+    book = load_workbook(io.BytesIO(client.get(export).content))
+    assert list(book["Help requests by kind"].iter_rows(values_only=True))[-1][1] == 7
