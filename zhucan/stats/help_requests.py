@@ -2,10 +2,11 @@
 answered and on time, what is still open or overdue, by kind and by the organisation directly
 below, and the median time to answer. Read by the dashboards, their Excel and the summary.
 
-Two queries whatever the number of requests, both on the ``org_path`` prefix index: one grouped
+Three queries at most whatever the number of requests: on the ``org_path`` prefix, one grouped
 count by the child a request lies under and its kind (every other figure is a sum of those
-cells), and one that asks the database for the middle answer times only (sorted there, at most
-two rows back), which reads the same on PostgreSQL and on SQLite. Requests set aside as spam
+cells) and one that asks the database for the middle answer times only (sorted there, at most
+two rows back, the same SQL on PostgreSQL and on SQLite); and the names of the children that
+have any. Requests set aside as spam
 never count. A request counts in the period it was received in (local days, both ends in).
 
 A national or provincial node's subtree may hold hundreds of thousands of requests, which no

@@ -385,7 +385,7 @@ def summary_figures(user: Any, cascade: list[Campaign], org: Organisation) -> Fi
     )
     lines, total = _completeness(user, campaign, org)
     # The requests the organisation's subtree is responsible for, received in the campaign's
-    # year (stats.help_requests: two queries).
+    # year (stats.help_requests: three queries at most).
     first, last = campaign_period(campaign)
     helped = help_figures(
         org, date_from=first, date_to=last, scope=summary_scope(user, org, "org_path")
