@@ -11,7 +11,7 @@ import sys
 
 import django
 
-# Each figure's bar: below it, except the export rate, which must reach it.
+# Each figure's bar: below it, except those in BARS_AT_LEAST, which must reach it.
 BARS_BELOW = {
     "notice_parse_ms": 100,
     "notice_docx_ms": 1000,
@@ -42,7 +42,11 @@ BARS_BELOW = {
     "upload_attachment_lying_zip_peak_mb": 300,
     "upload_attachment_png_30000_peak_mb": 300,
 }
-BARS_AT_LEAST = {"export_rows_per_s": 50_000}
+BARS_AT_LEAST = {
+    "export_rows_per_s": 50_000,
+    # A public page under a crowd, as a share of a hello-world view's rate on the same server.
+    "public_page_ratio_vs_hello": 0.5,
+}
 
 
 def main() -> int:
@@ -55,6 +59,7 @@ def main() -> int:
         hostile_uploads,
         national,
         notices,
+        public_pages,
         registry_coverage,
         registry_import,
     )
@@ -69,6 +74,7 @@ def main() -> int:
         ("registry_import", registry_import),
         ("registry_coverage", registry_coverage),
         ("national", national),
+        ("public_pages", public_pages),
     ):
         if only and name not in only:
             continue

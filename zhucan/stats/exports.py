@@ -25,6 +25,8 @@ from zhucan.campaigns.models import Campaign, Duty
 from zhucan.core.excel import XlsxTable, make_cell, new_workbook, workbook_bytes
 from zhucan.core.xlsx_stream import StreamingXlsx
 from zhucan.orgs.models import Organisation, Region
+from zhucan.stats.help_requests import HelpFigures
+from zhucan.stats.help_tables import help_tables
 from zhucan.stats.selectors import (
     NO_FILTERS,
     Dashboard,
@@ -37,26 +39,38 @@ from zhucan.stats.tables import PERCENT, YUAN, build_tables
 FORMATS = {YUAN: "#,##0.00", PERCENT: '0"%"'}
 
 
-def dashboard_workbook(board: Dashboard) -> bytes:
-    """Every table of the dashboard: frozen header row, Chinese headings (the page's), numbers
-    as numbers with their formats, names kept as text (core.excel)."""
+def dashboard_workbook(board: Dashboard, helped: HelpFigures | None = None) -> bytes:
+    """Every table of the dashboard, the help requests' last: frozen header row, Chinese
+    headings (the page's), numbers as numbers with their formats, names kept as text
+    (core.excel)."""
     workbook = new_workbook()
     for table in build_tables(board):
-        headers = [_("Organisation"), *[c.heading for c in table.columns]]
-        sheet = XlsxTable(workbook, table.title, headers, widths=[36])
         rows: list[list[Any]] = []
         for line, cells in table.rows:
             name = _("This level: %(name)s") % {"name": line.name} if line.is_node else line.name
             rows.append([name, *cells])
         rows.append([_("Total"), *table.total_cells])
-        for row in rows:
-            label, cells = row[0], row[1:]
-            sheet.ws.append(
-                [make_cell(sheet.ws, label)]
-                + [make_cell(sheet.ws, value, FORMATS.get(kind, "#,##0")) for value, kind in cells]
-            )
-            sheet.rows += 1
+        _sheet(
+            workbook, table.title, [_("Organisation"), *[c.heading for c in table.columns]], rows
+        )
+    for help_table in help_tables(helped) if helped is not None else []:
+        rows = [[label, *cells] for label, cells in help_table.rows]
+        rows.append([_("Total"), *help_table.cells(help_table.total)])
+        headers = [help_table.row_heading, *[c.heading for c in help_table.columns]]
+        _sheet(workbook, help_table.title, headers, rows)
     return workbook_bytes(workbook)
+
+
+def _sheet(workbook: Any, title: str, headers: list[str], rows: list[list[Any]]) -> None:
+    """One table: a text label, then (value, kind) cells."""
+    sheet = XlsxTable(workbook, title, headers, widths=[36])
+    for row in rows:
+        label, cells = row[0], row[1:]
+        sheet.ws.append(
+            [make_cell(sheet.ws, label)]
+            + [make_cell(sheet.ws, value, FORMATS.get(kind, "#,##0")) for value, kind in cells]
+        )
+        sheet.rows += 1
 
 
 # --- Every accepted report, streamed -----------------------------------------------------------

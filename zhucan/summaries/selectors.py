@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from zhucan.activities.dates import campaign_period
 from zhucan.activities.figures import FIGURES, Figure, may_be_unknown
 from zhucan.activities.models import (
     ActivityReport,
@@ -31,6 +32,7 @@ from zhucan.campaigns.models import Campaign, Duty
 from zhucan.completeness.selectors import completeness
 from zhucan.orgs.models import Organisation
 from zhucan.plans.models import Plan, PlannedActivity
+from zhucan.stats.help_requests import HelpFigures, help_figures
 from zhucan.summaries.access import summary_scope
 from zhucan.summaries.names import abbreviate
 
@@ -162,6 +164,7 @@ class Figures:
     media: Media
     completeness: list[CompletenessLine]
     completeness_total: dict[str, Done]
+    help: HelpFigures
 
 
 def _indicator_totals(rows: Any, names: dict[int, Indicator]) -> list[IndicatorTotal]:
@@ -381,6 +384,12 @@ def summary_figures(user: Any, cascade: list[Campaign], org: Organisation) -> Fi
         campaign, ids, reports, summary_scope(user, org, "plan__organisation__path"), names
     )
     lines, total = _completeness(user, campaign, org)
+    # The requests the organisation's subtree is responsible for, received in the campaign's
+    # year (stats.help_requests: three queries at most).
+    first, last = campaign_period(campaign)
+    helped = help_figures(
+        org, date_from=first, date_to=last, scope=summary_scope(user, org, "org_path")
+    )
     return Figures(
         campaign=campaign,
         organisation=org,
@@ -394,4 +403,5 @@ def summary_figures(user: Any, cascade: list[Campaign], org: Organisation) -> Fi
         media=_media(ids, scope),
         completeness=lines,
         completeness_total=total,
+        help=helped,
     )

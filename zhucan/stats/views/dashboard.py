@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from zhucan.activities.dates import campaign_period
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
 from zhucan.orgs.access import get_organisation_for_user
@@ -22,6 +23,8 @@ from zhucan.stats import selectors
 from zhucan.stats.board_cache import CachedBoard, board_key, get_board, put_board
 from zhucan.stats.charts import build_charts
 from zhucan.stats.forms import FilterForm
+from zhucan.stats.help_requests import HelpFigures, cached_help_figures, help_figures
+from zhucan.stats.help_tables import help_tables
 from zhucan.stats.tables import build_tables
 
 
@@ -103,7 +106,21 @@ def dashboard(request: HttpRequest, campaign_pk: int, org_pk: int | None = None)
     # Our own rendering, escaped when it was made (a cache may hand back a plain str).
     html = mark_safe(cached.html)  # noqa: S308
     context |= {"board_html": html, "as_of": cached.as_of, "has_charts": cached.has_charts}
+    # Kept apart from the board: requests change apart from the cells (stats.help_requests).
+    helped = help_for(campaign, node, filters, cached=True)
+    context |= {"help": helped, "help_tables": help_tables(helped)}
     return render(request, "stats/dashboard.html", context)
+
+
+def help_for(
+    campaign: Campaign, node: Organisation, filters: selectors.Filters, *, cached: bool = False
+) -> HelpFigures:
+    """The help requests under the node received in the filters' dates, else in the campaign's
+    period (its year); duty, category and mode are the reports' and do not apply. ``cached``
+    for the page (a download counts afresh)."""
+    first, last = campaign_period(campaign)
+    read = cached_help_figures if cached else help_figures
+    return read(node, date_from=filters.date_from or first, date_to=filters.date_to or last)
 
 
 def _render_board(board: selectors.Dashboard, context: dict[str, Any]) -> CachedBoard:

@@ -14,7 +14,7 @@ from zhucan.orgs.models import Organisation
 from zhucan.stats import selectors
 from zhucan.stats.exports import dashboard_workbook, filters_to_json
 from zhucan.stats.statistical_report import statistical_report_workbook
-from zhucan.stats.views.dashboard import filter_form, node_for
+from zhucan.stats.views.dashboard import filter_form, help_for, node_for
 
 
 @login_required
@@ -23,7 +23,7 @@ def export(request: AuthenticatedRequest, campaign_pk: int, org_pk: int) -> Http
     node = node_for(request, campaign, org_pk)
     filters = filter_form(request, campaign).filters()
     board = selectors.dashboard(request.user, campaign, node=node, filters=filters)
-    content = dashboard_workbook(board)
+    content = dashboard_workbook(board, help_for(campaign, node, filters))
     audit.record_download(
         by=request.user,
         action="stats.dashboard.downloaded",

@@ -18,6 +18,7 @@ from zhucan.activities.models import Photo
 from zhucan.activities.wording import figure_phrase, money_text
 from zhucan.campaigns.documents.layout import format_cn_date, signature_indents
 from zhucan.plans.documents import chinese_number
+from zhucan.summaries.document.help_requests import help_sentences
 from zhucan.summaries.models import SummaryReport
 from zhucan.summaries.names import abbreviate
 from zhucan.summaries.selectors import Done, DutyFigures, Figures, IndicatorTotal, Overall
@@ -335,6 +336,15 @@ def _completeness_blocks(figures: Figures) -> list[Block]:
     return [Block(Kind.BODY, sentence), Block(Kind.TABLE, table=table)]
 
 
+def _help_blocks(figures: Figures) -> list[Block]:
+    """For a committee or federation, whose counties answer the public's requests; a member
+    unit's subtree is responsible for none, so its summary leaves the section out."""
+    scope = scope_word(figures)
+    if scope == "本单位" and not figures.help.total.received:
+        return []
+    return [Block(Kind.BODY, s) for s in help_sentences(figures.help, scope, figures.today)]
+
+
 def _problems_blocks(texts: Texts) -> list[Block]:
     problems, steps = paragraphs(texts.problems), paragraphs(texts.next_steps)
     blocks: list[Block] = []
@@ -378,6 +388,7 @@ def summary_document(figures: Figures, texts: Texts) -> SummaryDocument:
         ("典型活动", _typical_blocks(figures)),
         ("宣传报道情况", _media_blocks(figures)),
         ("工作完成情况", _completeness_blocks(figures)),
+        ("群众求助办理情况", _help_blocks(figures)),
         ("存在的问题和下一步打算", _problems_blocks(texts)),
     ]
     number = 0

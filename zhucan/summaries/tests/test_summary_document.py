@@ -160,7 +160,7 @@ def test_the_saved_words_are_printed_around_the_figures(client: Client, world: W
 
     assert "市残工委召开专题会议部署助残日活动。" in text
     assert "民政部门对特困残疾人实行兜底保障。" in text
-    problems = text.index("六、存在的问题和下一步打算")
+    problems = text.index("七、存在的问题和下一步打算")
     assert text[problems + 1 : problems + 5] == [
         "（一）存在的问题",
         "个别单位报送不及时。",
