@@ -23,6 +23,8 @@ PUBLIC = {
     "accounts:login",
     "accounts:display",
 }
+# Namespaces whose every page is public: the public door (zhucan/portal), no sign-in.
+PUBLIC_NAMESPACES = {"portal"}
 # Namespaces not walked: Django's own admin is for superusers only and has its own checks.
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -48,6 +50,8 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "import_pk": lambda w: county_a_import(w).pk,
     "township_pk": lambda w: county_a_township(w).pk,
     "export_pk": lambda w: county_a_export(w).pk,
+    # A public site is named by its region's code (GB/T 2260).
+    "code": lambda w: w.county_a.region_id,
 }
 
 
@@ -204,6 +208,7 @@ def all_named_urls() -> list[tuple[str, tuple[str, ...]]]:
 
 
 URLS = all_named_urls()
+PUBLIC |= {name for name, _ in URLS if name.split(":")[0] in PUBLIC_NAMESPACES}
 
 
 def url_for(world: World, name: str, kwargs: list[str]) -> str:
