@@ -78,8 +78,8 @@ REPORT_WIDTHS = [32, 16, 30, 10, 12, 12, 12, *(f.width for f in FIGURES)]
 CHUNK_SIZE = 2000
 # What each row reads, in the sheet's order after the id: the report's own fields and, through
 # joins in the same query, its organisation's name, its county and the category's and mode's
-# labels, worked out by the database (``_row_columns``): per row in Python, they cost the
-# export a tenth of its time.
+# labels, worked out by the database (``_row_columns``): per row in Python, they took a tenth
+# of the export's Python time.
 _FIELDS = (
     "pk",
     "organisation__name",
@@ -181,9 +181,9 @@ def _sheet_rows(
     chunk: list[tuple[Any, ...]], given: dict[int, IndicatorCells], no_values: IndicatorCells
 ) -> Iterator[tuple[Any, ...]]:
     """The chunk's rows as the sheet has them: the report's columns after its id, then its
-    indicator columns. A generator, so that the writer's thread puts them together while this
-    one waits for the database (and with its own names: the caller's move on to the next chunk
-    before this one is written)."""
+    indicator columns. A generator, so that the writer's thread puts them together while the
+    reading one waits for the database (a function of its own, so that it keeps this chunk's
+    names while the caller's loop moves on to the next one)."""
     for row in chunk:
         yield (*row[1:], *given.get(row[0], no_values))
 
