@@ -33,6 +33,7 @@ from zhucan.campaigns.notice_parser import parse_notice_text
 from zhucan.completeness.counts import rebuild_delivery_counts
 from zhucan.completeness.models import DeliverableKind, ReminderSent
 from zhucan.orgs.models import Department, Membership, Organisation, Region
+from zhucan.orgs.ordering import sort_path_for
 from zhucan.plans.models import Plan
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_user
@@ -95,8 +96,9 @@ def _regions(province_code: str, size: TreeSize) -> list[tuple[Region, list[Regi
 
 
 def _insert_level(orgs: list[Organisation]) -> list[Organisation]:
-    """Insert one level of the tree, then give it its materialised path "/1/7/42/" (as
-    ``orgs.services`` does), which needs the new pks: one UPDATE, not one per organisation."""
+    """Insert one level of the tree, then give it its materialised path "/1/7/42/" and its
+    ``sort_path`` (as ``orgs.services`` does), which need the new pks: one UPDATE for the
+    paths, not one per organisation. The parents are the previous level's returned objects."""
     created = Organisation.objects.bulk_create(orgs, batch_size=500)
     ids = [org.pk for org in created]
     parent = Organisation.objects.filter(pk=OuterRef("parent_id"))
@@ -116,6 +118,10 @@ def _insert_level(orgs: list[Organisation]) -> list[Organisation]:
     }
     for org in created:
         org.path, org.depth = placed[org.pk]
+        # Without it every organisation would tie, and every ordered read would time a
+        # tree in no order, unlike a real one.
+        org.sort_path = sort_path_for(org, org.parent)
+    Organisation.objects.bulk_update(created, ["sort_path"], batch_size=1000)
     return created
 
 

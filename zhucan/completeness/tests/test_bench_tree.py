@@ -10,6 +10,7 @@ from bench.completeness import ProvinceTree, TreeSize, build_province_tree, page
 from zhucan.campaigns.models import Campaign, Receipt
 from zhucan.completeness.selectors import completeness
 from zhucan.orgs.models import Organisation
+from zhucan.orgs.ordering import sort_path_for
 from zhucan.testing.auth import login_verified
 
 SMALL = TreeSize(
@@ -29,6 +30,9 @@ def test_the_tree_is_consistent(db: None) -> None:
         parent = by_pk.get(org.parent_id) if org.parent_id else None
         assert org.path == f"{parent.path if parent else '/'}{org.pk}/"
         assert org.depth == (parent.depth + 1 if parent else 0)
+        # The order create_organisation gives: without it, every ordered read would tie.
+        assert org.sort_path == sort_path_for(org, parent)
+    assert len({o.sort_path for o in orgs}) == len(orgs)
     assert {c.depth for c in tree.counties} == {2}
 
     campaigns = Campaign.objects.filter(pk__in=tree.campaign_ids)
