@@ -4,6 +4,26 @@ from zhucan.portal import views
 
 app_name = "portal"
 
+# Every page twice: as designed, and text-only under text/ (no styles, no pictures).
+PAGES = [
+    ("", views.site, "site"),
+    ("whats-on/", views.whats_on, "whats_on"),
+    ("whats-on/<int:pk>/", views.activity, "activity"),
+    ("stories/", views.stories, "stories"),
+    ("stories/<int:pk>/", views.story, "story"),
+    ("services/", views.directory, "directory"),
+    ("contacts/", views.contacts, "contacts"),
+    ("policies/", views.policies, "policies"),
+    ("print/", views.printable, "print"),
+]
+
 urlpatterns = [
-    path("<str:code>/", views.site, name="site"),
+    *(path(f"<str:code>/{route}", view, name=name) for route, view, name in PAGES),
+    *(
+        path(f"<str:code>/text/{route}", view, {"variant": views.TEXT}, name=f"text_{name}")
+        for route, view, name in PAGES
+    ),
+    path("<str:code>/photos/<int:pk>/", views.photo, name="photo"),
+    path("<str:code>/photos/<int:pk>/large/", views.photo, {"large": True}, name="photo_large"),
+    path("<str:code>/display/", views.display, name="display"),
 ]
