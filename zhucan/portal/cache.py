@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from zhucan.portal.display import is_elder
@@ -61,7 +60,7 @@ def response_key(request: HttpRequest) -> str:
             request.META.get("QUERY_STRING", ""),
             language,
             mode,
-            date.today().isoformat(),
+            timezone.localdate().isoformat(),
         )
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()

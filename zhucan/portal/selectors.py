@@ -124,7 +124,7 @@ def public_photo(site: Organisation, pk: int) -> Photo:
 def directory(site: Organisation, *, kind: str = "") -> QuerySet[Institution]:
     """The listed institutions located in the site's region, whoever keeps them."""
     rows = Institution.objects.filter(
-        is_public=True, region_id__startswith=region_prefix(site.region_id)
+        is_public=True, region__code__startswith=region_prefix(site.region_id)
     ).select_related("region")
     if kind:
         rows = rows.filter(kind=kind)

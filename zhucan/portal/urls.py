@@ -8,9 +8,9 @@ app_name = "portal"
 PAGES = [
     ("", views.site, "site"),
     ("whats-on/", views.whats_on, "whats_on"),
-    ("whats-on/<int:pk>/", views.activity, "activity"),
+    ("whats-on/<int:activity_pk>/", views.activity, "activity"),
     ("stories/", views.stories, "stories"),
-    ("stories/<int:pk>/", views.story, "story"),
+    ("stories/<int:typical_pk>/", views.story, "story"),
     ("services/", views.directory, "directory"),
     ("contacts/", views.contacts, "contacts"),
     ("policies/", views.policies, "policies"),
@@ -23,7 +23,9 @@ urlpatterns = [
         path(f"<str:code>/text/{route}", view, {"variant": views.TEXT}, name=f"text_{name}")
         for route, view, name in PAGES
     ),
-    path("<str:code>/photos/<int:pk>/", views.photo, name="photo"),
-    path("<str:code>/photos/<int:pk>/large/", views.photo, {"large": True}, name="photo_large"),
+    path("<str:code>/photos/<int:photo_pk>/", views.photo, name="photo"),
+    path(
+        "<str:code>/photos/<int:photo_pk>/large/", views.photo, {"large": True}, name="photo_large"
+    ),
     path("<str:code>/display/", views.display, name="display"),
 ]

@@ -77,9 +77,9 @@ def whats_on(request: HttpRequest, code: str, variant: str = "") -> HttpResponse
     )
 
 
-def activity(request: HttpRequest, code: str, pk: int, variant: str = "") -> HttpResponse:
+def activity(request: HttpRequest, code: str, activity_pk: int, variant: str = "") -> HttpResponse:
     organisation = site_organisation(code)
-    row = selectors.public_activity(organisation, pk)
+    row = selectors.public_activity(organisation, activity_pk)
     return _page(
         request,
         "portal/activity.html",
@@ -97,9 +97,9 @@ def stories(request: HttpRequest, code: str, variant: str = "") -> HttpResponse:
     return _page(request, "portal/stories.html", organisation, code, variant, stories=rows)
 
 
-def story(request: HttpRequest, code: str, pk: int, variant: str = "") -> HttpResponse:
+def story(request: HttpRequest, code: str, typical_pk: int, variant: str = "") -> HttpResponse:
     organisation = site_organisation(code)
-    row = selectors.public_story(organisation, pk)
+    row = selectors.public_story(organisation, typical_pk)
     return _page(request, "portal/story.html", organisation, code, variant, story=row)
 
 
@@ -163,9 +163,9 @@ def printable(request: HttpRequest, code: str, variant: str = "") -> HttpRespons
     )
 
 
-def photo(request: HttpRequest, code: str, pk: int, large: bool = False) -> FileResponse:
+def photo(request: HttpRequest, code: str, photo_pk: int, large: bool = False) -> FileResponse:
     organisation = site_organisation(code)
-    item = selectors.public_photo(organisation, pk)
+    item = selectors.public_photo(organisation, photo_pk)
     file = item.image if large else item.thumbnail
     try:
         handle = file.open("rb")

@@ -4,45 +4,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0009_import_job_dates_outside_campaign_confirmed'),
+        ("activities", "0009_import_job_dates_outside_campaign_confirmed"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='institution',
-            name='accessibility',
-            field=models.CharField(blank=True, max_length=300, verbose_name='accessibility'),
+            model_name="institution",
+            name="accessibility",
+            field=models.CharField(blank=True, max_length=300, verbose_name="accessibility"),
         ),
         migrations.AddField(
-            model_name='institution',
-            name='is_public',
-            field=models.BooleanField(default=False, verbose_name='listed on the public site'),
+            model_name="institution",
+            name="is_public",
+            field=models.BooleanField(default=False, verbose_name="listed on the public site"),
         ),
         migrations.AddField(
-            model_name='institution',
-            name='opening_hours',
-            field=models.CharField(blank=True, max_length=200, verbose_name='opening hours'),
+            model_name="institution",
+            name="opening_hours",
+            field=models.CharField(blank=True, max_length=200, verbose_name="opening hours"),
         ),
         migrations.AddField(
-            model_name='institution',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='public phone'),
+            model_name="institution",
+            name="phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="public phone"),
         ),
         migrations.AddField(
-            model_name='photo',
-            name='public_consent',
-            field=models.BooleanField(default=False, verbose_name='people shown agreed to publication'),
+            model_name="photo",
+            name="public_consent",
+            field=models.BooleanField(
+                default=False, verbose_name="people shown agreed to publication"
+            ),
         ),
         migrations.AddField(
-            model_name='typicalactivity',
-            name='is_public',
-            field=models.BooleanField(default=False, verbose_name='shown on the public site'),
+            model_name="typicalactivity",
+            name="is_public",
+            field=models.BooleanField(default=False, verbose_name="shown on the public site"),
         ),
         migrations.AlterField(
-            model_name='institution',
-            name='kind',
-            field=models.CharField(choices=[('welfare_home', 'Welfare home (福利院)'), ('rehabilitation', 'Rehabilitation centre (康复机构)'), ('special_education', 'Special-education school (特教学校)'), ('care_home', 'Care home (托养照护机构)'), ('poverty_base', 'Poverty-alleviation base (扶贫基地)'), ('welfare_enterprise', 'Welfare enterprise (福利企业)'), ('other_service', 'Other service (其他服务机构)')], max_length=20, verbose_name='kind'),
+            model_name="institution",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("welfare_home", "Welfare home (福利院)"),
+                    ("rehabilitation", "Rehabilitation centre (康复机构)"),
+                    ("special_education", "Special-education school (特教学校)"),
+                    ("care_home", "Care home (托养照护机构)"),
+                    ("poverty_base", "Poverty-alleviation base (扶贫基地)"),
+                    ("welfare_enterprise", "Welfare enterprise (福利企业)"),
+                    ("other_service", "Other service (其他服务机构)"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -267,9 +267,7 @@ def institution_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     coordinated = {
-        i.pk
-        for i in shown
-        if has_capability(request.user, Capability.COORDINATE, i.organisation)
+        i.pk for i in shown if has_capability(request.user, Capability.COORDINATE, i.organisation)
     }
     return render(
         request,

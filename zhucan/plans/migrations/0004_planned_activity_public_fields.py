@@ -4,30 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0003_fill_receipt_first_plan_at'),
+        ("plans", "0003_fill_receipt_first_plan_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='plannedactivity',
-            name='by_appointment',
-            field=models.BooleanField(default=False, verbose_name='by appointment only'),
+            model_name="plannedactivity",
+            name="by_appointment",
+            field=models.BooleanField(default=False, verbose_name="by appointment only"),
         ),
         migrations.AddField(
-            model_name='plannedactivity',
-            name='is_public',
-            field=models.BooleanField(default=False, verbose_name='shown on the public site'),
+            model_name="plannedactivity",
+            name="is_public",
+            field=models.BooleanField(default=False, verbose_name="shown on the public site"),
         ),
         migrations.AddField(
-            model_name='plannedactivity',
-            name='online_link',
-            field=models.URLField(blank=True, max_length=300, verbose_name='online link'),
+            model_name="plannedactivity",
+            name="online_link",
+            field=models.URLField(blank=True, max_length=300, verbose_name="online link"),
         ),
         migrations.AddField(
-            model_name='plannedactivity',
-            name='venue_access',
-            field=models.CharField(blank=True, choices=[('', 'Not stated'), ('step_free', 'Step-free, with an accessible toilet'), ('partly', 'Step-free entrance, no accessible toilet'), ('steps', 'Steps at the entrance: ask for help')], default='', max_length=12, verbose_name='accessibility of the venue'),
+            model_name="plannedactivity",
+            name="venue_access",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not stated"),
+                    ("step_free", "Step-free, with an accessible toilet"),
+                    ("partly", "Step-free entrance, no accessible toilet"),
+                    ("steps", "Steps at the entrance: ask for help"),
+                ],
+                default="",
+                max_length=12,
+                verbose_name="accessibility of the venue",
+            ),
         ),
     ]

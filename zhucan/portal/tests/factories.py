@@ -11,13 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from zhucan.accounts.models import User
 from zhucan.activities.models import (
     Institution,
     InstitutionKind,
     Photo,
     TypicalActivity,
 )
-from zhucan.accounts.models import User
 from zhucan.activities.services import accept_report, submit_report
 from zhucan.activities.services.institutions import add_institution, update_public_entry
 from zhucan.activities.services.photos import add_photo
