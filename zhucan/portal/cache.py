@@ -99,11 +99,11 @@ class PublicCacheMiddleware:
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored
-            response = HttpResponse(content, status=200)
+            hit = HttpResponse(content, status=200)
             for name, value in headers:
-                response[name] = value
-            response["X-Portal-Cache"] = "hit"
-            return _finish(request, response)
+                hit[name] = value
+            hit["X-Portal-Cache"] = "hit"
+            return _finish(request, hit)
         response = self.get_response(request)
         if (
             isinstance(response, HttpResponse)

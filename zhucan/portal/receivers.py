@@ -4,9 +4,11 @@ commits, so that no request can store the old content under the new version mean
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from zhucan.activities.models import Institution, Photo, TypicalActivity
@@ -43,17 +45,26 @@ def _campaign_changed(instance: Campaign, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    for model in (Organisation, Institution, TypicalActivity, Notice, Slogan, Contact):
+    always: tuple[type[Model], ...] = (
+        Organisation,
+        Institution,
+        TypicalActivity,
+        Notice,
+        Slogan,
+        Contact,
+    )
+    for model in always:
         post_save.connect(_bump_on_commit, sender=model, dispatch_uid=f"portal-{model.__name__}")
         post_delete.connect(
             _bump_on_commit, sender=model, dispatch_uid=f"portal-del-{model.__name__}"
         )
-    for model, receiver in (
+    when: tuple[tuple[type[Model], Callable[..., None]], ...] = (
         (Plan, _plan_changed),
         (PlannedActivity, _activity_changed),
         (Photo, _photo_changed),
         (Campaign, _campaign_changed),
-    ):
-        post_save.connect(receiver, sender=model, dispatch_uid=f"portal-{model.__name__}")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"portal-del-{model.__name__}")
+    )
+    for sender, receiver in when:
+        post_save.connect(receiver, sender=sender, dispatch_uid=f"portal-{sender.__name__}")
+        post_delete.connect(receiver, sender=sender, dispatch_uid=f"portal-del-{sender.__name__}")
     accepted_report_returned.connect(_bump_on_commit, dispatch_uid="portal-report-returned")

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.urls import path
 
 from zhucan.portal import views
@@ -5,7 +8,7 @@ from zhucan.portal import views
 app_name = "portal"
 
 # Every page twice: as designed, and text-only under text/ (no styles, no pictures).
-PAGES = [
+PAGES: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("", views.site, "site"),
     ("whats-on/", views.whats_on, "whats_on"),
     ("whats-on/<int:activity_pk>/", views.activity, "activity"),

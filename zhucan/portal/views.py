@@ -65,6 +65,7 @@ def site(request: HttpRequest, code: str, variant: str = "") -> HttpResponse:
         variant,
         campaign=campaign,
         coming=on.coming[:5],
+        recent=on.past[:3],
         stories=list(selectors.public_stories(organisation)[:3]),
     )
 

@@ -115,16 +115,16 @@ def update_public_entry(
         raise DomainError(
             _("You are not allowed to do this for %(org)s.") % {"org": locked.organisation.name}
         )
-    values = {
+    texts = {
         "phone": " ".join((phone or "").split()),
         "opening_hours": " ".join((opening_hours or "").split()),
         "accessibility": " ".join((accessibility or "").split()),
-        "is_public": bool(is_public),
     }
     for name, limit in (("phone", 40), ("opening_hours", 200), ("accessibility", 300)):
-        if len(values[name]) > limit:
+        if len(texts[name]) > limit:
             raise DomainError(_("At most %(n)d characters, please.") % {"n": limit}, field=name)
-    if values["is_public"] and not (values["phone"] or locked.address):
+    values: dict[str, object] = {**texts, "is_public": bool(is_public)}
+    if is_public and not (texts["phone"] or locked.address):
         raise DomainError(
             _("Give an address or a phone number before listing the institution publicly."),
             field="phone",

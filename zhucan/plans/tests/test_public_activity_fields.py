@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from zhucan.plans.services import ActivityInput, update_plan
 from zhucan.plans.versions import activity_snapshot, diff_snapshots
 from zhucan.testing.factories import make_campaign, make_plan
 
-ROW = {
+ROW: dict[str, Any] = {
     "title": "康复知识讲座",
     "start_date": date(2020, 5, 17),
     "end_date": date(2020, 5, 17),
