@@ -27,8 +27,9 @@ from zhucan.portal.display import is_elder
 
 PREFIX = "/p/"
 VERSION_KEY = "portal:version"
-# Headers a stored response keeps; the rest (CSP, security) the outer middleware adds again.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+# Headers a stored response keeps: those the inner middleware set (language, framing). The
+# outer ones (CSP, security) are added to a stored page again on its way out.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options")
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
 

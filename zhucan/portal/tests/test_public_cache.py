@@ -26,6 +26,8 @@ def test_the_second_request_is_served_from_the_cache_without_queries(
         second = client.get(HOME)
     assert second["X-Portal-Cache"] == "hit"
     assert second.content == first.content
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language"):
+        assert second[header] == first[header]
 
 
 def test_a_public_page_sets_no_cookie_and_carries_no_form_token(
