@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before the session: a stored public page is served without reading it (zhucan/portal).
+    "zhucan.portal.cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -293,6 +295,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The longest a stored public page lives (seconds); a change to published content replaces it
+# at once where the cache is shared (Redis), and after this long in a per-process cache.
+PORTAL_CACHE_SECONDS = envint("ZHUCAN_PORTAL_CACHE_SECONDS", 300)
 
 TASKS = {
     "default": {

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from zhucan.accounts.demo import acting_user
 from zhucan.accounts.models import User
-from zhucan.activities import demo_reports
+from zhucan.activities import demo_public, demo_reports
 from zhucan.activities.models import ActivityReport, Indicator, Institution, InstitutionKind
 from zhucan.activities.services import (
     ReportInput,
@@ -52,6 +52,7 @@ def load() -> None:
         add_institutions()
         yexian_report(campaign)
     demo_reports.load(campaign)
+    demo_public.load()
 
 
 def add_institutions() -> None:

@@ -344,6 +344,8 @@ def file_reports(
                 upload=_photo(rng, item.number * 10 + n),
                 caption=f"{item.data.place}活动现场",
                 people_recognisable=False,
+                # The first photo of each report may go on the public site.
+                public_consent=n == 0,
             )
         report = submit_report(by=author, report=report, version=report.version)
         accepted.append(accept_report(by=reviewer, report=report, version=report.version))

@@ -214,6 +214,9 @@ class InstitutionKind(models.TextChoices):
     CARE_HOME = "care_home", _("Care home (托养照护机构)")
     POVERTY_BASE = "poverty_base", _("Poverty-alleviation base (扶贫基地)")
     WELFARE_ENTERPRISE = "welfare_enterprise", _("Welfare enterprise (福利企业)")
+    # The seventh place the notice lists is families at home; a directory of services needs a
+    # seventh kind for what fits none of the six (service centres, help lines).
+    OTHER_SERVICE = "other_service", _("Other service (其他服务机构)")
 
 
 class Institution(models.Model):
@@ -226,6 +229,12 @@ class Institution(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # The public directory's entry: kept by the organisation's coordinators, shown on the
+    # public site only once they list it. The phone is the institution's, never a person's.
+    phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    accessibility = models.CharField(_("accessibility"), max_length=300, blank=True)
+    is_public = models.BooleanField(_("listed on the public site"), default=False)
 
     class Meta:
         ordering = ["region_id", "name"]
@@ -301,6 +310,9 @@ class Photo(models.Model):
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     # The uploader confirmed the people who can be recognised agreed to be shown.
     consent = models.BooleanField(_("people shown agreed"), default=False)
+    # Agreeing to be shown to the offices is not agreeing to the public internet: a photo
+    # reaches the public site only with this second, separate consent.
+    public_consent = models.BooleanField(_("people shown agreed to publication"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -338,6 +350,8 @@ class TypicalActivity(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The adopting office's choice to tell the story on the public site.
+    is_public = models.BooleanField(_("shown on the public site"), default=False)
 
     class Meta:
         ordering = ["-proposed_at"]

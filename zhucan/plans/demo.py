@@ -59,6 +59,24 @@ def _activities(place: str, person: str) -> list[plans.ActivityInput]:
             expected_attendance=0,
             person_responsible=person,
             phone="0375-2690909",
+            # Shown on the public site once the plan is approved (what's on).
+            is_public=True,
+            online_link="https://www.pds.gov.cn/demo/zhucanri/",
+        ),
+        plans.ActivityInput(
+            title="助残日义诊和辅具适配咨询",
+            start_date=date(2020, 5, 17),
+            end_date=date(2020, 5, 17),
+            category="rehabilitation",
+            mode="in_person",
+            expected_attendance=40,
+            place=f"{place}残疾人康复中心一楼大厅",
+            safety_measures="预约分时段就诊，每时段不超过10人，佩戴口罩，测温。",
+            person_responsible=person,
+            phone="0375-2690909",
+            is_public=True,
+            venue_access="step_free",
+            by_appointment=True,
         ),
     ]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from zhucan.campaigns.models import Duty
 from zhucan.core.forms import CreateForm, Form
 from zhucan.orgs.models import Region
-from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity
+from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity, VenueAccess
 from zhucan.plans.services import ActivityInput, CommentInput
 
 TEXT_MAX = 5000
@@ -128,6 +128,30 @@ class ActivityForm(Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
+    # The public site (what's on): only once the plan is approved, and never the person
+    # responsible or their phone.
+    is_public = forms.BooleanField(
+        label=gettext_lazy("Show this activity on the public site once the plan is approved"),
+        required=False,
+    )
+    online_link = forms.URLField(
+        label=gettext_lazy("Online link"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=gettext_lazy("For an online activity: the address people open to join."),
+        error_messages={"invalid": gettext_lazy("Enter a web address, like https://example.cn/.")},
+        widget=forms.URLInput(attrs={"inputmode": "url"}),
+    )
+    venue_access = forms.ChoiceField(
+        label=gettext_lazy("Accessibility of the venue"),
+        required=False,
+        choices=VenueAccess.choices,
+    )
+    by_appointment = forms.BooleanField(
+        label=gettext_lazy("By appointment only (people call before they come)"), required=False
+    )
+
     def __init__(self, *args: Any, choices: ActivityChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.choices = choices
@@ -157,6 +181,10 @@ class ActivityForm(Form):
             safety_measures=data.get("safety_measures", ""),
             person_responsible=data["person_responsible"],
             phone=data.get("phone", ""),
+            is_public=bool(data.get("is_public")),
+            online_link=data.get("online_link") or "",
+            venue_access=data.get("venue_access") or "",
+            by_appointment=bool(data.get("by_appointment")),
         )
 
 

@@ -96,6 +96,15 @@ class Plan(models.Model):
         return self.status in workflow.EDITABLE
 
 
+class VenueAccess(models.TextChoices):
+    """How a visitor in a wheelchair or with a walking aid gets in, as the organiser states it."""
+
+    UNKNOWN = "", _("Not stated")
+    STEP_FREE = "step_free", _("Step-free, with an accessible toilet")
+    PARTLY = "partly", _("Step-free entrance, no accessible toilet")
+    NOT_STEP_FREE = "steps", _("Steps at the entrance: ask for help")
+
+
 class PlannedActivity(models.Model):
     class Category(models.TextChoices):
         VISIT = "visit", _("Visits (慰问)")
@@ -140,6 +149,18 @@ class PlannedActivity(models.Model):
     safety_measures = models.TextField(_("safety measures"), blank=True)
     person_responsible = models.CharField(_("person responsible"), max_length=40)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # What the public site may show once the plan is approved. The person responsible and
+    # their phone are staff data and never published; the site gives the office's phone.
+    is_public = models.BooleanField(_("shown on the public site"), default=False)
+    online_link = models.URLField(_("online link"), max_length=300, blank=True)
+    venue_access = models.CharField(
+        _("accessibility of the venue"),
+        max_length=12,
+        choices=VenueAccess.choices,
+        blank=True,
+        default=VenueAccess.UNKNOWN,
+    )
+    by_appointment = models.BooleanField(_("by appointment only"), default=False)
 
     class Meta:
         ordering = ["position", "id"]

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity
+from zhucan.plans.models import SECTIONS, Plan, PlanComment, PlannedActivity, VenueAccess
 
 ACTIVITY_FIELDS = (
     "title",
@@ -29,7 +29,19 @@ ACTIVITY_FIELDS = (
     "safety_measures",
     "person_responsible",
     "phone",
+    "is_public",
+    "online_link",
+    "venue_access",
+    "by_appointment",
 )
+# What a snapshot taken before a field existed holds for it: the field's default, so that an
+# old version compared with a new one shows no change nobody made.
+SNAPSHOT_DEFAULTS: dict[str, Any] = {
+    "is_public": False,
+    "online_link": "",
+    "venue_access": "",
+    "by_appointment": False,
+}
 
 
 def _duty_label(activity: PlannedActivity) -> str:
@@ -54,6 +66,10 @@ def activity_snapshot(activity: PlannedActivity) -> dict[str, Any]:
         "safety_measures": activity.safety_measures,
         "person_responsible": activity.person_responsible,
         "phone": activity.phone,
+        "is_public": activity.is_public,
+        "online_link": activity.online_link,
+        "venue_access": activity.venue_access,
+        "by_appointment": activity.by_appointment,
     }
 
 
@@ -76,11 +92,15 @@ def section_label(key: str) -> str:
 
 def display_value(activity: dict[str, Any], name: str) -> str:
     """How a snapshot value reads to a person: labels, not codes; a dash for nothing."""
-    value = activity.get(name)
+    value = activity.get(name, SNAPSHOT_DEFAULTS.get(name))
     if name == "category" and value in PlannedActivity.Category.values:
         return str(PlannedActivity.Category(value).label)
     if name == "mode" and value in PlannedActivity.Mode.values:
         return str(PlannedActivity.Mode(value).label)
+    if name == "venue_access" and value in VenueAccess.values:
+        return str(VenueAccess(value).label)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if name in ("duty", "region"):
         value = activity.get(f"{name}_label") or value
     return "—" if value in (None, "") else str(value)
@@ -135,7 +155,8 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
         changes = [
             Change(field_label(name), display_value(before, name), display_value(after, name))
             for name in ACTIVITY_FIELDS
-            if before.get(name) != after.get(name)
+            if before.get(name, SNAPSHOT_DEFAULTS.get(name))
+            != after.get(name, SNAPSHOT_DEFAULTS.get(name))
         ]
         if changes:
             result.changed.append(ActivityChange(after["title"], changes))

@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     name = "zhucan.portal"
     verbose_name = _("Public pages")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zhucan.portal import receivers
+
+        receivers.connect()

@@ -1,9 +1,34 @@
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.urls import path
 
 from zhucan.portal import views
 
 app_name = "portal"
 
+# Every page twice: as designed, and text-only under text/ (no styles, no pictures).
+PAGES: list[tuple[str, Callable[..., HttpResponse], str]] = [
+    ("", views.site, "site"),
+    ("whats-on/", views.whats_on, "whats_on"),
+    ("whats-on/<int:activity_pk>/", views.activity, "activity"),
+    ("stories/", views.stories, "stories"),
+    ("stories/<int:typical_pk>/", views.story, "story"),
+    ("services/", views.directory, "directory"),
+    ("contacts/", views.contacts, "contacts"),
+    ("policies/", views.policies, "policies"),
+    ("print/", views.printable, "print"),
+]
+
 urlpatterns = [
-    path("<str:code>/", views.site, name="site"),
+    *(path(f"<str:code>/{route}", view, name=name) for route, view, name in PAGES),
+    *(
+        path(f"<str:code>/text/{route}", view, {"variant": views.TEXT}, name=f"text_{name}")
+        for route, view, name in PAGES
+    ),
+    path("<str:code>/photos/<int:photo_pk>/", views.photo, name="photo"),
+    path(
+        "<str:code>/photos/<int:photo_pk>/large/", views.photo, {"large": True}, name="photo_large"
+    ),
+    path("<str:code>/display/", views.display, name="display"),
 ]

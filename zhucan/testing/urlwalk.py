@@ -23,8 +23,6 @@ PUBLIC = {
     "accounts:login",
     "accounts:display",
 }
-# Namespaces whose every page is public: the public door (zhucan/portal), no sign-in.
-PUBLIC_NAMESPACES = {"portal"}
 # Namespaces not walked: Django's own admin is for superusers only and has its own checks.
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -50,8 +48,10 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "import_pk": lambda w: county_a_import(w).pk,
     "township_pk": lambda w: county_a_township(w).pk,
     "export_pk": lambda w: county_a_export(w).pk,
-    # A public site is named by its region's code (GB/T 2260).
+    # A public site is named by its region's code; its pages show only what is published.
     "code": lambda w: w.county_a.region_id,
+    "activity_pk": lambda w: county_a_plan(w).activities.first().pk,
+    "institution_pk": lambda w: county_a_institution(w).pk,
 }
 
 
@@ -208,7 +208,9 @@ def all_named_urls() -> list[tuple[str, tuple[str, ...]]]:
 
 
 URLS = all_named_urls()
-PUBLIC |= {name for name, _ in URLS if name.split(":")[0] in PUBLIC_NAMESPACES}
+# The public site (zhucan/portal) is open to everyone by design: it shows only what is
+# published, and a county's published content to every visitor.
+PUBLIC |= {name for name, _ in URLS if name.startswith("portal:")}
 
 
 def url_for(world: World, name: str, kwargs: list[str]) -> str:
@@ -285,3 +287,19 @@ def county_a_export(world: Any) -> Any:
                 filters=NO_FILTERS,
             )
     return world._stats_export
+
+
+def county_a_institution(world: Any) -> Any:
+    """An institution in the directory kept by county A (built once per world)."""
+    from zhucan.activities.services.institutions import add_institution
+    from zhucan.orgs.models import Region
+
+    if not hasattr(world, "_institution"):
+        world._institution = add_institution(
+            by=world.county_a_officer,
+            organisation=world.county_a,
+            name="新华区康复中心",
+            kind="rehabilitation",
+            region=Region.objects.get(code=world.county_a.region_id),
+        )
+    return world._institution

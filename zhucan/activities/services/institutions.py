@@ -96,3 +96,44 @@ def _duplicate(name: str, region: Region) -> str:
         "region": str(region),
         "name": name,
     }
+
+
+@transaction.atomic
+def update_public_entry(
+    *,
+    by: Actor,
+    institution: Institution,
+    phone: str,
+    opening_hours: str,
+    accessibility: str,
+    is_public: bool,
+) -> Institution:
+    """Change what the public directory says about an institution, and whether it lists it.
+    Only the keeping organisation's coordinators: the public reads it as the committee's word."""
+    locked = Institution.objects.select_for_update().get(pk=institution.pk)
+    if not has_capability(by, Capability.COORDINATE, locked.organisation):
+        raise DomainError(
+            _("You are not allowed to do this for %(org)s.") % {"org": locked.organisation.name}
+        )
+    texts = {
+        "phone": " ".join((phone or "").split()),
+        "opening_hours": " ".join((opening_hours or "").split()),
+        "accessibility": " ".join((accessibility or "").split()),
+    }
+    for name, limit in (("phone", 40), ("opening_hours", 200), ("accessibility", 300)):
+        if len(texts[name]) > limit:
+            raise DomainError(_("At most %(n)d characters, please.") % {"n": limit}, field=name)
+    values: dict[str, object] = {**texts, "is_public": bool(is_public)}
+    if is_public and not (texts["phone"] or locked.address):
+        raise DomainError(
+            _("Give an address or a phone number before listing the institution publicly."),
+            field="phone",
+        )
+    changes = audit.diff(locked, values)
+    if not changes:
+        return locked
+    locked.save(update_fields=list(changes))
+    audit.record(
+        by=by, action="activities.institution.public_entry", target=locked, changes=changes
+    )
+    return locked

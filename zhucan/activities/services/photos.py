@@ -47,11 +47,14 @@ def add_photo(
     caption: str = "",
     consent: bool = False,
     people_recognisable: bool = True,
+    public_consent: bool = False,
     token: uuid.UUID | None = None,
 ) -> Photo:
     """Add a photo to a draft or returned report: re-encoded without EXIF/GPS, with a thumbnail.
 
     Recognisable people must have agreed to be shown (``consent``). At most 10 per report.
+    ``public_consent``: they (or, with nobody recognisable, the uploader) also agreed to the
+    photo being published on the public site; without it the photo never leaves the offices.
     ``token``: the form's; the same upload sent twice adds the photo once.
     """
     require(by, Capability.REPORT, report.organisation)
@@ -71,6 +74,7 @@ def add_photo(
             processed=processed,
             caption=caption.strip(),
             consent=consent,
+            public_consent=public_consent,
             written=written,
             token=token,
         )
@@ -89,6 +93,7 @@ def _store(
     processed: ProcessedPhoto,
     caption: str,
     consent: bool,
+    public_consent: bool,
     written: list[tuple[Storage, str]],
     token: uuid.UUID | None,
 ) -> Photo:
@@ -104,6 +109,7 @@ def _store(
             processed=processed,
             caption=caption,
             consent=consent,
+            public_consent=public_consent,
             written=written,
         ),
     )
@@ -116,6 +122,7 @@ def _create(
     processed: ProcessedPhoto,
     caption: str,
     consent: bool,
+    public_consent: bool,
     written: list[tuple[Storage, str]],
 ) -> Photo:
     locked = report
@@ -124,6 +131,7 @@ def _create(
         report=locked,
         caption=caption,
         consent=consent,
+        public_consent=public_consent,
         uploaded_by=by,
     )
     for field, content in ((photo.image, processed.image), (photo.thumbnail, processed.thumbnail)):
@@ -136,7 +144,12 @@ def _create(
         by=by,
         action="activities.photo.added",
         target=photo,
-        changes={"report": locked.pk, "caption": caption, "consent": consent},
+        changes={
+            "report": locked.pk,
+            "caption": caption,
+            "consent": consent,
+            "public_consent": public_consent,
+        },
     )
     return photo
 

@@ -125,3 +125,29 @@ def decide_typical(*, by: Actor, typical: TypicalActivity, accept: bool) -> Typi
         target=locked,
     )
     return locked
+
+
+@transaction.atomic
+def set_typical_public(*, by: Actor, typical: TypicalActivity, public: bool) -> TypicalActivity:
+    """The adopting office shows an accepted typical activity on the public site, or stops.
+    Its photos follow only where their own publication consent was recorded."""
+    locked = (
+        TypicalActivity.objects.select_for_update(of=("self",))
+        .select_related("report__organisation__parent", "report__campaign__issuing_org")
+        .get(pk=typical.pk)
+    )
+    if not can_decide(by, locked):
+        raise DomainError(_("Only the office above the reporting organisation can decide this."))
+    if locked.status != TypicalActivity.Status.ACCEPTED:
+        raise DomainError(_("Only an activity accepted as typical can be shown to the public."))
+    if locked.is_public == public:
+        return locked
+    locked.is_public = public
+    locked.save(update_fields=["is_public"])
+    audit.record(
+        by=by,
+        action="activities.typical.published" if public else "activities.typical.unpublished",
+        target=locked,
+        changes={"is_public": [not public, public]},
+    )
+    return locked

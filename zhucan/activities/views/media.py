@@ -38,7 +38,9 @@ from zhucan.campaigns.models import Campaign
 from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import CreateForm, DateInput, Form, apply_domain_error
+from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Organisation, Region
+from zhucan.orgs.roles import Capability
 
 PAGE_SIZE = 25
 
@@ -263,6 +265,10 @@ def institution_list(request: AuthenticatedRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     rows = institutions_page_rows(request.user, kind=data.get("kind") or "")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    coordinated = {
+        i.pk for i in shown if has_capability(request.user, Capability.COORDINATE, i.organisation)
+    }
     return render(
         request,
         "activities/institution_list.html",
@@ -271,7 +277,8 @@ def institution_list(request: AuthenticatedRequest) -> HttpResponse:
             "add_form": add_form,
             "can_add": can_add,
             "page_obj": page,
-            "rows": list(page.object_list),
+            "rows": shown,
+            "coordinated": coordinated,
             "searching": bool(data.get("kind")),
             "querystring_base": _querystring(request),
         },

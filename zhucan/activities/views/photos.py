@@ -51,6 +51,11 @@ class PhotoForm(CreateForm):
         label=gettext_lazy("The people who can be recognised agreed to be shown"),
         required=False,
     )
+    public_consent = forms.BooleanField(
+        label=gettext_lazy("They also agreed to the photo being published on the public site"),
+        help_text=gettext_lazy("Leave this empty unless they said yes to the public website."),
+        required=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ def photos(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
                     caption=data["caption"],
                     consent=data["consent"],
                     people_recognisable=not data["nobody_recognisable"],
+                    public_consent=data["public_consent"],
                     token=data["client_id"],
                 )
             except DomainError as error:

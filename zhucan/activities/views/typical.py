@@ -32,6 +32,7 @@ from zhucan.activities.services.typical import (
     can_propose,
     decide_typical,
     propose_typical,
+    set_typical_public,
 )
 from zhucan.campaigns.models import Campaign
 from zhucan.core.actors import AuthenticatedRequest
@@ -131,6 +132,10 @@ def typical_list(request: HttpRequest) -> HttpResponse:
     to_decide = typicals_to_decide(request.user)
     for item in [*items, *to_decide]:
         item.report_url = _report_url(item.report_id)
+    for item in items:
+        item.can_publish = item.status == TypicalActivity.Status.ACCEPTED and can_decide(
+            request.user, item
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -166,4 +171,24 @@ def decide(request: AuthenticatedRequest, typical_pk: int) -> HttpResponse:
             messages.success(request, _("The activity was accepted as typical."))
         else:
             messages.success(request, _("The proposal was not taken."))
+    return redirect("activities:typical")
+
+
+@require_POST
+@login_required
+def publish(request: AuthenticatedRequest, typical_pk: int) -> HttpResponse:
+    """The adopting office shows an accepted typical activity on the public site, or stops."""
+    typical = get_typical_for_user(request.user, typical_pk)
+    if not can_decide(request.user, typical):
+        raise PermissionDenied
+    public = request.POST.get("public") == "1"
+    try:
+        set_typical_public(by=request.user, typical=typical, public=public)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if public:
+            messages.success(request, _("The activity is now shown on the public site."))
+        else:
+            messages.success(request, _("The activity is no longer shown on the public site."))
     return redirect("activities:typical")

@@ -54,9 +54,11 @@ def build() -> MatrixObjects:
         add_photo,
         propose_typical,
     )
+    from zhucan.activities.services.institutions import add_institution
     from zhucan.campaigns.services import add_attachment
     from zhucan.notifications.models import Notification
     from zhucan.notifications.services import notify
+    from zhucan.orgs.models import Region
     from zhucan.orgs.services import set_organisation_active
     from zhucan.registry.services.education import open_case
     from zhucan.registry.services.townships import add_township
@@ -146,6 +148,14 @@ def build() -> MatrixObjects:
         report=report(o["campaign"], submit=False, title="助残日活动照片"),
         upload=SimpleUploadedFile("活动.jpg", _image("JPEG"), content_type="image/jpeg"),
         consent=True,
+    )
+    o["planned_activity"] = o["submitted_plan"].activities.get()
+    o["institution"] = add_institution(
+        by=officer,
+        organisation=w.county_a,
+        name="新华区康复中心",
+        kind="rehabilitation",
+        region=Region.objects.get(code="410402"),
     )
     o["media"] = add_media_report(
         by=author,

@@ -134,6 +134,14 @@ NOT_CREATES = {
     "stats:statistical_report", "stats:exports", "stats:export_job", "stats:export_job_status",
     "stats:export_download",
     "summaries:summary", "summaries:docx", "summaries:pdf",
+    "activities:institution_public", "activities:publish_typical",
+    # The public site only reads; its one link that changes something sets a display cookie.
+    "portal:site", "portal:whats_on", "portal:activity", "portal:stories", "portal:story",
+    "portal:directory", "portal:contacts", "portal:policies", "portal:print",
+    "portal:text_site", "portal:text_whats_on", "portal:text_activity", "portal:text_stories",
+    "portal:text_story", "portal:text_directory", "portal:text_contacts",
+    "portal:text_policies", "portal:text_print", "portal:photo", "portal:photo_large",
+    "portal:display",
 }  # fmt: skip
 
 TOKEN = re.compile(r'<input type="hidden" name="client_id" value="[0-9a-f-]{36}"')

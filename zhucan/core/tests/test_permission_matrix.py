@@ -121,6 +121,8 @@ DEFAULT_ARGS = {
     "export_pk": "export",
     # A public site is named by its region code (GB/T 2260), not by a key.
     "code": "node",
+    "activity_pk": "planned_activity",
+    "institution_pk": "institution",
 }
 
 R = Rule
@@ -227,12 +229,14 @@ RULES: dict[str, Rule] = {
     ),
     "activities:typical": R(),
     "activities:decide_typical": R(DECIDES, method=POST, ok=302),
+    "activities:publish_typical": R(DECIDES, method=POST, ok=302),
     "activities:media": R(),
     "activities:new_media": R(cap(C.REPORT)),
     "activities:media_detail": R(),
     "activities:media_screenshot": R(),
     "activities:media_screenshot_thumb": R(),
     "activities:institutions": R(),
+    "activities:institution_public": R(cap(C.COORDINATE)),
     "activities:template": R(cap(C.REPORT)),
     "activities:import": R(cap(C.REPORT)),
     # Import jobs are seen in the whole jurisdiction, as the reports they make.
@@ -297,6 +301,21 @@ RULES: dict[str, Rule] = {
     "summaries:pdf": R(),
     # The public door: open to everyone, signed in or not.
     "portal:site": R(public=True),
+    **{
+        f"portal:{prefix}{page}": R(public=True)
+        for prefix in ("", "text_")
+        for page in ("whats_on", "stories", "directory", "contacts", "policies", "print")
+    },
+    "portal:text_site": R(public=True),
+    # County A's activity, typical activity and photo are not published: not found, for
+    # everyone, signed in or not, of county A or not.
+    "portal:activity": R(public=True, ok=404),
+    "portal:text_activity": R(public=True, ok=404),
+    "portal:story": R(public=True, ok=404),
+    "portal:text_story": R(public=True, ok=404),
+    "portal:photo": R(public=True, ok=404),
+    "portal:photo_large": R(public=True, ok=404),
+    "portal:display": R(public=True, ok=303),
 }
 # URL keywords that name no object of county A's.
 NOT_OBJECTS = {"fmt", "code"}

@@ -30,6 +30,10 @@ class ActivityInput:
     region: Region | None = None
     safety_measures: str = ""
     phone: str = ""
+    is_public: bool = False
+    online_link: str = ""
+    venue_access: str = ""
+    by_appointment: bool = False
 
 
 @dataclass(frozen=True)

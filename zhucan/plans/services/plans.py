@@ -15,7 +15,7 @@ from zhucan.core.errors import DomainError
 from zhucan.core.uploads import check_upload
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
-from zhucan.plans.models import Plan, PlannedActivity
+from zhucan.plans.models import Plan, PlannedActivity, VenueAccess
 from zhucan.plans.services.common import ActivityInput, require
 from zhucan.plans.versions import ACTIVITY_FIELDS
 from zhucan.plans.workflow import PLAN_REVIEW
@@ -72,6 +72,15 @@ def _check_activities(plan: Plan, activities: Sequence[ActivityInput], existing:
             raise DomainError(_("%(activity)s: choose a category.") % {"activity": label})
         if row.mode not in PlannedActivity.Mode.values:
             raise DomainError(_("%(activity)s: choose online or in person.") % {"activity": label})
+        if row.online_link and not row.online_link.startswith(("https://", "http://")):
+            raise DomainError(
+                _("%(activity)s: the online link must begin with https:// or http://.")
+                % {"activity": label}
+            )
+        if row.venue_access not in VenueAccess.values:
+            raise DomainError(
+                _("%(activity)s: choose how accessible the venue is.") % {"activity": label}
+            )
         if row.expected_attendance < 0:
             raise DomainError(
                 _("%(activity)s: the expected attendance cannot be negative.") % {"activity": label}

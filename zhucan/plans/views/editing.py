@@ -36,6 +36,10 @@ def _initial(plan: Plan) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             "safety_measures": a.safety_measures,
             "person_responsible": a.person_responsible,
             "phone": a.phone,
+            "is_public": a.is_public,
+            "online_link": a.online_link,
+            "venue_access": a.venue_access,
+            "by_appointment": a.by_appointment,
         }
         for a in plan.activities.all()
     ]
