@@ -1,0 +1,45 @@
+"""The lists of requests the pages inside show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from zhucan.helprequests import access
+from zhucan.helprequests.models import HelpRequest
+
+
+def overdue_q(today: Any) -> Q:
+    unacknowledged = Q(
+        status__in=[HelpRequest.Status.RECEIVED, HelpRequest.Status.REOPENED],
+        acknowledge_due__lt=today,
+    )
+    unanswered = ~Q(status__in=HelpRequest.FINISHED) & Q(answer_due__lt=today)
+    return unacknowledged | unanswered
+
+
+def requests(
+    user: Any, *, number: str = "", status: str = "", kind: str = "", overdue: bool = False
+) -> QuerySet[HelpRequest]:
+    """The requests the user sees, spam left out (it has its own list), newest first."""
+    qs = access.visible_to(user).exclude(status=HelpRequest.Status.SPAM)
+    if number:
+        qs = qs.filter(number=number.strip().upper())
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if overdue:
+        qs = qs.filter(overdue_q(timezone.localdate()))
+    return qs.select_related("organisation", "assigned_to").order_by("-received_at", "-id")
+
+
+def spam(user: Any) -> QuerySet[HelpRequest]:
+    return (
+        access.coordinated_requests(user)
+        .filter(status=HelpRequest.Status.SPAM)
+        .select_related("organisation")
+        .order_by("-received_at", "-id")
+    )
