@@ -42,7 +42,7 @@ _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 PER_PHONE_PER_DAY = 3
 PER_ADDRESS_PER_HOUR = 10
 
-_PHONE = re.compile(r"^(1\d{10}|0\d{9,11})$")
+PHONE = re.compile(r"^(1\d{10}|0\d{9,11})$")
 MAX_TEXT = 2000
 MAX_PLACE = 100
 MAX_NAME = 30
@@ -112,7 +112,7 @@ def _check(data: RequestInput) -> dict[str, str]:
         errors["kind"] = _("Choose what help is needed.")
     if data.contact not in HelpRequest.Contact.values:
         errors["contact"] = _("Choose how we should reach you.")
-    if not _PHONE.match(clean_phone(data.phone)):
+    if not PHONE.match(clean_phone(data.phone)):
         errors["phone"] = _(
             "Write a phone number we can reach you on: 11 digits for a mobile, such as "
             "13800001234, or an area code and number, such as 0375-1234567."
