@@ -43,7 +43,5 @@ def make_request(
 def make_township(world: Any, name: str = "光明路街道办事处") -> Any:
     """A township office inside county A, with one reporter."""
     office = make_org(name=name, parent=world.county_a, kind="government", region_code="410402")
-    worker = make_user(
-        username=f"worker_{office.pk}", org=office, role=Membership.Role.REPORTER
-    )
+    worker = make_user(username=f"worker_{office.pk}", org=office, role=Membership.Role.REPORTER)
     return office, worker

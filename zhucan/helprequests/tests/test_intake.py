@@ -70,7 +70,9 @@ def test_a_county_without_an_organisation_goes_to_the_one_above(world: World) ->
 
 
 def test_a_federation_answers_where_there_is_no_committee(world: World) -> None:
-    federation = make_org(name="卫东区残联", parent=world.city, kind="federation", region_code="410403")
+    federation = make_org(
+        name="卫东区残联", parent=world.city, kind="federation", region_code="410403"
+    )
     assert make_request(world, region="410403").organisation == federation
 
 
