@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from zhucan.core.forms import CreateForm, Form
 from zhucan.helprequests.models import HelpRequest
 from zhucan.helprequests.services.intake import PHONE, clean_phone
-from zhucan.registry.idnumbers import IdNumberError, parse_id_number
 from zhucan.orgs.models import Region
+from zhucan.registry.idnumbers import IdNumberError, parse_id_number
 
 _SALT = "zhucan.portal.help_form"
 # A person reads the form and types: no one sends it this fast. A robot does.
