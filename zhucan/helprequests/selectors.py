@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from zhucan.helprequests import access
 from zhucan.helprequests.models import HelpRequest
+from zhucan.helprequests.services.intake import RESPONSIBLE_KINDS
+from zhucan.orgs.models import Organisation, Region
 
 
 def overdue_q(today: Any) -> Q:
@@ -42,4 +44,15 @@ def spam(user: Any) -> QuerySet[HelpRequest]:
         .filter(status=HelpRequest.Status.SPAM)
         .select_related("organisation")
         .order_by("-received_at", "-id")
+    )
+
+
+def transfer_choices(request: HelpRequest) -> QuerySet[Organisation]:
+    """The other counties' committees and federations a request can be sent to."""
+    return (
+        Organisation.objects.filter(
+            kind__in=RESPONSIBLE_KINDS, is_active=True, region__level=Region.Level.COUNTY
+        )
+        .exclude(pk=request.organisation_id)
+        .in_order()
     )

@@ -79,7 +79,7 @@ def test_a_federation_answers_where_there_is_no_committee(world: World) -> None:
 def test_deadlines_are_counted_in_working_days(world: World, monkeypatch: Any) -> None:
     HelpSettings.objects.create(organisation=world.county_a, acknowledge_days=2, answer_days=7)
     friday = date(2026, 12, 4)
-    monkeypatch.setattr(intake.timezone, "localdate", lambda *args: friday)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: friday)
     made = make_request(world)
     assert made.acknowledge_due == date(2026, 12, 8)  # Monday, Tuesday
     assert made.answer_due == date(2026, 12, 15)

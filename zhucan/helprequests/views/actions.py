@@ -22,7 +22,7 @@ from zhucan.campaigns.models import Campaign
 from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
-from zhucan.helprequests import access
+from zhucan.helprequests import access, selectors
 from zhucan.helprequests.forms import (
     AnswerForm,
     AssignForm,
@@ -46,7 +46,6 @@ from zhucan.helprequests.services import (
     reveal_request,
     transfer_request,
 )
-from zhucan.helprequests.views.pages import _transfer_choices
 from zhucan.orgs.roles import Capability
 
 
@@ -137,7 +136,7 @@ def answer(request: AuthenticatedRequest, request_pk: int) -> HttpResponse:
 @login_required
 def transfer(request: AuthenticatedRequest, request_pk: int) -> HttpResponse:
     hr = _coordinated(request, request_pk)
-    form = TransferForm(request.POST, choices=_transfer_choices(hr), prefix="transfer")
+    form = TransferForm(request.POST, choices=selectors.transfer_choices(hr), prefix="transfer")
     done = _done(
         request,
         hr,

@@ -30,10 +30,8 @@ from zhucan.helprequests.forms import (
 )
 from zhucan.helprequests.models import HelpRequest
 from zhucan.helprequests.services import assignable, settings_for, update_deadlines
-from zhucan.helprequests.services.intake import RESPONSIBLE_KINDS
 from zhucan.helprequests.services.people import description_of
 from zhucan.orgs.access import get_organisation_for_user, has_capability
-from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
 
 PAGE_SIZE = 25
@@ -73,16 +71,6 @@ def spam_list(request: HttpRequest) -> HttpResponse:
     return render(request, "helprequests/spam_list.html", _page(request, rows))
 
 
-def _transfer_choices(help_request: HelpRequest) -> Any:
-    return (
-        Organisation.objects.filter(
-            kind__in=RESPONSIBLE_KINDS, is_active=True, region__level="county"
-        )
-        .exclude(pk=help_request.organisation_id)
-        .in_order()
-    )
-
-
 def detail_context(request: AuthenticatedRequest, help_request: HelpRequest) -> dict[str, Any]:
     user = request.user
     version = {"version": help_request.version}
@@ -100,7 +88,7 @@ def detail_context(request: AuthenticatedRequest, help_request: HelpRequest) -> 
         "assign_form": AssignForm(initial=version, choices=assignable(help_request)),
         "answer_form": AnswerForm(initial=version),
         "transfer_form": TransferForm(
-            initial=version, choices=_transfer_choices(help_request), prefix="transfer"
+            initial=version, choices=selectors.transfer_choices(help_request), prefix="transfer"
         ),
         "spam_form": ReasonForm(initial=version, prefix="spam"),
         "help_form": HelpRecordForm(
