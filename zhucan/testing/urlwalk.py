@@ -22,6 +22,11 @@ PUBLIC = {
     "core:healthz",
     "accounts:login",
     "accounts:display",
+    "portal:site",
+    "portal:help",
+    "portal:help_done",
+    "portal:help_status",
+    "portal:help_reopen",
 }
 # Namespaces not walked: Django's own admin is for superusers only and has its own checks.
 SKIPPED_NAMESPACES = {"admin"}
@@ -48,6 +53,10 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "import_pk": lambda w: county_a_import(w).pk,
     "township_pk": lambda w: county_a_township(w).pk,
     "export_pk": lambda w: county_a_export(w).pk,
+    # A public site is named by its region code; a help request's number is what it shows.
+    "code": lambda w: w.county_a.region_id,
+    "number": lambda w: "QZABCDEFGH23",
+    "request_pk": lambda w: county_a_help_request(w).pk,
 }
 
 
@@ -280,3 +289,18 @@ def county_a_export(world: Any) -> Any:
                 filters=NO_FILTERS,
             )
     return world._stats_export
+
+
+def county_a_help_request(world: Any) -> Any:
+    """A help request for county A, filed on its public pages (built once per world)."""
+    from zhucan.helprequests.services import RequestInput, submit_request
+
+    if not hasattr(world, "_help_request"):
+        world._help_request = submit_request(
+            by=None,
+            site=world.county_a,
+            data=RequestInput(kind="medical", phone="13812345678", description="需要康复器具"),
+            token=None,
+            address=None,
+        )
+    return world._help_request
