@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.orgs.models import Organisation, Region
-from zhucan.registry.models import Person
+from zhucan.registry.models import Assistance, Person
 
 
 class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
@@ -131,6 +131,10 @@ class HelpRequest(models.Model):
     # Linked on an exact ID match (audited); the help given is recorded in the registry.
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="help_requests"
+    )
+    # The help it got, recorded in the register: one row per request, so a repeat adds nothing.
+    assistance = models.OneToOneField(
+        Assistance, null=True, blank=True, on_delete=models.SET_NULL, related_name="help_request"
     )
     # The public form's random token (a hidden field): the form sent twice, or five times at
     # once, makes one request. Anonymous visitors have no user to key ``core.idempotency`` on.

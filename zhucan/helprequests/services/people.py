@@ -92,6 +92,9 @@ def record_help(
     by the responsible county: coverage and the "not yet helped" list count it like any other
     (they count the campaign's rows, so name the campaign it was given in)."""
     locked = _lock(request)
+    if locked.assistance_id is not None:
+        # Recorded already (the form sent twice): the register keeps one row per request.
+        return Assistance.objects.get(pk=locked.assistance_id)
     if locked.person_id is None:
         raise DomainError(_("Link the request to a registered person first."))
     person = Person.objects.select_related("organisation").get(pk=locked.person_id)
@@ -107,6 +110,8 @@ def record_help(
             note=_("Help request %(number)s") % {"number": locked.number},
         ),
     )
+    locked.assistance = row
+    locked.save(update_fields=["assistance", "updated_at"])
     audit.record(
         by=by,
         action="helprequests.request.help_recorded",

@@ -180,7 +180,9 @@ def test_link_by_exact_id_number_and_count_the_help(world: World) -> None:
     before = registry_selectors.coverage(officer, campaign, world.county_a).totals.helped
     assert link_person(by=officer, request=made) == person
     assert AuditEntry.objects.filter(action="helprequests.request.linked").exists()
-    record_help(by=officer, request=made, given_on=timezone.localdate(), campaign=campaign)
+    row = record_help(by=officer, request=made, given_on=timezone.localdate(), campaign=campaign)
+    again = record_help(by=officer, request=made, given_on=timezone.localdate(), campaign=campaign)
+    assert again == row  # the form sent twice records the help once
     after = registry_selectors.coverage(officer, campaign, world.county_a).totals.helped
     assert after == before + 1
     result = registry_selectors.coverage(officer, campaign, world.county_a)
