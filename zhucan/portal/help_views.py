@@ -37,8 +37,13 @@ from zhucan.portal.sites import site_organisation
 LOOKUPS_PER_HOUR = 20
 
 
+# GB/T 2260 lists a city's districts together under "市辖区" (410401): not a place anyone lives.
+_NOT_A_PLACE = "市辖区"
+
+
 def _children(region: Region) -> list[Region]:
-    return list(Region.objects.filter(parent=region, is_current=True).order_by("code"))
+    found = Region.objects.filter(parent=region, is_current=True).exclude(name=_NOT_A_PLACE)
+    return list(found.order_by("code"))
 
 
 def _areas(site_region: Region, chosen: str) -> tuple[list[Region], Region]:
