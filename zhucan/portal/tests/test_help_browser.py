@@ -54,9 +54,9 @@ def _visitor_asks(browser_pages: BrowserPages, page: Page) -> tuple[str, list[st
     # The county first (a GET step that reloads the page with its places), by keyboard.
     _tab_to(page, "#id_area")
     page.keyboard.press("ArrowDown")  # 新华区, the first county by its code
-    _submit(page, "form[method=get] button")
+    _submit(page, "form[method=get] button[type=submit]")
     # Sent empty: the error summary takes the focus and names each field.
-    _submit(page, "form[method=post] button[type=submit]")
+    _submit(page, "#send-request")
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     problems += _problems(browser_pages, page, "help form with errors")
     _tab_to(page, "#id_kind_0")
@@ -68,7 +68,7 @@ def _visitor_asks(browser_pages: BrowserPages, page: Page) -> tuple[str, list[st
     _tab_to(page, "#id_phone")
     page.keyboard.type(PHONE)
     page.wait_for_timeout(MIN_SECONDS * 1000)  # a person takes longer than a robot
-    _submit(page, "form[method=post] button[type=submit]")
+    _submit(page, "#send-request")
     number = page.locator("#request-number").inner_text().strip()
     problems += _problems(browser_pages, page, "done page")
     return number, problems
@@ -104,7 +104,7 @@ def test_a_visitor_asks_and_reads_the_answer(
     visitor.keyboard.type(number)
     _tab_to(visitor, "#id_phone")
     visitor.keyboard.type(PHONE)
-    _submit(visitor, "form[method=post] button[type=submit]")
+    _submit(visitor, "#look-up")
     assert ANSWER in visitor.locator("#outcome").inner_text()
     problems += _problems(browser_pages, visitor, "status with the answer")
 
