@@ -11,6 +11,7 @@ from zhucan.helprequests import access
 from zhucan.helprequests.models import HelpRequest
 from zhucan.helprequests.services.intake import RESPONSIBLE_KINDS
 from zhucan.orgs.models import Organisation, Region
+from zhucan.orgs.roles import ROLE_CAPABILITIES, Capability
 
 
 def overdue_q(today: Any) -> Q:
@@ -54,5 +55,23 @@ def transfer_choices(request: HelpRequest) -> QuerySet[Organisation]:
             kind__in=RESPONSIBLE_KINDS, is_active=True, region__level=Region.Level.COUNTY
         )
         .exclude(pk=request.organisation_id)
+        .in_order()
+    )
+
+
+def deadline_organisations(user: Any) -> QuerySet[Organisation]:
+    """The committees and federations whose deadlines the user may set (their own offices)."""
+    return (
+        Organisation.objects.filter(
+            memberships__user=user,
+            memberships__role__in=[
+                str(role)
+                for role, caps in ROLE_CAPABILITIES.items()
+                if Capability.COORDINATE in caps
+            ],
+            kind__in=RESPONSIBLE_KINDS,
+            is_active=True,
+        )
+        .distinct()
         .in_order()
     )

@@ -91,3 +91,23 @@ def test_the_deadlines_page_saves(world: World) -> None:
     client.post(url, {"acknowledge_days": 3, "answer_days": 10, "version": 1})
     settings = world.county_a.help_settings
     assert (settings.acknowledge_days, settings.answer_days) == (3, 10)
+
+
+def test_the_coordinator_finds_the_spam_list_and_the_deadlines_from_the_list(
+    world: World,
+) -> None:
+    client = login_verified(Client(), world.county_a_officer)
+    body = client.get(reverse("helprequests:list")).content.decode()
+    assert reverse("helprequests:spam") in body
+    assert reverse("helprequests:deadlines", args=[world.county_a.pk]) in body
+    assert reverse("helprequests:deadlines", args=[world.county_b.pk]) not in body
+
+
+def test_the_spam_list_shows_what_was_set_aside(world: World) -> None:
+    spam = make_request(world, spam_reason="honeypot")
+    make_request(world, phone="13900000004")
+    client = login_verified(Client(), world.county_a_officer)
+    page = client.get(reverse("helprequests:spam"))
+    assert list(page.context["page_obj"]) == [spam]
+    other = login_verified(Client(), world.county_b_officer)
+    assert list(other.get(reverse("helprequests:spam")).context["page_obj"]) == []

@@ -58,6 +58,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "searching": any(data.values()) if data else False,
             "today": timezone.localdate(),
             "can_coordinate": access.coordinates_somewhere(request.user),
+            "deadline_orgs": selectors.deadline_organisations(request.user),
             **_page(request, rows),
         },
     )
@@ -85,6 +86,7 @@ def detail_context(request: AuthenticatedRequest, help_request: HelpRequest) -> 
         "can_answer": access.can_answer(user, help_request),
         "can_reveal": access.can(user, Capability.REVEAL_PERSONAL_DATA, help_request),
         "can_link": coordinate and access.can(user, Capability.PERSONAL_DATA, help_request),
+        "can_see_person": access.can(user, Capability.PERSONAL_DATA, help_request),
         "assign_form": AssignForm(initial=version, choices=assignable(help_request)),
         "answer_form": AnswerForm(initial=version),
         "transfer_form": TransferForm(
