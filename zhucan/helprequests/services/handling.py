@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -173,14 +173,16 @@ def answer_request(*, by: Actor, request: HelpRequest, outcome: str, version: in
         fields += ["acknowledged_at", "acknowledged_by"]
     done = step.finish(fields=fields, changes={"outcome_length": len(outcome)})
     phone = crypto.decrypt(done.phone_ct, field="help_phone")
+    # The requester reads Chinese, whatever language the person answering works in.
+    with translation.override("zh-hans"):
+        text = _(
+            "Your request %(number)s has been answered. Look it up with its number and your "
+            "phone on the public pages."
+        ) % {"number": done.number}
     notify(
         users=[],
         kind="help_request",
-        title=_(
-            "Your request %(number)s has been answered. Look it up with its number and your "
-            "phone on the public pages."
-        )
-        % {"number": done.number},
+        title=text,
         email=False,
         sms=True,
         sms_numbers=[phone],
