@@ -126,6 +126,7 @@ class HelpRequestForm(CreateForm):
         self.regions = {region.code: region for region in regions}
         field: Any = self.fields["region"]
         field.choices = [("", _("Choose")), *((r.code, r.name) for r in regions)]
+        self.fields["phone"].error_messages["required"] = _("Write your phone number.")
 
     def clean_region(self) -> Region:
         return self.regions[self.cleaned_data["region"]]

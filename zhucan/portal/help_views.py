@@ -60,9 +60,10 @@ def help_form(request: HttpRequest, code: str) -> HttpResponse:
     site_region: Region = site.region
     counties, area = _areas(site_region, request.GET.get("area", ""))
     places = [area, *_children(area)]
-    form = HelpRequestForm(
-        request.POST or None, regions=places, initial={"started": started_stamp()}
-    )
+    initial = {"started": started_stamp()}
+    if area != site_region:
+        initial["region"] = area.code  # the county just chosen, until a township is
+    form = HelpRequestForm(request.POST or None, regions=places, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         elapsed = seconds_since(data.get("started") or "")
