@@ -32,13 +32,13 @@ OPEN = {Status.RECEIVED, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.REOPENED}
 MAX_OUTCOME = 1000
 
 
-def may_coordinate(by: Any, request: HelpRequest) -> None:
+def may_coordinate(by: Actor, request: HelpRequest) -> None:
     """The responsible county's coordinators (and the offices above it) run the request."""
     if not has_capability(by, Capability.COORDINATE, request.organisation):
         raise DomainError(_("Only the responsible office's coordinators can do this."))
 
 
-def may_answer(by: Any, request: HelpRequest) -> None:
+def may_answer(by: Actor, request: HelpRequest) -> None:
     """The county's coordinators, or the township office or department it is assigned to."""
     if has_capability(by, Capability.COORDINATE, request.organisation):
         return

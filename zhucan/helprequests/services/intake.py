@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.helprequests.models import HelpRequest
 from zhucan.helprequests.services.deadlines import due_dates
@@ -180,14 +181,15 @@ def _sealed(data: RequestInput) -> dict[str, object]:
 @transaction.atomic
 def submit_request(
     *,
-    by: None,
+    by: Actor | None,
     site: Organisation,
     data: RequestInput,
     token: uuid.UUID | None,
     address: str | None,
     spam_reason: str = "",
 ) -> HelpRequest:
-    """File a request from the public form on ``site``'s pages; return it.
+    """File a request from the public form on ``site``'s pages; return it. ``by`` is None:
+    the visitor is not signed in (a clerk typing a request taken by phone would be ``by``).
 
     ``token``: the form's; the form sent again (or several times at once) returns the first
     request and makes no other. ``address``: the client's (``core.net.client_ip``), kept only

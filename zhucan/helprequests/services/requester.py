@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.helprequests.models import HelpRequest
 from zhucan.helprequests.services.deadlines import due_dates
@@ -53,7 +54,7 @@ def not_found_message() -> str:
 
 
 @transaction.atomic
-def reopen_request(*, by: None, number: str, phone: str) -> HelpRequest:
+def reopen_request(*, by: Actor | None, number: str, phone: str) -> HelpRequest:
     """The requester says the answer did not solve it: within ``REOPEN_DAYS`` days of the
     answer the request opens again, with new deadlines, for the same county."""
     found = find_own_request(number=number, phone=phone)
