@@ -156,3 +156,15 @@ def test_five_sends_of_one_form_at_once_make_one_request() -> None:
         thread.join(timeout=120)
     assert answers == [302] * 5
     assert HelpRequest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_fourth_request_from_one_phone_is_refused_in_plain_words(
+    client: Client, world: World
+) -> None:
+    for _ in range(3):
+        client.post(URL, form_data())
+    response = client.post(URL, form_data())
+    assert response.status_code == 200
+    assert "several requests from this phone" in response.content.decode()
+    assert HelpRequest.objects.count() == 3
