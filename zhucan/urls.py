@@ -32,6 +32,7 @@ urlpatterns = [
     path("registry/", include("zhucan.registry.urls")),
     path("stats/", include("zhucan.stats.urls")),
     path("summaries/", include("zhucan.summaries.urls")),
+    path("help-requests/", include("zhucan.helprequests.urls")),
     # The public door: no sign-in (zhucan/portal).
     path("p/", include("zhucan.portal.urls")),
     # Django admin's own login would skip the lockout and two-factor checks: send it to ours.

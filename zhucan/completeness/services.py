@@ -20,6 +20,7 @@ from zhucan.campaigns.selectors import cascade
 from zhucan.campaigns.services import set_deadlines
 from zhucan.completeness import counts
 from zhucan.completeness.deliverables import BY_KIND, Status
+from zhucan.completeness.hooks import run_sweep_hooks
 from zhucan.completeness.models import ReminderSchedule, ReminderSent, SweepRun
 from zhucan.completeness.schedule import DueReminder, escalation_due, reminder_due
 from zhucan.completeness.selectors import Row, expected_rows, schedules_for
@@ -191,6 +192,7 @@ def run_sweep(*, today: date | None = None) -> SweepRun:
         Campaign.objects.filter(status=Campaign.Status.PUBLISHED).values_list("pk", flat=True)
     )
     sent = sum(sweep_campaign(campaign_id=pk, today=today) for pk in ids)
+    sent += run_sweep_hooks(today or timezone.localdate())
     run.finished_at = timezone.now()
     run.campaigns, run.sent = len(ids), sent
     run.save(update_fields=["finished_at", "campaigns", "sent"])

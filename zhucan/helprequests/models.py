@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.orgs.models import Organisation, Region
-from zhucan.registry.models import Person
+from zhucan.registry.models import Assistance, Person
 
 
 class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
@@ -132,6 +132,15 @@ class HelpRequest(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="help_requests"
     )
+    # The help it got, recorded in the register: one row per request, so a repeat adds nothing.
+    assistance = models.OneToOneField(
+        Assistance, null=True, blank=True, on_delete=models.SET_NULL, related_name="help_request"
+    )
+    # The public form's random token (a hidden field): the form sent twice, or five times at
+    # once, makes one request. Anonymous visitors have no user to key ``core.idempotency`` on.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A keyed hash of the address the form came from, for the rate limit only: not the address.
+    client_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = HelpRequestQuerySet.as_manager()
@@ -190,3 +199,37 @@ class HelpSettings(models.Model):
     def audit_org_path(self) -> str:
         org: Any = self.organisation
         return str(org.path)
+
+
+class HelpReminder(models.Model):
+    """One reminder or escalation about an overdue request. The unique key (which deadline,
+    which level) is what stops it going out twice, as ``completeness.ReminderSent`` does for a
+    campaign's deliverables (that log is keyed on a campaign, which a request has not)."""
+
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="reminders"
+    )
+    key = models.CharField(max_length=60)
+    # Who was told: the handler (level 0) or an office above it (level 1, 2, ...).
+    level = models.PositiveSmallIntegerField(default=0)
+    notified_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    notified_people = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("help request reminder")
+        verbose_name_plural = _("help request reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["help_request", "key"], name="helpreminder_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.help_request_id} · {self.key}"
+
+    @property
+    def audit_org_path(self) -> str:
+        request: Any = self.help_request
+        return str(request.org_path)

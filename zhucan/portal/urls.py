@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.http import HttpResponse
 from django.urls import path
 
-from zhucan.portal import views
+from zhucan.portal import help_views, views
 
 app_name = "portal"
 
@@ -31,4 +31,8 @@ urlpatterns = [
         "<str:code>/photos/<int:photo_pk>/large/", views.photo, {"large": True}, name="photo_large"
     ),
     path("<str:code>/display/", views.display, name="display"),
+    path("<str:code>/help/", help_views.help_form, name="help"),
+    path("<str:code>/help/done/<str:number>/", help_views.help_done, name="help_done"),
+    path("<str:code>/help/status/", help_views.help_status, name="help_status"),
+    path("<str:code>/help/reopen/", help_views.help_reopen, name="help_reopen"),
 ]

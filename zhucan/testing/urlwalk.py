@@ -22,6 +22,11 @@ PUBLIC = {
     "core:healthz",
     "accounts:login",
     "accounts:display",
+    "portal:site",
+    "portal:help",
+    "portal:help_done",
+    "portal:help_status",
+    "portal:help_reopen",
 }
 # Namespaces not walked: Django's own admin is for superusers only and has its own checks.
 SKIPPED_NAMESPACES = {"admin"}
@@ -52,6 +57,8 @@ OBJECT_IN_COUNTY_A: dict[str, Callable[[World], Any]] = {
     "code": lambda w: w.county_a.region_id,
     "activity_pk": lambda w: county_a_plan(w).activities.first().pk,
     "institution_pk": lambda w: county_a_institution(w).pk,
+    "number": lambda w: "QZABCDEFGH23",
+    "request_pk": lambda w: county_a_help_request(w).pk,
 }
 
 
@@ -303,3 +310,18 @@ def county_a_institution(world: Any) -> Any:
             region=Region.objects.get(code=world.county_a.region_id),
         )
     return world._institution
+
+
+def county_a_help_request(world: Any) -> Any:
+    """A help request for county A, filed on its public pages (built once per world)."""
+    from zhucan.helprequests.services import RequestInput, submit_request
+
+    if not hasattr(world, "_help_request"):
+        world._help_request = submit_request(
+            by=None,
+            site=world.county_a,
+            data=RequestInput(kind="medical", phone="13812345678", description="需要康复器具"),
+            token=None,
+            address=None,
+        )
+    return world._help_request

@@ -56,6 +56,7 @@ def build() -> MatrixObjects:
     )
     from zhucan.activities.services.institutions import add_institution
     from zhucan.campaigns.services import add_attachment
+    from zhucan.helprequests.services import RequestInput, submit_request
     from zhucan.notifications.models import Notification
     from zhucan.notifications.services import notify
     from zhucan.orgs.models import Region
@@ -174,6 +175,13 @@ def build() -> MatrixObjects:
     o["visit"] = make_visit(w)
     o["import"] = checked_import(w)
     o["township"] = add_township(by=officer, organisation=w.county_a, name="光明路街道")
+    o["help_request"] = submit_request(
+        by=None,
+        site=w.county_a,
+        data=RequestInput(kind="medical", phone="13812345678", description="需要康复器具"),
+        token=None,
+        address=None,
+    )
     with transaction.atomic():
         # Started by county A's officer: the job is theirs alone, so everyone here is refused.
         o["export"] = start_export(

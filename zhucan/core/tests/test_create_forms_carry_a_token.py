@@ -72,6 +72,8 @@ CREATE_FORMS: dict[str, Callable[[World], tuple[Any, str]]] = {
         ),
     ),
     "registry:new": lambda w: (w.county_a_officer, reverse("registry:new")),
+    # The public help form: anyone may open it; a signed-in officer draws the same page.
+    "portal:help": lambda w: (w.county_a_officer, reverse("portal:help", args=["410402"])),
     "registry:assistance_new": lambda w: (
         w.county_a_officer,
         reverse("registry:assistance_new", args=[_person(w).pk]),
@@ -93,6 +95,7 @@ KEYED = {
     "registry:imports": "an upload is a draft job; importing it is keyed (import_key, unique)",
     "registry:import_confirm": "the import job's key (import_key, unique)",
     "stats:start_export": "an export job is keyed by what it exports while it waits or runs",
+    "helprequests:help_given": "one assistance row per help request, under the request's lock",
     "completeness:remind": "one reminder per key (ReminderSent, unique)",
 }
 
@@ -142,6 +145,11 @@ NOT_CREATES = {
     "portal:text_story", "portal:text_directory", "portal:text_contacts",
     "portal:text_policies", "portal:text_print", "portal:photo", "portal:photo_large",
     "portal:display",
+    "helprequests:list", "helprequests:spam", "helprequests:deadlines", "helprequests:detail",
+    "helprequests:acknowledge", "helprequests:assign", "helprequests:answer",
+    "helprequests:transfer", "helprequests:mark_spam", "helprequests:restore",
+    "helprequests:link", "helprequests:reveal",
+    "portal:help_done", "portal:help_status", "portal:help_reopen",
 }  # fmt: skip
 
 TOKEN = re.compile(r'<input type="hidden" name="client_id" value="[0-9a-f-]{36}"')

@@ -123,6 +123,7 @@ DEFAULT_ARGS = {
     "code": "node",
     "activity_pk": "planned_activity",
     "institution_pk": "institution",
+    "request_pk": "help_request",
 }
 
 R = Rule
@@ -299,6 +300,21 @@ RULES: dict[str, Rule] = {
     "summaries:summary": R(),
     "summaries:docx": R(),
     "summaries:pdf": R(),
+    # Help requests inside: seen in the jurisdiction, run by the county's coordinators.
+    "helprequests:list": R(),
+    "helprequests:spam": R(cap(C.COORDINATE)),
+    "helprequests:deadlines": R(cap(C.COORDINATE)),
+    "helprequests:detail": R(),
+    "helprequests:acknowledge": R(cap(C.COORDINATE), method=POST, ok=302),
+    "helprequests:assign": R(cap(C.COORDINATE), method=POST, ok=302),
+    # Unassigned, so only the county's coordinators may answer it.
+    "helprequests:answer": R(cap(C.COORDINATE), method=POST, ok=302),
+    "helprequests:transfer": R(cap(C.COORDINATE), method=POST, ok=302),
+    "helprequests:mark_spam": R(cap(C.COORDINATE), method=POST, ok=302),
+    "helprequests:restore": R(cap(C.COORDINATE), method=POST, ok=302),
+    "helprequests:link": R(all_of(C.COORDINATE, C.PERSONAL_DATA), method=POST, ok=302),
+    "helprequests:help_given": R(all_of(C.COORDINATE, C.PERSONAL_DATA), method=POST, ok=302),
+    "helprequests:reveal": R(cap(C.REVEAL_PERSONAL_DATA)),
     # The public door: open to everyone, signed in or not.
     "portal:site": R(public=True),
     **{
@@ -316,10 +332,15 @@ RULES: dict[str, Rule] = {
     "portal:photo": R(public=True, ok=404),
     "portal:photo_large": R(public=True, ok=404),
     "portal:display": R(public=True, ok=303),
+    "portal:help": R(public=True),
+    "portal:help_done": R(public=True),
+    "portal:help_status": R(public=True),
+    # An empty body is a form with errors, shown again.
+    "portal:help_reopen": R(public=True, method=POST),
 }
 # URL keywords that name no object of county A's.
-NOT_OBJECTS = {"fmt", "code"}
-FIXED_VALUES = {"fmt": "docx"}
+NOT_OBJECTS = {"fmt", "code", "number"}
+FIXED_VALUES = {"fmt": "docx", "number": "QZABCDEFGH23"}
 
 
 def expected(name: str, subject: str, takes_object: bool) -> int:

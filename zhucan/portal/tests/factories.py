@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -31,6 +34,7 @@ from zhucan.conftest import World
 from zhucan.orgs.models import Membership, Organisation, Region
 from zhucan.plans.models import Plan, PlannedActivity
 from zhucan.plans.services import approve_plan
+from zhucan.portal import help_forms
 from zhucan.testing.factories import make_campaign, make_plan, make_report, make_user
 
 
@@ -182,3 +186,29 @@ def build_portal(world: World) -> Portal:
         listed=listed,
         unlisted=unlisted,
     )
+
+
+# What a visitor sends with the public help form.
+
+
+def stamp(seconds_ago: float = 60) -> str:
+    # Signed as the form does, as if drawn ``seconds_ago``.
+    return signing.dumps(time.time() - seconds_ago, salt=help_forms._SALT)
+
+
+def form_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "client_id": str(uuid.uuid4()),
+        "started": stamp(),
+        "kind": "medical",
+        "region": "410402",
+        "place": "",
+        "phone": "138 1234 5678",
+        "preferred_time": "工作日下午",
+        "contact": "phone",
+        "name": "",
+        "id_number": "",
+        "description": "我父亲需要轮椅，家里买不起",
+        "website": "",
+    }
+    return data | overrides

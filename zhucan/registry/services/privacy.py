@@ -100,6 +100,12 @@ def _purpose(purpose: str, note: str) -> tuple[str, str]:
     return purpose, _free_text(note, field="note", required=purpose == OTHER)
 
 
+def check_purpose(purpose: str, note: str) -> tuple[str, str]:
+    """The purpose and note of a reveal, checked as here: for the other apps that keep personal
+    data the registry's way (help requests), so every reveal is asked for the same way."""
+    return _purpose(purpose, note)
+
+
 @transaction.atomic
 def reveal_person(
     *, by: Actor, person: Person, purpose: str, note: str = "", fields: list[str]

@@ -1,0 +1,185 @@
+"""The requester's side of help requests: the form, the page with the number, the status
+look-up and reopening. No sign-in; nothing a visitor typed is shown to anyone else, and the
+form pages are never cached (each carries its own CSRF token and form token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from zhucan.core.errors import DomainError
+from zhucan.core.forms import apply_domain_error
+from zhucan.core.net import client_ip
+from zhucan.helprequests.services import (
+    RequestInput,
+    can_reopen,
+    find_own_request,
+    reopen_request,
+    submit_request,
+)
+from zhucan.helprequests.services.intake import NUMBER_PATTERN, client_index
+from zhucan.helprequests.services.requester import not_found_message
+from zhucan.orgs.models import Region
+from zhucan.portal.help_forms import (
+    MIN_SECONDS,
+    HelpRequestForm,
+    LookupForm,
+    seconds_since,
+    started_stamp,
+)
+from zhucan.portal.sites import site_organisation
+
+LOOKUPS_PER_HOUR = 20
+
+
+# GB/T 2260 lists a city's districts together under "市辖区" (410401): not a place anyone lives.
+_NOT_A_PLACE = "市辖区"
+
+
+def _children(region: Region) -> list[Region]:
+    found = Region.objects.filter(parent=region, is_current=True).exclude(name=_NOT_A_PLACE)
+    return list(found.order_by("code"))
+
+
+def _areas(site_region: Region, chosen: str) -> tuple[list[Region], Region]:
+    """The counties to narrow down to (the GET step), and the area whose places the form
+    offers: the chosen county, else the site's own region."""
+    counties = [r for r in _children(site_region) if r.level == Region.Level.COUNTY]
+    area = next((r for r in counties if r.code == chosen), site_region)
+    return counties, area
+
+
+@never_cache
+def help_form(request: HttpRequest, code: str) -> HttpResponse:
+    site = site_organisation(code)
+    site_region: Region = site.region
+    counties, area = _areas(site_region, request.GET.get("area", ""))
+    places = [area, *_children(area)]
+    initial = {"started": started_stamp()}
+    if area != site_region:
+        initial["region"] = area.code  # the county just chosen, until a township is
+    form = HelpRequestForm(request.POST or None, regions=places, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        elapsed = seconds_since(data.get("started") or "")
+        spam_reason = ""
+        if data.get("website"):
+            spam_reason = "honeypot"
+        elif elapsed is None or elapsed < MIN_SECONDS:
+            spam_reason = "too_fast"
+        try:
+            made = submit_request(
+                by=None,
+                site=site,
+                data=RequestInput(
+                    kind=data["kind"],
+                    phone=data["phone"],
+                    description=data["description"],
+                    region=data["region"],
+                    place=data["place"],
+                    preferred_time=data["preferred_time"],
+                    contact=data["contact"],
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    consent=data["consent"],
+                    on_behalf=data["on_behalf"],
+                ),
+                token=data.get("client_id"),
+                address=client_ip(request),
+                spam_reason=spam_reason,
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("portal:help_done", code=code, number=made.number)
+    return render(
+        request,
+        "portal/help_form.html",
+        {"site": site, "code": code, "form": form, "counties": counties, "area": area},
+    )
+
+
+@never_cache
+def help_done(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    site = site_organisation(code)
+    # Only what a number looks like is shown back: the address cannot carry other text.
+    if not NUMBER_PATTERN.match(number):
+        raise Http404
+    return render(request, "portal/help_done.html", {"site": site, "code": code, "number": number})
+
+
+def _over_lookup_limit(request: HttpRequest) -> bool:
+    key = "helplookup:" + (client_index(client_ip(request)) or "unknown")
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > LOOKUPS_PER_HOUR
+
+
+def _status_page(
+    request: HttpRequest, code: str, *, form: LookupForm, found: Any = None, note: str = ""
+) -> HttpResponse:
+    site = site_organisation(code)
+    return render(
+        request,
+        "portal/help_status.html",
+        {
+            "site": site,
+            "code": code,
+            "form": form,
+            "found": found,
+            "can_reopen": found is not None and can_reopen(found),
+            "note": note,
+        },
+    )
+
+
+def _look_up(request: HttpRequest, form: LookupForm) -> Any:
+    """The request, or None with the one message for any mismatch (or too many tries)."""
+    if not form.is_valid():
+        return None
+    if _over_lookup_limit(request):
+        form.add_error(
+            None,
+            _("Too many look-ups from here in the last hour. Please try again later."),
+        )
+        return None
+    found = find_own_request(number=form.cleaned_data["number"], phone=form.cleaned_data["phone"])
+    if found is None:
+        form.add_error(None, not_found_message())
+    return found
+
+
+@never_cache
+def help_status(request: HttpRequest, code: str) -> HttpResponse:
+    site_organisation(code)
+    form = LookupForm(request.POST or None)
+    found = _look_up(request, form) if request.method == "POST" else None
+    return _status_page(request, code, form=form, found=found)
+
+
+@never_cache
+def help_reopen(request: HttpRequest, code: str) -> HttpResponse:
+    site_organisation(code)
+    if request.method != "POST":
+        return redirect("portal:help_status", code=code)
+    form = LookupForm(request.POST)
+    found = _look_up(request, form)
+    if found is None:
+        return _status_page(request, code, form=form)
+    try:
+        found = reopen_request(
+            by=None, number=form.cleaned_data["number"], phone=form.cleaned_data["phone"]
+        )
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return _status_page(request, code, form=form, found=found)
+    note = _("Your request is open again. The office will contact you.")
+    return _status_page(request, code, form=form, found=found, note=note)

@@ -1,0 +1,115 @@
+"""A visitor asks for help in Chromium at 320 px with large text, by keyboard alone, and gets a
+number; the county assigns the request, a township office answers it, and the visitor reads the
+answer. axe-core finds nothing on the public form (with its errors too) or the status pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from zhucan.conftest import World
+from zhucan.helprequests.models import HelpRequest
+from zhucan.helprequests.tests.factories import make_township
+from zhucan.portal.help_forms import MIN_SECONDS
+from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT = 320, 640
+PHONE = "13812345678"
+ANSWER = "我们已联系您，下周二上门送去轮椅。"
+
+
+def _tab_to(page: Page, selector: str, *, limit: int = 80) -> None:
+    """Press Tab until ``selector`` has the focus, as a keyboard user moves through a page."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def _problems(browser_pages: BrowserPages, page: Page, label: str) -> list[str]:
+    problems = [axe_report(page, label), *browser_pages.errors(page)]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > WIDTH:
+        problems.append(f"{label}: scrolls sideways ({width}px wide at {WIDTH}px)")
+    return [p for p in problems if p]
+
+
+def _submit(page: Page, selector: str) -> None:
+    _tab_to(page, selector)
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+
+
+def _visitor_asks(browser_pages: BrowserPages, page: Page) -> tuple[str, list[str]]:
+    problems: list[str] = []
+    open_page(page, reverse("accounts:login"))
+    set_display(page, text_size="large", contrast="normal")
+    open_page(page, reverse("portal:help", args=["410400"]))
+    assert page.get_attribute("html", "data-text-size") == "large"
+    problems += _problems(browser_pages, page, "help form")
+    # The county first (a GET step that reloads the page with its places), by keyboard.
+    _tab_to(page, "#id_area")
+    page.keyboard.press("ArrowDown")  # 新华区, the first county by its code
+    _submit(page, "form[method=get] button[type=submit]")
+    # Sent empty: the error summary takes the focus and names each field.
+    _submit(page, "#send-request")
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    problems += _problems(browser_pages, page, "help form with errors")
+    _tab_to(page, "#id_kind_0")
+    page.keyboard.press("Space")
+    _tab_to(page, "#id_description")
+    page.keyboard.type("我父亲需要轮椅，家里买不起")
+    _tab_to(page, "#id_region")
+    page.keyboard.press("ArrowDown")
+    _tab_to(page, "#id_phone")
+    page.keyboard.type(PHONE)
+    page.wait_for_timeout(MIN_SECONDS * 1000)  # a person takes longer than a robot
+    _submit(page, "#send-request")
+    number = page.locator("#request-number").inner_text().strip()
+    problems += _problems(browser_pages, page, "done page")
+    return number, problems
+
+
+def test_a_visitor_asks_and_reads_the_answer(
+    browser_world: World, browser_pages: BrowserPages
+) -> None:
+    world = browser_world
+    office, worker = make_township(world)
+    visitor = browser_pages.new(None, viewport=(WIDTH, HEIGHT))
+    number, problems = _visitor_asks(browser_pages, visitor)
+    made = HelpRequest.objects.get(number=number)
+    assert made.status == "received" and made.organisation == world.county_a
+
+    detail = reverse("helprequests:detail", args=[made.pk])
+    officer = browser_pages.new(world.county_a_officer)
+    open_page(officer, detail)
+    officer.select_option("#id_to", str(office.pk))
+    with officer.expect_navigation(wait_until="load"):
+        officer.locator("#id_to").evaluate("el => el.form.requestSubmit()")
+    township = browser_pages.new(worker)
+    open_page(township, detail)
+    township.fill("#id_outcome", ANSWER)
+    with township.expect_navigation(wait_until="load"):
+        township.locator("#id_outcome").evaluate("el => el.form.requestSubmit()")
+    made.refresh_from_db()
+    assert made.status == "answered"
+
+    open_page(visitor, reverse("portal:help_status", args=["410400"]))
+    problems += _problems(browser_pages, visitor, "status look-up")
+    _tab_to(visitor, "#id_number")
+    visitor.keyboard.type(number)
+    _tab_to(visitor, "#id_phone")
+    visitor.keyboard.type(PHONE)
+    _submit(visitor, "#look-up")
+    assert ANSWER in visitor.locator("#outcome").inner_text()
+    problems += _problems(browser_pages, visitor, "status with the answer")
+
+    # Another county's coordinator sees nothing of it.
+    stranger = browser_pages.new(world.county_b_officer)
+    response = stranger.goto(detail)
+    assert response is not None and response.status == 404
+    assert not problems, "\n\n".join(problems)
