@@ -123,6 +123,14 @@ class _NewPeople:
         ]
         self._defaults = dict(zip(self.attnames, self.template, strict=True))
         self._pick = itemgetter(*self.attnames)
+        # What the dry run's stage keeps of a person: all but the shared values, which the
+        # import sets again (``staging.insert_staged``).
+        self.staged_columns = [
+            column
+            for attname, column in zip(self.attnames, self.columns, strict=True)
+            if attname not in self.shared
+        ]
+        self._pick_staged = itemgetter(*(a for a in self.attnames if a not in self.shared))
         self._positions: list[tuple[int, str]] | None = None
         self._immediate = False
         # Values SQLite's driver would store otherwise than Django does (an aware datetime
@@ -144,6 +152,11 @@ class _NewPeople:
         template's values under the person's, picked in C (``itemgetter`` of a merged dict)
         rather than set one position at a time in Python."""
         row: tuple[Any, ...] = self._pick({**self._defaults, **columns})
+        return row
+
+    def staged_row(self, columns: dict[str, Any]) -> tuple[Any, ...]:
+        """``row`` without the shared values, in ``staged_columns`` order."""
+        row: tuple[Any, ...] = self._pick_staged({**self._defaults, **columns})
         return row
 
     def adapted(self, values: list[Any]) -> list[Any]:

@@ -97,7 +97,9 @@ class Stage:
                     f"ALTER TABLE {table} ADD COLUMN stage_row integer, "
                     "ADD COLUMN stage_registered bigint"
                 )
-        self.copy_sql = f"COPY {table} ({names}, stage_row, stage_registered) FROM STDIN"
+        # COPY leaves out what every person shares (NULL in the stage; the import sets it).
+        staged = ", ".join(quote(c) for c in self.people.staged_columns)
+        self.copy_sql = f"COPY {table} ({staged}, stage_row, stage_registered) FROM STDIN"
         marks = ", ".join(["%s"] * (len(self.people.columns) + 2))
         self.insert_sql = (
             f"INSERT INTO {table} ({names}, stage_row, stage_registered) "  # noqa: S608 - ours
@@ -143,7 +145,7 @@ class Stage:
         with connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
             for row in rows:
                 columns = stored_columns(row.checked, ring=ring, index=row.index, sealer=sealer)
-                copy.write_row((*people.row(columns), row.number, row.existing))
+                copy.write_row((*people.staged_row(columns), row.number, row.existing))
 
 
 def insert_staged(

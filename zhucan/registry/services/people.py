@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
+from operator import attrgetter
 from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
@@ -172,6 +173,8 @@ CLEAR_FIELDS = (
     "consent_at",
     "consent_note",
 )
+# The clear fields' values at once, in C (an import stores 100,000 people).
+_clear_values = attrgetter(*CLEAR_FIELDS)
 
 
 def stored_fields(
@@ -211,8 +214,7 @@ def stored_fields(
         "guardian_phone_ct": encrypt(guardian_phone, field="guardian_phone"),
         "guardian_phone_masked": mask_phone(guardian_phone) if guardian_phone else "",
     }
-    for name in CLEAR_FIELDS:
-        fields[name] = getattr(data, name)
+    fields.update(zip(CLEAR_FIELDS, _clear_values(data), strict=True))
     return fields
 
 
