@@ -73,8 +73,8 @@ class Stage:
     def __init__(self, *, job_id: int, organisation: Organisation) -> None:
         self.job_id = job_id
         self.ring = crypto.keyring()
-        # Rows laid out as the import's COPY lays them out; the organisation, author and
-        # times are set again when the import inserts them (see ``insert_staged``).
+        # Rows laid out by the import's own layout (``_NewPeople``); the organisation, author
+        # and times are set when the import inserts them (see ``insert_staged``).
         self.people = _NewPeople(organisation=organisation, by=None, ring=self.ring, batch_size=0)
         quote = connection.ops.quote_name
         names = ", ".join(quote(c) for c in self.people.columns)
