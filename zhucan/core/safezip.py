@@ -30,6 +30,13 @@ CHUNK = 64 * 1024
 MB = 1024 * 1024
 _FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+# What ``SafeZip.repacked`` writes: the signatures of a local header, a directory entry and
+# the directory's end; version 2.0 (deflate); 1 January 1980, the first date a zip can hold;
+# the flag that says a name is UTF-8.
+_LOCAL, _CENTRAL, _END = 0x04034B50, 0x02014B50, 0x06054B50
+_VERSION = 20
+_DOS_1980 = (0 << 9) | (1 << 5) | 1
+_UTF8_NAME = 0x800
 
 
 class ZipProblem(enum.Enum):
@@ -94,6 +101,7 @@ class SafeZip:
     def __init__(self, source: bytes | IO[bytes], *, limits: ZipLimits) -> None:
         self.limits = limits
         self._inflated = 0
+        self._sound: set[str] = set()  # parts inflated whole, to their size and checksum
         stream = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
         self._stream = stream
         try:
@@ -159,9 +167,10 @@ class SafeZip:
             self._inflated += count
         if count != info.file_size or crc != info.CRC:
             raise UnsafeZipError(ZipProblem.DAMAGED, info.filename)
+        self._sound.add(info.filename)
 
-    def _pieces(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
-        """The part's inflated bytes, at most CHUNK at a time."""
+    def _data_offset(self, info: zipfile.ZipInfo) -> int:
+        """Where the part's compressed bytes start, from its local header."""
         self._stream.seek(info.header_offset)
         header = self._stream.read(30)
         if len(header) != 30 or header[:4] != b"PK\x03\x04":
@@ -172,7 +181,14 @@ class SafeZip:
             # Encrypted (a password-protected file), or a method no office program uses, or
             # a local header that disagrees with the directory.
             raise UnsafeZipError(ZipProblem.DAMAGED, info.filename)
-        self._stream.seek(info.header_offset + 30 + name_length + extra_length)
+        start: int = info.header_offset + 30 + name_length + extra_length
+        return start
+
+    def _pieces(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        """The part's inflated bytes, at most CHUNK at a time."""
+        offset = self._data_offset(info)
+        self._stream.seek(offset)
+        method = info.compress_type
         left = info.compress_size
         if method == zipfile.ZIP_STORED:
             while left:
@@ -213,6 +229,47 @@ class SafeZip:
         """Every part in order, one at a time, so that a caller holds one part at once."""
         for info in self.infos:
             yield info.filename, self.read(info.filename)
+
+    def repacked(self) -> bytes:
+        """A new zip of every part, once each has been read (``parts``): the same compressed
+        bytes, each proven by its reading to inflate to exactly the bytes that were checked,
+        under headers and a directory written here from what was proven. What ``repack`` gives,
+        without compressing a sheet of 40 MB again (a sixth of an upload's checks)."""
+        if any(info.filename not in self._sound for info in self.infos):
+            raise ValueError("every part must be read before the zip is repacked")
+        out = io.BytesIO()
+        directory = io.BytesIO()
+        for info in self.infos:
+            self._stream.seek(self._data_offset(info))
+            body = self._stream.read(info.compress_size)
+            name = info.filename.encode()
+            flags = 0 if info.filename.isascii() else _UTF8_NAME
+            fields = (
+                _VERSION,
+                flags,
+                info.compress_type,
+                0,  # time 00:00
+                _DOS_1980,
+                info.CRC,
+                len(body),
+                info.file_size,
+                len(name),
+                0,  # no extra field
+            )
+            directory.write(
+                struct.pack("<IH", _CENTRAL, _VERSION)
+                + struct.pack("<HHHHHIIIHH", *fields)
+                + struct.pack("<HHHII", 0, 0, 0, 0, out.tell())
+                + name
+            )
+            out.write(struct.pack("<I", _LOCAL) + struct.pack("<HHHHHIIIHH", *fields) + name)
+            out.write(body)
+        start, entries = out.tell(), len(self.infos)
+        out.write(directory.getvalue())
+        out.write(
+            struct.pack("<IHHHHIIH", _END, 0, 0, entries, entries, out.tell() - start, start, 0)
+        )
+        return out.getvalue()
 
     def drain(self) -> None:
         """Inflate every part and throw the bytes away: proves the whole file is within the

@@ -146,6 +146,38 @@ def encrypt(value: str, *, field: str, ring: Keyring | None = None) -> str:
     return ring.current + _SEP + base64.b64encode(nonce + sealed).decode("ascii")
 
 
+class FieldSealer:
+    """``encrypt`` for many values in a row, as an import makes them: the key, its AES-GCM
+    object and the field names' bytes looked up once, and the nonces read from the system's
+    random source a block at a time (one read per row and field was a fifth of the cost of
+    encrypting a sheet). Each nonce is still 12 fresh random bytes, used once. A sealer
+    belongs to one run in one process: made where it is used, never kept across a fork."""
+
+    NONCES = 1024  # per read of the random source
+
+    def __init__(self, ring: Keyring) -> None:
+        self._prefix = ring.current + _SEP
+        self._seal = _aead(ring.keys[ring.current]).encrypt
+        self._fields: dict[str, bytes] = {}
+        self._nonces = b""
+        self._next = 0
+
+    def __call__(self, value: str, *, field: str) -> str:
+        """What ``encrypt(value, field=field)`` returns (another nonce, the same key)."""
+        if not value:
+            return ""
+        aad = self._fields.get(field)
+        if aad is None:
+            aad = self._fields[field] = field.encode()
+        start = self._next
+        if start >= len(self._nonces):
+            self._nonces, start = os.urandom(12 * self.NONCES), 0
+        self._next = start + 12
+        nonce = self._nonces[start : start + 12]
+        sealed = self._seal(nonce, value.encode(), aad)
+        return self._prefix + base64.b64encode(nonce + sealed).decode("ascii")
+
+
 def key_id(ciphertext: str) -> str:
     return ciphertext.partition(_SEP)[0] if ciphertext else ""
 

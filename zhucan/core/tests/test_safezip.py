@@ -110,3 +110,51 @@ def test_not_a_zip() -> None:
     with pytest.raises(UnsafeZipError) as caught:
         SafeZip(b"PK\x03\x04 not really", limits=LIMITS)
     assert caught.value.problem is ZipProblem.NOT_ZIP
+
+
+def _stream_written_zip(parts: dict[str, bytes]) -> bytes:
+    """A zip written to a stream that cannot seek: zipfile then puts each part's sizes in a
+    data descriptor after its bytes, which the repacked zip does not copy."""
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.buffer = io.BytesIO()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: object) -> int:
+            return self.buffer.write(bytes(data))  # type: ignore[call-overload]
+
+    stream = Unseekable()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return stream.buffer.getvalue()
+
+
+def test_the_repacked_zip_holds_the_parts_read_under_a_directory_of_its_own() -> None:
+    parts = {
+        "[Content_Types].xml": b"<Types/>",
+        "xl/worksheets/sheet1.xml": b"<sheetData>" + b"<row/>" * 10_000 + b"</sheetData>",
+        "xl/media/图片.xml": b"<x/>",
+    }
+    data = _stream_written_zip(parts)
+    with SafeZip(data, limits=LIMITS) as package:
+        read = {name: bytes(content) for name, content in package.parts()}
+        repacked = package.repacked()
+    assert read == parts
+    with zipfile.ZipFile(io.BytesIO(repacked)) as archive:
+        assert archive.testzip() is None
+        assert {info.filename: archive.read(info) for info in archive.infolist()} == parts
+        # The compressed bytes that were proven, not compressed again.
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+        assert sheet.compress_type == zipfile.ZIP_DEFLATED
+        assert sheet.compress_size < sheet.file_size // 10
+
+
+def test_a_zip_is_repacked_only_once_every_part_has_been_read() -> None:
+    with SafeZip(hostile.docx(), limits=LIMITS) as package:
+        package.read("word/document.xml")
+        with pytest.raises(ValueError, match="every part"):
+            package.repacked()

@@ -57,7 +57,7 @@ from zhucan.registry.imports.checking import (
 from zhucan.registry.imports.mapping import clean_mapping, initial_mapping, save_mapping
 from zhucan.registry.imports.reading import Sheet, UnreadableFileError, open_sheet
 from zhucan.registry.imports.saving import ImportRefusedError, roomy_page_cache, save_rows
-from zhucan.registry.imports.sealing import SHEET_PURPOSE, seal, unseal  # noqa: F401
+from zhucan.registry.imports.sealing import SHEET_PURPOSE, keep_sealed, seal, unseal  # noqa: F401
 from zhucan.registry.imports.staging import Stage, drop_stage, insert_staged, usable
 from zhucan.registry.models.imports import KEEP_UPLOAD, RegistryImport
 from zhucan.registry.services.people import require_registry_writer
@@ -113,13 +113,14 @@ def upload_import(
         created_by=by,
         file_name=file_name[:200],
         digest=hashlib.sha256(data).hexdigest(),
-        data=seal(data),  # never the clear workbook in the database (see ``sealing``)
         size=len(data),
         headers=headers,
         first_column=sheet.first_column,
         mapping=initial_mapping(headers, organisation),
         rows_total=sheet.data_rows,
     )
+    job.data = seal(data)  # never the clear workbook in the database (see ``sealing``)
+    keep_sealed(job.pk, job.data)
     audit.record(
         by=by,
         action="registry.import.uploaded",
@@ -143,7 +144,12 @@ def request_check(
     background: bool = True,
 ) -> RegistryImport:
     """Take the person's column mapping and queue the dry run."""
-    job = RegistryImport.objects.select_for_update().select_related("organisation").get(pk=job.pk)
+    job = (
+        RegistryImport.objects.select_for_update()
+        .select_related("organisation")
+        .defer("data")
+        .get(pk=job.pk)
+    )
     _require_writer(by, job.organisation)
     if job.status not in (Status.UPLOADED, Status.CHECKED) or not job.has_file:
         raise DomainError(_("This import can no longer be changed."))
@@ -302,7 +308,12 @@ def confirm_import(
 ) -> RegistryImport:
     """Queue the import of a checked file. Returns the job that does it: this one, or the one
     already waiting, running or done for the same import (this one's file is then deleted)."""
-    job = RegistryImport.objects.select_for_update().select_related("organisation").get(pk=job.pk)
+    job = (
+        RegistryImport.objects.select_for_update()
+        .select_related("organisation")
+        .defer("data")
+        .get(pk=job.pk)
+    )
     _require_writer(by, job.organisation)
     if job.status in (Status.QUEUED, Status.RUNNING, Status.DONE):
         return job  # a second click on the same page
@@ -397,6 +408,7 @@ def _start(job_id: int) -> RegistryImport | None:
         job = (
             RegistryImport.objects.select_for_update(of=("self",))
             .select_related("organisation", "created_by")
+            .defer("data")  # read only when the rows must be checked again
             .filter(pk=job_id)
             .first()
         )
@@ -600,7 +612,12 @@ def discard_import(*, by: Actor | None, job: RegistryImport) -> RegistryImport:
     A job whose worker died (``core.jobs``: its lease ran out) may be discarded too; its
     transaction was rolled back, so nothing of it was saved, and the same file may then be
     uploaded and imported again."""
-    job = RegistryImport.objects.select_for_update().select_related("organisation").get(pk=job.pk)
+    job = (
+        RegistryImport.objects.select_for_update()
+        .select_related("organisation")
+        .defer("data")
+        .get(pk=job.pk)
+    )
     _require_writer(by, job.organisation)
     stuck = job.busy and job.is_stuck
     if job.busy and not stuck:
@@ -624,7 +641,7 @@ def expire_import(*, job_id: int) -> bool:
     """Delete the file of an import nobody confirmed within ``KEEP_UPLOAD`` (the delayed task
     queued at upload). True when a file was deleted."""
     with transaction.atomic():
-        job = RegistryImport.objects.select_for_update().filter(pk=job_id).first()
+        job = RegistryImport.objects.select_for_update().defer("data").filter(pk=job_id).first()
         if job is None or not job.has_file or job.busy:
             return False
         if timezone.now() - job.created_at < KEEP_UPLOAD:

@@ -11,10 +11,13 @@ before this were sealed by migration ``registry.0007``.
 
 from __future__ import annotations
 
+import psycopg
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from zhucan.registry import crypto
 from zhucan.registry.imports.reading import UnreadableFileError
+from zhucan.registry.models.imports import RegistryImport
 
 SHEET_PURPOSE = "registry import sheet"
 
@@ -32,3 +35,22 @@ def unseal(stored: bytes) -> bytes:
         raise UnreadableFileError(
             _("The uploaded file can no longer be read (its key is gone). Upload it again.")
         ) from error
+
+
+def keep_sealed(job_id: int, sealed: bytes) -> None:
+    """Store a job's sealed sheet, in the caller's transaction.
+
+    On PostgreSQL the bytes go as one binary parameter: Django's cursors bind values into the
+    statement's text, so a sheet of 100,000 people became 17 MB of escaped literal for the
+    server to parse again (a fifth of the upload's time)."""
+    table = RegistryImport._meta.db_table
+    if connection.vendor != "postgresql":
+        RegistryImport.objects.filter(pk=job_id).update(data=sealed)
+        return
+    quote = connection.ops.quote_name
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET data = %b WHERE id = %s",  # noqa: S608 - our table
+            [sealed, job_id],
+        )

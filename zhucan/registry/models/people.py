@@ -103,15 +103,25 @@ class Person(models.Model):
     # The organisation's path, copied so that jurisdiction and coverage over 300,000 people
     # are one indexed prefix match without a join (kept in step by the services).
     org_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # Indexed in ``Meta`` (plain btree): a ForeignKey's own index adds, on PostgreSQL, a
+    # second one for LIKE on the code, which nothing asks of this column.
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     township = models.CharField(_("township"), max_length=60, blank=True)
     village = models.CharField(_("village"), max_length=60, blank=True)
     name = models.CharField(_("name"), max_length=50)
 
     id_number_ct = models.TextField(editable=False)
-    id_index = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique through ``Meta.constraints``: ``unique=True`` adds, on PostgreSQL, a second index
+    # for LIKE, and the blind index is only ever compared whole. Every import writes both at
+    # random places in the tree.
+    id_index = models.CharField(max_length=64, editable=False)
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     # The year only (see the module docstring): ages and school age are worked out from it.
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
@@ -166,6 +176,7 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["org_path", "township"], name="person_org_township"),
             models.Index(fields=["birth_year"], name="person_birth_year"),
+            models.Index(fields=["region"], name="person_region"),
             # The coverage page reads only people in need under one prefix of org_path: a
             # partial index holding just them, with what the roll-up groups and counts by, so
             # that PostgreSQL answers a city of 300,000 from the index alone. Pattern ops make
@@ -180,6 +191,7 @@ class Person(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=4), name="person_grade"),
+            models.UniqueConstraint(fields=["id_index"], name="person_id_index_unique"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,8 @@ import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
+from operator import attrgetter
 from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
@@ -171,9 +173,17 @@ CLEAR_FIELDS = (
     "consent_at",
     "consent_note",
 )
+# The clear fields' values at once, in C (an import stores 100,000 people).
+_clear_values = attrgetter(*CLEAR_FIELDS)
 
 
-def stored_fields(checked: Checked, *, ring: crypto.Keyring, index: str = "") -> dict[str, Any]:
+def stored_fields(
+    checked: Checked,
+    *,
+    ring: crypto.Keyring,
+    index: str = "",
+    sealer: crypto.FieldSealer | None = None,
+) -> dict[str, Any]:
     """What is stored for a checked person, by field name: the clear fields, the ciphertexts,
     the masked forms, the blind index and what may be kept in clear of what the ID number says
     (birth year and sex; never the birth date or birthplace, see ``models.people``).
@@ -181,13 +191,15 @@ def stored_fields(checked: Checked, *, ring: crypto.Keyring, index: str = "") ->
     The one source of truth for every way a person is written: the form (``_apply``), the
     import's ``bulk_create`` (``build_person``) and its ``COPY`` on PostgreSQL
     (``imports.saving``). ``index`` is the blind index of this number when the caller has
-    computed it already (the import does, to find duplicates)."""
+    computed it already (the import does, to find duplicates); ``sealer`` encrypts, when the
+    caller stores many people (``crypto.FieldSealer``)."""
     data, number = checked.data, checked.id
     assert number is not None and checked.ok
     phone, address, guardian_phone = data.phone, data.address, data.guardian_phone
+    encrypt = sealer or partial(crypto.encrypt, ring=ring)
     fields = {
         "name": data.name,
-        "id_number_ct": crypto.encrypt(number.number, field="id_number", ring=ring),
+        "id_number_ct": encrypt(number.number, field="id_number"),
         "id_index": index or crypto.blind_index(number.number, ring=ring),
         "id_masked": mask_id(number.number),
         "birth_year": number.birth_date.year,
@@ -195,15 +207,14 @@ def stored_fields(checked: Checked, *, ring: crypto.Keyring, index: str = "") ->
         "category": data.category,
         "grade": int(data.grade or 0),
         "certificate_suffix": checked.certificate_suffix,
-        "phone_ct": crypto.encrypt(phone, field="phone", ring=ring),
+        "phone_ct": encrypt(phone, field="phone"),
         "phone_masked": mask_phone(phone) if phone else "",
-        "address_ct": crypto.encrypt(address, field="address", ring=ring),
+        "address_ct": encrypt(address, field="address"),
         "address_masked": mask_text(address),
-        "guardian_phone_ct": crypto.encrypt(guardian_phone, field="guardian_phone", ring=ring),
+        "guardian_phone_ct": encrypt(guardian_phone, field="guardian_phone"),
         "guardian_phone_masked": mask_phone(guardian_phone) if guardian_phone else "",
     }
-    for name in CLEAR_FIELDS:
-        fields[name] = getattr(data, name)
+    fields.update(zip(CLEAR_FIELDS, _clear_values(data), strict=True))
     return fields
 
 
@@ -215,11 +226,17 @@ _RELATIONS = tuple(
 )
 
 
-def stored_columns(checked: Checked, *, ring: crypto.Keyring, index: str = "") -> dict[str, Any]:
+def stored_columns(
+    checked: Checked,
+    *,
+    ring: crypto.Keyring,
+    index: str = "",
+    sealer: crypto.FieldSealer | None = None,
+) -> dict[str, Any]:
     """``stored_fields`` by column attribute, a relation by its key (``region_id``: the code,
     not the Region): plain values the import sends with ``COPY`` or keeps between its dry run
     and the import (``imports.staging``)."""
-    columns = stored_fields(checked, ring=ring, index=index)
+    columns = stored_fields(checked, ring=ring, index=index, sealer=sealer)
     for name, attname in _RELATIONS:
         related = columns.pop(name)
         columns[attname] = related.pk if related is not None else None
