@@ -26,6 +26,7 @@ from zhucan.helprequests.services import (
 from zhucan.helprequests.services.intake import NUMBER_PATTERN, client_index
 from zhucan.helprequests.services.requester import not_found_message
 from zhucan.orgs.models import Organisation, Region
+from zhucan.portal.chrome import TEXT, page_context
 from zhucan.portal.help_forms import (
     MIN_SECONDS,
     HelpRequestForm,
@@ -33,7 +34,6 @@ from zhucan.portal.help_forms import (
     seconds_since,
     started_stamp,
 )
-from zhucan.portal.chrome import TEXT, page_context
 from zhucan.portal.sites import site_organisation
 
 LOOKUPS_PER_HOUR = 20

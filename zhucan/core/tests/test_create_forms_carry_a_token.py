@@ -74,7 +74,10 @@ CREATE_FORMS: dict[str, Callable[[World], tuple[Any, str]]] = {
     "registry:new": lambda w: (w.county_a_officer, reverse("registry:new")),
     # The public help form: anyone may open it; a signed-in officer draws the same page.
     "portal:help": lambda w: (w.county_a_officer, reverse("portal:help", args=["410402"])),
-    "portal:text_help": lambda w: (w.county_a_officer, reverse("portal:text_help", args=["410402"])),
+    "portal:text_help": lambda w: (
+        w.county_a_officer,
+        reverse("portal:text_help", args=["410402"]),
+    ),
     "registry:assistance_new": lambda w: (
         w.county_a_officer,
         reverse("registry:assistance_new", args=[_person(w).pk]),
