@@ -1,6 +1,7 @@
 """The requester's side of help requests: the form, the page with the number, the status
 look-up and reopening. No sign-in; nothing a visitor typed is shown to anyone else, and the
-form pages are never cached (each carries its own CSRF token and form token)."""
+form pages are never cached (each carries its own CSRF token and form token), so they draw the
+public header themselves (``chrome.page_context``) rather than through the cache's views."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from zhucan.helprequests.services import (
 )
 from zhucan.helprequests.services.intake import NUMBER_PATTERN, client_index
 from zhucan.helprequests.services.requester import not_found_message
-from zhucan.orgs.models import Region
+from zhucan.orgs.models import Organisation, Region
+from zhucan.portal.chrome import TEXT, page_context
 from zhucan.portal.help_forms import (
     MIN_SECONDS,
     HelpRequestForm,
@@ -35,6 +37,24 @@ from zhucan.portal.help_forms import (
 from zhucan.portal.sites import site_organisation
 
 LOOKUPS_PER_HOUR = 20
+
+
+def _name(variant: str, name: str) -> str:
+    """The URL name of a help page in the version (full or text-only) the visitor is in."""
+    return f"portal:text_{name}" if variant == TEXT else f"portal:{name}"
+
+
+def _render(
+    request: HttpRequest,
+    template: str,
+    *,
+    site: Organisation,
+    code: str,
+    variant: str,
+    **context: Any,
+) -> HttpResponse:
+    context |= page_context(request, site=site, code=code, text_only=variant == TEXT)
+    return render(request, template, context)
 
 
 # GB/T 2260 lists a city's districts together under "市辖区" (410401): not a place anyone lives.
@@ -55,7 +75,7 @@ def _areas(site_region: Region, chosen: str) -> tuple[list[Region], Region]:
 
 
 @never_cache
-def help_form(request: HttpRequest, code: str) -> HttpResponse:
+def help_form(request: HttpRequest, code: str, variant: str = "") -> HttpResponse:
     site = site_organisation(code)
     site_region: Region = site.region
     counties, area = _areas(site_region, request.GET.get("area", ""))
@@ -96,21 +116,28 @@ def help_form(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            return redirect("portal:help_done", code=code, number=made.number)
-    return render(
+            return redirect(_name(variant, "help_done"), code=code, number=made.number)
+    return _render(
         request,
         "portal/help_form.html",
-        {"site": site, "code": code, "form": form, "counties": counties, "area": area},
+        site=site,
+        code=code,
+        variant=variant,
+        form=form,
+        counties=counties,
+        area=area,
     )
 
 
 @never_cache
-def help_done(request: HttpRequest, code: str, number: str) -> HttpResponse:
+def help_done(request: HttpRequest, code: str, number: str, variant: str = "") -> HttpResponse:
     site = site_organisation(code)
     # Only what a number looks like is shown back: the address cannot carry other text.
     if not NUMBER_PATTERN.match(number):
         raise Http404
-    return render(request, "portal/help_done.html", {"site": site, "code": code, "number": number})
+    return _render(
+        request, "portal/help_done.html", site=site, code=code, variant=variant, number=number
+    )
 
 
 def _over_lookup_limit(request: HttpRequest) -> bool:
@@ -124,20 +151,24 @@ def _over_lookup_limit(request: HttpRequest) -> bool:
 
 
 def _status_page(
-    request: HttpRequest, code: str, *, form: LookupForm, found: Any = None, note: str = ""
+    request: HttpRequest,
+    code: str,
+    variant: str,
+    *,
+    form: LookupForm,
+    found: Any = None,
+    note: str = "",
 ) -> HttpResponse:
-    site = site_organisation(code)
-    return render(
+    return _render(
         request,
         "portal/help_status.html",
-        {
-            "site": site,
-            "code": code,
-            "form": form,
-            "found": found,
-            "can_reopen": found is not None and can_reopen(found),
-            "note": note,
-        },
+        site=site_organisation(code),
+        code=code,
+        variant=variant,
+        form=form,
+        found=found,
+        can_reopen=found is not None and can_reopen(found),
+        note=note,
     )
 
 
@@ -158,28 +189,28 @@ def _look_up(request: HttpRequest, form: LookupForm) -> Any:
 
 
 @never_cache
-def help_status(request: HttpRequest, code: str) -> HttpResponse:
+def help_status(request: HttpRequest, code: str, variant: str = "") -> HttpResponse:
     site_organisation(code)
     form = LookupForm(request.POST or None)
     found = _look_up(request, form) if request.method == "POST" else None
-    return _status_page(request, code, form=form, found=found)
+    return _status_page(request, code, variant, form=form, found=found)
 
 
 @never_cache
-def help_reopen(request: HttpRequest, code: str) -> HttpResponse:
+def help_reopen(request: HttpRequest, code: str, variant: str = "") -> HttpResponse:
     site_organisation(code)
     if request.method != "POST":
-        return redirect("portal:help_status", code=code)
+        return redirect(_name(variant, "help_status"), code=code)
     form = LookupForm(request.POST)
     found = _look_up(request, form)
     if found is None:
-        return _status_page(request, code, form=form)
+        return _status_page(request, code, variant, form=form)
     try:
         found = reopen_request(
             by=None, number=form.cleaned_data["number"], phone=form.cleaned_data["phone"]
         )
     except DomainError as error:
         form.add_error(None, error.message)
-        return _status_page(request, code, form=form, found=found)
+        return _status_page(request, code, variant, form=form, found=found)
     note = _("Your request is open again. The office will contact you.")
-    return _status_page(request, code, form=form, found=found, note=note)
+    return _status_page(request, code, variant, form=form, found=found, note=note)

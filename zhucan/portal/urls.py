@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from zhucan.portal import help_views, views
+from zhucan.portal.chrome import TEXT
 
 app_name = "portal"
 
@@ -18,12 +19,17 @@ PAGES: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("contacts/", views.contacts, "contacts"),
     ("policies/", views.policies, "policies"),
     ("print/", views.printable, "print"),
+    # The help pages too, so a visitor of the text-only site stays in it while asking.
+    ("help/", help_views.help_form, "help"),
+    ("help/done/<str:number>/", help_views.help_done, "help_done"),
+    ("help/status/", help_views.help_status, "help_status"),
+    ("help/reopen/", help_views.help_reopen, "help_reopen"),
 ]
 
 urlpatterns = [
     *(path(f"<str:code>/{route}", view, name=name) for route, view, name in PAGES),
     *(
-        path(f"<str:code>/text/{route}", view, {"variant": views.TEXT}, name=f"text_{name}")
+        path(f"<str:code>/text/{route}", view, {"variant": TEXT}, name=f"text_{name}")
         for route, view, name in PAGES
     ),
     path("<str:code>/photos/<int:photo_pk>/", views.photo, name="photo"),
@@ -31,8 +37,4 @@ urlpatterns = [
         "<str:code>/photos/<int:photo_pk>/large/", views.photo, {"large": True}, name="photo_large"
     ),
     path("<str:code>/display/", views.display, name="display"),
-    path("<str:code>/help/", help_views.help_form, name="help"),
-    path("<str:code>/help/done/<str:number>/", help_views.help_done, name="help_done"),
-    path("<str:code>/help/status/", help_views.help_status, name="help_status"),
-    path("<str:code>/help/reopen/", help_views.help_reopen, name="help_reopen"),
 ]

@@ -16,10 +16,9 @@ from zhucan.activities.models import InstitutionKind
 from zhucan.orgs.models import Organisation
 from zhucan.portal import selectors
 from zhucan.portal.cache import public_page
-from zhucan.portal.display import ELDER_COOKIE, ONE_YEAR, is_elder
+from zhucan.portal.chrome import TEXT, page_context
+from zhucan.portal.display import ELDER_COOKIE, ONE_YEAR
 from zhucan.portal.sites import site_organisation
-
-TEXT = "text"
 
 
 def _page(
@@ -30,22 +29,7 @@ def _page(
     variant: str,
     **context: Any,
 ) -> HttpResponse:
-    text_only = variant == TEXT
-    home = f"/p/{code}/"
-    rest = request.path[len(home) :]
-    if rest.startswith("text/"):
-        rest = rest[len("text/") :]
-    context |= {
-        "site": site,
-        "code": code,
-        "text_only": text_only,
-        "elder": is_elder(request),
-        # Links are built from these, so a text-only page links to text-only pages.
-        "base": f"{home}text/" if text_only else home,
-        "home": home,
-        "other_version": f"{home}{rest}" if text_only else f"{home}text/{rest}",
-        "here": request.get_full_path(),
-    }
+    context |= page_context(request, site=site, code=code, text_only=variant == TEXT)
     return public_page(render(request, template, context))
 
 

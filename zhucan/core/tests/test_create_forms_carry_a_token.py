@@ -74,6 +74,10 @@ CREATE_FORMS: dict[str, Callable[[World], tuple[Any, str]]] = {
     "registry:new": lambda w: (w.county_a_officer, reverse("registry:new")),
     # The public help form: anyone may open it; a signed-in officer draws the same page.
     "portal:help": lambda w: (w.county_a_officer, reverse("portal:help", args=["410402"])),
+    "portal:text_help": lambda w: (
+        w.county_a_officer,
+        reverse("portal:text_help", args=["410402"]),
+    ),
     "registry:assistance_new": lambda w: (
         w.county_a_officer,
         reverse("registry:assistance_new", args=[_person(w).pk]),
@@ -150,6 +154,7 @@ NOT_CREATES = {
     "helprequests:transfer", "helprequests:mark_spam", "helprequests:restore",
     "helprequests:link", "helprequests:reveal",
     "portal:help_done", "portal:help_status", "portal:help_reopen",
+    "portal:text_help_done", "portal:text_help_status", "portal:text_help_reopen",
 }  # fmt: skip
 
 TOKEN = re.compile(r'<input type="hidden" name="client_id" value="[0-9a-f-]{36}"')

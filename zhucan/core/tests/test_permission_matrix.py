@@ -332,11 +332,14 @@ RULES: dict[str, Rule] = {
     "portal:photo": R(public=True, ok=404),
     "portal:photo_large": R(public=True, ok=404),
     "portal:display": R(public=True, ok=303),
-    "portal:help": R(public=True),
-    "portal:help_done": R(public=True),
-    "portal:help_status": R(public=True),
+    **{
+        f"portal:{prefix}{page}": R(public=True)
+        for prefix in ("", "text_")
+        for page in ("help", "help_done", "help_status")
+    },
     # An empty body is a form with errors, shown again.
     "portal:help_reopen": R(public=True, method=POST),
+    "portal:text_help_reopen": R(public=True, method=POST),
 }
 # URL keywords that name no object of county A's.
 NOT_OBJECTS = {"fmt", "code", "number"}

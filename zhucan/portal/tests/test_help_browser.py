@@ -1,22 +1,30 @@
 """A visitor asks for help in Chromium at 320 px with large text, by keyboard alone, and gets a
 number; the county assigns the request, a township office answers it, and the visitor reads the
-answer. axe-core finds nothing on the public form (with its errors too) or the status pages."""
+answer. axe-core finds nothing on the public form (with its errors too), the done page or the
+status pages, in the normal and the elder mode, full and text-only, at desktop width and 320 px."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Page
 
 from zhucan.conftest import World
 from zhucan.helprequests.models import HelpRequest
+from zhucan.helprequests.services import answer_request
 from zhucan.helprequests.tests.factories import make_township
+from zhucan.portal.display import ELDER_COOKIE
 from zhucan.portal.help_forms import MIN_SECONDS
-from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
+from zhucan.portal.tests.factories import form_data
+from zhucan.testing.browser import BrowserPages, axe_report, open_page
 
 pytestmark = pytest.mark.browser
 
 WIDTH, HEIGHT = 320, 640
+SITE = "/p/410400/"
 PHONE = "13812345678"
 ANSWER = "我们已联系您，下周二上门送去轮椅。"
 
@@ -33,8 +41,9 @@ def _tab_to(page: Page, selector: str, *, limit: int = 80) -> None:
 def _problems(browser_pages: BrowserPages, page: Page, label: str) -> list[str]:
     problems = [axe_report(page, label), *browser_pages.errors(page)]
     width = page.evaluate("document.documentElement.scrollWidth")
-    if width > WIDTH:
-        problems.append(f"{label}: scrolls sideways ({width}px wide at {WIDTH}px)")
+    viewport = (page.viewport_size or {"width": WIDTH})["width"]
+    if width > viewport:
+        problems.append(f"{label}: scrolls sideways ({width}px wide at {viewport}px)")
     return [p for p in problems if p]
 
 
@@ -46,19 +55,27 @@ def _submit(page: Page, selector: str) -> None:
 
 def _visitor_asks(browser_pages: BrowserPages, page: Page) -> tuple[str, list[str]]:
     problems: list[str] = []
-    open_page(page, reverse("accounts:login"))
-    set_display(page, text_size="large", contrast="normal")
     open_page(page, reverse("portal:help", args=["410400"]))
-    assert page.get_attribute("html", "data-text-size") == "large"
     problems += _problems(browser_pages, page, "help form")
     # The county first (a GET step that reloads the page with its places), by keyboard.
     _tab_to(page, "#id_area")
     page.keyboard.press("ArrowDown")  # 新华区, the first county by its code
     _submit(page, "form[method=get] button[type=submit]")
-    # Sent empty: the error summary takes the focus and names each field.
+    # Large text by the site's own plain link: it comes back to this page, county chosen.
+    _submit(page, "a[href*='display/?elder=1']")
+    assert page.get_attribute("html", "class") == "elder"
+    assert page.url.endswith("/p/410400/help/?area=410402")
+    assert page.locator("#id_area").input_value() == "410402"
+    problems += _problems(browser_pages, page, "help form, large text")
+    # Sent empty: the error summary takes the focus (no script does it) and names each field.
     _submit(page, "#send-request")
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert not page.locator("script").count()
     problems += _problems(browser_pages, page, "help form with errors")
+    # Its first link leads to the first field wrong, with the focus.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_kind_0"
     _tab_to(page, "#id_kind_0")
     page.keyboard.press("Space")
     _tab_to(page, "#id_description")
@@ -113,3 +130,47 @@ def test_a_visitor_asks_and_reads_the_answer(
     response = stranger.goto(detail)
     assert response is not None and response.status == 404
     assert not problems, "\n\n".join(problems)
+
+
+def _sent_with_errors(page: Page, url: str, button: str) -> None:
+    open_page(page, url)
+    with page.expect_navigation(wait_until="load"):
+        page.click(button)
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')"), url
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_the_help_pages_with_errors_and_answers_pass_axe_in_both_modes(
+    browser_world: World, browser_pages: BrowserPages, live_server: Any, elder: bool
+) -> None:
+    made = HelpRequest.objects.get(number=_filed())
+    answer_request(
+        by=browser_world.county_a_officer, request=made, outcome=ANSWER, version=made.version
+    )
+    problems: list[str] = []
+    for viewport, width in (((1280, 800), "desktop"), ((WIDTH, HEIGHT), "320px")):
+        page = browser_pages.new(None, viewport=viewport)
+        if elder:
+            page.context.add_cookies([{"name": ELDER_COOKIE, "value": "1", "url": live_server.url}])
+        for variant in ("", "text/"):
+            label = f"{width}, {'elder' if elder else 'normal'}, {variant or 'full'} "
+            _sent_with_errors(page, f"{SITE}{variant}help/", "#send-request")
+            problems += _problems(browser_pages, page, label + "form with errors")
+            _sent_with_errors(page, f"{SITE}{variant}help/status/", "#look-up")
+            problems += _problems(browser_pages, page, label + "look-up with errors")
+            page.fill("#id_number", made.number)
+            page.fill("#id_phone", PHONE)
+            with page.expect_navigation(wait_until="load"):
+                page.click("#look-up")
+            assert ANSWER in page.locator("#outcome").inner_text()
+            problems += _problems(browser_pages, page, label + "the answer, to reopen")
+            open_page(page, f"{SITE}{variant}help/done/{made.number}/")
+            problems += _problems(browser_pages, page, label + "done page")
+            assert page.evaluate("document.documentElement.className") == ("elder" if elder else "")
+    assert not problems, "\n\n".join(problems)
+
+
+def _filed() -> str:
+    response = Client().post(f"{SITE}help/", form_data(phone=PHONE))
+    assert response.status_code == 302, response.status_code
+    return str(response["Location"]).rstrip("/").rsplit("/", 1)[-1]

@@ -16,6 +16,8 @@ from zhucan.portal.tests.factories import Portal
 BUDGET = 100 * 1024
 STATIC = Path(settings.BASE_DIR) / "static"
 PAGES = ["", "whats-on/", "stories/", "services/", "contacts/", "policies/", "print/"]
+# The help pages are drawn for each visitor (never cached), but weigh on a phone the same.
+HELP = ["help/", "help/?area=410402", "help/status/", "help/done/QZABCDEFGH23/"]
 
 
 def _weight(html: bytes) -> int:
@@ -34,7 +36,7 @@ def _weight(html: bytes) -> int:
 
 
 @pytest.mark.parametrize("elder", [False, True])
-@pytest.mark.parametrize("page", [*PAGES, *(f"text/{p}" for p in PAGES)])
+@pytest.mark.parametrize("page", [*PAGES, *HELP, *(f"text/{p}" for p in [*PAGES, *HELP])])
 def test_each_public_page_is_under_100_kb(
     client: Client, portal: Portal, page: str, elder: bool
 ) -> None:
@@ -42,6 +44,20 @@ def test_each_public_page_is_under_100_kb(
         client.cookies[ELDER_COOKIE] = "1"
     response = client.get(f"/p/410400/{page}")
     assert response.status_code == 200
+    assert _weight(response.content) < BUDGET
+
+
+@pytest.mark.parametrize("elder", [False, True])
+@pytest.mark.parametrize("page", ["help/", "text/help/", "help/status/", "text/help/status/"])
+def test_a_help_form_with_every_error_is_under_100_kb(
+    client: Client, portal: Portal, page: str, elder: bool
+) -> None:
+    if elder:
+        client.cookies[ELDER_COOKIE] = "1"
+    # Only the phone sent, and wrong: every field that can be wrong is.
+    response = client.post(f"/p/410400/{page}", {"phone": "12", "name": "李秀英", "id_number": "4"})
+    assert response.status_code == 200
+    assert b"data-error-summary" in response.content
     assert _weight(response.content) < BUDGET
 
 

@@ -32,6 +32,8 @@ def _urls(portal: Portal) -> list[str]:
         "contacts/",
         "policies/",
         "print/",
+        "help/",
+        "help/status/",
     ]
     return [f"{SITE}{p}" for p in pages] + [f"{SITE}text/{p}" for p in pages]
 
