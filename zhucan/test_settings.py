@@ -35,3 +35,9 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests assert the English msgids so that a better Chinese wording never breaks them;
 # test_i18n checks that the real default is Chinese and that pages render in it.
 LANGUAGE_CODE = "en"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A commit waits for its flush to disk, about 3 ms here: thousands of them in a run (every
+    # statement of a transactional or browser test, the live server's requests). A test has no
+    # use for durability across a crash, and the order and visibility of commits are unchanged.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()

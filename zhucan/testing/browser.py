@@ -314,11 +314,18 @@ def restore_migration_data(snapshot: _Snapshot) -> None:
             if cursor.fetchone() is not None:
                 continue
             columns = ", ".join(quote(c) for c in table.columns)
-            values = ", ".join(["%s"] * len(table.columns))
-            cursor.executemany(
-                f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({values})",  # noqa: S608
-                table.rows,
-            )
+            if connection.vendor == "postgresql":
+                # COPY: the seven thousand regions in a tenth of the time of an executemany.
+                copy_sql = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in table.rows:
+                        copy.write_row(row)
+            else:
+                values = ", ".join(["%s"] * len(table.columns))
+                cursor.executemany(
+                    f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({values})",  # noqa: S608
+                    table.rows,
+                )
             restored.append(table.model)
         for sql in connection.ops.sequence_reset_sql(no_style(), restored):
             cursor.execute(sql)
@@ -347,11 +354,18 @@ def _migration_data_snapshot(request: pytest.FixtureRequest) -> None:
     )
     if not (flushing or browsing):
         return
+    from zhucan.testing.database import refill_after_flush
+
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")
     request.config.stash[_DB_BLOCKER_KEY] = blocker
     with blocker.unblock():
-        request.config.stash[_SNAPSHOT_KEY] = snapshot_migration_data()
+        snapshot = snapshot_migration_data()
+    request.config.stash[_SNAPSHOT_KEY] = snapshot
+    # Refilled within the flush itself, before Django's post_migrate handlers look for content
+    # types and permissions: finding them, they have nothing to create (a third of a second
+    # per transactional test otherwise).
+    refill_after_flush(lambda: restore_migration_data(snapshot))
 
 
 # --- Fixtures ------------------------------------------------------------------------------
