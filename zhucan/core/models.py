@@ -42,6 +42,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    # The request's id (core/request_id.py), as in its log lines and the proxy's log, or
+    # ``task-<id>`` for a background task; empty for entries written before it was kept.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
