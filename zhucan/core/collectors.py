@@ -12,13 +12,19 @@ import os
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from prometheus_client import REGISTRY, CollectorRegistry
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from zhucan.core.health import DATABASE_QUEUE, queue_state, replica_lag_seconds
+from zhucan.core.health import (
+    DATABASE_QUEUE,
+    queue_state,
+    replica_lag_seconds,
+    short_transaction,
+)
 from zhucan.core.jobs import stuck_jobs
 
 logger = logging.getLogger(__name__)
@@ -35,7 +41,9 @@ class DatabaseCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         if settings.TASKS["default"]["BACKEND"] == DATABASE_QUEUE:
             try:
-                yield from self._queue()
+                with short_transaction(DEFAULT_DB_ALIAS):
+                    metrics = list(self._queue())
+                yield from metrics
             except Exception:
                 logger.warning("Metrics: the queue could not be read", exc_info=True)
         yield from self._replicas()

@@ -33,7 +33,7 @@ Result = dict[str, Any]
 
 
 @contextmanager
-def _short_transaction(alias: str) -> Iterator[BaseDatabaseWrapper]:
+def short_transaction(alias: str) -> Iterator[BaseDatabaseWrapper]:
     """A transaction on ``alias`` whose statements give up after READY_DB_TIMEOUT_MS: a
     database that hangs must make the check fail, not hang the probe."""
     connection = connections[alias]
@@ -50,7 +50,7 @@ def _short_transaction(alias: str) -> Iterator[BaseDatabaseWrapper]:
 
 
 def check_database() -> Result:
-    with _short_transaction(DEFAULT_DB_ALIAS) as connection, connection.cursor() as cursor:
+    with short_transaction(DEFAULT_DB_ALIAS) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {"ok": True}
@@ -92,11 +92,12 @@ def check_queue() -> Result:
     if settings.TASKS["default"]["BACKEND"] != DATABASE_QUEUE:
         return {"ok": True, "detail": "no database queue"}
     now = timezone.now()
-    states = queue_state(now=now)
+    with short_transaction(DEFAULT_DB_ALIAS):
+        states = queue_state(now=now)
+        stuck = sum(
+            stuck_jobs(now=now, grace=timedelta(seconds=settings.READY_STUCK_JOB_SECONDS)).values()
+        )
     oldest = max((s.oldest_seconds for s in states.values()), default=0.0)
-    stuck = sum(
-        stuck_jobs(now=now, grace=timedelta(seconds=settings.READY_STUCK_JOB_SECONDS)).values()
-    )
     result: Result = {
         "ok": True,
         "ready": sum(s.ready for s in states.values()),
@@ -125,7 +126,7 @@ def replica_lag_seconds(alias: str) -> float | None:
     a primary: 0. Raises the database's error when the replica cannot be reached."""
     if connections[alias].vendor != "postgresql":
         return None
-    with _short_transaction(alias) as connection, connection.cursor() as cursor:
+    with short_transaction(alias) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT CASE"
             " WHEN NOT pg_is_in_recovery() THEN 0"

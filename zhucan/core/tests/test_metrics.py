@@ -4,11 +4,16 @@ job durations observed when a job's end is committed."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.test import Client, RequestFactory, override_settings
@@ -232,3 +237,46 @@ def test_a_database_that_does_not_answer_leaves_the_request_metrics(
     samples = _scrape()
     assert not any(name == "zhucan_queue_depth" for name, _ in samples)
     assert any(name == "zhucan_http_request_duration_seconds_count" for name, _ in samples)
+
+
+# One process observes a job, a forked one (as gunicorn forks its workers) another; then the
+# first answers the scrape.
+FORKED = """
+import os, django
+django.setup()
+from prometheus_client import generate_latest
+from zhucan.core.collectors import scrape_registry
+from zhucan.core.metrics import observe_job
+observe_job(kind="stats.exportjob", outcome="done", seconds=1.0)
+child = os.fork()
+if child == 0:
+    observe_job(kind="stats.exportjob", outcome="done", seconds=3.0)
+    os._exit(0)
+os.waitpid(child, 0)
+print(generate_latest(scrape_registry()).decode())
+"""
+
+
+def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "zhucan.settings",
+        "SECRET_KEY": os.environ["SECRET_KEY"],
+        "ZHUCAN_REGISTRY_KEYS": os.environ["ZHUCAN_REGISTRY_KEYS"],
+        "DATABASE_URL": "sqlite:///:memory:",
+        "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+
+    scraped = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", FORKED],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    families = {f.name: f for f in text_string_to_metric_families(scraped)}
+    samples = {s.name: s.value for s in families["zhucan_job_duration_seconds"].samples}
+    assert samples["zhucan_job_duration_seconds_count"] == 2
+    assert samples["zhucan_job_duration_seconds_sum"] == 4.0

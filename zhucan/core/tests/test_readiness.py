@@ -80,7 +80,7 @@ def test_the_database_check_gives_up_after_its_statement_timeout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def slow() -> dict[str, Any]:
-        with health._short_transaction("default") as db, db.cursor() as cursor:
+        with health.short_transaction("default") as db, db.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(2)")
         return {"ok": True}
 
