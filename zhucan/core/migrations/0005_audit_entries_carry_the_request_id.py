@@ -9,20 +9,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_form_submissions_make_creates_idempotent'),
+        ("core", "0004_form_submissions_make_creates_idempotent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditentry',
-            name='request_id',
-            field=models.CharField(blank=True, max_length=64, verbose_name='request id'),
+            model_name="auditentry",
+            name="request_id",
+            field=models.CharField(blank=True, max_length=64, verbose_name="request id"),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['request_id'], name='core_audit_request_id'),
+            model_name="auditentry",
+            index=models.Index(fields=["request_id"], name="core_audit_request_id"),
         ),
     ]
