@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.env import envbool, envint, envlist, envstr
@@ -346,6 +347,13 @@ REPLICA_MAX_LAG_SECONDS = envint("ZHUCAN_REPLICA_MAX_LAG_SECONDS", 30)
 METRICS_ALLOW = envlist("ZHUCAN_METRICS_ALLOW", ["127.0.0.1", "::1"])
 for _network in METRICS_ALLOW:
     ipaddress.ip_network(_network, strict=False)  # a typo must stop the start
+# prometheus_client's own variable (docs/deployment.md): set, it must name a directory, or every
+# request would fail as its timing is written there.
+if (
+    envstr("PROMETHEUS_MULTIPROC_DIR", "")
+    and not Path(envstr("PROMETHEUS_MULTIPROC_DIR", "")).is_dir()
+):
+    raise ImproperlyConfigured("PROMETHEUS_MULTIPROC_DIR is set but is not a directory.")
 
 # Exact searches by ID number a person may make per hour (each is audited as a keyed token);
 # past it the search box says to wait. A clerk checks a few dozen people an hour at most; a

@@ -257,20 +257,22 @@ print(generate_latest(scrape_registry()).decode())
 """
 
 
-def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(tmp_path: Path) -> None:
-    env = {
+def _multiprocess_env(directory: Path) -> dict[str, str]:
+    return {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "zhucan.settings",
         "SECRET_KEY": os.environ["SECRET_KEY"],
         "ZHUCAN_REGISTRY_KEYS": os.environ["ZHUCAN_REGISTRY_KEYS"],
         "DATABASE_URL": "sqlite:///:memory:",
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "PROMETHEUS_MULTIPROC_DIR": str(directory),
     }
 
+
+def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(tmp_path: Path) -> None:
     scraped = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", FORKED],
-        env=env,
+        env=_multiprocess_env(tmp_path),
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
@@ -280,3 +282,16 @@ def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(tmp_path: 
     samples = {s.name: s.value for s in families["zhucan_job_duration_seconds"].samples}
     assert samples["zhucan_job_duration_seconds_count"] == 2
     assert samples["zhucan_job_duration_seconds_sum"] == 4.0
+
+
+def test_a_multiprocess_directory_that_does_not_exist_stops_the_start(tmp_path: Path) -> None:
+    started = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=_multiprocess_env(tmp_path / "missing"),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert started.returncode != 0
+    assert "PROMETHEUS_MULTIPROC_DIR is set but is not a directory" in started.stderr
