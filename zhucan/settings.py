@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.env import envbool, envint, envlist, envstr
@@ -84,6 +85,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and its audit entries, carry its id.
+    "zhucan.core.request_id.RequestIdMiddleware",
+    # Then the timing for /metrics and the request log line: it times everything below.
+    "zhucan.core.middleware.RequestMetricsMiddleware",
     "zhucan.core.net.UntrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -138,6 +143,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A streaming replica of the default database, as the alias "replica". Nothing reads from it
+# yet but the readiness check and the metrics (core/health.py: replica_lag_seconds).
+DATABASE_REPLICAS: list[str] = []
+if envstr("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        envstr("DATABASE_REPLICA_URL", ""),
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    # Tests read the replica's rows through the default database's.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS = ["replica"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the in-process worker and the web server share the embedded database.
     DATABASES["default"]["OPTIONS"] = {
@@ -317,6 +334,26 @@ JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", 120)
 JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 2)
 JOB_SWEEP_SECONDS = envint("JOB_SWEEP_SECONDS", 60)
 
+# Readiness (/readyz, core/health.py): the database must answer a trivial query within this;
+# the oldest ready task must have waited less than this (0: not checked); a job whose lease
+# ran out this long ago means no worker sweeps (0: not checked); a replica further behind
+# than this is not ready.
+READY_DB_TIMEOUT_MS = envint("ZHUCAN_READY_DB_TIMEOUT_MS", 1000)
+READY_QUEUE_MAX_AGE_SECONDS = envint("ZHUCAN_READY_QUEUE_MAX_AGE_SECONDS", 600)
+READY_STUCK_JOB_SECONDS = envint("ZHUCAN_READY_STUCK_JOB_SECONDS", 300)
+REPLICA_MAX_LAG_SECONDS = envint("ZHUCAN_REPLICA_MAX_LAG_SECONDS", 30)
+# Who may read /metrics (addresses or networks, the client as core/net.py finds it); everyone
+# else gets 404.
+METRICS_ALLOW = envlist("ZHUCAN_METRICS_ALLOW", ["127.0.0.1", "::1"])
+for _network in METRICS_ALLOW:
+    ipaddress.ip_network(_network, strict=False)  # a typo must stop the start
+# prometheus_client's own variable (docs/deployment.md): set, it must name a directory, or every
+# request would fail as its timing is written there.
+if (
+    envstr("PROMETHEUS_MULTIPROC_DIR", "")
+    and not Path(envstr("PROMETHEUS_MULTIPROC_DIR", "")).is_dir()
+):
+    raise ImproperlyConfigured("PROMETHEUS_MULTIPROC_DIR is set but is not a directory.")
 
 # Exact searches by ID number a person may make per hour (each is audited as a keyed token);
 # past it the search box says to wait. A clerk checks a few dozen people an hour at most; a
@@ -332,10 +369,26 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "zhucan@localhost")
 # Text messages: a class like Django's email backends; the default only logs (number masked).
 SMS_BACKEND = envstr("ZHUCAN_SMS_BACKEND", "zhucan.notifications.sms.LogBackend")
 
+# "json": one JSON object per line (core/logs.py), for a log collector; otherwise the message
+# as it is. Every record carries the request id (or task id) either way.
+LOG_FORMAT = envstr("ZHUCAN_LOG_FORMAT", "text")
+# One line per request (method, URL name, status, duration; never the path or query string).
+LOG_REQUESTS = envbool("ZHUCAN_LOG_REQUESTS", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "zhucan.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {"()": "zhucan.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

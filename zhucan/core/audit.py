@@ -11,6 +11,7 @@ from django.db import models, transaction
 
 from zhucan.core.actors import Actor
 from zhucan.core.models import AuditEntry
+from zhucan.core.request_id import current_request_id
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def record(
         changes=_jsonable(changes or {}),
         ip=origin.ip if origin else None,
         user_agent=(origin.user_agent if origin else "")[:200],
+        request_id=current_request_id(),
     )
 
 

@@ -50,6 +50,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhucan.core.metrics import observe_job
+
 logger = logging.getLogger(__name__)
 
 SQLITE_LEASE = timedelta(hours=1)
@@ -113,6 +115,18 @@ def take_lease(job: LeasedJob) -> list[str]:
 
 def release_lease(job: LeasedJob) -> list[str]:
     """The job is no longer held (finished, failed, queued again or discarded)."""
+    started = getattr(job, "started_at", None)
+    if job.lease_owner and started is not None:
+        # Every held job ends here, whatever its kind: its duration is observed once the end
+        # is committed (a rolled-back end did not happen), with the status the caller set.
+        kind = job._meta.label_lower
+        transaction.on_commit(
+            lambda: observe_job(
+                kind=kind,
+                outcome=str(getattr(job, "status", "") or "ended"),
+                seconds=(timezone.now() - started).total_seconds(),
+            )
+        )
     job.lease_owner = ""
     job.lease_expires_at = None
     return ["lease_owner", "lease_expires_at"]
@@ -284,6 +298,20 @@ def recover_stale_jobs(*, now: datetime | None = None) -> dict[str, int]:
             if outcome is not None:
                 counts[outcome] += 1
     return counts
+
+
+def stuck_jobs(*, now: datetime | None = None, grace: timedelta = timedelta(0)) -> dict[str, int]:
+    """Jobs whose lease ran out more than ``grace`` ago, by job model: the sweep recovers such
+    a job within ``JOB_SWEEP_SECONDS``, so one still there means no worker is sweeping."""
+    before = (now or timezone.now()) - grace
+    return {
+        kind.model._meta.label_lower: kind.model._default_manager.filter(
+            lease_expires_at__lt=before
+        )
+        .exclude(lease_owner="")
+        .count()
+        for kind in _kinds.values()
+    }
 
 
 Job = TypeVar("Job", bound=LeasedJob)

@@ -42,6 +42,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    # The request's id (core/request_id.py), as in its log lines and the proxy's log, or
+    # ``task-<id>`` for a background task; empty for entries written before it was kept.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -49,7 +52,11 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Looked up by equality only: one plain index (db_index would add a LIKE one too).
+            models.Index(fields=["request_id"], name="core_audit_request_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

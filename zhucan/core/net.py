@@ -35,6 +35,12 @@ def _is_trusted(address: Address, nets: Iterable[Network]) -> bool:
     return any(address in net for net in nets)
 
 
+def address_in(address: str, entries: Iterable[str]) -> bool:
+    """Whether ``address`` is in one of the networks (or addresses) listed in ``entries``."""
+    parsed = _parse(address)
+    return parsed is not None and _is_trusted(parsed, _networks(tuple(entries)))
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The address the request came from, or None when it is not a valid IP address.
 

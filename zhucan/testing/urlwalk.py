@@ -20,6 +20,8 @@ from zhucan.testing.factories import county_a_campaign
 # URL names that anyone may open without signing in.
 PUBLIC = {
     "core:healthz",
+    "core:readyz",
+    "core:metrics",
     "accounts:login",
     "accounts:display",
     "portal:site",

@@ -105,7 +105,7 @@ KEYED = {
 
 # Pages that change or show what exists, and create nothing a user would see twice.
 NOT_CREATES = {
-    "core:home", "core:audit", "core:healthz",
+    "core:home", "core:audit", "core:healthz", "core:readyz", "core:metrics",
     "accounts:login", "accounts:logout", "accounts:profile", "accounts:password_change",
     "accounts:two_factor_setup", "accounts:two_factor_verify", "accounts:two_factor_backup_codes",
     "accounts:two_factor_reset", "accounts:display", "accounts:session_extend",

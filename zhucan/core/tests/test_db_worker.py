@@ -117,6 +117,6 @@ def test_a_request_after_the_connection_was_killed_answers_200(transactional_db:
         return lambda data: None  # the body comes back from the handler, not written here
 
     handler = WSGIHandler()
-    environ = RequestFactory().get("/healthz/").environ
+    environ = RequestFactory().get("/readyz").environ  # it queries the database
     body = b"".join(handler(environ, start_response))
     assert statuses == ["200 OK"], body[:300]

@@ -130,6 +130,10 @@ R = Rule
 RULES: dict[str, Rule] = {
     # Signing in and one's own account.
     "core:healthz": R(public=True),
+    # Readiness and metrics are for probes; /metrics answers only the allowed networks
+    # (loopback by default, which the test client is).
+    "core:readyz": R(public=True),
+    "core:metrics": R(public=True),
     "accounts:login": R(public=True, when_signed_in=302),
     "accounts:display": R(method=POST, ok=302, public=True),
     "accounts:logout": R(method=POST, ok=302, public=True),

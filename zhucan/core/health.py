@@ -1,0 +1,179 @@
+"""Readiness: can this process serve, and is the work behind it moving? (``/readyz``)
+
+Each check answers a small dict of figures with ``ok``; what went wrong is named in words
+fixed here, never an exception's text (which may hold a host, a path or a password). The
+exception goes to the log. Thresholds are settings (docs/configuration.md); 0 turns a check
+of age off.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from zhucan.core.jobs import stuck_jobs
+
+logger = logging.getLogger(__name__)
+
+DATABASE_QUEUE = "django_tasks_db.DatabaseBackend"
+Result = dict[str, Any]
+
+
+@contextmanager
+def short_transaction(alias: str) -> Iterator[BaseDatabaseWrapper]:
+    """A transaction on ``alias`` whose statements give up after READY_DB_TIMEOUT_MS: a
+    database that hangs must make the check fail, not hang the probe."""
+    connection = connections[alias]
+    with transaction.atomic(using=alias):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # set_config(…, true) is SET LOCAL: it ends with this transaction, so the
+                # pooled connection keeps its usual timeout.
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)",
+                    [str(settings.READY_DB_TIMEOUT_MS)],
+                )
+        yield connection
+
+
+def check_database() -> Result:
+    with short_transaction(DEFAULT_DB_ALIAS) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"ok": True}
+
+
+@dataclass(frozen=True)
+class QueueState:
+    ready: int  # tasks a worker could take now
+    oldest_seconds: float  # how long the longest-waiting of them has waited (0 when none)
+
+
+def queue_state(*, now: datetime | None = None) -> dict[str, QueueState]:
+    """The database queue (django_tasks_db) by queue name: ready tasks and the oldest one's
+    wait, counted from its ``run_after`` when it had one, else from its enqueueing. One query."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    now = now or timezone.now()
+    never = get_date_max()  # django_tasks_db's "no run_after"
+    rows = (
+        DBTaskResult.objects.ready()
+        .values("queue_name")
+        .annotate(
+            ready=Count("pk"),
+            first_enqueued=Min("enqueued_at", filter=Q(run_after=never)),
+            first_due=Min("run_after", filter=~Q(run_after=never)),
+        )
+        .order_by()
+    )
+    states = {}
+    for row in rows:
+        since = min(t for t in (row["first_enqueued"], row["first_due"], now) if t is not None)
+        states[row["queue_name"]] = QueueState(
+            ready=row["ready"], oldest_seconds=max((now - since).total_seconds(), 0.0)
+        )
+    return states
+
+
+def check_queue() -> Result:
+    if settings.TASKS["default"]["BACKEND"] != DATABASE_QUEUE:
+        return {"ok": True, "detail": "no database queue"}
+    now = timezone.now()
+    with short_transaction(DEFAULT_DB_ALIAS):
+        states = queue_state(now=now)
+        stuck = sum(
+            stuck_jobs(now=now, grace=timedelta(seconds=settings.READY_STUCK_JOB_SECONDS)).values()
+        )
+    oldest = max((s.oldest_seconds for s in states.values()), default=0.0)
+    result: Result = {
+        "ok": True,
+        "ready": sum(s.ready for s in states.values()),
+        "oldest_seconds": round(oldest, 1),
+        "stuck_jobs": stuck,
+    }
+    too_old = 0 < settings.READY_QUEUE_MAX_AGE_SECONDS < oldest
+    if too_old or (settings.READY_STUCK_JOB_SECONDS > 0 and stuck):
+        result["ok"] = False
+        result["detail"] = "tasks waiting too long" if too_old else "jobs stuck past their lease"
+    return result
+
+
+def check_storage() -> Result:
+    """Write and delete a small file where uploads go (MEDIA_ROOT or the configured storage)."""
+    name = default_storage.save(f"health/probe-{secrets.token_hex(8)}.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+    return {"ok": True}
+
+
+def replica_lag_seconds(alias: str) -> float | None:
+    """How far the replica database ``alias`` is behind its primary, in seconds; ``None`` when
+    it cannot tell (not PostgreSQL, or nothing replayed yet since it started). A replica that
+    has replayed everything it received is 0 behind, however long the primary has been idle
+    (``pg_last_xact_replay_timestamp`` alone would grow then). A server not in recovery is
+    a primary: 0. Raises the database's error when the replica cannot be reached."""
+    if connections[alias].vendor != "postgresql":
+        return None
+    with short_transaction(alias) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE"
+            " WHEN NOT pg_is_in_recovery() THEN 0"
+            " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+            " ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())"
+            " END"
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return None
+    return max(float(row[0]), 0.0)
+
+
+def check_replicas() -> Result:
+    aliases = list(settings.DATABASE_REPLICAS)
+    if not aliases:
+        return {"ok": True, "detail": "no replica"}
+    result: Result = {"ok": True, "lag_seconds": {}}
+    for alias in aliases:
+        try:
+            lag = replica_lag_seconds(alias)
+        except Exception:
+            logger.warning("Readiness: replica %s cannot be reached", alias, exc_info=True)
+            lag = None
+        result["lag_seconds"][alias] = None if lag is None else round(lag, 1)
+        if lag is None or lag > settings.REPLICA_MAX_LAG_SECONDS:
+            result["ok"] = False
+            result["detail"] = "replica behind or unreachable"
+    return result
+
+
+CHECKS: dict[str, Callable[[], Result]] = {
+    "database": check_database,
+    "queue": check_queue,
+    "storage": check_storage,
+    "replica": check_replicas,
+}
+FAILED = {"database": "unreachable", "queue": "unreadable", "storage": "not writable"}
+
+
+def readiness() -> tuple[bool, dict[str, Result]]:
+    """Every check's result, and whether all passed."""
+    results: dict[str, Result] = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check()
+        except Exception:
+            logger.warning("Readiness: the %s check failed", name, exc_info=True)
+            results[name] = {"ok": False, "detail": FAILED.get(name, "failed")}
+    return all(r["ok"] for r in results.values()), results
