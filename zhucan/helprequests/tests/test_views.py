@@ -10,6 +10,7 @@ from zhucan.conftest import World
 from zhucan.helprequests.models import HelpRequest
 from zhucan.helprequests.tests.factories import make_request, make_township
 from zhucan.testing.auth import login_verified
+from zhucan.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,14 @@ def test_the_spam_list_shows_what_was_set_aside(world: World) -> None:
     assert list(page.context["page_obj"]) == [spam]
     other = login_verified(Client(), world.county_b_officer)
     assert list(other.get(reverse("helprequests:spam")).context["page_obj"]) == []
+
+
+def test_the_free_text_is_read_by_handlers_not_by_every_viewer(world: World) -> None:
+    made = make_request(world)
+    detail = reverse("helprequests:detail", args=[made.pk])
+    viewer = make_user(username="county_a_viewer_hr", org=world.county_a, role="viewer")
+    page = login_verified(Client(), viewer).get(detail)
+    assert page.status_code == 200
+    assert "我母亲行动不便" not in page.content.decode()
+    officer = login_verified(Client(), world.county_a_officer).get(detail)
+    assert "我母亲行动不便" in officer.content.decode()

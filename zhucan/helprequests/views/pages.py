@@ -76,14 +76,18 @@ def detail_context(request: AuthenticatedRequest, help_request: HelpRequest) -> 
     user = request.user
     version = {"version": help_request.version}
     coordinate = access.can(user, Capability.COORDINATE, help_request)
+    can_answer = access.can_answer(user, help_request)
+    # The free text may name people, illnesses and places: like the registry's people, it is
+    # read by those who hold personal data or who must act on it, not by every viewer above.
+    reads_text = can_answer or access.can(user, Capability.PERSONAL_DATA, help_request)
     campaigns = Campaign.objects.visible_to(user).filter(status=Campaign.Status.PUBLISHED)
     return {
         "help_request": help_request,
-        "description": description_of(help_request),
+        "description": description_of(help_request) if reads_text else None,
         "today": timezone.localdate(),
         "is_open": help_request.status not in HelpRequest.FINISHED,
         "can_coordinate": coordinate,
-        "can_answer": access.can_answer(user, help_request),
+        "can_answer": can_answer,
         "can_reveal": access.can(user, Capability.REVEAL_PERSONAL_DATA, help_request),
         "can_link": coordinate and access.can(user, Capability.PERSONAL_DATA, help_request),
         "can_see_person": access.can(user, Capability.PERSONAL_DATA, help_request),
