@@ -209,7 +209,7 @@ def seconds_left(request: HttpRequest, *, now: float | None = None) -> float:
     return timeout - ((now if now is not None else time.time()) - float(last))
 
 
-class CachedOTPMiddleware(OTPMiddleware):  # type: ignore[misc]
+class CachedOTPMiddleware(OTPMiddleware):
     """django-otp's middleware, with the verified device kept in the cache between requests.
 
     django-otp reads the session's device from the database on every request to learn that
@@ -220,11 +220,11 @@ class CachedOTPMiddleware(OTPMiddleware):  # type: ignore[misc]
     """
 
     def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
-        self._init_user_fields(user)
+        self._init_user_fields(user)  # type: ignore[no-untyped-call]
         if user.is_authenticated:
             persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
             device = self._device_for(user, persistent_id) if persistent_id else None
-            user.otp_device = self._finalize_device(request, user, device)
+            user.otp_device = self._finalize_device(request, user, device)  # type: ignore[no-untyped-call]
         return user
 
     def _device_for(self, user: Any, persistent_id: str) -> Any:

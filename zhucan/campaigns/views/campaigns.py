@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from zhucan.campaigns.selectors import committees_that_can_cascade, receipt_tabl
 from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
+from zhucan.core.paging import page_of
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.models import Membership
 from zhucan.orgs.roles import Capability
@@ -58,9 +58,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         campaigns = campaigns.filter(
             Q(notice__title__icontains=q) | Q(notice__doc_number__icontains=q)
         )
-    page = Paginator(campaigns.order_by("-year", "-created_at"), 20).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(campaigns.order_by("-year", "-created_at"), request.GET.get("page"), per_page=20)
     return render(
         request,
         "campaigns/campaign_list.html",
