@@ -25,10 +25,11 @@ def page_of(queryset: QuerySet[Any], number: Any, *, per_page: int) -> Page[Any]
         wanted = 1
     start = (wanted - 1) * per_page
     rows = list(queryset.annotate(**{TOTAL: Window(Count("*"))})[start : start + per_page])
-    if not rows:
+    if not rows and wanted > 1:
         return paginator.get_page(number)
-    # Paginator.count is a cached property: setting it spares the COUNT query.
-    paginator.__dict__["count"] = getattr(rows[0], TOTAL)
+    # Paginator.count is a cached property: setting it spares the COUNT query (an empty first
+    # page is an empty list).
+    paginator.__dict__["count"] = getattr(rows[0], TOTAL) if rows else 0
     page = paginator.page(wanted)
     page.object_list = rows
     return page
