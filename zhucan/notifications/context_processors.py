@@ -19,6 +19,7 @@ def bell(request: HttpRequest) -> dict[str, Callable[[], int]]:
     def unread_notifications() -> int:
         if user is None or not user.is_authenticated:
             return 0
-        return unread_count(user)
+        match = request.resolver_match
+        return unread_count(user, fresh=bool(match and match.namespace == "notifications"))
 
     return {"unread_notifications": unread_notifications}
