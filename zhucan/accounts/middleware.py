@@ -185,9 +185,15 @@ class IdleTimeoutMiddleware:
                 return HttpResponseRedirect(
                     login_url(reason=REASON_IDLE, next_url=_next_for(request))
                 )
-            if not passive and _stamp_age(request, now) >= settings.SESSION_IDLE_STAMP_SLACK:
+            if not passive and _stamp_age(request, now) >= stamp_slack():
                 mark_active(request, now=now)
         return self.get_response(request)
+
+
+def stamp_slack() -> float:
+    """SESSION_IDLE_STAMP_SLACK, but never more than half the warning's time, so that activity
+    elsewhere always reaches the server before a warning it should keep away."""
+    return min(float(settings.SESSION_IDLE_STAMP_SLACK), settings.SESSION_IDLE_WARNING / 2)
 
 
 def _stamp_age(request: HttpRequest, now: float) -> float:

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import Settings
 
-from zhucan.accounts.middleware import IdleTimeoutMiddleware
+from zhucan.accounts.middleware import IdleTimeoutMiddleware, stamp_slack
 from zhucan.accounts.resets import reset_second_factor
 from zhucan.conftest import World
 from zhucan.notifications.services import notify
@@ -66,7 +66,7 @@ def test_a_page_view_within_the_slack_writes_no_session(officer: Client) -> None
 
 
 def test_the_stamp_moves_once_older_than_the_slack(officer: Client, settings: Settings) -> None:
-    _stamp_age(officer, settings.SESSION_IDLE_STAMP_SLACK + 1)
+    _stamp_age(officer, stamp_slack() + 1)
 
     officer.get(reverse("campaigns:list"))
 
@@ -82,7 +82,7 @@ def test_after_any_page_view_the_stamp_lags_by_less_than_the_slack(
 
     officer.get(reverse("campaigns:list"))
 
-    assert time.time() - officer.session[KEY] < settings.SESSION_IDLE_STAMP_SLACK
+    assert time.time() - officer.session[KEY] < stamp_slack()
 
 
 def test_a_session_idle_past_the_timeout_still_ends(officer: Client, settings: Settings) -> None:
@@ -160,3 +160,10 @@ def test_the_bell_counts_a_new_notification_on_the_next_page(
         notify(users=[world.county_a_officer], kind="test", title="新通知", email=False)
 
     assert "Notifications, 1 unread" in officer.get(reverse("campaigns:list")).content.decode()
+
+
+def test_the_slack_is_never_more_than_half_the_warning(settings: Settings) -> None:
+    settings.SESSION_IDLE_STAMP_SLACK = 60
+    settings.SESSION_IDLE_WARNING = 10
+
+    assert stamp_slack() == 5
