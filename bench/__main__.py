@@ -46,6 +46,8 @@ BARS_AT_LEAST = {
     "export_rows_per_s": 50_000,
     # A public page under a crowd, as a share of a hello-world view's rate on the same server.
     "public_page_ratio_vs_hello": 0.5,
+    # The campaign list as a signed-in coordinator sees it, on the same kind of server.
+    "signed_in_list_ratio_vs_hello": 0.1,
 }
 
 
@@ -62,6 +64,7 @@ def main() -> int:
         public_pages,
         registry_coverage,
         registry_import,
+        signed_in_list,
     )
 
     only = set(sys.argv[1:])
@@ -75,6 +78,7 @@ def main() -> int:
         ("registry_coverage", registry_coverage),
         ("national", national),
         ("public_pages", public_pages),
+        ("signed_in_list", signed_in_list),
     ):
         if only and name not in only:
             continue

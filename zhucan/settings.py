@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "zhucan.accounts.middleware.CachedOTPMiddleware",
     "zhucan.accounts.middleware.ActiveAccountMiddleware",
     "zhucan.accounts.middleware.SecondFactorMiddleware",
     "zhucan.accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -205,6 +205,8 @@ OTP_TOTP_ISSUER = "Zhucan 助残"
 # Sessions live in the database, so web processes hold no state.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60)
+# The idle stamp moves only when this many seconds old, so page views do not write the session.
+SESSION_IDLE_STAMP_SLACK = envint("SESSION_IDLE_STAMP_SLACK", 60)
 SESSION_IDLE_WARNING = envint("SESSION_IDLE_WARNING", 2 * 60)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
 from zhucan.accounts import twofactor
 
@@ -22,6 +26,9 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 # Requests that must not count as the person being active (the timeout warning polls these).
 PASSIVE_PATHS = ("/accounts/session/status/",)
+
+# How long a verified device stays in the cache unread; a removal makes a new key at once.
+VERIFIED_DEVICE_CACHE_SECONDS = 60 * 60
 
 # Why someone was sent to the sign-in page; the page shows the matching message.
 REASON_IDLE = "idle"
@@ -150,7 +157,13 @@ class PasswordChangeRequiredMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """Signs a person out after SESSION_IDLE_TIMEOUT seconds without activity."""
+    """Signs a person out after SESSION_IDLE_TIMEOUT seconds without activity.
+
+    The stamp of the last activity is moved only once it is SESSION_IDLE_STAMP_SLACK seconds
+    old: otherwise every page view would write the session row. The stamp then lags the real
+    last activity by less than the slack, so a session ends at most that much *earlier* than
+    the full timeout after the last activity, never later (the warning reads the same stamp).
+    """
 
     SESSION_KEY = "zhucan_last_activity"
 
@@ -172,9 +185,25 @@ class IdleTimeoutMiddleware:
                 return HttpResponseRedirect(
                     login_url(reason=REASON_IDLE, next_url=_next_for(request))
                 )
-            if not passive:
-                request.session[self.SESSION_KEY] = now
+            if not passive and _stamp_age(request, now) >= stamp_slack():
+                mark_active(request, now=now)
         return self.get_response(request)
+
+
+def stamp_slack() -> float:
+    """SESSION_IDLE_STAMP_SLACK, but never more than half the warning's time, so that activity
+    elsewhere always reaches the server before a warning it should keep away."""
+    return min(float(settings.SESSION_IDLE_STAMP_SLACK), settings.SESSION_IDLE_WARNING / 2)
+
+
+def _stamp_age(request: HttpRequest, now: float) -> float:
+    last = request.session.get(IdleTimeoutMiddleware.SESSION_KEY)
+    return float("inf") if last is None else now - float(last)
+
+
+def mark_active(request: HttpRequest, *, now: float | None = None) -> None:
+    """Stamp the session as active now (the idle timeout counts from here)."""
+    request.session[IdleTimeoutMiddleware.SESSION_KEY] = now if now is not None else time.time()
 
 
 def seconds_left(request: HttpRequest, *, now: float | None = None) -> float:
@@ -184,6 +213,37 @@ def seconds_left(request: HttpRequest, *, now: float | None = None) -> float:
     if last is None:
         return timeout
     return timeout - ((now if now is not None else time.time()) - float(last))
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, with the verified device kept in the cache between requests.
+
+    django-otp reads the session's device from the database on every request to learn that
+    it still exists, is confirmed and is the user's. That answer only changes when the device
+    is removed, and every removal raises the user's ``access_version`` (read fresh with the
+    user on each request), which is part of the key: a reset app stops verifying at once.
+    Only a device that passed those checks is kept; anything else is asked again.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        self._init_user_fields(user)  # type: ignore[no-untyped-call]
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = self._device_for(user, persistent_id) if persistent_id else None
+            user.otp_device = self._finalize_device(request, user, device)  # type: ignore[no-untyped-call]
+        return user
+
+    def _device_for(self, user: Any, persistent_id: str) -> Any:
+        version = getattr(user, "access_version", None)
+        if version is None:
+            return self._device_from_persistent_id(persistent_id)
+        key = f"zhucan:otp-device:{user.pk}:{version}:{persistent_id}"
+        device = cache.get(key)
+        if device is None:
+            device = self._device_from_persistent_id(persistent_id)
+            if device is not None and device.user_id == user.pk and device.confirmed:
+                cache.set(key, device, VERIFIED_DEVICE_CACHE_SECONDS)
+        return device
 
 
 class PreferencesMiddleware:

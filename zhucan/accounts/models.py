@@ -31,6 +31,10 @@ class User(AbstractUser):
     # Set when an administrator gave a temporary password: the person must choose their own
     # before anything else (PasswordChangeRequiredMiddleware).
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Raised whenever what the person may do changes (a role given or taken away, an
+    # organisation of theirs moved or deactivated, their second factor removed). The user row
+    # is read on every request anyway, so caches keyed by it turn stale at once, everywhere.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")

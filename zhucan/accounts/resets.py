@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,6 +16,7 @@ from zhucan.accounts.models import User
 from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.orgs.access import may_manage_person
+from zhucan.orgs.access_version import access_changed
 from zhucan.orgs.forms import generate_initial_password
 
 
@@ -45,6 +47,8 @@ def reset_second_factor(*, by: Actor, user: User) -> str:
         .delete()[1]
         .get(StaticDevice._meta.label, 0),
     }
+    # A session verified with the removed app must not stay verified from the cache.
+    access_changed(users=Q(pk=user.pk))
     record_for_person(
         by=by, action="accounts.two_factor.reset_by_administrator", person=user, changes=removed
     )

@@ -13,6 +13,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from zhucan.core import audit
 from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.idempotency import create_once
+from zhucan.orgs.access_version import access_changed
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.services import add_membership
 
@@ -379,6 +381,8 @@ def reset_two_factor(*, by: Actor, password: str) -> None:
         .delete()[1]
         .get(StaticDevice._meta.label, 0),
     }
+    # A session verified with the removed app must not stay verified from the cache.
+    access_changed(users=Q(pk=by.pk))
     record_for_person(by=by, action="accounts.two_factor.reset", person=by, changes=removed)
 
 

@@ -33,6 +33,7 @@ from zhucan.accounts.middleware import (
     REASON_IDLE,
     REASON_LOCKED,
     login_url,
+    mark_active,
     seconds_left,
 )
 from zhucan.accounts.models import User
@@ -431,7 +432,8 @@ def display_settings(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def session_extend(request: HttpRequest) -> HttpResponse:
-    # Reaching here already counted as activity in IdleTimeoutMiddleware.
+    # Asking to stay signed in restarts the full timeout, however recent the last stamp.
+    mark_active(request)
     if request.headers.get("X-Requested-With") == "fetch":
         return JsonResponse({"ok": True, "remaining": int(settings.SESSION_IDLE_TIMEOUT)})
     return redirect(_safe_next(request))

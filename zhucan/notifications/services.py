@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhucan.core import audit
 from zhucan.core.actors import Actor
+from zhucan.notifications.bell import forget_unread_counts
 from zhucan.notifications.models import Notification
 from zhucan.notifications.sms import send_sms
 
@@ -42,6 +43,7 @@ def notify(
     Notification.objects.bulk_create(
         Notification(user=u, kind=kind, title=title, body=body, url=url) for u in recipients
     )
+    forget_unread_counts(u.pk for u in recipients)
     if email:
         addresses = sorted(
             {u.email for u in recipients if u.email} | set(filter(None, extra_emails))
@@ -72,6 +74,7 @@ def mark_read(*, by: Actor, notification: Notification) -> Notification:
         return locked
     locked.read_at = timezone.now()
     locked.save(update_fields=["read_at"])
+    forget_unread_counts([by.pk])
     audit.record(by=by, action="notifications.read", target=locked)
     return locked
 
@@ -81,5 +84,6 @@ def mark_all_read(*, by: Actor) -> int:
     """Mark every unread notification of ``by`` read; return how many there were."""
     count = Notification.objects.visible_to(by).unread().update(read_at=timezone.now())
     if count:
+        forget_unread_counts([by.pk])
         audit.record(by=by, action="notifications.read_all", changes={"count": count})
     return count

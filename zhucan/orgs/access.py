@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
-from zhucan.orgs.models import Membership, Organisation, jurisdiction_paths
+from zhucan.orgs.models import Membership, Organisation, jurisdiction_paths, memberships_of
 from zhucan.orgs.roles import ROLE_CAPABILITIES, ROLES_REQUIRING_2FA, Capability
 
 
@@ -30,15 +30,7 @@ def get_organisation_for_user(user: Any, pk: Any) -> Organisation:
 
 
 def _memberships(user: Any) -> list[tuple[str, str]]:
-    cached = getattr(user, "_zhucan_memberships", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, organisation__is_active=True).values_list(
-                "organisation__path", "role"
-            )
-        )
-        user._zhucan_memberships = cached
-    return cached
+    return memberships_of(user)
 
 
 def require_capability(by: Actor, capability: Capability, org: Organisation) -> None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# How long a person's roles stay in the cache unread; a change makes a new key at once.
+MEMBERSHIPS_CACHE_SECONDS = 60 * 60
 
 if TYPE_CHECKING:
     from zhucan.accounts.models import User
@@ -181,6 +185,32 @@ class Membership(models.Model):
         return self.organisation.path
 
 
+def memberships_of(user: Any) -> list[tuple[str, str]]:
+    """(organisation path, role) of each of the user's roles in active organisations.
+
+    Kept on the user object for the request, and in the cache between requests under the
+    user's ``access_version``, which every service that changes roles, the tree or the second
+    factor raises (``orgs.access_version``): a new version is a new key, so nothing cached
+    outlives a change.
+    """
+    cached = getattr(user, "_zhucan_memberships", None)
+    if cached is not None:
+        return list(cached)
+    version = getattr(user, "access_version", None)
+    key = f"zhucan:memberships:{user.pk}:{version}"
+    found = cache.get(key) if version is not None else None
+    if found is None:
+        found = list(
+            Membership.objects.filter(user=user, organisation__is_active=True).values_list(
+                "organisation__path", "role"
+            )
+        )
+        if version is not None:
+            cache.set(key, found, MEMBERSHIPS_CACHE_SECONDS)
+    user._zhucan_memberships = found
+    return list(found)
+
+
 def jurisdiction_paths(user: Any) -> list[str]:
     """Root paths of the user's jurisdiction, minimal (a path inside another is dropped).
 
@@ -189,13 +219,7 @@ def jurisdiction_paths(user: Any) -> list[str]:
     cached = getattr(user, "_zhucan_jurisdiction_paths", None)
     if cached is not None:
         return list(cached)
-    paths = sorted(
-        set(
-            Membership.objects.filter(user=user, organisation__is_active=True).values_list(
-                "organisation__path", flat=True
-            )
-        )
-    )
+    paths = sorted({path for path, _role in memberships_of(user)})
     minimal: list[str] = []
     for path in paths:
         if not any(path.startswith(root) for root in minimal):

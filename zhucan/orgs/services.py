@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import is_formula_like
 from zhucan.core.idempotency import create_once
+from zhucan.orgs.access_version import access_changed, access_changed_under
 from zhucan.orgs.models import Department, Membership, Organisation, Region
 from zhucan.orgs.ordering import sort_path_for
 from zhucan.orgs.regions import RegionCode, gbt2260_codes, validate_region_code
@@ -426,6 +427,9 @@ def update_organisation(
             _reorder_subtree(locked, old_sort_path, "region_id" in changes)
     locked.version += 1
     locked.save(update_fields=update_fields)
+    if "parent_id" in changes:
+        # The roles held in the subtree now have other paths.
+        access_changed_under(locked.path)
     audit.record(by=by, action="orgs.organisation.changed", target=locked, changes=changes)
     return locked
 
@@ -458,6 +462,7 @@ def set_organisation_active(
     Organisation.objects.filter(pk__in=[o.pk for o in affected]).update(
         is_active=active, version=F("version") + 1
     )
+    access_changed_under(locked.path)
     action = "orgs.organisation.reactivated" if active else "orgs.organisation.deactivated"
     for changed in affected:
         audit.record(
@@ -483,6 +488,7 @@ def add_membership(
         user=user, organisation=organisation, role=role
     )
     if created:
+        access_changed(users=Q(pk=user.pk), instance=user)
         audit.record(
             by=by,
             action="orgs.membership.added",
@@ -533,3 +539,4 @@ def remove_membership(*, by: Actor, membership: Membership) -> None:
         },
     )
     membership.delete()
+    access_changed(users=Q(pk=membership.user_id))

@@ -77,7 +77,9 @@ def test_settings_place_the_middleware_right_after_active_account() -> None:
     if SECOND_FACTOR not in middleware:
         pytest.xfail(f"settings.py: add {SECOND_FACTOR!r} right after {ACTIVE_ACCOUNT!r}")
     assert middleware.index(SECOND_FACTOR) == middleware.index(ACTIVE_ACCOUNT) + 1
-    assert middleware.index("django_otp.middleware.OTPMiddleware") < middleware.index(SECOND_FACTOR)
+    assert middleware.index("zhucan.accounts.middleware.CachedOTPMiddleware") < middleware.index(
+        SECOND_FACTOR
+    )
 
 
 # --- Who is asked ------------------------------------------------------------------------
