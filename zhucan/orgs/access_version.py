@@ -34,3 +34,11 @@ def access_changed(*, users: Q, instance: Any = None) -> None:
 def access_changed_under(path: str) -> None:
     """Everyone holding a role in the subtree at ``path`` (it moved, or was (de)activated)."""
     access_changed(users=Q(memberships__organisation__path__startswith=path))
+
+
+def membership_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A role saved or deleted outside the services (the shell, a data fix, a bulk delete) must
+    not leave a cached jurisdiction behind for an hour: the services raise the version
+    themselves, and this catches every other ``save()`` and ``delete()`` of a membership.
+    (A queryset ``update()`` sends no signal: change roles through the services.)"""
+    access_changed(users=Q(pk=instance.user_id))
