@@ -578,6 +578,25 @@ def open_page(page: Page, url: str) -> None:
     )
 
 
+def error_summary_has_focus(page: Page, *, timeout_ms: int = 5000) -> bool:
+    """Whether the error summary takes the focus once the page has loaded.
+
+    Public pages focus it with ``autofocus`` and no script; browsers apply ``autofocus`` at
+    their next rendering step, which may come after the load event on a busy machine, so this
+    waits for it (up to ``timeout_ms``) instead of reading the focus at once.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(
+            "() => document.activeElement?.hasAttribute('data-error-summary') ?? false",
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
+
+
 def set_display(page: Page, *, text_size: str, contrast: str) -> None:
     """Large text / high contrast as the page's display form would set them, in one request.
 

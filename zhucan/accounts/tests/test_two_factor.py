@@ -27,7 +27,7 @@ from zhucan.accounts.tests.conftest import ACTIVE_ACCOUNT, SECOND_FACTOR
 from zhucan.conftest import World
 from zhucan.core.models import AuditEntry
 from zhucan.testing.auth import login_verified, sign_in, totp_code
-from zhucan.testing.browser import BrowserPages
+from zhucan.testing.browser import BrowserPages, error_summary_has_focus
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
@@ -469,9 +469,7 @@ def test_set_up_and_code_pages_pass_axe(
     page.fill("input[name='code']", "000000" if _app_code(key) != "000000" else "111111")
     with page.expect_navigation(wait_until="load"):
         page.locator("main form:not(.inline-form) button[type='submit']").click()
-    assert page.evaluate(
-        "() => document.activeElement && document.activeElement.hasAttribute('data-error-summary')"
-    ), "the error summary must take focus"
+    assert error_summary_has_focus(page), "the error summary must take focus"
     problems.append(axe_report(page, "two-factor set-up, wrong code"))
 
     page.fill("input[name='code']", _app_code(key))

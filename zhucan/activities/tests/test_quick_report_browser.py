@@ -14,7 +14,13 @@ from playwright.sync_api import Page
 from zhucan.accounts.models import User
 from zhucan.activities.models import ActivityReport, Photo
 from zhucan.conftest import World
-from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
+from zhucan.testing.browser import (
+    BrowserPages,
+    axe_report,
+    error_summary_has_focus,
+    open_page,
+    set_display,
+)
 from zhucan.testing.factories import make_campaign, make_user
 
 pytestmark = pytest.mark.browser
@@ -72,7 +78,7 @@ def test_empty_error_and_done_states_pass_axe_and_fit_a_phone(
     with phone.expect_navigation(wait_until="load"):
         phone.locator("main button[type='submit']").click()
     assert phone.locator("[data-error-summary]").is_visible()
-    assert phone.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert error_summary_has_focus(phone)
     assert phone.locator("a[href='#id_title']").count() == 1
     problems += _problems(phone, "quick report with errors")
     _fill(phone)

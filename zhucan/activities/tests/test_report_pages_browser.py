@@ -15,7 +15,13 @@ from zhucan.activities.models import Indicator
 from zhucan.activities.services import VisitInput, accept_report, return_report, submit_report
 from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
-from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
+from zhucan.testing.browser import (
+    BrowserPages,
+    axe_report,
+    error_summary_has_focus,
+    open_page,
+    set_display,
+)
 from zhucan.testing.factories import make_campaign, make_report, make_user
 
 pytestmark = pytest.mark.browser
@@ -92,7 +98,7 @@ def test_the_form_fresh_and_with_errors(
         with page.expect_navigation(wait_until="load"):
             page.locator("main button[value='save']").click()
         assert page.locator("[data-error-summary]").is_visible()
-        assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+        assert error_summary_has_focus(page)
         assert page.locator("a[href='#id_end_date']").count() == 1
         assert page.locator("a[href='#id_cash']").count() == 1
         problems += _problems(browser_pages, page, f"form with errors, {label}", narrow=narrow)

@@ -19,7 +19,7 @@ from zhucan.activities.services import (
 from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.orgs.models import Region
-from zhucan.testing.browser import BrowserPages, axe_report, open_page
+from zhucan.testing.browser import BrowserPages, axe_report, error_summary_has_focus, open_page
 from zhucan.testing.factories import make_campaign, make_report, make_user
 
 pytestmark = pytest.mark.browser
@@ -90,7 +90,7 @@ def test_propose_form_error_summary_takes_focus(
     with page.expect_navigation(wait_until="load"):
         page.locator("main button[type='submit']").click()
     assert page.locator("[data-error-summary]").is_visible()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert error_summary_has_focus(page)
     assert page.locator("a[href='#id_account']").count() == 1
     problems += _problems(browser_pages, page, "propose form with errors")
     assert not problems, "\n\n".join(problems)
@@ -121,7 +121,7 @@ def test_media_list_and_form(browser_world: World, browser_pages: BrowserPages) 
     page.fill("#id_url", "javascript:alert(1)")
     with page.expect_navigation(wait_until="load"):
         page.locator("main button[type='submit']").click()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert error_summary_has_focus(page)
     problems += _problems(browser_pages, page, "media form with errors")
     assert not problems, "\n\n".join(problems)
 

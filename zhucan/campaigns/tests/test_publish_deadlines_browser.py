@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
-from zhucan.testing.browser import BrowserPages, axe_report, open_page
+from zhucan.testing.browser import BrowserPages, axe_report, error_summary_has_focus, open_page
 from zhucan.testing.factories import make_campaign
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def test_publish_with_deadlines_by_keyboard(
     with page.expect_navigation(wait_until="load"):
         page.locator("main button[type='submit']").focus()
         page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert error_summary_has_focus(page)
     problems.append(axe_report(page, "publish page, date refused"))
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.DRAFT
 

@@ -22,7 +22,14 @@ from zhucan.campaigns.services import (
 from zhucan.completeness import services
 from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
-from zhucan.testing.browser import BrowserPages, axe_report, id_problems, open_page, set_display
+from zhucan.testing.browser import (
+    BrowserPages,
+    axe_report,
+    error_summary_has_focus,
+    id_problems,
+    open_page,
+    set_display,
+)
 from zhucan.testing.factories import make_campaign, make_plan, make_report
 
 pytestmark = pytest.mark.browser
@@ -198,7 +205,7 @@ def test_the_reminders_page_passes_axe_in_its_error_state_too(
         page.locator("main form.plan-form button[type=submit]").click()
     summary = page.locator("[data-error-summary]")
     assert summary.is_visible()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert error_summary_has_focus(page)
     assert summary.locator("a[href='#id_days_before']").count() == 1
     assert summary.locator("a[href='#id_reports_due']").count() == 1
     problems += _problems(browser_pages, page, "reminders with errors, desktop")

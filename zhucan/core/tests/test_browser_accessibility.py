@@ -19,6 +19,7 @@ from zhucan.testing.browser import (
     Target,
     axe_report,
     axe_violations,
+    error_summary_has_focus,
     find_target,
     id_problems,
     open_page,
@@ -106,9 +107,7 @@ def test_sign_in_errors_are_summarised_focused_and_pass_axe(
     assert page.locator("[data-error-summary]").count() == 1, (
         "no error summary after a failed sign-in"
     )
-    focused = page.evaluate(
-        "() => document.activeElement && document.activeElement.hasAttribute('data-error-summary')"
-    )
+    focused = error_summary_has_focus(page)
     assert focused, "the error summary must take focus so screen readers announce it first"
     report = axe_report(page, f"sign-in error state ({case}, {mode})")
     assert report is None, report

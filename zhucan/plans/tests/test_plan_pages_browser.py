@@ -10,7 +10,13 @@ from playwright.sync_api import Page
 
 from zhucan.conftest import World
 from zhucan.plans import services
-from zhucan.testing.browser import BrowserPages, axe_report, open_page, set_display
+from zhucan.testing.browser import (
+    BrowserPages,
+    axe_report,
+    error_summary_has_focus,
+    open_page,
+    set_display,
+)
 from zhucan.testing.factories import make_campaign, make_plan, make_user
 
 pytestmark = pytest.mark.browser
@@ -54,7 +60,7 @@ def test_the_edit_form_passes_axe_and_fits_a_phone(
     with page.expect_navigation(wait_until="load"):
         page.locator("main button[value='save']").click()
     assert page.locator("[data-error-summary]").is_visible()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert error_summary_has_focus(page)
     assert page.locator("a[href='#id_activity-0-end_date']").count() == 1
     problems += _problems(browser_pages, page, "edit with errors, desktop")
 

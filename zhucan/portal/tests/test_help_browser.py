@@ -19,7 +19,7 @@ from zhucan.helprequests.tests.factories import make_township
 from zhucan.portal.display import ELDER_COOKIE
 from zhucan.portal.help_forms import MIN_SECONDS
 from zhucan.portal.tests.factories import form_data
-from zhucan.testing.browser import BrowserPages, axe_report, open_page
+from zhucan.testing.browser import BrowserPages, axe_report, error_summary_has_focus, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def _visitor_asks(browser_pages: BrowserPages, page: Page) -> tuple[str, list[st
     problems += _problems(browser_pages, page, "help form, large text")
     # Sent empty: the error summary takes the focus (no script does it) and names each field.
     _submit(page, "#send-request")
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert error_summary_has_focus(page)
     assert not page.locator("script").count()
     problems += _problems(browser_pages, page, "help form with errors")
     # Its first link leads to the first field wrong, with the focus.
@@ -136,7 +136,7 @@ def _sent_with_errors(page: Page, url: str, button: str) -> None:
     open_page(page, url)
     with page.expect_navigation(wait_until="load"):
         page.click(button)
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')"), url
+    assert error_summary_has_focus(page), url
 
 
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
