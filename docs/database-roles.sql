@@ -5,8 +5,9 @@
 --                 else). Only an owner can ALTER TABLE … DISABLE TRIGGER, so only this role
 --                 could switch off the audit log's append-only triggers.
 --   zhucan_app    what the web and worker processes connect as: reads and writes the data,
---                 but on the audit table only SELECT and INSERT (no UPDATE, DELETE or
---                 TRUNCATE), and owns no table, so it cannot disable a trigger either.
+--                 but on the audit tables (the entries and their seals) only SELECT and
+--                 INSERT (no UPDATE, DELETE or TRUNCATE), and owns no table, so it cannot
+--                 disable a trigger either.
 -- Keep the owner's password off the application servers.
 --
 -- 1. Once, as a superuser (psql -U postgres), then set each password with \password:
@@ -39,11 +40,13 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO zhucan_ap
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO zhucan_app;
 -- rebuild_stats empties the roll-up cells with TRUNCATE (stats/services/rebuild.py).
 GRANT TRUNCATE ON stats_cell TO zhucan_app;
--- The audit log: read and append, nothing else.
+-- The audit log and the seals of its chain (core/seals.py): read and append, nothing else.
 REVOKE ALL ON core_auditentry FROM zhucan_app;
 GRANT SELECT, INSERT ON core_auditentry TO zhucan_app;
--- Tables and sequences that later migrations create get the same grants (the audit table
--- exists already, so it keeps the narrower ones above).
+REVOKE ALL ON core_auditseal FROM zhucan_app;
+GRANT SELECT, INSERT ON core_auditseal TO zhucan_app;
+-- Tables and sequences that later migrations create get the same grants (the audit tables
+-- exist already, so they keep the narrower ones above).
 ALTER DEFAULT PRIVILEGES FOR ROLE zhucan_owner IN SCHEMA public
   GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO zhucan_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE zhucan_owner IN SCHEMA public

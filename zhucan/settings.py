@@ -335,6 +335,10 @@ REMINDER_SWEEP_MINUTES = envint("REMINDER_SWEEP_MINUTES", 60)
 JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", 120)
 JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 2)
 JOB_SWEEP_SECONDS = envint("JOB_SWEEP_SECONDS", 60)
+# The audit chain (core/seals.py): the worker seals the audit entries every AUDIT_SEAL_MINUTES,
+# those at least AUDIT_SEAL_MARGIN_SECONDS old (a transaction still open may hold a lower id).
+AUDIT_SEAL_MINUTES = envint("ZHUCAN_AUDIT_SEAL_MINUTES", 10)
+AUDIT_SEAL_MARGIN_SECONDS = envint("ZHUCAN_AUDIT_SEAL_MARGIN_SECONDS", 300)
 
 # Readiness (/readyz, core/health.py): the database must answer a trivial query within this;
 # the oldest ready task must have waited less than this (0: not checked); a job whose lease

@@ -1,9 +1,10 @@
 """``manage.py check --deploy``: warn when the application could empty or rewrite the audit log.
 
-The triggers on the audit table stop the application's SQL, but its owner (and any superuser)
-may switch them off. The deployment runs migrations as the owner and the application as a
-role with only SELECT and INSERT on the table (docs/database-roles.sql); this check notices
-when the application connects as something stronger.
+The triggers on the audit tables (the entries and the seals of their chain) stop the
+application's SQL, but their owner (and any superuser) may switch them off. The deployment runs
+migrations as the owner and the application as a role with only SELECT and INSERT on these
+tables (docs/database-roles.sql); this check notices when the application connects as something
+stronger.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from django.core.checks import Warning as CheckWarning
 from django.db import DatabaseError, connection
 
 AUDIT_TABLE = "core_auditentry"
+SEAL_TABLE = "core_auditseal"
 
 
-def audit_table_powers() -> list[str]:
-    """What the current database role could do to the audit table beyond reading and
+def audit_table_powers(table: str = AUDIT_TABLE) -> list[str]:
+    """What the current database role could do to an audit table beyond reading and
     appending: "owner", "superuser", and any of "UPDATE", "DELETE", "TRUNCATE"."""
     if connection.vendor != "postgresql":
         return []
@@ -29,7 +31,7 @@ def audit_table_powers() -> list[str]:
             "has_table_privilege(c.oid, 'TRUNCATE') "
             "FROM pg_class c, pg_roles r "
             "WHERE c.oid = to_regclass(%s) AND r.rolname = current_user",
-            [AUDIT_TABLE],
+            [table],
         )
         row = cursor.fetchone()
     if row is None:  # not migrated yet
@@ -41,18 +43,19 @@ def audit_table_powers() -> list[str]:
 @register(Tags.security, deploy=True)
 def check_audit_table_role(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     try:
-        powers = audit_table_powers()
+        powers = {table: audit_table_powers(table) for table in (AUDIT_TABLE, SEAL_TABLE)}
     except DatabaseError:  # no database to ask (yet): nothing to say
         return []
-    if not powers:
+    held = [f"{', '.join(names)} on {table}" for table, names in powers.items() if names]
+    if not held:
         return []
     return [
         CheckWarning(
             "The application's database role can change or empty the audit log "
-            f"({', '.join(powers)} on {AUDIT_TABLE}).",
+            f"({'; '.join(held)}).",
             hint=(
                 "Run migrations as the owner role and the application as a role with only "
-                "SELECT and INSERT on the audit table: see docs/database-roles.sql."
+                "SELECT and INSERT on the audit tables: see docs/database-roles.sql."
             ),
             id="zhucan.W001",
         )

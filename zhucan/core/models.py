@@ -90,3 +90,57 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.object_id} ({self.token})"
+
+
+class AuditSealAppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit seal from the application."""
+
+
+class AuditSealQuerySet(models.QuerySet["AuditSeal"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditSealAppendOnlyError("audit seals cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditSealAppendOnlyError("audit seals cannot be deleted")
+
+
+class AuditSeal(models.Model):
+    """One link of the audit chain (``core/seals.py``): the audit entries with ids from
+    ``first_id`` to ``last_id``, hashed together with the previous seal's hash.
+
+    Seals follow each other without gap or overlap from entry 1, so that an entry edited,
+    removed or slipped into a sealed range changes a recomputed hash, and a seal removed leaves
+    a gap. Append-only like the entries (triggers on PostgreSQL, migration ``core.0006``).
+    """
+
+    first_id = models.BigIntegerField(unique=True)
+    last_id = models.BigIntegerField(unique=True)
+    # How many entries the range held when it was sealed (ids have gaps: a transaction that
+    # rolled back used its id). Also in the hash; kept apart for a precise report.
+    entries = models.PositiveIntegerField()
+    # Hex SHA-256. Unique: two sealers cannot both extend the same seal (a fork).
+    previous_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+    # When it was sealed: for people reading the table, not part of the hash.
+    sealed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditSealQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_id__gte=models.F("first_id")),
+                name="audit_seal_range_not_empty",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"seal {self.pk}: entries {self.first_id}-{self.last_id} {self.hash}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditSealAppendOnlyError("audit seals cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditSealAppendOnlyError("audit seals cannot be deleted")

@@ -4,7 +4,8 @@ The original exits on the first error from a lost connection (a database restart
 a terminated backend), and the queued jobs then wait until someone starts it again. This one
 closes the broken connections, waits (longer each time, up to ``MAX_PAUSE``) and carries on.
 It also sweeps for jobs whose worker died (``core.jobs.recover_stale_jobs``) when it starts and
-every ``JOB_SWEEP_SECONDS``, from a thread of its own, so that no cron is needed for that.
+every ``JOB_SWEEP_SECONDS``, from a thread of its own, so that no cron is needed for that, and
+makes sure the periodic sealing of the audit log is queued (``core.tasks``).
 
 ``zhucan.core`` comes before ``django_tasks_db`` in ``INSTALLED_APPS`` so that this command is
 the one ``manage.py db_worker`` finds.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +24,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django_tasks_db.management.commands import db_worker as base
 
 from zhucan.core.jobs import recover_stale_jobs
+from zhucan.core.tasks import ensure_sealing_scheduled
 
 logger = logging.getLogger("django_tasks_db")
 
@@ -79,6 +82,9 @@ class Command(base.Command):
         # check values): a worker started with the wrong keys stops here with the reason,
         # rather than starting and failing every task it takes.
         self.check(databases=["default"])
+        # The audit log is sealed by periodic runs that queue each other (core/tasks.py); a
+        # worker starting makes sure one is waiting, so no deployment step can forget it.
+        ensure_sealing_scheduled(after=timedelta(minutes=settings.AUDIT_SEAL_MINUTES))
         stop = threading.Event()
         threading.Thread(target=sweep_forever, args=(stop,), name="job-sweep", daemon=True).start()
         original = base.Worker
