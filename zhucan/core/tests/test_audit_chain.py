@@ -369,3 +369,16 @@ def test_a_kept_seal_must_be_written_as_last_id_and_hash(text: str) -> None:
         parse_anchor(text)
     with pytest.raises(CommandError):
         call_command("verify_audit_chain", expect=[text])
+
+
+def test_a_worker_starting_queues_the_sealing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django_tasks_db.management.commands import db_worker as base
+    from django_tasks_db.models import DBTaskResult
+
+    from zhucan.core.tasks import SEAL_TASK_PATH
+
+    monkeypatch.setattr(base.Command, "handle", lambda self, *args, **options: None)
+    call_command("db_worker")
+    call_command("db_worker")  # a second worker finds one waiting
+
+    assert DBTaskResult.objects.filter(task_path=SEAL_TASK_PATH).count() == 1
