@@ -13,14 +13,17 @@ entry's hash, so every write would wait for one row lock. Here nobody waits: a b
 (``core/tasks.py``, every ``AUDIT_SEAL_MINUTES``) and ``manage.py seal_audit`` seal what has
 accumulated.
 
-Why a plain hash and no key (HMAC): whoever can rewrite the database can also recompute every
-seal after the one they changed, key or no key if the key sits on the application servers next
-to the database's password, and with or without a key they can cut off the newest entries
-together with their seals. Only a hash kept outside the database detects that. So each run logs
-the latest seal's hash, ``seal_audit`` and ``verify_audit_chain`` print it, and the operator
-keeps it elsewhere (docs/deployment.md); ``verify_audit_chain --expect LAST_ID:HASH`` then
-proves that everything up to that seal is as it was. A key would add a secret that must never
-be lost or changed, for no protection that the kept hash does not give.
+Why a plain hash and no key (HMAC): an edit that leaves the seals as they were shows at once,
+but against someone who also recomputes the seals, a chain shows an edit only if one of its
+hashes is known from somewhere the editor cannot reach. Whoever can rewrite the database can
+recompute every seal after their change and, key or no key, can cut off the newest entries
+together with their seals; a key would not stop the latter, and one kept on the application
+servers (next to the database's password) would not stay out of their reach for long. A hash
+kept outside the database stops both. So each run logs the latest seal's hash, ``seal_audit`` and
+``verify_audit_chain`` print it, and the operator keeps it elsewhere (docs/deployment.md);
+``verify_audit_chain --expect LAST_ID:HASH`` then proves that everything up to that seal is as
+it was. A key would add a secret that must never be lost or changed, for no protection the kept
+hash does not already give.
 
 Which entries may be sealed: an entry gets its id when it is inserted but is seen only when its
 transaction commits, so a transaction still open could hold an id below entries already

@@ -302,7 +302,8 @@ def test_an_altered_seal_is_found(column: str, value: Any, check: str) -> None:
             f"UPDATE core_auditseal SET {column} = %s WHERE id = %s",  # noqa: S608 - fixed names
             [value, first.pk],
         )
-    assert f"seal {first.pk} (entries 1-" in broken() and f": {check} check failed" in broken()
+    message = broken()
+    assert f"seal {first.pk} (entries 1-" in message and f": {check} check failed" in message
 
 
 def test_a_removed_seal_leaves_a_gap() -> None:
