@@ -51,6 +51,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from zhucan.core.health import LAG_SECONDS_SQL, short_transaction
+from zhucan.core.metrics import observe_replica_choice
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +146,17 @@ def choose_database(after: int | None) -> str:
     """The replica's alias if it is fit to read for someone who must see ``after``, else the
     primary's."""
     alias = settings.DATABASE_REPLICAS[0]
+    reason = _unfit(alias, after)
+    observe_replica_choice(
+        database="replica" if reason is None else "primary", reason=reason or "fresh"
+    )
+    return alias if reason is None else DEFAULT_DB_ALIAS
+
+
+def _unfit(alias: str, after: int | None) -> str | None:
+    """Why the replica may not be read now (``None``: it may)."""
     if time.monotonic() < _unreachable_until.get(alias, 0.0):
-        return DEFAULT_DB_ALIAS
+        return "unreachable"
     try:
         state = measure_replica(alias)
     except Exception:
@@ -156,12 +166,12 @@ def choose_database(after: int | None) -> str:
         )
         _unreachable_until[alias] = time.monotonic() + settings.REPLICA_RETRY_SECONDS
         _close_quietly(alias)
-        return DEFAULT_DB_ALIAS
+        return "unreachable"
     if state.lag_seconds is None or state.lag_seconds > settings.REPLICA_MAX_LAG_SECONDS:
-        return DEFAULT_DB_ALIAS
+        return "behind"
     if after is not None and (state.replayed is None or state.replayed < after):
-        return DEFAULT_DB_ALIAS
-    return alias
+        return "own_writes"
+    return None
 
 
 # --- The scope of a marked request or job, and the router -------------------------------------
@@ -193,6 +203,7 @@ def read_from_replica(work: Callable[[], T], *, after: str | None) -> T:
         logger.warning(
             "A read from replica %s failed; reading from the primary", failed, exc_info=True
         )
+        observe_replica_choice(database="primary", reason="failed")
         _close_quietly(failed)
     finally:
         _scope.reset(token)

@@ -20,6 +20,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
+from prometheus_client import REGISTRY
 
 from zhucan.activities.tests.conftest import run_worker
 from zhucan.campaigns.models import Campaign
@@ -90,6 +91,12 @@ def reads(do: Callable[[], Any]) -> tuple[Any, Reads]:
         primary=[q["sql"] for q in primary.captured_queries],
         replica=[q["sql"] for q in on_replica.captured_queries],
     )
+
+
+def counted(database: str, reason: str) -> float:
+    """``zhucan_replica_reads_total`` so far (the counter lives as long as the process)."""
+    labels = {"database": database, "reason": reason}
+    return REGISTRY.get_sample_value("zhucan_replica_reads_total", labels) or 0.0
 
 
 def writes(queries: list[str]) -> list[str]:
@@ -178,8 +185,10 @@ def test_a_replica_behind_the_bound_or_that_cannot_tell_is_not_read(
     world: World, story_committed: Story, replica: FakeReplica, lag: float | None
 ) -> None:
     replica.lag = lag
+    before = counted("primary", "behind")
     found = get_ok(signed_in(world.city_officer), dashboard_url(story_committed))
     assert replica.measured == 1
+    assert counted("primary", "behind") == before + 1
     assert found.replica == []
     assert any('"stats_' in sql for sql in found.primary)
 
@@ -278,8 +287,13 @@ def test_after_a_persons_own_write_their_pages_wait_for_the_replica_others_do_no
     written = written_position(writer)
 
     replica.replayed = written - 1  # the write has not reached it
+    waited, fresh = counted("primary", "own_writes"), counted("replica", "fresh")
     assert get_ok(writer, url).replica == []
     assert get_ok(other, url).replica_read_the_figures()
+    assert (counted("primary", "own_writes"), counted("replica", "fresh")) == (
+        waited + 1,
+        fresh + 1,
+    )
 
     replica.replayed = written  # now it has
     assert get_ok(writer, url).replica_read_the_figures()
@@ -343,6 +357,7 @@ def test_an_unreachable_replica_is_left_alone_for_a_while_and_the_page_is_served
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     replica.down = True
+    before = counted("primary", "unreachable")
     client = signed_in(world.city_officer)
     url = dashboard_url(story_committed)
     with caplog.at_level(logging.WARNING, logger="zhucan.core.routing"):
@@ -350,6 +365,7 @@ def test_an_unreachable_replica_is_left_alone_for_a_while_and_the_page_is_served
     assert "Replica replica cannot be reached" in caplog.text
     assert get_ok(client, url).replica == []
     assert replica.measured == 1  # not asked again within REPLICA_RETRY_SECONDS
+    assert counted("primary", "unreachable") == before + 2
     routing._unreachable_until.clear()  # the time has passed
     replica.down = False
     assert get_ok(client, url).replica_read_the_figures()
@@ -370,11 +386,13 @@ def test_a_query_that_fails_on_the_replica_is_read_again_from_the_primary(
     def conflict(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
         raise OperationalError("canceling statement due to conflict with recovery")
 
+    before = counted("primary", "failed")
     with (
         caplog.at_level(logging.WARNING, logger="zhucan.core.routing"),
         connections["replica"].execute_wrapper(conflict),
     ):
         response, found = reads(lambda: client.get(url))
+    assert counted("primary", "failed") == before + 1
     assert response.status_code == 200
     assert response.content.count(b'class="num"') == expected
     assert "A read from replica replica failed" in caplog.text
