@@ -210,13 +210,6 @@ def read_from_replica(work: Callable[[], T], *, after: str | None) -> T:
     return work()
 
 
-def current_read_database() -> str | None:
-    """Where the current scope reads (``None`` outside a marked request or job, or before its
-    first read). For tests and logs."""
-    scope = _scope.get()
-    return scope.alias if scope else None
-
-
 class ReplicaRouter:
     """Django's database router (``DATABASE_ROUTERS``)."""
 
