@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before the session: a stored public page is served without reading it (zhucan/portal).
     "zhucan.portal.cache.PublicCacheMiddleware",
+    # Outside the session: the WAL position it notes after a write is past the session's too.
+    "zhucan.core.routing.WrittenPositionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,8 +145,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# A streaming replica of the default database, as the alias "replica". Nothing reads from it
-# yet but the readiness check and the metrics (core/health.py: replica_lag_seconds).
+# A streaming replica of the default database, as the alias "replica": the heavy read-only
+# pages and the report export read from it when it is fresh enough, and never before it has a
+# person's own writes (core/routing.py); the readiness check and the metrics watch its lag.
 DATABASE_REPLICAS: list[str] = []
 if envstr("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = dj_database_url.parse(
@@ -155,6 +158,8 @@ if envstr("DATABASE_REPLICA_URL", ""):
     # Tests read the replica's rows through the default database's.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_REPLICAS = ["replica"]
+# Every write goes to default; reads go to the replica only in the scopes routing.py marks.
+DATABASE_ROUTERS = ["zhucan.core.routing.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the in-process worker and the web server share the embedded database.
     DATABASES["default"]["OPTIONS"] = {
@@ -348,6 +353,9 @@ READY_DB_TIMEOUT_MS = envint("ZHUCAN_READY_DB_TIMEOUT_MS", 1000)
 READY_QUEUE_MAX_AGE_SECONDS = envint("ZHUCAN_READY_QUEUE_MAX_AGE_SECONDS", 600)
 READY_STUCK_JOB_SECONDS = envint("ZHUCAN_READY_STUCK_JOB_SECONDS", 300)
 REPLICA_MAX_LAG_SECONDS = envint("ZHUCAN_REPLICA_MAX_LAG_SECONDS", 30)
+# A replica that could not be reached is left alone this long by each process (its pages read
+# from the primary meanwhile), so that a dead replica does not cost every page a connect timeout.
+REPLICA_RETRY_SECONDS = envint("ZHUCAN_REPLICA_RETRY_SECONDS", 30)
 # Who may read /metrics (addresses or networks, the client as core/net.py finds it); everyone
 # else gets 404.
 METRICS_ALLOW = envlist("ZHUCAN_METRICS_ALLOW", ["127.0.0.1", "::1"])

@@ -1,5 +1,6 @@
 """Settings for the test suite: production-like (2FA required, secure defaults) but fast."""
 
+import copy
 import os
 
 os.environ.setdefault("SECRET_KEY", "zhucan-test-secret-key-not-for-production-0123456789abcdef")
@@ -41,3 +42,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # use for durability across a crash, and the order and visibility of commits are unchanged.
     _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
     _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
+
+# The alias the replica has in production, reading the test database through a connection of
+# its own: the routing tests turn it on (DATABASE_REPLICAS) and see which connection read what.
+# Nothing else uses it while DATABASE_REPLICAS is empty.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = copy.deepcopy(DATABASES["default"])  # noqa: F405
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405

@@ -35,6 +35,7 @@ from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
 from zhucan.core.excel import XLSX_CONTENT_TYPE
 from zhucan.core.forms import apply_domain_error
+from zhucan.core.routing import reads_from_replica
 from zhucan.orgs.access import (
     audit_path_for,
     capability_roots,
@@ -111,6 +112,7 @@ def _sort_columns(filters: dict[str, str], base: dict[str, str]) -> list[dict[st
 
 
 @login_required
+@reads_from_replica
 def campaign_completeness(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     node_pk = request.GET.get("node")
@@ -178,6 +180,7 @@ def campaign_completeness(request: HttpRequest, campaign_pk: int) -> HttpRespons
 
 
 @login_required
+@reads_from_replica
 def export(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     report, filters, rows = _report(request, campaign)

@@ -118,6 +118,16 @@ def check_storage() -> Result:
     return {"ok": True}
 
 
+# The replica's lag in seconds as one SQL expression (read by the router too, core/routing.py).
+LAG_SECONDS_SQL = (
+    "CASE"
+    " WHEN NOT pg_is_in_recovery() THEN 0"
+    " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+    " ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())"
+    " END"
+)
+
+
 def replica_lag_seconds(alias: str) -> float | None:
     """How far the replica database ``alias`` is behind its primary, in seconds; ``None`` when
     it cannot tell (not PostgreSQL, or nothing replayed yet since it started). A replica that
@@ -127,13 +137,7 @@ def replica_lag_seconds(alias: str) -> float | None:
     if connections[alias].vendor != "postgresql":
         return None
     with short_transaction(alias) as connection, connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT CASE"
-            " WHEN NOT pg_is_in_recovery() THEN 0"
-            " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
-            " ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())"
-            " END"
-        )
+        cursor.execute(f"SELECT {LAG_SECONDS_SQL}")
         row = cursor.fetchone()
     if row is None or row[0] is None:
         return None

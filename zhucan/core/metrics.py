@@ -29,6 +29,12 @@ SERVER_ERRORS = Counter(
     "Requests answered with a 5xx status, by URL name and method.",
     ["view", "method"],
 )
+REPLICA_CHOICES = Counter(
+    "zhucan_replica_reads",
+    "Marked pages and jobs (core.routing), by the database they read from and why: fresh "
+    "(the replica), behind, own_writes (not yet replayed), unreachable, failed (part-way).",
+    ["database", "reason"],
+)
 JOB_SECONDS = Histogram(
     "zhucan_job_duration_seconds",
     "Time from a background job's start to its end, by job model and the status it ended in.",
@@ -42,6 +48,10 @@ def observe_request(*, view: str, method: str, status: int, seconds: float) -> N
     REQUEST_SECONDS.labels(view=view, method=method, status=f"{status // 100}xx").observe(seconds)
     if status >= 500:
         SERVER_ERRORS.labels(view=view, method=method).inc()
+
+
+def observe_replica_choice(*, database: str, reason: str) -> None:
+    REPLICA_CHOICES.labels(database=database, reason=reason).inc()
 
 
 def observe_job(*, kind: str, outcome: str, seconds: float) -> None:

@@ -15,5 +15,7 @@ __all__ = ["EXPORT_TASK_PATH", "export_reports"]
 
 
 @task()
-def export_reports(job_id: int) -> str:
-    return run_export_job(job_id=job_id)
+def export_reports(job_id: int, read_after: str | None = None) -> str:
+    # ``read_after``: the primary's WAL position when the export was queued (core.routing);
+    # tasks queued before it was passed have none.
+    return run_export_job(job_id=job_id, read_after=read_after)

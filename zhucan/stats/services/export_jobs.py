@@ -10,6 +10,10 @@ deletes files past that time. A job whose worker died is queued again or failed 
 ``core.jobs`` (``retry_stale``, ``give_up_stale``); a file half-written by it was a temporary
 file, which the operating system removed with the process.
 
+Replica. The reports are read from the streaming replica when it is fresh and has replayed the
+primary's WAL past the position recorded when the job was queued (``core.routing``): the task
+carries it as ``read_after``, so the export sees everything committed before it was asked for.
+
 Progress. Reading is not one transaction, so the count of rows written is an ordinary
 ``UPDATE`` that the polling page sees at once, on PostgreSQL and SQLite alike.
 """
@@ -35,6 +39,7 @@ from zhucan.core import audit
 from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
 from zhucan.core.jobs import INTERRUPTED, Heartbeat, enqueue, release_lease, take_lease
+from zhucan.core.routing import position_for_job, read_from_replica
 from zhucan.orgs.models import Organisation
 from zhucan.stats.exports import filters_from_json, filters_to_json, write_reports_xlsx
 from zhucan.stats.models import EXPORT_KEEP_DAYS, ExportJob
@@ -79,7 +84,7 @@ def start_export(
             )
     except IntegrityError:
         return pending.get()
-    enqueue(EXPORT_TASK_PATH, job_id=job.pk)
+    enqueue(EXPORT_TASK_PATH, job_id=job.pk, read_after=position_for_job())
     audit.record(
         by=by,
         action=START_ACTION,
@@ -160,8 +165,10 @@ def _write_file(job: ExportJob) -> tuple[int, str]:
     return rows, name
 
 
-def run_export_job(*, job_id: int) -> str:
-    """Run a queued export (the worker's task). Returns the job's status.
+def run_export_job(*, job_id: int, read_after: str | None = None) -> str:
+    """Run a queued export (the worker's task). Returns the job's status. The reports are
+    read from the replica once it has replayed the WAL position ``read_after`` (else from the
+    primary).
 
     A failure leaves no file behind and the job says why; an unexpected error is raised again
     after that, so that the worker records it with its traceback.
@@ -171,14 +178,14 @@ def run_export_job(*, job_id: int) -> str:
     if job is None:
         return "skipped"
     with Heartbeat(job):
-        return _run(job)
+        return _run(job, read_after)
 
 
-def _run(job: ExportJob) -> str:
+def _run(job: ExportJob, read_after: str | None) -> str:
     owner = job.lease_owner
     try:
         _check_still_allowed(job)
-        rows, name = _write_file(job)
+        rows, name = read_from_replica(lambda: _write_file(job), after=read_after)
     except DomainError as error:
         _mark_failed(job.pk, error.message, owner=owner)
         return str(ExportJob.Status.FAILED)
@@ -237,7 +244,7 @@ def retry_stale(job: ExportJob) -> None:
     job.status = ExportJob.Status.QUEUED
     job.rows_done = 0
     job.save(update_fields=["status", "rows_done", *release_lease(job)])
-    enqueue(EXPORT_TASK_PATH, job_id=job.pk)
+    enqueue(EXPORT_TASK_PATH, job_id=job.pk, read_after=position_for_job())
     audit.record(
         by=None, action="stats.export.retried", target=job, changes={"attempt": job.attempts}
     )

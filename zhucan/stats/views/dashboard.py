@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from zhucan.activities.dates import campaign_period
 from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.campaigns.models import Campaign
+from zhucan.core.routing import reads_from_replica
 from zhucan.orgs.access import get_organisation_for_user
 from zhucan.orgs.models import Organisation
 from zhucan.stats import selectors
@@ -61,6 +62,7 @@ def filter_form(request: HttpRequest, campaign: Campaign) -> FilterForm:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest, campaign_pk: int, org_pk: int | None = None) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     node = node_for(request, campaign, org_pk)

@@ -10,6 +10,7 @@ from zhucan.campaigns.access import get_campaign_for_user
 from zhucan.core import audit
 from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.excel import XLSX_CONTENT_TYPE
+from zhucan.core.routing import reads_from_replica
 from zhucan.orgs.models import Organisation
 from zhucan.stats import selectors
 from zhucan.stats.exports import dashboard_workbook, filters_to_json
@@ -18,6 +19,7 @@ from zhucan.stats.views.dashboard import filter_form, help_for, node_for
 
 
 @login_required
+@reads_from_replica
 def export(request: AuthenticatedRequest, campaign_pk: int, org_pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request.user, campaign_pk)
     node = node_for(request, campaign, org_pk)
@@ -42,6 +44,7 @@ def export(request: AuthenticatedRequest, campaign_pk: int, org_pk: int) -> Http
 
 
 @login_required
+@reads_from_replica
 def statistical_report(request: AuthenticatedRequest, campaign_pk: int) -> HttpResponse:
     """The 统计表 of the node in ``?node=`` (else the top of the person's view)."""
     campaign = get_campaign_for_user(request.user, campaign_pk)
