@@ -90,3 +90,25 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.object_id} ({self.token})"
+
+
+class RateWindow(models.Model):
+    """How many times one key (a hashed client address, a hashed phone) did one thing in one
+    fixed window of time (``core.ratelimit``). Kept in the database, not the cache: without
+    Redis each app server has its own cache, and a limit counted there is multiplied by the
+    number of servers."""
+
+    key = models.CharField(max_length=120)
+    # The window's number: seconds since the epoch divided by the window's length.
+    bucket = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "bucket"], name="rate_window_once_per_key")
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="core_rate_window_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.bucket}: {self.count}"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from zhucan.core.errors import DomainError
 from zhucan.core.forms import apply_domain_error
 from zhucan.core.net import client_ip
+from zhucan.core.ratelimit import over_limit
 from zhucan.helprequests.services import (
     RequestInput,
     can_reopen,
@@ -141,13 +141,10 @@ def help_done(request: HttpRequest, code: str, number: str, variant: str = "") -
 
 
 def _over_lookup_limit(request: HttpRequest) -> bool:
+    # Counted in the database, shared by every app server: guessing numbers from one address
+    # gets the same 20 tries an hour however many servers answer.
     key = "helplookup:" + (client_index(client_ip(request)) or "unknown")
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > LOOKUPS_PER_HOUR
+    return over_limit(key=key, limit=LOOKUPS_PER_HOUR, per_seconds=3600)
 
 
 def _status_page(

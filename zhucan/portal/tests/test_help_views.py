@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
@@ -119,6 +120,17 @@ def test_look_ups_are_limited_per_address(client: Client, world: World) -> None:
     made = _filed(client, world)
     response = client.post(STATUS, {"number": made.number, "phone": "13812345678"})
     assert response.context["found"] is None
+    assert "Too many look-ups" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_look_up_limit_holds_across_app_servers(client: Client, world: World) -> None:
+    # Each look-up answered by another server, whose own cache has never seen this address.
+    for _ in range(20):
+        cache.clear()
+        client.post(STATUS, {"number": "QZAAAAAAAAAA", "phone": "13812345678"})
+    cache.clear()
+    response = client.post(STATUS, {"number": "QZAAAAAAAAAA", "phone": "13812345678"})
     assert "Too many look-ups" in response.content.decode()
 
 
