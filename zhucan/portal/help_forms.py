@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.core.forms import CreateForm, Form
@@ -127,6 +128,11 @@ class HelpRequestForm(CreateForm):
         field: Any = self.fields["region"]
         field.choices = [("", _("Choose")), *((r.code, r.name) for r in regions)]
         self.fields["phone"].error_messages["required"] = _("Write your phone number.")
+
+    def keep_as_typed(self) -> None:
+        """Show what was sent without checking it: the visitor only changed the text size or
+        the language, and is not done typing, so nothing is wrong yet."""
+        self._errors = ErrorDict()
 
     def clean_region(self) -> Region:
         return self.regions[self.cleaned_data["region"]]

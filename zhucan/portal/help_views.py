@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -27,6 +29,7 @@ from zhucan.helprequests.services.intake import NUMBER_PATTERN, client_index
 from zhucan.helprequests.services.requester import not_found_message
 from zhucan.orgs.models import Organisation, Region
 from zhucan.portal.chrome import TEXT, page_context
+from zhucan.portal.display import remember
 from zhucan.portal.help_forms import (
     MIN_SECONDS,
     HelpRequestForm,
@@ -53,7 +56,8 @@ def _render(
     variant: str,
     **context: Any,
 ) -> HttpResponse:
-    context |= page_context(request, site=site, code=code, text_only=variant == TEXT)
+    # What the view passes wins: a display switch draws the page in the mode just chosen.
+    context = page_context(request, site=site, code=code, text_only=variant == TEXT) | context
     return render(request, template, context)
 
 
@@ -74,6 +78,32 @@ def _areas(site_region: Region, chosen: str) -> tuple[list[Region], Region]:
     return counties, area
 
 
+# The header's switches on the form page are buttons of the form (``display``): the mode or
+# language to change to (elder mode "1"/"0", a language), or "version", sent to the other
+# version's address, which changes nothing but the address.
+_SWITCHES: dict[str, tuple[str | None, str | None]] = {
+    "elder": ("1", None),
+    "normal": ("0", None),
+    "version": (None, None),
+    **{code: (None, code) for code, _name in settings.LANGUAGES},
+}
+
+
+def _switched(
+    request: HttpRequest, switch: str, form: HelpRequestForm, **page: Any
+) -> HttpResponse:
+    """The form again, as typed, in the mode or language just chosen: nothing checked, so no
+    errors, and no request made; the cookie is set on this response for the next pages."""
+    elder, language = _SWITCHES[switch]
+    form.keep_as_typed()
+    if elder is not None:
+        page["elder"] = elder == "1"
+    with translation.override(language or translation.get_language()):
+        response = _render(request, "portal/help_form.html", form=form, **page)
+    remember(response, request, elder=elder, language=language)
+    return response
+
+
 @never_cache
 def help_form(request: HttpRequest, code: str, variant: str = "") -> HttpResponse:
     site = site_organisation(code)
@@ -84,6 +114,16 @@ def help_form(request: HttpRequest, code: str, variant: str = "") -> HttpRespons
     if area != site_region:
         initial["region"] = area.code  # the county just chosen, until a township is
     form = HelpRequestForm(request.POST or None, regions=places, initial=initial)
+    page: dict[str, Any] = {
+        "site": site,
+        "code": code,
+        "variant": variant,
+        "counties": counties,
+        "area": area,
+    }
+    switch = request.POST.get("display", "") if request.method == "POST" else ""
+    if switch in _SWITCHES:
+        return _switched(request, switch, form, **page)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         elapsed = seconds_since(data.get("started") or "")
@@ -117,16 +157,7 @@ def help_form(request: HttpRequest, code: str, variant: str = "") -> HttpRespons
             apply_domain_error(form, error)
         else:
             return redirect(_name(variant, "help_done"), code=code, number=made.number)
-    return _render(
-        request,
-        "portal/help_form.html",
-        site=site,
-        code=code,
-        variant=variant,
-        form=form,
-        counties=counties,
-        area=area,
-    )
+    return _render(request, "portal/help_form.html", form=form, **page)
 
 
 @never_cache

@@ -27,6 +27,7 @@ WIDTH, HEIGHT = 320, 640
 SITE = "/p/410400/"
 PHONE = "13812345678"
 ANSWER = "我们已联系您，下周二上门送去轮椅。"
+WORDS = "我父亲需要轮椅，家里买不起"
 
 
 def _tab_to(page: Page, selector: str, *, limit: int = 80) -> None:
@@ -61,13 +62,25 @@ def _visitor_asks(browser_pages: BrowserPages, page: Page) -> tuple[str, list[st
     _tab_to(page, "#id_area")
     page.keyboard.press("ArrowDown")  # 新华区, the first county by its code
     _submit(page, "form[method=get] button[type=submit]")
-    # Large text by the site's own plain link: it comes back to this page, county chosen.
-    _submit(page, "a[href*='display/?elder=1']")
+    # Something typed, then large text by the header's switch, a button of the form: the page
+    # comes back in large text with the county chosen, the words kept and no error shown.
+    _tab_to(page, "#id_description")
+    page.keyboard.type(WORDS)
+    _submit(page, "button[name=display][value=elder]")
     assert page.get_attribute("html", "class") == "elder"
     assert page.url.endswith("/p/410400/help/?area=410402")
     assert page.locator("#id_area").input_value() == "410402"
+    assert page.locator("#id_description").input_value() == WORDS
+    assert not page.locator("[data-error-summary]").count()
     problems += _problems(browser_pages, page, "help form, large text")
-    # Sent empty: the error summary takes the focus (no script does it) and names each field.
+    # The same with the language: the form in the other language, the words still there.
+    language = page.get_attribute("html", "lang")
+    _submit(page, "button[name=display][lang]")
+    assert page.get_attribute("html", "lang") not in (language, None)
+    assert page.locator("#id_description").input_value() == WORDS
+    assert not page.locator("[data-error-summary]").count()
+    problems += _problems(browser_pages, page, "help form, large text, other language")
+    # Sent half done: the error summary takes the focus (no script does it) and names each field.
     _submit(page, "#send-request")
     assert error_summary_has_focus(page)
     assert not page.locator("script").count()
@@ -78,14 +91,16 @@ def _visitor_asks(browser_pages: BrowserPages, page: Page) -> tuple[str, list[st
     assert page.evaluate("document.activeElement.id") == "id_kind_0"
     _tab_to(page, "#id_kind_0")
     page.keyboard.press("Space")
-    _tab_to(page, "#id_description")
-    page.keyboard.type("我父亲需要轮椅，家里买不起")
+    assert page.locator("#id_description").input_value() == WORDS  # kept with the errors
     _tab_to(page, "#id_region")
     page.keyboard.press("ArrowDown")
     _tab_to(page, "#id_phone")
     page.keyboard.type(PHONE)
     page.wait_for_timeout(MIN_SECONDS * 1000)  # a person takes longer than a robot
-    _submit(page, "#send-request")
+    # Enter in a field sends the request (the form's first button is an unseen "send", not a
+    # display switch).
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
     number = page.locator("#request-number").inner_text().strip()
     problems += _problems(browser_pages, page, "done page")
     return number, problems
