@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,3 +113,32 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} #{self.bucket}: {self.count}"
+
+
+class CalendarDay(models.Model):
+    """A day that is not what its weekday says (``core.workdays``): a public holiday, or a
+    weekend day worked in place of one (调休). The State Council publishes the next year's list
+    each winter; an administrator enters it in the Django admin. Every other day is a working
+    day from Monday to Friday."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKING_WEEKEND_DAY = "working", _("Weekend day worked (调休)")
+
+    day = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=40, help_text=_("For example: 国庆节"))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.WORKING_WEEKEND_DAY and self.day and self.day.weekday() < 5:
+            raise ValidationError(
+                {"day": _("Only a Saturday or a Sunday can be a weekend day worked.")}
+            )

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from zhucan.core import audit
 from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
+from zhucan.core.workdays import add_working_days
 from zhucan.helprequests.models import HelpSettings
-from zhucan.helprequests.workdays import add_working_days
 from zhucan.orgs.access import require_capability
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
