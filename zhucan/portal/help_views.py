@@ -25,7 +25,12 @@ from zhucan.helprequests.services import (
     reopen_request,
     submit_request,
 )
-from zhucan.helprequests.services.intake import NUMBER_PATTERN, client_index
+from zhucan.helprequests.services.intake import (
+    NUMBER_PATTERN,
+    client_index,
+    responsible_organisation,
+    township_offices,
+)
 from zhucan.helprequests.services.requester import not_found_message
 from zhucan.orgs.models import Organisation, Region
 from zhucan.portal.chrome import TEXT, page_context
@@ -113,7 +118,12 @@ def help_form(request: HttpRequest, code: str, variant: str = "") -> HttpRespons
     initial = {"started": started_stamp()}
     if area != site_region:
         initial["region"] = area.code  # the county just chosen, until a township is
-    form = HelpRequestForm(request.POST or None, regions=places, initial=initial)
+    offices = (
+        township_offices(responsible_organisation(area, site))
+        if area.level == Region.Level.COUNTY
+        else []
+    )
+    form = HelpRequestForm(request.POST or None, regions=places, offices=offices, initial=initial)
     page: dict[str, Any] = {
         "site": site,
         "code": code,
@@ -148,6 +158,7 @@ def help_form(request: HttpRequest, code: str, variant: str = "") -> HttpRespons
                     id_number=data["id_number"],
                     consent=data["consent"],
                     on_behalf=data["on_behalf"],
+                    township_office=data.get("township_office"),
                 ),
                 token=data.get("client_id"),
                 address=client_ip(request),
