@@ -222,3 +222,38 @@ class LookupForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["number"].error_messages["required"] = _("Write the request number.")
         self.fields["phone"].error_messages["required"] = _("Write your phone number.")
+
+
+class PhoneCodeForm(Form):
+    """The code sent by text message, typed back (``helprequests.services.phone_check``)."""
+
+    code = _text(
+        _("The 6-digit code from the text message"),
+        _("For example: 428193"),
+        required=True,
+        inputmode="numeric",
+        autocomplete="one-time-code",
+        maxlength=6,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].error_messages["required"] = _("Type the code from the text message.")
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        if not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError(_("The code is 6 digits, such as 428193."))
+        return code
+
+    @staticmethod
+    def problem(outcome: str) -> str:
+        """What to tell the requester when the code did not work."""
+        if outcome == "wrong":
+            return str(_("That code is not right. Check the text message and type it again."))
+        return str(
+            _(
+                "This code no longer works: it is more than 10 minutes old or was tried too "
+                "often. Send a new code."
+            )
+        )

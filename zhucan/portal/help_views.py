@@ -5,6 +5,7 @@ public header themselves (``chrome.page_context``) rather than through the cache
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from zhucan.helprequests.services import (
     RequestInput,
     can_reopen,
     find_own_request,
+    phone_check,
     reopen_request,
     submit_request,
 )
@@ -39,6 +41,7 @@ from zhucan.portal.help_forms import (
     MIN_SECONDS,
     HelpRequestForm,
     LookupForm,
+    PhoneCodeForm,
     seconds_since,
     started_stamp,
 )
@@ -109,6 +112,89 @@ def _switched(
     return response
 
 
+def _submit(
+    request: HttpRequest, form: HelpRequestForm, page: dict[str, Any], *, spam_reason: str
+) -> HttpResponse | None:
+    """Make the request and go to its number; None, with the error on the form, if refused."""
+    data = form.cleaned_data
+    try:
+        made = submit_request(
+            by=None,
+            site=page["site"],
+            data=RequestInput(
+                kind=data["kind"],
+                phone=data["phone"],
+                description=data["description"],
+                region=data["region"],
+                place=data["place"],
+                preferred_time=data["preferred_time"],
+                contact=data["contact"],
+                name=data["name"],
+                id_number=data["id_number"],
+                consent=data["consent"],
+                on_behalf=data["on_behalf"],
+                township_office=data.get("township_office"),
+            ),
+            token=data.get("client_id"),
+            address=client_ip(request),
+            spam_reason=spam_reason,
+        )
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return None
+    return redirect(_name(page["variant"], "help_done"), code=page["code"], number=made.number)
+
+
+def _check_id(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
+def _phone_step(request: HttpRequest, form: HelpRequestForm, page: dict[str, Any]) -> HttpResponse:
+    """The second step where the office asked for it: the code sent by text message, typed
+    back; or the request sent without it (to the spam list, unverified). The form's fields
+    travel along hidden, so nothing is kept on the server but the hashed code."""
+    step = request.POST.get("check_step", "")
+    phone = form.cleaned_data["phone"]
+    if step == "no_sms":
+        done = _submit(request, form, page, spam_reason=phone_check.UNVERIFIED)
+        return done or _render(request, "portal/help_form.html", form=form, **page)
+    code_form = PhoneCodeForm(request.POST if step == "confirm" else None)
+    check = _check_id(request.POST.get("check", ""))
+    limited = ""
+    if step == "confirm" and check is not None:
+        if code_form.is_valid():
+            outcome = phone_check.confirm_phone_check(
+                check_id=check, phone=phone, code=code_form.cleaned_data["code"]
+            )
+            if outcome == phone_check.Outcome.CONFIRMED:
+                done = _submit(request, form, page, spam_reason="")
+                return done or _render(request, "portal/help_form.html", form=form, **page)
+            code_form.add_error("code", code_form.problem(outcome))
+    else:
+        try:
+            check = phone_check.send_phone_check(
+                by=None, phone=phone, address=client_ip(request)
+            ).id
+        except DomainError as error:
+            check, limited = None, error.message
+    return _render(
+        request,
+        "portal/help_check.html",
+        form=form,
+        code_form=code_form,
+        check=check or "",
+        limited=limited,
+        # In full: the requester typed it on this very page, and sees a typo at once.
+        phone=phone,
+        minutes=phone_check.CODE_MINUTES,
+        default_step="confirm" if check else "",
+        **page,
+    )
+
+
 @never_cache
 def help_form(request: HttpRequest, code: str, variant: str = "") -> HttpResponse:
     site = site_organisation(code)
@@ -142,32 +228,14 @@ def help_form(request: HttpRequest, code: str, variant: str = "") -> HttpRespons
             spam_reason = "honeypot"
         elif elapsed is None or elapsed < MIN_SECONDS:
             spam_reason = "too_fast"
-        try:
-            made = submit_request(
-                by=None,
-                site=site,
-                data=RequestInput(
-                    kind=data["kind"],
-                    phone=data["phone"],
-                    description=data["description"],
-                    region=data["region"],
-                    place=data["place"],
-                    preferred_time=data["preferred_time"],
-                    contact=data["contact"],
-                    name=data["name"],
-                    id_number=data["id_number"],
-                    consent=data["consent"],
-                    on_behalf=data["on_behalf"],
-                    township_office=data.get("township_office"),
-                ),
-                token=data.get("client_id"),
-                address=client_ip(request),
-                spam_reason=spam_reason,
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            return redirect(_name(variant, "help_done"), code=code, number=made.number)
+        # A robot gets no text message (each costs money and reaches a real phone).
+        if not spam_reason and phone_check.is_required(
+            responsible_organisation(data["region"], site)
+        ):
+            return _phone_step(request, form, page)
+        done = _submit(request, form, page, spam_reason=spam_reason)
+        if done is not None:
+            return done
     return _render(request, "portal/help_form.html", form=form, **page)
 
 

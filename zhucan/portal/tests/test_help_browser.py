@@ -13,9 +13,10 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from zhucan.conftest import World
-from zhucan.helprequests.models import HelpRequest
+from zhucan.helprequests.models import HelpRequest, HelpSettings
 from zhucan.helprequests.services import answer_request
 from zhucan.helprequests.tests.factories import make_township
+from zhucan.notifications import sms
 from zhucan.portal.display import ELDER_COOKIE
 from zhucan.portal.help_forms import MIN_SECONDS
 from zhucan.portal.tests.factories import form_data
@@ -189,3 +190,38 @@ def _filed() -> str:
     response = Client().post(f"{SITE}help/", form_data(phone=PHONE))
     assert response.status_code == 302, response.status_code
     return str(response["Location"]).rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_the_phone_check_by_keyboard_passes_axe(
+    browser_world: World, browser_pages: BrowserPages, live_server: Any, elder: bool
+) -> None:
+    HelpSettings.objects.create(organisation=browser_world.county_a, verify_by_sms=True)
+    sms.outbox.clear()
+    page = browser_pages.new(None, viewport=(WIDTH, HEIGHT))
+    if elder:
+        page.context.add_cookies([{"name": ELDER_COOKIE, "value": "1", "url": live_server.url}])
+    open_page(page, f"{SITE}help/?area=410402")
+    page.check("#id_kind_0")
+    page.fill("#id_description", WORDS)
+    page.fill("#id_phone", PHONE)
+    page.wait_for_timeout(MIN_SECONDS * 1000)
+    with page.expect_navigation(wait_until="load"):
+        page.click("#send-request")
+    assert page.locator("#id_code").count() == 1
+    problems = _problems(browser_pages, page, "phone check")
+    # A wrong code: the summary takes the focus; then the right one, sent with Enter.
+    _tab_to(page, "#id_code")
+    page.keyboard.type("000000" if "000000" not in sms.outbox[-1].text else "111111")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert error_summary_has_focus(page)
+    problems += _problems(browser_pages, page, "phone check, wrong code")
+    code = next(w for w in sms.outbox[-1].text.replace(".", " ").split() if w.isdigit())
+    _tab_to(page, "#id_code")
+    page.keyboard.type(code)
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert page.locator("#request-number").count() == 1
+    assert HelpRequest.objects.get().status == "received"
+    assert not problems, "\n\n".join(problems)
