@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from zhucan.accounts.models import User
+from zhucan.core.workdays import calendar_changed
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.testing.factories import make_org, make_user
 
@@ -119,6 +120,8 @@ def _empty_cache() -> None:
     """Each test starts with an empty cache: rolled-back tests reuse ids, and a page cached by
     a version in one test must not be served in the next."""
     cache.clear()
+    # The working days' calendar kept in this process, too: a test's holiday is rolled back.
+    calendar_changed()
 
 
 @pytest.fixture(autouse=True)

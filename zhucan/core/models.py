@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -110,7 +111,7 @@ class AuditSeal(models.Model):
 
     Seals follow each other without gap or overlap from entry 1, so that an entry edited,
     removed or slipped into a sealed range changes a recomputed hash, and a seal removed leaves
-    a gap. Append-only like the entries (triggers on PostgreSQL, migration ``core.0006``).
+    a gap. Append-only like the entries (triggers on PostgreSQL, migration ``core.0009``).
     """
 
     first_id = models.BigIntegerField(unique=True)
@@ -144,3 +145,54 @@ class AuditSeal(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditSealAppendOnlyError("audit seals cannot be deleted")
+
+
+class RateWindow(models.Model):
+    """How many times one key (a hashed client address, a hashed phone) did one thing in one
+    fixed window of time (``core.ratelimit``). Kept in the database, not the cache: without
+    Redis each app server has its own cache, and a limit counted there is multiplied by the
+    number of servers."""
+
+    key = models.CharField(max_length=120)
+    # The window's number: seconds since the epoch divided by the window's length.
+    bucket = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "bucket"], name="rate_window_once_per_key")
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="core_rate_window_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.bucket}: {self.count}"
+
+
+class CalendarDay(models.Model):
+    """A day that is not what its weekday says (``core.workdays``): a public holiday, or a
+    weekend day worked in place of one (调休). The State Council publishes the next year's list
+    each winter; an administrator enters it in the Django admin. Every other day is a working
+    day from Monday to Friday."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKING_WEEKEND_DAY = "working", _("Weekend day worked (调休)")
+
+    day = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=40, help_text=_("For example: 国庆节"))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.WORKING_WEEKEND_DAY and self.day and self.day.weekday() < 5:
+            raise ValidationError(
+                {"day": _("Only a Saturday or a Sunday can be a weekend day worked.")}
+            )

@@ -142,3 +142,12 @@ class DeadlinesForm(VersionForm):
         max_value=60,
         help_text=_("For example 7"),
     )
+    verify_by_sms = forms.BooleanField(
+        label=_("Check the requester's phone with a code by text message"),
+        help_text=_(
+            "The public form sends a 6-digit code and makes the request once it is typed back. "
+            "Someone who cannot receive text messages can still send: their request comes to "
+            "the spam list marked unverified, for you to read and restore."
+        ),
+        required=False,
+    )

@@ -13,6 +13,7 @@ asked: a dump of this table gives kinds, regions, dates and states.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -179,6 +180,11 @@ class HelpSettings(models.Model):
         _("acknowledge within (working days)"), default=2
     )
     answer_days = models.PositiveSmallIntegerField(_("answer within (working days)"), default=7)
+    # Off by default: a code by text message stops robots and mistyped numbers, but not
+    # everyone can read one, so a requester can always send without it (``phone_check``).
+    verify_by_sms = models.BooleanField(
+        _("check the phone by a text message code before a request is made"), default=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -233,3 +239,23 @@ class HelpReminder(models.Model):
     def audit_org_path(self) -> str:
         request: Any = self.help_request
         return str(request.org_path)
+
+
+class PhoneCheck(models.Model):
+    """A 6-digit code sent by text message to the phone a requester typed on the public form,
+    where the responsible office asked for the check (``HelpSettings.verify_by_sms``).
+
+    Only a keyed hash of the code is kept, with the phone's blind index (never the number); it
+    works for ``phone_check.CODE_MINUTES`` minutes, ``phone_check.MAX_TRIES`` tries, once. The
+    random id is what the form carries between its two steps, signed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    phone_index = models.CharField(max_length=64, db_index=True, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    tries = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"phone check {self.pk}"

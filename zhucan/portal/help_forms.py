@@ -8,12 +8,13 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from zhucan.core.forms import CreateForm, Form
 from zhucan.helprequests.models import HelpRequest
 from zhucan.helprequests.services.intake import PHONE, clean_phone
-from zhucan.orgs.models import Region
+from zhucan.orgs.models import Organisation, Region
 from zhucan.registry.idnumbers import IdNumberError, parse_id_number
 
 _SALT = "zhucan.portal.help_form"
@@ -57,6 +58,15 @@ class HelpRequestForm(CreateForm):
             "required": _("Choose where you live."),
             "invalid_choice": _("Choose where you live from the list."),
         },
+    )
+    township_office = forms.ChoiceField(
+        label=_("Your township or street (if you know it)"),
+        help_text=_(
+            "We send your request straight to its office. Not sure? Choose “Not sure”, and "
+            "write the village or street below if you like. For example: 光明路街道办事处"
+        ),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a township or street from the list.")},
     )
     place = _text(
         _("Village, street or address (if you like)"),
@@ -121,12 +131,36 @@ class HelpRequestForm(CreateForm):
     # The trap for robots: rendered off screen, hidden from screen readers and the keyboard.
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
-    def __init__(self, *args: Any, regions: list[Region], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        regions: list[Region],
+        offices: list[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.regions = {region.code: region for region in regions}
         field: Any = self.fields["region"]
         field.choices = [("", _("Choose")), *((r.code, r.name) for r in regions)]
+        # The township step: only once a county is chosen, and only if it has offices listed.
+        self.offices = {str(office.pk): office for office in offices or []}
+        if self.offices:
+            office_field: Any = self.fields["township_office"]
+            office_field.choices = [
+                ("", _("Not sure")),
+                *((key, office.name) for key, office in self.offices.items()),
+            ]
+        else:
+            del self.fields["township_office"]
         self.fields["phone"].error_messages["required"] = _("Write your phone number.")
+
+    def keep_as_typed(self) -> None:
+        """Show what was sent without checking it: the visitor only changed the text size or
+        the language, and is not done typing, so nothing is wrong yet."""
+        self._errors = ErrorDict()
+
+    def clean_township_office(self) -> Organisation | None:
+        return self.offices.get(self.cleaned_data["township_office"] or "")
 
     def clean_region(self) -> Region:
         return self.regions[self.cleaned_data["region"]]
@@ -188,3 +222,38 @@ class LookupForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["number"].error_messages["required"] = _("Write the request number.")
         self.fields["phone"].error_messages["required"] = _("Write your phone number.")
+
+
+class PhoneCodeForm(Form):
+    """The code sent by text message, typed back (``helprequests.services.phone_check``)."""
+
+    code = _text(
+        _("The 6-digit code from the text message"),
+        _("For example: 428193"),
+        required=True,
+        inputmode="numeric",
+        autocomplete="one-time-code",
+        maxlength=6,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].error_messages["required"] = _("Type the code from the text message.")
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        if not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError(_("The code is 6 digits, such as 428193."))
+        return code
+
+    @staticmethod
+    def problem(outcome: str) -> str:
+        """What to tell the requester when the code did not work."""
+        if outcome == "wrong":
+            return str(_("That code is not right. Check the text message and type it again."))
+        return str(
+            _(
+                "This code no longer works: it is more than 10 minutes old or was tried too "
+                "often. Send a new code."
+            )
+        )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from zhucan.orgs.models import Organisation
 from zhucan.portal import selectors
 from zhucan.portal.cache import public_page
 from zhucan.portal.chrome import TEXT, page_context
-from zhucan.portal.display import ELDER_COOKIE, ONE_YEAR
+from zhucan.portal.display import remember
 from zhucan.portal.sites import site_organisation
 
 
@@ -174,22 +173,5 @@ def display(request: HttpRequest, code: str) -> HttpResponse:
         target = home
     response = HttpResponseRedirect(target, status=303)
     response["Cache-Control"] = "no-store"
-    secure = request.is_secure()
-    elder = request.GET.get("elder")
-    if elder in ("0", "1"):
-        if elder == "1":
-            response.set_cookie(
-                ELDER_COOKIE, "1", max_age=ONE_YEAR, samesite="Lax", secure=secure, httponly=True
-            )
-        else:
-            response.delete_cookie(ELDER_COOKIE, samesite="Lax")
-    language = request.GET.get("lang")
-    if language in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=ONE_YEAR,
-            samesite="Lax",
-            secure=secure,
-        )
+    remember(response, request, elder=request.GET.get("elder"), language=request.GET.get("lang"))
     return response

@@ -611,10 +611,12 @@ def set_display(page: Page, *, text_size: str, contrast: str) -> None:
     if not form.count():
         # The public site (zhucan/portal) has one elder mode (larger text, stronger contrast),
         # switched by a plain link that sets a cookie (kept by the context): no session, no form.
+        # On the help form the switch is a button of the form, which keeps what was typed.
         if page.get_attribute("html", "class") == "elder":
             return
+        switch = page.locator("a[href*='display/?elder=1'], button[name=display][value=elder]")
         with page.expect_navigation(wait_until="load"):
-            page.locator("a[href*='display/?elder=1']").click()
+            switch.click()
         assert page.get_attribute("html", "class") == "elder", "the elder mode did not switch on"
         return
     response = page.request.post(

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from zhucan.core import audit
 from zhucan.core.actors import Actor
 from zhucan.core.errors import DomainError
+from zhucan.core.workdays import add_working_days
 from zhucan.helprequests.models import HelpSettings
-from zhucan.helprequests.workdays import add_working_days
 from zhucan.orgs.access import require_capability
 from zhucan.orgs.models import Organisation
 from zhucan.orgs.roles import Capability
@@ -42,9 +42,11 @@ def update_deadlines(
     acknowledge_days: int,
     answer_days: int,
     version: int,
+    verify_by_sms: bool | None = None,
 ) -> HelpSettings:
     """Set how many working days ``organisation`` gives itself; applies to requests received
-    from now on (those already received keep the dates they were given)."""
+    from now on (those already received keep the dates they were given). ``verify_by_sms``:
+    whether the public form checks the phone by a text message code (None: unchanged)."""
     require_capability(by, Capability.COORDINATE, organisation)
     if not 1 <= acknowledge_days <= MAX_DAYS:
         raise DomainError(
@@ -65,9 +67,12 @@ def update_deadlines(
         raise DomainError(
             _("Someone else changed these deadlines while you had them open. Reload the page.")
         )
-    changes = audit.diff(row, {"acknowledge_days": acknowledge_days, "answer_days": answer_days})
+    values: dict[str, object] = {"acknowledge_days": acknowledge_days, "answer_days": answer_days}
+    if verify_by_sms is not None:
+        values["verify_by_sms"] = verify_by_sms
+    changes = audit.diff(row, values)
     if changes:
         row.version += 1
-        row.save(update_fields=["acknowledge_days", "answer_days", "version", "updated_at"])
+        row.save(update_fields=[*values, "version", "updated_at"])
         audit.record(by=by, action="helprequests.deadlines.changed", target=row, changes=changes)
     return row

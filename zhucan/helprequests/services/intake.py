@@ -68,6 +68,8 @@ class RequestInput:
     id_number: str = ""
     consent: bool = False
     on_behalf: bool = False
+    # The township office the requester chose (``township_offices``), if they knew it.
+    township_office: Organisation | None = None
 
 
 def clean_phone(raw: str) -> str:
@@ -105,6 +107,30 @@ def responsible_organisation(region: Region | None, fallback: Organisation) -> O
             return sorted(found, key=lambda org: RESPONSIBLE_KINDS.index(org.kind))[0]
         current = current.parent
     return fallback
+
+
+def township_offices(organisation: Organisation) -> list[Organisation]:
+    """The township and street offices (乡镇人民政府、街道办事处) in the organisation tree below
+    ``organisation``: the standard region data stops at the county, so these are the townships
+    a requester can choose, and a choice sends the request straight to that office."""
+    found = Organisation.objects.filter(
+        path__startswith=organisation.path,
+        kind=Organisation.Kind.GOVERNMENT,
+        is_active=True,
+    ).exclude(pk=organisation.pk)
+    return list(found.order_by("sort_path"))
+
+
+def _office(data: RequestInput, organisation: Organisation) -> Organisation | None:
+    office = data.township_office
+    if office is None:
+        return None
+    if office not in township_offices(organisation):
+        raise DomainError(
+            _("Choose a township or street office from the list, or “Not sure”."),
+            field="township_office",
+        )
+    return office
 
 
 def _check(data: RequestInput) -> dict[str, str]:
@@ -215,6 +241,9 @@ def submit_request(
             )
         )
     organisation = responsible_organisation(data.region, site)
+    # A chosen township office works on it at once; the county still owns it, sees it and can
+    # give it to another office. Spam goes to no office: the county reviews it first.
+    office = None if spam_reason else _office(data, organisation)
     now = timezone.now()
     acknowledge_due, answer_due = due_dates(organisation, timezone.localdate(now))
     values = {
@@ -228,6 +257,8 @@ def submit_request(
         "consent_at": now if (data.name.strip() or data.id_number.strip()) else None,
         "acknowledge_due": acknowledge_due,
         "answer_due": answer_due,
+        "assigned_to": office,
+        "assigned_at": now if office else None,
         "form_token": token,
         "client_index": client_idx,
         "status": HelpRequest.Status.SPAM if spam_reason else HelpRequest.Status.RECEIVED,
@@ -259,6 +290,7 @@ def submit_request(
             "organisation": organisation.pk,
             "kind": made.kind,
             "region": data.region.pk if data.region else None,
+            "assigned_to": office.pk if office else None,
             "spam": bool(spam_reason),
         },
     )

@@ -20,8 +20,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhucan.core import audit
+from zhucan.core.workdays import working_days_between
 from zhucan.helprequests.models import HelpReminder, HelpRequest
-from zhucan.helprequests.workdays import working_days_between
 from zhucan.notifications.services import notify
 from zhucan.orgs.models import Membership, Organisation
 from zhucan.orgs.roles import ROLE_CAPABILITIES, Capability

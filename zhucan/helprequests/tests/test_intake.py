@@ -13,11 +13,11 @@ from django.db import connection
 from zhucan.conftest import World
 from zhucan.core.errors import DomainError
 from zhucan.core.models import AuditEntry
+from zhucan.core.workdays import add_working_days
 from zhucan.helprequests.models import HelpRequest, HelpSettings
 from zhucan.helprequests.services import intake
 from zhucan.helprequests.services.intake import NUMBER_PATTERN, responsible_organisation
 from zhucan.helprequests.tests.factories import DESCRIPTION, PHONE, make_request
-from zhucan.helprequests.workdays import add_working_days
 from zhucan.orgs.models import Region
 from zhucan.registry import crypto
 from zhucan.testing.factories import id_number, make_org

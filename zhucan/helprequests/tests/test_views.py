@@ -123,3 +123,16 @@ def test_the_free_text_is_read_by_handlers_not_by_every_viewer(world: World) -> 
     assert "我母亲行动不便" not in page.content.decode()
     officer = login_verified(Client(), world.county_a_officer).get(detail)
     assert "我母亲行动不便" in officer.content.decode()
+
+
+def test_the_reveal_page_asks_why_then_shows_the_details_once(world: World) -> None:
+    made = make_request(world, name="李秀英", consent=True)
+    client = login_verified(Client(), world.county_a_officer)
+    url = reverse("helprequests:reveal", args=[made.pk])
+    asked = client.post(url, {"details": ["phone"], "purpose": ""}).content.decode()
+    assert "name, phone, ID number and place are personal information" in asked
+    assert "Choose why" in asked and "error-summary" in asked and "13812345678" not in asked
+    shown = client.post(url, {"details": ["phone"], "purpose": "home_visit"})
+    body = shown.content.decode()
+    assert "13812345678" in body and "Shown this once" in body
+    assert "Show the details" not in body

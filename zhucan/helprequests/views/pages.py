@@ -123,6 +123,7 @@ def deadlines(request: AuthenticatedRequest, org_pk: int) -> HttpResponse:
         initial={
             "acknowledge_days": current.acknowledge_days,
             "answer_days": current.answer_days,
+            "verify_by_sms": current.verify_by_sms,
             "version": current.version,
         },
     )
@@ -132,7 +133,7 @@ def deadlines(request: AuthenticatedRequest, org_pk: int) -> HttpResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(request, _("The deadlines are saved. New requests get them."))
+            messages.success(request, _("The settings are saved. New requests get them."))
             return redirect("helprequests:deadlines", org_pk=organisation.pk)
     return render(
         request, "helprequests/deadlines.html", {"form": form, "organisation": organisation}

@@ -5,6 +5,7 @@ status pages, in the normal and the elder mode, full and text-only, at desktop w
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -13,9 +14,10 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from zhucan.conftest import World
-from zhucan.helprequests.models import HelpRequest
+from zhucan.helprequests.models import HelpRequest, HelpSettings
 from zhucan.helprequests.services import answer_request
 from zhucan.helprequests.tests.factories import make_township
+from zhucan.notifications import sms
 from zhucan.portal.display import ELDER_COOKIE
 from zhucan.portal.help_forms import MIN_SECONDS
 from zhucan.portal.tests.factories import form_data
@@ -27,6 +29,7 @@ WIDTH, HEIGHT = 320, 640
 SITE = "/p/410400/"
 PHONE = "13812345678"
 ANSWER = "我们已联系您，下周二上门送去轮椅。"
+WORDS = "我父亲需要轮椅，家里买不起"
 
 
 def _tab_to(page: Page, selector: str, *, limit: int = 80) -> None:
@@ -61,13 +64,25 @@ def _visitor_asks(browser_pages: BrowserPages, page: Page) -> tuple[str, list[st
     _tab_to(page, "#id_area")
     page.keyboard.press("ArrowDown")  # 新华区, the first county by its code
     _submit(page, "form[method=get] button[type=submit]")
-    # Large text by the site's own plain link: it comes back to this page, county chosen.
-    _submit(page, "a[href*='display/?elder=1']")
+    # Something typed, then large text by the header's switch, a button of the form: the page
+    # comes back in large text with the county chosen, the words kept and no error shown.
+    _tab_to(page, "#id_description")
+    page.keyboard.type(WORDS)
+    _submit(page, "button[name=display][value=elder]")
     assert page.get_attribute("html", "class") == "elder"
     assert page.url.endswith("/p/410400/help/?area=410402")
     assert page.locator("#id_area").input_value() == "410402"
+    assert page.locator("#id_description").input_value() == WORDS
+    assert not page.locator("[data-error-summary]").count()
     problems += _problems(browser_pages, page, "help form, large text")
-    # Sent empty: the error summary takes the focus (no script does it) and names each field.
+    # The same with the language: the form in the other language, the words still there.
+    language = page.get_attribute("html", "lang")
+    _submit(page, "button[name=display][lang]")
+    assert page.get_attribute("html", "lang") not in (language, None)
+    assert page.locator("#id_description").input_value() == WORDS
+    assert not page.locator("[data-error-summary]").count()
+    problems += _problems(browser_pages, page, "help form, large text, other language")
+    # Sent half done: the error summary takes the focus (no script does it) and names each field.
     _submit(page, "#send-request")
     assert error_summary_has_focus(page)
     assert not page.locator("script").count()
@@ -78,14 +93,16 @@ def _visitor_asks(browser_pages: BrowserPages, page: Page) -> tuple[str, list[st
     assert page.evaluate("document.activeElement.id") == "id_kind_0"
     _tab_to(page, "#id_kind_0")
     page.keyboard.press("Space")
-    _tab_to(page, "#id_description")
-    page.keyboard.type("我父亲需要轮椅，家里买不起")
+    assert page.locator("#id_description").input_value() == WORDS  # kept with the errors
     _tab_to(page, "#id_region")
     page.keyboard.press("ArrowDown")
     _tab_to(page, "#id_phone")
     page.keyboard.type(PHONE)
     page.wait_for_timeout(MIN_SECONDS * 1000)  # a person takes longer than a robot
-    _submit(page, "#send-request")
+    # Enter in a field sends the request (the form's first button is an unseen "send", not a
+    # display switch).
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
     number = page.locator("#request-number").inner_text().strip()
     problems += _problems(browser_pages, page, "done page")
     return number, problems
@@ -174,3 +191,40 @@ def _filed() -> str:
     response = Client().post(f"{SITE}help/", form_data(phone=PHONE))
     assert response.status_code == 302, response.status_code
     return str(response["Location"]).rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_the_phone_check_by_keyboard_passes_axe(
+    browser_world: World, browser_pages: BrowserPages, live_server: Any, elder: bool
+) -> None:
+    HelpSettings.objects.create(organisation=browser_world.county_a, verify_by_sms=True)
+    sms.outbox.clear()
+    page = browser_pages.new(None, viewport=(WIDTH, HEIGHT))
+    if elder:
+        page.context.add_cookies([{"name": ELDER_COOKIE, "value": "1", "url": live_server.url}])
+    open_page(page, f"{SITE}help/?area=410402")
+    page.check("#id_kind_0")
+    page.fill("#id_description", WORDS)
+    page.fill("#id_phone", PHONE)
+    page.wait_for_timeout(MIN_SECONDS * 1000)
+    with page.expect_navigation(wait_until="load"):
+        page.click("#send-request")
+    assert page.locator("#id_code").count() == 1
+    problems = _problems(browser_pages, page, "phone check")
+    # A wrong code: the summary takes the focus; then the right one, sent with Enter.
+    _tab_to(page, "#id_code")
+    page.keyboard.type("000000" if "000000" not in sms.outbox[-1].text else "111111")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert error_summary_has_focus(page)
+    problems += _problems(browser_pages, page, "phone check, wrong code")
+    found = re.search(r"\d{6}", sms.outbox[-1].text)
+    assert found is not None
+    code = found.group()
+    _tab_to(page, "#id_code")
+    page.keyboard.type(code)
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert page.locator("#request-number").count() == 1
+    assert HelpRequest.objects.get().status == "received"
+    assert not problems, "\n\n".join(problems)

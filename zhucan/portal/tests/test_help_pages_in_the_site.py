@@ -1,5 +1,6 @@
 """The help pages are pages of the public site: its header and menu (every link answers), its
-elder mode by the plain link that comes back to the same page, a text-only version of their
+elder mode by the plain link that comes back to the same page (on the form, a button of the
+form that keeps what was typed), a text-only version of their
 own, no script, and an error summary that takes the focus by itself."""
 
 from __future__ import annotations
@@ -48,17 +49,28 @@ def test_every_link_on_a_help_page_answers(
 
 
 @pytest.mark.django_db
-def test_the_elder_link_keeps_the_chosen_county(client: Client, world: World) -> None:
-    page = f"{SITE}help/?area=410402"
-    body = client.get(page).content.decode()
-    elder = next(link for link in _links(body) if "elder=1" in link)
+def test_the_elder_link_comes_back_to_the_status_page(client: Client, world: World) -> None:
+    page = f"{SITE}help/status/"
+    elder = next(link for link in _links(client.get(page).content.decode()) if "elder=1" in link)
     response = client.get(elder, follow=True)
     assert response.redirect_chain == [(page, 303)]
+    assert client.cookies[ELDER_COOKIE].value == "1"
+    assert "display/?elder=0&amp;next=" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_elder_switch_of_the_form_keeps_the_chosen_county(client: Client, world: World) -> None:
+    page = f"{SITE}help/?area=410402"
+    body = client.get(page).content.decode()
+    assert (
+        'form="help-form" class="link-button" name="display" formnovalidate value="elder"' in body
+    )
+    response = client.post(page, {"display": "elder"})
     assert client.cookies[ELDER_COOKIE].value == "1"
     again = response.content.decode()
     assert 'class="elder">' in again
     assert '<option value="410402" selected>' in again
-    assert "display/?elder=0&amp;next=" in again
+    assert 'value="normal">' in again
 
 
 @pytest.mark.django_db
@@ -66,11 +78,11 @@ def test_the_text_only_version_of_the_form_files_a_request_and_stays_text_only(
     client: Client, world: World
 ) -> None:
     body = client.get(f"{SITE}help/?area=410402").content.decode()
-    assert f'href="{SITE}text/help/?area=410402"' in body
+    assert f'formaction="{SITE}text/help/?area=410402"' in body
     text = client.get(f"{SITE}text/help/?area=410402").content.decode()
     assert "portal-text.css" in text and "portal.css" not in text.replace("portal-text.css", "")
     assert f'action="{SITE}text/help/?area=410402"' in text
-    assert f'href="{SITE}help/?area=410402"' in text  # back to the full version
+    assert f'formaction="{SITE}help/?area=410402"' in text  # back to the full version
     response = client.post(f"{SITE}text/help/", form_data())
     made = HelpRequest.objects.get()
     assert response["Location"] == f"{SITE}text/help/done/{made.number}/"

@@ -7,6 +7,8 @@ import threading
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
@@ -14,6 +16,7 @@ from django.urls import reverse
 from zhucan.conftest import World
 from zhucan.helprequests.models import HelpRequest
 from zhucan.helprequests.services import answer_request
+from zhucan.portal.display import ELDER_COOKIE
 from zhucan.portal.tests.factories import form_data, stamp
 from zhucan.testing.concurrency import needs_postgres
 from zhucan.testing.factories import id_number
@@ -123,6 +126,17 @@ def test_look_ups_are_limited_per_address(client: Client, world: World) -> None:
 
 
 @pytest.mark.django_db
+def test_the_look_up_limit_holds_across_app_servers(client: Client, world: World) -> None:
+    # Each look-up answered by another server, whose own cache has never seen this address.
+    for _ in range(20):
+        cache.clear()
+        client.post(STATUS, {"number": "QZAAAAAAAAAA", "phone": "13812345678"})
+    cache.clear()
+    response = client.post(STATUS, {"number": "QZAAAAAAAAAA", "phone": "13812345678"})
+    assert "Too many look-ups" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_requester_reopens_an_answered_request(client: Client, world: World) -> None:
     made = _filed(client, world)
     answer_request(by=world.county_a_officer, request=made, outcome="已解决", version=made.version)
@@ -168,3 +182,54 @@ def test_a_fourth_request_from_one_phone_is_refused_in_plain_words(
     assert response.status_code == 200
     assert "several requests from this phone" in response.content.decode()
     assert HelpRequest.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("switch", "cookie", "value"),
+    [("elder", ELDER_COOKIE, "1"), ("zh-hans", settings.LANGUAGE_COOKIE_NAME, "zh-hans")],
+)
+def test_a_display_switch_keeps_what_was_typed_without_errors_or_a_request(
+    client: Client, world: World, switch: str, cookie: str, value: str
+) -> None:
+    typed = form_data(description="我父亲需要轮椅", phone="1381234", kind="")
+    response = client.post(URL + "?area=410402", typed | {"display": switch})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "我父亲需要轮椅" in body and 'value="1381234"' in body
+    assert 'value="410402" selected' in body
+    assert "data-error-summary" not in body and "field__error" not in body
+    assert HelpRequest.objects.count() == 0
+    assert response.cookies[cookie].value == value
+    if switch == "elder":
+        assert '<html lang="en" class="elder">' in body
+        assert 'name="display" formnovalidate value="normal"' in body
+    else:
+        assert '<html lang="zh-Hans">' in body and 'value="en"' in body
+
+
+@pytest.mark.django_db
+def test_the_switch_to_the_text_only_version_keeps_what_was_typed(
+    client: Client, world: World
+) -> None:
+    text_url = reverse("portal:text_help", kwargs={"code": "410400"})
+    assert f'formaction="{text_url}"' in client.get(URL).content.decode()
+    response = client.post(
+        text_url, form_data(description="我父亲需要轮椅") | {"display": "version"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "portal-text.css" in body
+    assert "我父亲需要轮椅" in body and "data-error-summary" not in body
+    assert HelpRequest.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_form_sent_without_a_switch_is_still_checked(client: Client, world: World) -> None:
+    body = client.post(URL, form_data(kind="") | {"display": "nonsense"}).content.decode()
+    assert "data-error-summary" in body
+
+
+@pytest.mark.django_db
+def test_other_pages_keep_the_plain_links(client: Client, world: World) -> None:
+    body = client.get(STATUS).content.decode()
+    assert "display/?elder=1" in body and 'name="display"' not in body

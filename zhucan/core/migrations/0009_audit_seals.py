@@ -37,7 +37,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_audit_entries_carry_the_request_id")]
+    dependencies = [("core", "0008_holiday_calendar_2026")]
 
     operations = [
         migrations.CreateModel(
