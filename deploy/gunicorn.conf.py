@@ -18,7 +18,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # Heartbeat files in memory, not on a disk that may stall.
-worker_tmp_dir = "/dev/shm"
+worker_tmp_dir = "/dev/shm"  # noqa: S108 - a tmpfs of the machine, not a shared /tmp
 # Django reads X-Forwarded-* itself, from TRUSTED_PROXIES only (zhucan/core/net.py).
 forwarded_allow_ips = "127.0.0.1"
 accesslog = None  # nginx logs each request, with its X-Request-ID

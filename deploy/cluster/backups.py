@@ -43,15 +43,18 @@ def counts(port: int) -> tuple[str, dict[str, int]]:
     tables = cluster.psql(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
         "AND tablename NOT LIKE 'registry_import_stage_%' ORDER BY 1",
-        port=port, database="zhucan",
+        port=port,
+        database="zhucan",
     ).split()
     # One REPEATABLE READ transaction: the snapshot is taken by its first query, and the
     # time read just after it; every commit up to that time is in the counts.
-    selects = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)
+    # Table names from pg_tables, quoted.
+    count_sql = "SELECT '{0}', count(*) FROM \"{0}\""
+    selects = " UNION ALL ".join(count_sql.format(t) for t in tables)
     sql = (
         "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;"
         "SELECT 'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"');"
+        '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\');'
         f"{selects}; COMMIT;"
     )
     out = cluster.psql(sql, port=port, database="zhucan").splitlines()
@@ -77,11 +80,26 @@ def backup() -> None:
     stamp = now_stamp()
     base = BASES / stamp
     say(f"base backup into {base.relative_to(REPO)}")
-    cluster.run(cluster.as_postgres(
-        PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(PORTS["primary"]), "-U",
-        "postgres", "-D", base, "-X", "stream", "-c", "fast", "--manifest-checksums=SHA256",
-        "-l", f"zhucan {stamp}",
-    ))
+    cluster.run(
+        cluster.as_postgres(
+            PG_BIN / "pg_basebackup",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(PORTS["primary"]),
+            "-U",
+            "postgres",
+            "-D",
+            base,
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "--manifest-checksums=SHA256",
+            "-l",
+            f"zhucan {stamp}",
+        )
+    )
     cluster.run(cluster.as_postgres(PG_BIN / "pg_verifybackup", "-q", base))
     # A base backup is good for any moment after its end; this is a little after it.
     finished = datetime.now(UTC).isoformat()
@@ -103,9 +121,13 @@ def backup() -> None:
     )
     point = mark()
     size = sum(f.stat().st_size for f in base.rglob("*") if f.is_file())
-    say(f"backup {stamp} done in {time.monotonic() - began:.1f} s (database {db_seconds:.1f} s, "
-        f"{size / 2**20:.0f} MB); media and keys apart")
-    print(f"  restore to this point: make restore TARGET_TIME='{json.loads(point.read_text())['at']}'")
+    say(
+        f"backup {stamp} done in {time.monotonic() - began:.1f} s (database {db_seconds:.1f} s, "
+        f"{size / 2**20:.0f} MB); media and keys apart"
+    )
+    print(
+        f"  restore to this point: make restore TARGET_TIME='{json.loads(point.read_text())['at']}'"
+    )
 
 
 def parse_time(text: str) -> datetime:
@@ -167,14 +189,18 @@ def restore(target_text: str, *, keep: bool) -> None:
             "recovery_target_action = 'promote'\n"
         )
     (data / "recovery.signal").touch()
-    subprocess.run(["chown", "-R", "postgres:postgres", str(data)], check=True)  # noqa: S607
+    subprocess.run(["chown", "-R", "postgres:postgres", str(data)], check=True)  # noqa: S603, S607
     data.chmod(0o700)
     current = RESTORE / "current"
     current.unlink(missing_ok=True)
     current.symlink_to(data.name)
-    cluster.run(cluster.as_postgres(
-        PG_BIN / "pg_ctl", "-D", data, "-l", LOG / "restored.log", "-w", "-t", "600", "start"
-    ))
+    (LOG / "restored.log").touch()
+    shutil.chown(LOG / "restored.log", "postgres", "postgres")
+    cluster.run(
+        cluster.as_postgres(
+            PG_BIN / "pg_ctl", "-D", data, "-l", LOG / "restored.log", "-w", "-t", "600", "start"
+        )
+    )
     while cluster.psql("SELECT pg_is_in_recovery()", port=PORTS["restored"]) != "f":
         time.sleep(0.2)
     restore_seconds = time.monotonic() - began
@@ -183,11 +209,14 @@ def restore(target_text: str, *, keep: bool) -> None:
         verify(target)
     finally:
         if not keep:
-            cluster.run(cluster.as_postgres(PG_BIN / "pg_ctl", "-D", data, "-m", "fast", "-w",
-                                            "stop"))
-    say(f"restore done in {time.monotonic() - began:.1f} s "
+            cluster.run(
+                cluster.as_postgres(PG_BIN / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
+            )
+    say(
+        f"restore done in {time.monotonic() - began:.1f} s "
         f"({'running on port ' + str(PORTS['restored']) if keep else 'stopped'}; "
-        f"data directory {data.relative_to(REPO)})")
+        f"data directory {data.relative_to(REPO)})"
+    )
 
 
 def latest_keys() -> Path:
@@ -211,8 +240,12 @@ def verify(target: datetime) -> None:
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     # The keys from their own backup, not from the running cluster: the key backup is checked too.
     env.update(cluster.read_env_file(latest_keys()))
-    command = [str(PYTHON), str(REPO / "deploy" / "cluster" / "verify_restore.py"),
-               "--target", target.isoformat()]
+    command = [
+        str(PYTHON),
+        str(REPO / "deploy" / "cluster" / "verify_restore.py"),
+        "--target",
+        target.isoformat(),
+    ]
     if mark_file:
         command += ["--mark", str(mark_file)]
     if cluster.pid_of("primary"):
@@ -230,6 +263,8 @@ def main(argv: list[str]) -> None:
     elif argv[0] == "restore":
         args = [a for a in argv[1:] if a != "--keep"]
         if len(args) != 1:
-            raise ClusterError("usage: restore TARGET_TIME [--keep]  (e.g. '2026-12-07 10:30:00+08:00')")
+            raise ClusterError(
+                "usage: restore TARGET_TIME [--keep]  (e.g. '2026-12-07 10:30:00+08:00')"
+            )
         restore(args[0], keep="--keep" in argv)
     os.sync()

@@ -14,6 +14,7 @@ running (and is safe to run again), ``ctl`` starts, stops, kills and reports one
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -26,7 +27,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,6 +65,7 @@ PATHS = {
     "/opt/zhucan": str(REPO),
     "/run/zhucan-metrics": str(VAR / "metrics"),
     "/var/lib/zhucan": str(VAR / "data"),
+    "/var/backups/zhucan": str(VAR / "backup"),
 }
 DATA = VAR / "data"
 
@@ -132,9 +135,12 @@ def expand(command: str, *, instance: str, env: dict[str, str]) -> list[str]:
     return [re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: env.get(m[1] or m[2], ""), w) for w in words]
 
 
-def unit_plan(name: str) -> tuple[dict[str, str], Path, list[list[str]], list[str], int]:
+def unit_plan(
+    name: str, *, read_env: bool = True
+) -> tuple[dict[str, str], Path, list[list[str]], list[str], int]:
     """What the unit of ``name`` runs: environment, directory, the ExecStartPre commands,
-    the ExecStart command and how long a stop may take."""
+    the ExecStart command and how long a stop may take (the tests look without the
+    environment file, which only a running cluster has)."""
     unit_name, instance = UNITS[name]
     unit = read_unit(DEPLOY / "systemd" / unit_name)
     env = {k: os.environ[k] for k in ("PATH", "LANG", "HOME") if k in os.environ}
@@ -145,7 +151,7 @@ def unit_plan(name: str) -> tuple[dict[str, str], Path, list[list[str]], list[st
     for file in unit.get("EnvironmentFile", []):
         optional = file.startswith("-")
         path = Path(local_paths(file.lstrip("-")))
-        if path.exists() or not optional:
+        if read_env and (path.exists() or not optional):
             env.update(read_env_file(path))
     directory = Path(local_paths(unit.get("WorkingDirectory", [str(REPO)])[-1]))
     pre = [expand(c, instance=instance, env=env) for c in unit.get("ExecStartPre", [])]
@@ -154,18 +160,23 @@ def unit_plan(name: str) -> tuple[dict[str, str], Path, list[list[str]], list[st
     return env, directory, pre, expand(start, instance=instance, env=env), stop_seconds
 
 
-def render_nginx() -> Path:
+def nginx_conf(*, log_dir: Path) -> str:
+    """deploy/nginx/zhucan.conf with the cluster's ports and paths."""
     text = (DEPLOY / "nginx" / "zhucan.conf").read_text(encoding="utf-8")
     text = text.replace("127.0.0.1:8001", f"127.0.0.1:{PORTS['app1']}")
     text = text.replace("127.0.0.1:8002", f"127.0.0.1:{PORTS['app2']}")
-    text = re.sub(r"listen 80;", f"listen 127.0.0.1:{PORTS['nginx']};", text)
-    text = text.replace("/var/log/nginx/", f"{LOG}/")
-    text = local_paths(text)
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{PORTS['nginx']};")
+    text = text.replace("/var/log/nginx/", f"{log_dir}/")
+    return local_paths(text)
+
+
+def render_nginx() -> Path:
+    text = nginx_conf(log_dir=LOG)
     conf = VAR / "nginx"
-    (conf / "tmp").mkdir(parents=True, exist_ok=True)
-    shutil.chown(conf / "tmp", "www-data", "www-data")
+    (conf / "spool").mkdir(parents=True, exist_ok=True)
+    shutil.chown(conf / "spool", "www-data", "www-data")
     (conf / "zhucan.conf").write_text(text, encoding="utf-8")
-    main = f"""# The local cluster's nginx.conf: Debian's shape, with deploy/nginx/zhucan.conf included.
+    main = f"""# The local cluster's nginx.conf: Debian's shape, including deploy/nginx/zhucan.conf.
 user www-data;
 worker_processes 2;
 pid {RUN}/nginx.pid;
@@ -176,11 +187,11 @@ http {{
     default_type application/octet-stream;
     sendfile on;
     tcp_nopush on;
-    client_body_temp_path {conf}/tmp/body;
-    proxy_temp_path {conf}/tmp/proxy;
-    fastcgi_temp_path {conf}/tmp/fastcgi;
-    uwsgi_temp_path {conf}/tmp/uwsgi;
-    scgi_temp_path {conf}/tmp/scgi;
+    client_body_temp_path {conf}/spool/body;
+    proxy_temp_path {conf}/spool/proxy;
+    fastcgi_temp_path {conf}/spool/fastcgi;
+    uwsgi_temp_path {conf}/spool/uwsgi;
+    scgi_temp_path {conf}/spool/scgi;
     include {conf}/zhucan.conf;
 }}
 """
@@ -284,10 +295,9 @@ def pid_of(name: str) -> int | None:
         return None
     try:
         pid = int(path.read_text().split()[0])
-        os.kill(pid, 0)
-    except (ValueError, IndexError, ProcessLookupError):
+    except (ValueError, IndexError):
         return None
-    return pid
+    return pid if alive(pid) else None
 
 
 def pg_data(name: str) -> Path:
@@ -310,7 +320,12 @@ def run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path = RE
 def spawn(name: str, command: list[str], *, env: dict[str, str], cwd: Path) -> int:
     log = (LOG / f"{name}.log").open("ab")
     process = subprocess.Popen(  # noqa: S603
-        command, env=env, cwd=cwd, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+        command,
+        env=env,
+        cwd=cwd,
+        stdout=log,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
     (RUN / f"{name}.pid").write_text(f"{process.pid}\n")
@@ -331,28 +346,61 @@ def manage(*args: str, database_url: str | None = None) -> None:
     run([str(PYTHON), "manage.py", *args], env=env)
 
 
+@contextmanager
+def locked(name: str) -> Iterator[None]:
+    """One start or stop of a part at a time (ctl and the supervisor may both try)."""
+    RUN.mkdir(parents=True, exist_ok=True)
+    with (RUN / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def start(name: str) -> None:
-    if pid_of(name):
-        return
+    with locked(name):
+        if not pid_of(name):
+            _start(name)
+
+
+def stop(name: str, *, hard: bool = False) -> None:
+    with locked(name):
+        _stop(name, hard=hard)
+
+
+def _start(name: str) -> None:
     env = cluster_env()
     if name in ("primary", "replica"):
         data = pg_data(name)
-        run(as_postgres(PG_BIN / "pg_ctl", "-D", data, "-l", LOG / f"{name}.log", "-w", "-t",
-                        "120", "start"))
+        if name == "primary" and (data / "PG_VERSION").exists():
+            render_postgresql(data)
+        run(
+            as_postgres(
+                PG_BIN / "pg_ctl", "-D", data, "-l", LOG / f"{name}.log", "-w", "-t", "120", "start"
+            )
+        )
         pid = (data / "postmaster.pid").read_text().split()[0]
         (RUN / f"{name}.pid").write_text(f"{pid}\n")
     elif name == "pgbouncer":
         ini = render_pgbouncer(env)
         # setpriv runs pgbouncer itself as postgres (it refuses root), so the pid is its own.
-        command = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
-                   "pgbouncer", str(ini)]
+        command = [
+            "setpriv",
+            "--reuid=postgres",
+            "--regid=postgres",
+            "--init-groups",
+            "pgbouncer",
+            str(ini),
+        ]
         spawn(name, command, env={"PATH": os.environ["PATH"]}, cwd=VAR)
         wait_port(PORTS["pgbouncer"], name)
     elif name == "nginx":
         conf = render_nginx()
         run(["nginx", "-t", "-q", "-c", str(conf), "-e", str(LOG / "nginx.log")])
-        spawn(name, ["nginx", "-c", str(conf), "-e", str(LOG / "nginx.log"), "-g",
-                     "daemon off;"], env={"PATH": os.environ["PATH"]}, cwd=VAR)
+        spawn(
+            name,
+            ["nginx", "-c", str(conf), "-e", str(LOG / "nginx.log"), "-g", "daemon off;"],
+            env={"PATH": os.environ["PATH"]},
+            cwd=VAR,
+        )
         wait_port(PORTS["nginx"], name)
     else:
         unit_env, cwd, pre, command, _ = unit_plan(name)
@@ -366,14 +414,17 @@ def start(name: str) -> None:
             wait_http(f"http://127.0.0.1:{PORTS[name]}/healthz", name)
 
 
-def stop(name: str, *, hard: bool = False) -> None:
+def _stop(name: str, *, hard: bool) -> None:
+    """A stop takes the pid file away; a kill (a crash) leaves it, and the supervisor then
+    starts a unit whose Restart= says so, as systemd does."""
     pid = pid_of(name)
     if name in ("primary", "replica"):
         if pid and hard:
             run(as_postgres(PG_BIN / "pg_ctl", "kill", "KILL", str(pid)))
         elif pid:
             run(as_postgres(PG_BIN / "pg_ctl", "-D", pg_data(name), "-m", "fast", "-w", "stop"))
-        (RUN / f"{name}.pid").unlink(missing_ok=True)
+        if not hard:
+            (RUN / f"{name}.pid").unlink(missing_ok=True)
         return
     if not pid:
         (RUN / f"{name}.pid").unlink(missing_ok=True)
@@ -389,7 +440,7 @@ def stop(name: str, *, hard: bool = False) -> None:
             time.sleep(0.2)
         with suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
-    (RUN / f"{name}.pid").unlink(missing_ok=True)
+        (RUN / f"{name}.pid").unlink(missing_ok=True)
 
 
 def alive(pid: int) -> bool:
@@ -397,11 +448,16 @@ def alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # A child of ours that ended is a zombie until reaped; it is not alive.
+    # A child of ours that ended is a zombie until reaped; so is an orphan where nothing
+    # reaps them (a container's first process): neither is alive.
     with suppress(ChildProcessError):
         if os.waitpid(pid, os.WNOHANG)[0] == pid:
             return False
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
 def wait_port(port: int, name: str, seconds: float = 30) -> None:
@@ -434,6 +490,38 @@ def wait_http(url: str, name: str, seconds: float = 60) -> None:
     raise ClusterError(f"{name} does not answer {url}; see {LOG}/{name}.log")
 
 
+def supervise() -> None:
+    """systemd's Restart= for the units, while the cluster runs: a unit whose process died
+    (killed, crashed) and was not stopped is started again RestartSec later."""
+    restart = {}
+    for name in UNITS:
+        unit = read_unit(DEPLOY / "systemd" / UNITS[name][0])
+        if unit.get("Restart", ["no"])[-1] in ("always", "on-failure", "on-abnormal"):
+            restart[name] = float(unit.get("RestartSec", ["0.1"])[-1].rstrip("s"))
+    died: dict[str, float] = {}
+    while (RUN / "supervisor.pid").exists():
+        for name, delay in restart.items():
+            if not (RUN / f"{name}.pid").exists() or pid_of(name):
+                died.pop(name, None)
+                continue
+            died.setdefault(name, time.monotonic())
+            if time.monotonic() - died[name] >= delay:
+                say(f"{name} died; starting it again (Restart= of its unit)")
+                try:
+                    start(name)
+                except ClusterError as error:
+                    say(f"{name} did not start: {error}")
+                died.pop(name, None)
+        time.sleep(0.5)
+
+
+def start_supervisor() -> None:
+    if pid_of("supervisor"):
+        return
+    command = [sys.executable, str(Path(__file__).resolve()), "supervise"]
+    spawn("supervisor", command, env=dict(os.environ), cwd=REPO)
+
+
 def status() -> dict[str, int | None]:
     return {name: pid_of(name) for name in NAMES}
 
@@ -442,7 +530,9 @@ def status() -> dict[str, int | None]:
 
 
 def need_packages() -> None:
-    missing = [p for p, cmd in (("nginx", "nginx"), ("pgbouncer", "pgbouncer")) if not shutil.which(cmd)]
+    missing = [
+        p for p, cmd in (("nginx", "nginx"), ("pgbouncer", "pgbouncer")) if not shutil.which(cmd)
+    ]
     if not (PG_BIN / "postgres").exists():
         missing.append("postgresql-15")
     if missing:
@@ -451,14 +541,25 @@ def need_packages() -> None:
         subprocess.run(["apt-get", "update", "-q"], check=True, env=env)  # noqa: S607
         subprocess.run(  # noqa: S603
             ["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing],  # noqa: S607
-            check=True, env=env,
+            check=True,
+            env=env,
         )
 
 
 def make_dirs() -> None:
-    for path in (RUN, LOG, PG, DATA / "media", DATA / "static", VAR / "metrics",
-                 BACKUP / "db" / "wal", BACKUP / "db" / "base", BACKUP / "files",
-                 BACKUP / "keys", BACKUP / "marks"):
+    for path in (
+        RUN,
+        LOG,
+        PG,
+        DATA / "media",
+        DATA / "static",
+        VAR / "metrics",
+        BACKUP / "db" / "wal",
+        BACKUP / "db" / "base",
+        BACKUP / "files",
+        BACKUP / "keys",
+        BACKUP / "marks",
+    ):
         path.mkdir(parents=True, exist_ok=True)
     # PostgreSQL writes its log and the WAL archive as postgres.
     for path in (PG, BACKUP / "db", BACKUP / "db" / "wal", BACKUP / "db" / "base"):
@@ -471,13 +572,34 @@ def make_dirs() -> None:
 
 def psql(sql: str, *, port: int, database: str = "postgres") -> str:
     result = subprocess.run(  # noqa: S603
-        as_postgres("psql", "-h", "127.0.0.1", "-p", str(port), "-d", database, "-XAtq",
-                    "-v", "ON_ERROR_STOP=1", "-c", sql),
-        capture_output=True, text=True,
+        as_postgres(
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-d",
+            database,
+            "-XAtq",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            sql,
+        ),
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise ClusterError(f"psql: {result.stderr.strip()}")
     return result.stdout.strip()
+
+
+def render_postgresql(data: Path) -> None:
+    """deploy/postgresql/zhucan.conf with the local backup directory, written at each start of
+    the primary (a replica made by pg_basebackup has its copy, unused until it is promoted)."""
+    conf = local_paths((DEPLOY / "postgresql" / "zhucan.conf").read_text(encoding="utf-8"))
+    (data / "zhucan.conf").write_text(conf, encoding="utf-8")
+    shutil.chown(data / "zhucan.conf", "postgres", "postgres")
 
 
 def init_primary(env: dict[str, str]) -> None:
@@ -485,13 +607,26 @@ def init_primary(env: dict[str, str]) -> None:
     if (data / "PG_VERSION").exists():
         return
     say("initdb of the primary")
-    run(as_postgres(PG_BIN / "initdb", "-D", data, "-U", "postgres", "-E", "UTF8",
-                    "--locale=C.UTF-8", "--auth-local=peer", "--auth-host=scram-sha-256"))
-    conf = local_paths((DEPLOY / "postgresql" / "zhucan.conf").read_text(encoding="utf-8"))
-    (data / "zhucan.conf").write_text(conf, encoding="utf-8")
+    run(
+        as_postgres(
+            PG_BIN / "initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--auth-local=peer",
+            "--auth-host=scram-sha-256",
+        )
+    )
+    render_postgresql(data)
     with (data / "postgresql.conf").open("a", encoding="utf-8") as f:
-        f.write(f"\ninclude 'zhucan.conf'\nport = {PORTS['primary']}\n"
-                "unix_socket_directories = '/var/run/postgresql'\n")
+        f.write(
+            f"\ninclude 'zhucan.conf'\nport = {PORTS['primary']}\n"
+            "unix_socket_directories = '/var/run/postgresql'\n"
+        )
     # The superuser only from this machine, without a password (a local cluster); the
     # application's roles with theirs, as in production.
     (data / "pg_hba.conf").write_text(
@@ -501,12 +636,16 @@ def init_primary(env: dict[str, str]) -> None:
         "host all all 127.0.0.1/32 scram-sha-256\n",
         encoding="utf-8",
     )
-    for path in (data / "zhucan.conf", data / "pg_hba.conf"):
-        shutil.chown(path, "postgres", "postgres")
+    shutil.chown(data / "pg_hba.conf", "postgres", "postgres")
     start("primary")
     # docs/database-roles.sql, step 1.
-    psql(f"CREATE ROLE zhucan_owner LOGIN PASSWORD '{env['OWNER_PASSWORD']}'", port=PORTS["primary"])
-    psql(f"CREATE ROLE zhucan_app LOGIN PASSWORD '{env['ZHUCAN_APP_PASSWORD']}'", port=PORTS["primary"])
+    psql(
+        f"CREATE ROLE zhucan_owner LOGIN PASSWORD '{env['OWNER_PASSWORD']}'", port=PORTS["primary"]
+    )
+    psql(
+        f"CREATE ROLE zhucan_app LOGIN PASSWORD '{env['ZHUCAN_APP_PASSWORD']}'",
+        port=PORTS["primary"],
+    )
     psql("CREATE DATABASE zhucan OWNER zhucan_owner", port=PORTS["primary"])
     psql("REVOKE ALL ON DATABASE zhucan FROM PUBLIC", port=PORTS["primary"])
     psql("GRANT CONNECT, TEMPORARY ON DATABASE zhucan TO zhucan_app", port=PORTS["primary"])
@@ -517,8 +656,24 @@ def init_replica() -> None:
     if (data / "PG_VERSION").exists():
         return
     say("pg_basebackup of the replica")
-    run(as_postgres(PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(PORTS["primary"]),
-                    "-U", "postgres", "-D", data, "-R", "-X", "stream", "-c", "fast"))
+    run(
+        as_postgres(
+            PG_BIN / "pg_basebackup",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(PORTS["primary"]),
+            "-U",
+            "postgres",
+            "-D",
+            data,
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+        )
+    )
     with (data / "postgresql.conf").open("a", encoding="utf-8") as f:
         f.write(f"port = {PORTS['replica']}\n")
 
@@ -570,6 +725,7 @@ def up() -> None:
         if not pid_of(name):
             say(f"starting {name}")
             start(name)
+    start_supervisor()
     ready = f"{env['NGINX_URL']}/readyz"
     deadline = time.monotonic() + 90
     while True:
@@ -586,12 +742,19 @@ def up() -> None:
     say(f"ready in {time.monotonic() - began:.1f} s")
     for key in ("NGINX_URL", "APP1_URL", "APP2_URL"):
         print(f"  {key}={env[key]}")
-    print(f"  primary :{PORTS['primary']}  replica :{PORTS['replica']}  "
-          f"pgbouncer :{PORTS['pgbouncer']}")
+    print(
+        f"  primary :{PORTS['primary']}  replica :{PORTS['replica']}  "
+        f"pgbouncer :{PORTS['pgbouncer']}"
+    )
     print(f"  environment: {ENV_FILE}  logs: {LOG}/")
 
 
 def down() -> None:
+    supervisor = pid_of("supervisor")
+    (RUN / "supervisor.pid").unlink(missing_ok=True)
+    if supervisor:
+        with suppress(ProcessLookupError):
+            os.killpg(supervisor, signal.SIGTERM)
     for name in reversed(NAMES):
         with suppress(ClusterError):
             stop(name)
@@ -599,8 +762,9 @@ def down() -> None:
     restored = VAR / "restore" / "current"
     if (restored / "postmaster.pid").exists():
         with suppress(ClusterError):
-            run(as_postgres(PG_BIN / "pg_ctl", "-D", restored.resolve(), "-m", "fast", "-w",
-                            "stop"))
+            run(
+                as_postgres(PG_BIN / "pg_ctl", "-D", restored.resolve(), "-m", "fast", "-w", "stop")
+            )
     shutil.rmtree(VAR, ignore_errors=True)
     say("stopped; var/cluster removed")
 
@@ -634,10 +798,14 @@ def main(argv: list[str]) -> None:
             down()
         elif argv[:1] == ["ctl"] and len(argv) == 3:
             ctl(argv[1], argv[2])
+        elif argv[:1] == ["supervise"]:
+            supervise()
         elif argv[:1] == ["status"]:
             for name, pid in status().items():
                 print(f"{name:10} {pid or 'stopped'}")
         elif argv[:1] in (["backup"], ["restore"], ["mark"]):
+            # backups.py imports this module by name: the same module, the same ClusterError.
+            sys.modules.setdefault("cluster", sys.modules[__name__])
             from backups import main as backups_main
 
             backups_main(argv)
@@ -653,4 +821,3 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
-

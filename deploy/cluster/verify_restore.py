@@ -75,8 +75,10 @@ def main() -> int:
         elif at == target:
             failures.append(f"row counts differ from the restore point: {differ}")
         else:
-            print(f"  rows: {total} in {len(tables)} tables; changed between the restore point "
-                  f"{mark['at']} and the target (point, restored): {differ}")
+            print(
+                f"  rows: {total} in {len(tables)} tables; changed between the restore point "
+                f"{mark['at']} and the target (point, restored): {differ}"
+            )
     else:
         print(f"  rows: {total} in {len(tables)} tables (no restore point to compare with)")
 
@@ -111,7 +113,9 @@ def main() -> int:
         assert row is not None
         here = (entries.count(), entries.order_by("-id").values_list("id", flat=True).first())
         if tuple(row) != here:
-            failures.append(f"audit log: primary has {tuple(row)} up to the target, restored {here}")
+            failures.append(
+                f"audit log: primary has {tuple(row)} up to the target, restored {here}"
+            )
         else:
             print(f"  audit log: the same {here[0]} entries as the primary up to the target")
     if "verify_audit_chain" in get_commands():
