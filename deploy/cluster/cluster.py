@@ -74,8 +74,11 @@ class ClusterError(Exception):
     pass
 
 
+BEGAN = time.monotonic()
+
+
 def say(message: str) -> None:
-    print(f"[cluster] {message}", flush=True)
+    print(f"[cluster {time.monotonic() - BEGAN:5.1f} s] {message}", flush=True)
 
 
 # --- deploy files -------------------------------------------------------------------------
@@ -494,8 +497,11 @@ def supervise() -> None:
     """systemd's Restart= for the units, while the cluster runs: a unit whose process died
     (killed, crashed) and was not stopped is started again RestartSec later."""
     restart = {}
-    for name in UNITS:
-        unit = read_unit(DEPLOY / "systemd" / UNITS[name][0])
+    units = {name: DEPLOY / "systemd" / unit for name, (unit, _) in UNITS.items()}
+    for name in ("nginx", "pgbouncer"):
+        units[name] = DEPLOY / "systemd" / f"{name}.service.d" / "zhucan.conf"
+    for name, path in units.items():
+        unit = read_unit(path)
         if unit.get("Restart", ["no"])[-1] in ("always", "on-failure", "on-abnormal"):
             restart[name] = float(unit.get("RestartSec", ["0.1"])[-1].rstrip("s"))
     died: dict[str, float] = {}

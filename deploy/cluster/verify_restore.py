@@ -48,7 +48,11 @@ def main() -> int:
 
     failures: list[str] = []
 
-    keycheck.verify_keys()
+    try:
+        keycheck.verify_keys()
+    except keycheck.KeyCheckError as error:
+        print(f"  FAILED: keys: {error}")
+        return 1
     print("  keys: the backed-up keys open the database's key checks")
 
     with connection.cursor() as cursor:

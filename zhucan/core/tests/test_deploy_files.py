@@ -169,3 +169,10 @@ def test_postgresql_archives_wal_apart_from_the_data() -> None:
     # Never over a segment already archived (a second primary, a restored copy).
     assert command.startswith("test ! -f ")
     assert "/var/lib/postgresql" not in command
+
+
+@pytest.mark.parametrize("service", ["nginx", "pgbouncer"])
+def test_nginx_and_pgbouncer_are_restarted_when_they_die(service: str) -> None:
+    """Debian's own units do not restart them; the drop-ins do (and the cluster reads them)."""
+    drop_in = DEPLOY / "systemd" / f"{service}.service.d" / "zhucan.conf"
+    assert cluster.read_unit(drop_in)["Restart"] == ["always"]
