@@ -25,8 +25,23 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import cluster
-from cluster import BACKUP, LOG, PG_BIN, PORTS, PYTHON, REPO, VAR, ClusterError, say
+from deployfiles import cluster_env
+from layout import (
+    BACKUP,
+    LOG,
+    PG_BIN,
+    PORTS,
+    PYTHON,
+    REPO,
+    VAR,
+    ClusterError,
+    as_postgres,
+    psql,
+    read_env_file,
+    run,
+    say,
+)
+from processes import app_env, pid_of
 
 BASES = BACKUP / "db" / "base"
 WAL = BACKUP / "db" / "wal"
@@ -40,7 +55,7 @@ def now_stamp() -> str:
 
 def counts(port: int) -> tuple[str, dict[str, int]]:
     """Every table's row count in one snapshot, and the moment of that snapshot."""
-    tables = cluster.psql(
+    tables = psql(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
         "AND tablename NOT LIKE 'registry_import_stage_%' ORDER BY 1",
         port=port,
@@ -57,7 +72,7 @@ def counts(port: int) -> tuple[str, dict[str, int]]:
         '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\');'
         f"{selects}; COMMIT;"
     )
-    out = cluster.psql(sql, port=port, database="zhucan").splitlines()
+    out = psql(sql, port=port, database="zhucan").splitlines()
     rows = dict(line.split("|", 1) for line in out if "|" in line)
     at = rows.pop("at")
     return at, {table: int(n) for table, n in rows.items()}
@@ -66,7 +81,7 @@ def counts(port: int) -> tuple[str, dict[str, int]]:
 def mark() -> Path:
     """The row counts now, as a restore point; the WAL up to it is archived at once."""
     at, table_counts = counts(PORTS["primary"])
-    cluster.psql("SELECT pg_switch_wal()", port=PORTS["primary"])
+    psql("SELECT pg_switch_wal()", port=PORTS["primary"])
     path = MARKS / f"{at.replace(':', '')}.json"
     path.write_text(json.dumps({"at": at, "counts": table_counts}, indent=1), encoding="utf-8")
     say(f"restore point {at}: {sum(table_counts.values())} rows in {len(table_counts)} tables")
@@ -75,13 +90,13 @@ def mark() -> Path:
 
 def backup() -> None:
     began = time.monotonic()
-    if not cluster.pid_of("primary"):
+    if not pid_of("primary"):
         raise ClusterError("the primary is not running (make cluster)")
     stamp = now_stamp()
     base = BASES / stamp
     say(f"base backup into {base.relative_to(REPO)}")
-    cluster.run(
-        cluster.as_postgres(
+    run(
+        as_postgres(
             PG_BIN / "pg_basebackup",
             "-h",
             "127.0.0.1",
@@ -100,13 +115,13 @@ def backup() -> None:
             f"zhucan {stamp}",
         )
     )
-    cluster.run(cluster.as_postgres(PG_BIN / "pg_verifybackup", "-q", base))
+    run(as_postgres(PG_BIN / "pg_verifybackup", "-q", base))
     # A base backup is good for any moment after its end; this is a little after it.
     finished = datetime.now(UTC).isoformat()
     (BASES / f"{stamp}.json").write_text(json.dumps({"finished": finished}), encoding="utf-8")
     db_seconds = time.monotonic() - began
 
-    env = cluster.cluster_env()
+    env = cluster_env()
     files = BACKUP / "files" / stamp
     files.mkdir(parents=True)
     with tarfile.open(files / "media.tar.gz", "w:gz") as tar:
@@ -140,13 +155,13 @@ def parse_time(text: str) -> datetime:
 def archive_now() -> None:
     """The WAL segment being written is archived only once full (or archive_timeout later): so
     that the restore can reach the target, finish it and wait until it is in the archive."""
-    if not cluster.pid_of("primary"):
+    if not pid_of("primary"):
         say("the primary is not running: restoring from what the archive has")
         return
     # Recovery to a time stops at the first commit after it; a commit now (an xid of its own)
     # gives one even when nothing was written since.
-    cluster.psql("SELECT txid_current()", port=PORTS["primary"])
-    segment = cluster.psql("SELECT pg_walfile_name(pg_switch_wal())", port=PORTS["primary"])
+    psql("SELECT txid_current()", port=PORTS["primary"])
+    segment = psql("SELECT pg_walfile_name(pg_switch_wal())", port=PORTS["primary"])
     deadline = time.monotonic() + 60
     while not (WAL / segment).exists():
         if time.monotonic() > deadline:
@@ -196,12 +211,12 @@ def restore(target_text: str, *, keep: bool) -> None:
     current.symlink_to(data.name)
     (LOG / "restored.log").touch()
     shutil.chown(LOG / "restored.log", "postgres", "postgres")
-    cluster.run(
-        cluster.as_postgres(
+    run(
+        as_postgres(
             PG_BIN / "pg_ctl", "-D", data, "-l", LOG / "restored.log", "-w", "-t", "600", "start"
         )
     )
-    while cluster.psql("SELECT pg_is_in_recovery()", port=PORTS["restored"]) != "f":
+    while psql("SELECT pg_is_in_recovery()", port=PORTS["restored"]) != "f":
         time.sleep(0.2)
     restore_seconds = time.monotonic() - began
     say(f"restored and promoted in {restore_seconds:.1f} s; verifying")
@@ -209,9 +224,7 @@ def restore(target_text: str, *, keep: bool) -> None:
         verify(target)
     finally:
         if not keep:
-            cluster.run(
-                cluster.as_postgres(PG_BIN / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
-            )
+            run(as_postgres(PG_BIN / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"))
     say(
         f"restore done in {time.monotonic() - began:.1f} s "
         f"({'running on port ' + str(PORTS['restored']) if keep else 'stopped'}; "
@@ -229,7 +242,7 @@ def latest_keys() -> Path:
 def verify(target: datetime) -> None:
     """Counts against the latest restore point at or before the target, the registry
     decrypted with the backed-up keys, the audit log against the primary's, the audit chain."""
-    env = cluster.app_env()
+    env = app_env()
     mark_file = None
     for path in sorted(MARKS.glob("*.json")):
         if datetime.fromisoformat(json.loads(path.read_text())["at"]) <= target:
@@ -239,7 +252,7 @@ def verify(target: datetime) -> None:
     env.pop("DATABASE_REPLICA_URL", None)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     # The keys from their own backup, not from the running cluster: the key backup is checked too.
-    env.update(cluster.read_env_file(latest_keys()))
+    env.update(read_env_file(latest_keys()))
     command = [
         str(PYTHON),
         str(REPO / "deploy" / "cluster" / "verify_restore.py"),
@@ -248,7 +261,7 @@ def verify(target: datetime) -> None:
     ]
     if mark_file:
         command += ["--mark", str(mark_file)]
-    if cluster.pid_of("primary"):
+    if pid_of("primary"):
         command += ["--source", env["DIRECT_DATABASE_URL"]]
     result = subprocess.run(command, env=env, cwd=REPO)  # noqa: S603
     if result.returncode != 0:

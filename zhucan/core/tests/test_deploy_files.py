@@ -1,7 +1,7 @@
 """The files in deploy/ agree with the application and with each other.
 
-The local cluster (deploy/cluster/cluster.py) runs these files; these tests do not start it,
-they read the files the way it and systemd and nginx do.
+The local cluster (deploy/cluster) runs these files; these tests do not start it, they read
+the files the way it (deploy/cluster/deployfiles.py), systemd and nginx do.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import importlib.util
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -22,15 +23,16 @@ DEPLOY = REPO / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("*.service"))
 
 
-def _cluster() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("cluster", DEPLOY / "cluster" / "cluster.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _cluster_module(name: str) -> ModuleType:
+    """A module of deploy/cluster, which imports its neighbours by their plain names."""
+    sys.path.insert(0, str(DEPLOY / "cluster"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.pop(0)
 
 
-cluster = _cluster()
+deployfiles = _cluster_module("deployfiles")
 
 
 def _nginx_size(value: str) -> int:
@@ -54,7 +56,7 @@ def test_there_are_units_for_the_application_servers_and_the_workers() -> None:
 
 @pytest.mark.parametrize("unit", UNITS, ids=lambda p: p.name)
 def test_each_unit_restarts_its_service_and_starts_from_the_env_file(unit: Path) -> None:
-    service = cluster.read_unit(unit)
+    service = deployfiles.read_unit(unit)
     assert service["Restart"] == ["always"]
     assert service["EnvironmentFile"] == ["/etc/zhucan/zhucan.env"]
     assert len(service["ExecStart"]) == 1
@@ -65,7 +67,7 @@ def test_each_unit_restarts_its_service_and_starts_from_the_env_file(unit: Path)
 def test_every_command_of_a_unit_is_a_real_program_and_command(name: str) -> None:
     """After the local paths are put in, each Exec line runs something that exists: the
     virtualenv's programs, manage.py commands Django knows, gunicorn's module and config."""
-    _, cwd, pre, start, _ = cluster.unit_plan(name, read_env=False)
+    _, cwd, pre, start, _ = deployfiles.unit_plan(name, read_env=False)
     for command in [*pre, start]:
         program = Path(command[0])
         assert program.is_file() and program.stat().st_mode & 0o111, command
@@ -131,7 +133,9 @@ def test_nginx_keeps_metrics_private_and_passes_the_request_id() -> None:
 
 @pytest.mark.skipif(not shutil.which("nginx"), reason="nginx not installed")
 def test_nginx_accepts_the_file(tmp_path: Path) -> None:
-    (tmp_path / "zhucan.conf").write_text(cluster.nginx_conf(log_dir=tmp_path), encoding="utf-8")
+    (tmp_path / "zhucan.conf").write_text(
+        deployfiles.nginx_conf(log_dir=tmp_path), encoding="utf-8"
+    )
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{ include /etc/nginx/mime.types; client_body_temp_path {tmp_path}/body; "
@@ -175,4 +179,4 @@ def test_postgresql_archives_wal_apart_from_the_data() -> None:
 def test_nginx_and_pgbouncer_are_restarted_when_they_die(service: str) -> None:
     """Debian's own units do not restart them; the drop-ins do (and the cluster reads them)."""
     drop_in = DEPLOY / "systemd" / f"{service}.service.d" / "zhucan.conf"
-    assert cluster.read_unit(drop_in)["Restart"] == ["always"]
+    assert deployfiles.read_unit(drop_in)["Restart"] == ["always"]
