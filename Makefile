@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-browser lint bench messages clean demo worker
+.PHONY: install run test test-browser lint bench messages clean demo worker \
+  cluster cluster-stop backup restore restore-point
 
 $(STAMP): requirements/dev.txt package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +71,29 @@ messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location \
 	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=bench --ignore="*/tests/*" --ignore="zhucan/testing/*"
 	$(BIN)/python manage.py compilemessages -l zh_Hans
+
+# The production shape on one machine (docs/deployment.md, "The local cluster"): nginx, two
+# gunicorn servers, two workers, PgBouncer, a PostgreSQL 15 primary and streaming replica, all
+# under var/cluster, started from the files in deploy/. Needs root (PostgreSQL runs as postgres).
+cluster: install
+	deploy/cluster/up
+
+cluster-stop:
+	deploy/cluster/down
+
+# A base backup, the media files and the keys (each apart), and a restore point.
+backup:
+	deploy/cluster/backup
+
+# The row counts now, as a point to restore to and check against.
+restore-point:
+	.venv/bin/python deploy/cluster/cluster.py mark
+
+# make restore TARGET_TIME='2026-12-07 10:30:00+08:00' [KEEP=1]: into a fresh data directory,
+# then verified.
+restore:
+	@test -n "$(TARGET_TIME)" || { echo "make restore TARGET_TIME='YYYY-MM-DD HH:MM:SS+08:00'"; exit 2; }
+	deploy/cluster/restore "$(TARGET_TIME)" $(if $(KEEP),--keep)
 
 clean:
 	rm -rf $(VENV) node_modules var db.sqlite3 db.sqlite3-*
