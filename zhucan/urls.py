@@ -42,3 +42,7 @@ urlpatterns = [
     ),
     path("django-admin/", admin.site.urls),
 ]
+
+# A failed request gets a page a person can read, and 503 with Retry-After while the database
+# is out of reach (zhucan.core.error_pages.py).
+handler500 = "zhucan.core.error_pages.server_error"

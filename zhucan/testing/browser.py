@@ -343,6 +343,32 @@ def flushes(item: pytest.Item) -> bool:
     return bool(marker and marker.kwargs.get("transaction"))
 
 
+@pytest.fixture(autouse=True)
+def _allowed_databases_usable(request: pytest.FixtureRequest) -> None:
+    """Undo what a browser test case leaves on the connections of the databases this test may use.
+
+    Django's test case forbids the databases it did not ask for by wrapping their connections'
+    methods, and unwraps them when it ends. With Playwright's event loop in this thread the
+    connections Django finds at the end can be other objects than those it wrapped at the
+    start (they are context-local), so the wrappers stayed: a later test that asked for the
+    ``replica`` alias was refused it.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    wanted = marker.kwargs.get("databases") if marker else None
+    if not wanted:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.db import connections
+    from django.test.testcases import _DatabaseFailure
+
+    aliases = list(connections) if wanted == "__all__" else list(wanted)
+    for alias in aliases:
+        connection = connections[alias]
+        for name in ("connect", "temporary_connection", "cursor", "chunked_cursor"):
+            while isinstance(connection.__dict__.get(name), _DatabaseFailure):
+                setattr(connection, name, connection.__dict__[name].wrapped)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _migration_data_snapshot(request: pytest.FixtureRequest) -> None:
     """Copy the migration data before any test can flush it: browser tests and other
