@@ -207,10 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.load_only:
         say(f"registry import of {args.import_rows} rows: upload and dry run")
         data = registry.sheet(args.import_rows, seed=int(time.time()) // 60)
-        import_pk = registry.start_import(keeper_session(run), run.base, data, work)
-        say(f"registry import {import_pk} confirmed")
+        import_pk = registry.prepare_import(keeper_session(run), run.base, data, work)
+        say(f"registry import {import_pk} checked; confirmed when its worker is to be killed")
 
-    faults = Faults(run, import_pk)
+    faults = Faults(run, import_pk, lambda: keeper_session(run))
     load_began = time.time()
     locust = start_locust(run)
     if not args.load_only:
@@ -237,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     outcome = accounting.tally(attempts, saved, photos)
     titled = checks.reports_titled(f"演练 {run_id} #")
     duplicates = outcome.duplicates + sum(n - 1 for n in titled.values() if n > 1)
-    stuck = checks.stuck_jobs() + (1 if job and job["status"] not in ("done",) else 0)
+    # The drill's import still busy after the wait is stuck too (failed is an answer, not stuck).
+    busy = ("checking", "queued", "running")
+    stuck = checks.stuck_jobs() + (1 if job and job["status"] in busy else 0)
 
     requests_log = [
         accounting.Request(r["at"], r["name"], r["ok"], r["ms"])
@@ -282,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         "max_fault_error_s": max((f.window_s for f in by_fault), default=0.0),
         "restore_s": round(restore_s, 1),
         "restore_rows_verified": rows_verified,
+        "import_status": job.get("status", "none") if job else "none",
+        "import_attempts": job.get("attempts", 0) if job else 0,
         "faults": "skipped" if args.load_only else len(faults.done),
         "fault_failures": len(faults.failures),
     }

@@ -7,21 +7,25 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from deploy.drill import accounting, checks
+import requests
+
+from deploy.drill import accounting, checks, registry
 from deploy.drill.cluster import ctl, make, pid_of
 from deploy.drill.common import Run, say
 
 SCHEDULE = {"app1": 0.12, "worker": 0.25, "replica": 0.45, "primary": 0.65, "backup": 0.8}
 SETTLE_S = 20.0  # errors this long after a fault's commands returned are still its errors
-WRK_SECONDS, WRK_ROUNDS = 5, 3
 
 
 class Faults:
     """Runs the fault schedule in a thread, writing down when each began and ended."""
 
-    def __init__(self, run: Run, import_pk: int | None) -> None:
+    def __init__(
+        self, run: Run, import_pk: int | None, keeper: Callable[[], requests.Session]
+    ) -> None:
         self.run = run
         self.import_pk = import_pk
+        self.keeper = keeper
         self.done: list[accounting.Fault] = []
         self.notes: list[str] = []
         self.backup_output = ""
@@ -57,13 +61,16 @@ class Faults:
         self._fault("backup under load", self._backup)
 
     def _kill_worker(self) -> None:
+        """Confirm the import prepared before the load, and kill the worker that takes it
+        once it is importing."""
         if self.import_pk is None:
             raise RuntimeError("no registry import to interrupt")
-        deadline = time.time() + 60
-        pid = None
-        while time.time() < deadline and pid is None:
-            pid = checks.lease_pid(self.import_pk)
-            time.sleep(0.5)
+        session = self.keeper()
+        registry.confirm_import(session, self.run.base, self.import_pk)
+        registry.wait_for(session, self.run.base, self.import_pk, {"running"}, seconds=60)
+        pid = checks.lease_pid(self.import_pk)
+        if pid is None:
+            raise RuntimeError(f"registry import {self.import_pk} was not importing")
         name = _worker_named(pid)
         self.notes.append(f"killed {name} (pid {pid}) holding registry import {self.import_pk}")
         ctl("kill", name)

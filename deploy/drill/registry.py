@@ -28,6 +28,20 @@ def selects(page: str) -> dict[str, str]:
     return found
 
 
+def options(page: str, name: str) -> list[str]:
+    """The values of the options of the <select> called ``name``, in order."""
+    for select_name, body in SELECT.findall(page):
+        if select_name == name:
+            return re.findall(r'<option\b[^>]*\bvalue="([^"]*)"', body)
+    return []
+
+
+def problems(page: str) -> str:
+    """The error summary of a page, as text."""
+    found = re.search(r'class="error-summary__list">(.*?)</ul>', page, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1))).strip() if found else ""
+
+
 def sheet(rows: int, *, seed: int) -> bytes:
     """A register of ``rows`` people of 新华区 with valid, run-specific ID numbers (the day of
     birth moves with ``seed``, so another run's people are new people)."""
@@ -45,7 +59,7 @@ def sheet(rows: int, *, seed: int) -> bytes:
                 n + 1,
                 f"演练{n}",
                 number,
-                f"{number}{n % 7 + 1}{n % 4 + 1}",
+                f"{number}42",  # the certificate: ID number, category 4 (肢体), grade 2
                 "肢体",
                 "二级",
                 f"139{n:08d}",
@@ -81,8 +95,8 @@ def wait_for(
     return last
 
 
-def start_import(session: requests.Session, base: str, data: bytes, work: Path) -> int:
-    """Upload, keep the guessed columns, wait for the dry run and confirm; the job's id."""
+def prepare_import(session: requests.Session, base: str, data: bytes, work: Path) -> int:
+    """Upload, keep the guessed columns and wait for the dry run; the job's id."""
     page = session.get(urljoin(base, "/registry/imports/"), timeout=30)
     page.raise_for_status()
     form = {**inputs(page.text), **selects(page.text)}
@@ -91,7 +105,8 @@ def start_import(session: requests.Session, base: str, data: bytes, work: Path) 
         page.url,
         data={
             "csrfmiddlewaretoken": form["csrfmiddlewaretoken"],
-            "organisation": form["organisation"],
+            # The county's committee: the first organisation its coordinator keeps.
+            "organisation": form["organisation"] or options(page.text, "organisation")[1],
         },
         files={"file": ("演练花名册.xlsx", data, "application/octet-stream")},
         headers={"Referer": page.url},
@@ -99,7 +114,9 @@ def start_import(session: requests.Session, base: str, data: bytes, work: Path) 
     )
     found = re.search(r"/registry/imports/(\d+)/$", answer.url)
     if found is None:
-        raise RuntimeError(f"The registry upload was not accepted ({answer.status_code}).")
+        raise RuntimeError(
+            f"The registry upload was not accepted ({answer.status_code}): {problems(answer.text)}"
+        )
     pk = int(found.group(1))
     mapping = {**inputs(answer.text), **selects(answer.text)}
     columns = {k: v for k, v in mapping.items() if k.startswith("col_")}
@@ -113,6 +130,14 @@ def start_import(session: requests.Session, base: str, data: bytes, work: Path) 
     if checked.get("status") != "checked":
         raise RuntimeError(f"The registry dry run ended {checked}.")
     detail = session.get(urljoin(base, f"/registry/imports/{pk}/"), timeout=30)
+    if 'name="scope" value="all"' not in detail.text:
+        raise RuntimeError(f"The drill's sheet has problems: see {detail.url}")
+    return pk
+
+
+def confirm_import(session: requests.Session, base: str, pk: int) -> None:
+    """Import all the rows, people already registered skipped."""
+    detail = session.get(urljoin(base, f"/registry/imports/{pk}/"), timeout=30)
     session.post(
         urljoin(base, f"/registry/imports/{pk}/confirm/"),
         data={
@@ -123,4 +148,3 @@ def start_import(session: requests.Session, base: str, data: bytes, work: Path) 
         headers={"Referer": detail.url},
         timeout=60,
     ).raise_for_status()
-    return pk

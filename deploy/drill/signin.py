@@ -58,7 +58,7 @@ def sign_everyone_in(run: Run) -> dict[str, list[dict[str, Any]]]:
                 "origin": session.headers["Origin"],
             }
             page = session.get(urljoin(run.base, "/activities/quick/"), timeout=30)
-            options = [v for v in _options(page.text, "pair") if ":" in v]
+            options = [v for v in registry.options(page.text, "pair") if ":" in v]
             pair = options[0] if options else ""
             campaign = pair.split(":")[0] if pair else ""
             if role == "reporter" and not pair:
@@ -80,15 +80,6 @@ def sign_everyone_in(run: Run) -> dict[str, list[dict[str, Any]]]:
         {c.name: c.value for c in signed[REGISTRY_KEEPER].cookies}
     )
     return sessions
-
-
-def _options(page: str, name: str) -> list[str]:
-
-    found = registry.SELECT.findall(page)
-    for select_name, body in found:
-        if select_name == name:
-            return re.findall(r'<option\b[^>]*\bvalue="([^"]*)"', body)
-    return []
 
 
 def _first_campaign(session: requests.Session, base: str) -> str:
