@@ -11,10 +11,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CLUSTER_ENV = ROOT / "var" / "cluster" / "cluster.env"
-# DRILL_CTL: another control script with the same interface (a stand-in without the cluster).
-CTL = Path(os.environ.get("DRILL_CTL", str(ROOT / "deploy" / "cluster" / "ctl")))
-RUN = Path(os.environ.get("DRILL_RUN_PIDS", str(ROOT / "var" / "cluster" / "run")))
+# The checkout whose cluster is drilled: this one, or (DRILL_CLUSTER_DIR) another checkout
+# running the cluster on this machine. DRILL_CTL and DRILL_RUN_PIDS: another control script
+# with the same interface and its pid files (a stand-in without the cluster).
+CLUSTER_DIR = Path(os.environ.get("DRILL_CLUSTER_DIR", str(ROOT)))
+CLUSTER_ENV = CLUSTER_DIR / "var" / "cluster" / "cluster.env"
+CTL = Path(os.environ.get("DRILL_CTL", str(CLUSTER_DIR / "deploy" / "cluster" / "ctl")))
+RUN = Path(os.environ.get("DRILL_RUN_PIDS", str(CLUSTER_DIR / "var" / "cluster" / "run")))
 NEEDED = ("NGINX_URL", "DIRECT_DATABASE_URL")
 
 
@@ -48,7 +51,7 @@ def ctl(action: str, name: str) -> float:
             "deploy/cluster/ctl is missing: the fault injection needs the cluster branch."
         )
     began = time.monotonic()
-    subprocess.run([str(CTL), action, name], cwd=ROOT, check=True)  # noqa: S603
+    subprocess.run([str(CTL), action, name], cwd=CLUSTER_DIR, check=True)  # noqa: S603
     return time.monotonic() - began
 
 
@@ -61,7 +64,7 @@ def pid_of(name: str) -> int | None:
 
 
 def _has_target(target: str) -> bool:
-    makefile = ROOT / "Makefile"
+    makefile = CLUSTER_DIR / "Makefile"
     return bool(re.search(rf"^{re.escape(target)}\s*:", makefile.read_text(), re.MULTILINE))
 
 
@@ -75,7 +78,7 @@ def make(target: str, *args: str, timeout: float = 900) -> tuple[float, str]:
     began = time.monotonic()
     process = subprocess.Popen(  # noqa: S603
         ["make", "--no-print-directory", target, *args],  # noqa: S607
-        cwd=ROOT,
+        cwd=CLUSTER_DIR,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
