@@ -279,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         "stuck_jobs": stuck,
         "pages_failing": len(failing),
         "max_fault_error_s": max((f.window_s for f in by_fault), default=0.0),
+        "backup_s": round(faults.backup_s, 1),
         "restore_s": round(restore_s, 1),
         "restore_and_verify_s": round(restore_total_s, 1),
         "restore_rows_verified": rows_verified,

@@ -136,15 +136,26 @@ def prepare_import(session: requests.Session, base: str, data: bytes, work: Path
 
 
 def confirm_import(session: requests.Session, base: str, pk: int) -> None:
-    """Import all the rows, people already registered skipped."""
-    detail = session.get(urljoin(base, f"/registry/imports/{pk}/"), timeout=30)
-    session.post(
-        urljoin(base, f"/registry/imports/{pk}/confirm/"),
-        data={
-            "csrfmiddlewaretoken": inputs(detail.text)["csrfmiddlewaretoken"],
-            "duplicates": "skip",
-            "scope": "all",
-        },
-        headers={"Referer": detail.url},
-        timeout=60,
-    ).raise_for_status()
+    """Import all the rows, people already registered skipped. Tried again while the servers
+    do not answer (an earlier fault may still be settling): the same confirmation twice is
+    one import."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            detail = session.get(urljoin(base, f"/registry/imports/{pk}/"), timeout=30)
+            detail.raise_for_status()
+            session.post(
+                urljoin(base, f"/registry/imports/{pk}/confirm/"),
+                data={
+                    "csrfmiddlewaretoken": inputs(detail.text)["csrfmiddlewaretoken"],
+                    "duplicates": "skip",
+                    "scope": "all",
+                },
+                headers={"Referer": detail.url},
+                timeout=60,
+            ).raise_for_status()
+            return
+        except (requests.RequestException, KeyError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
