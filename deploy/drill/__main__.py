@@ -285,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         "restore_rows_verified": rows_verified,
         "import_status": job.get("status", "none") if job else "none",
         "import_attempts": job.get("attempts", 0) if job else 0,
+        "import_rows_added": job.get("created", 0) if job else 0,
         "faults": "skipped" if args.load_only else len(faults.done),
         "fault_failures": len(faults.failures),
     }

@@ -44,11 +44,12 @@ def problems(page: str) -> str:
 
 def sheet(rows: int, *, seed: int) -> bytes:
     """A register of ``rows`` people of 新华区 with valid, run-specific ID numbers (the day of
-    birth moves with ``seed``, so another run's people are new people)."""
+    birth moves with ``seed``: 900 people a day, so 60,000 rows take 67 days, and runs a minute
+    apart start 70 days apart; another run's people are new people, all 60,000 added)."""
     from zhucan.registry.idnumbers import check_character
     from zhucan.testing.registry_sheets import fast_xlsx
 
-    start = date(1940, 1, 1) + timedelta(days=seed % 9000)
+    start = date(1940, 1, 1) + timedelta(days=seed * 70 % 25_000)
     body = []
     for n in range(rows):
         born = (start + timedelta(days=n // 900)).strftime("%Y%m%d")
