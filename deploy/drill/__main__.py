@@ -267,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         "list_rps_ratio_vs_hello": figures["list_rps_ratio_vs_hello"],
         "list_rps": figures["list_rps"],
         "hello_rps": figures["hello_rps"],
+        "hello_view": figures["hello_path"],
         "rps": round(len(requests_log) / load_s, 1) if load_s else 0.0,
         "dashboard_p95_ms": p95(requests_log, lambda n: n in ("dashboard", "completeness")),
         "public_p95_ms": p95(requests_log, lambda n: n.startswith("public")),
