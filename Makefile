@@ -97,3 +97,18 @@ restore:
 
 clean:
 	rm -rf $(VENV) node_modules var db.sqlite3 db.sqlite3-*
+
+# The deadline-peak drill against the local cluster (make cluster first): locust with faults
+# (an application server and a worker killed, the replica stopped, the primary restarted), a
+# backup under load restored to its point in time, then the checks; it stops by itself and
+# ends with one line DRILL key=value … (docs/deployment.md, "The drill").
+.PHONY: drill
+DRILL_SECONDS ?= 240
+DRILL_USERS ?= 30
+DRILL_STAMP := $(VENV)/.drill-installed
+$(DRILL_STAMP): $(STAMP) requirements/drill.txt
+	$(BIN)/python -m pip install --quiet -r requirements/drill.txt
+	touch $(DRILL_STAMP)
+
+drill: $(DRILL_STAMP)
+	$(BIN)/python -m deploy.drill --seconds $(DRILL_SECONDS) --users $(DRILL_USERS)
