@@ -75,6 +75,7 @@ def cut_sheet(sheet: bytes | bytearray, *, head: int, tail: int = TAIL_ROWS) -> 
 
 
 def first_rows(count: int) -> str:
-    """A pattern of the cell references in rows 1 to ``count``."""
+    """A pattern of the cell references in rows 1 to ``count`` (leading zeros too: a reader
+    may take A01 for A1)."""
     numbers = "|".join(str(n) for n in range(count, 0, -1))
-    return f'[A-Z]{{1,3}}(?:{numbers})"'
+    return f'[A-Z]{{1,3}}0*(?:{numbers})"'

@@ -84,6 +84,18 @@ def _in_the_middle(cell: str) -> Callable[[str], str]:
     return edit
 
 
+def _header_cell_moved(reference: str) -> Callable[[str], str]:
+    """The last header (column H) written among the rows in the middle, as ``reference``."""
+
+    def edit(xml: str) -> str:
+        start = xml.index('<c r="H1"')
+        cell = xml[start : xml.index("</c>", start) + 4]
+        xml = xml.replace(cell, "", 1)
+        return _in_the_middle(cell.replace('r="H1"', f'r="{reference}"'))(xml)
+
+    return edit
+
+
 def test_a_plain_register_is_read_from_its_first_and_last_rows_only() -> None:
     data = _register()
     assert _outlined(data)
@@ -99,10 +111,11 @@ def test_a_plain_register_is_read_from_its_first_and_last_rows_only() -> None:
         _styled_empty_rows(400),
         # A value further right than any cell of the first and last rows.
         _in_the_middle('<c r="Z300" t="inlineStr"><is><t>备注</t></is></c>'),
-        # A cell of the header rows written among the rows in the middle.
-        _in_the_middle('<c r="J2" t="inlineStr"><is><t>监护人</t></is></c>'),
+        # A cell of the header row written among the rows in the middle.
+        _header_cell_moved("H1"),
+        _header_cell_moved("H01"),
     ],
-    ids=["styled-empty-rows", "value-far-right", "header-cell-in-middle"],
+    ids=["styled-empty-rows", "value-far-right", "header-cell-in-middle", "leading-zero"],
 )
 def test_whatever_the_sheet_the_upload_finds_what_the_whole_sheet_says(
     edit: Callable[[str], str],
@@ -117,9 +130,8 @@ def test_a_sheet_whose_outline_might_differ_is_read_whole() -> None:
     assert not _outlined(
         _edited(_register(), _in_the_middle('<c r="Z300" t="inlineStr"><is><t>x</t></is></c>'))
     )
-    assert not _outlined(
-        _edited(_register(), _in_the_middle('<c r="J2" t="inlineStr"><is><t>x</t></is></c>'))
-    )
+    assert not _outlined(_edited(_register(), _header_cell_moved("H1")))
+    assert not _outlined(_edited(_register(), _header_cell_moved("H01")))
 
 
 def test_a_header_lower_down_is_found_in_the_whole_sheet() -> None:
