@@ -230,29 +230,38 @@ class SafeZip:
         for info in self.infos:
             yield info.filename, self.read(info.filename)
 
-    def repacked(self) -> bytes:
+    def repacked(self, replaced: dict[str, bytes] | None = None) -> bytes:
         """A new zip of every part, once each has been read (``parts``): the same compressed
         bytes, each proven by its reading to inflate to exactly the bytes that were checked,
         under headers and a directory written here from what was proven. What ``repack`` gives,
-        without compressing a sheet of 40 MB again (a sixth of an upload's checks)."""
+        without compressing a sheet of 40 MB again (a sixth of an upload's checks).
+
+        ``replaced``: parts whose content the caller gives instead (made from what was checked,
+        e.g. a sheet cut to its outline: ``xlsx_outline``), stored uncompressed."""
         if any(info.filename not in self._sound for info in self.infos):
             raise ValueError("every part must be read before the zip is repacked")
+        replaced = replaced or {}
         out = io.BytesIO()
         directory = io.BytesIO()
         for info in self.infos:
-            self._stream.seek(self._data_offset(info))
-            body = self._stream.read(info.compress_size)
+            method, crc, size = info.compress_type, info.CRC, info.file_size
+            if info.filename in replaced:
+                body = replaced[info.filename]
+                method, crc, size = zipfile.ZIP_STORED, zlib.crc32(body), len(body)
+            else:
+                self._stream.seek(self._data_offset(info))
+                body = self._stream.read(info.compress_size)
             name = info.filename.encode()
             flags = 0 if info.filename.isascii() else _UTF8_NAME
             fields = (
                 _VERSION,
                 flags,
-                info.compress_type,
+                method,
                 0,  # time 00:00
                 _DOS_1980,
-                info.CRC,
+                crc,
                 len(body),
-                info.file_size,
+                size,
                 len(name),
                 0,  # no extra field
             )

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineSheet, CalamineWorkbook
 
 from zhucan.core.safezip import SafeZip, UnsafeZipError, ZipProblem, upload_limits
+from zhucan.core.xlsx_outline import cut_sheet, first_rows
 
 
 @dataclass(frozen=True)
@@ -185,16 +186,22 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _beyond_column(max_columns: int) -> re.Pattern[bytes]:
-    """A cell reference past column ``max_columns`` (at most 701, so two letters): three
-    letters, or two letters after the last allowed ones, or one letter after it. Patterns that
-    start with a literal (r=") let the regex engine skip ahead at C speed."""
+def _beyond(max_columns: int) -> str:
+    """A pattern of the column letters past column ``max_columns`` (at most 701, so two
+    letters), followed by a digit: three letters, or two letters after the last allowed ones,
+    or one letter after it."""
     last = column_letter(max_columns - 1)
     options = [f"[A-Z]{{{len(last) + 1},3}}"]
     for i, char in enumerate(last):
         if char < "Z":
             options.append(f"{last[:i]}[{chr(ord(char) + 1)}-Z]{'[A-Z]' * (len(last) - i - 1)}")
-    return re.compile(('r="(?:' + "|".join(options) + r")\d").encode())
+    return "(?:" + "|".join(options) + r")\d"
+
+
+def _beyond_column(max_columns: int) -> re.Pattern[bytes]:
+    """A cell reference past column ``max_columns``. Patterns that start with a literal (r=")
+    let the regex engine skip ahead at C speed."""
+    return re.compile(('r="' + _beyond(max_columns)).encode())
 
 
 _CELL_ROW = re.compile(rb'r="[A-Z]{1,3}(\d{1,9})"')
@@ -221,23 +228,27 @@ def _row_numbers(sheet: bytes | bytearray) -> Iterator[list[bytes]]:
         start = end
 
 
-def _check_extent(sheet: bytes | bytearray, limits: SheetLimits) -> None:
-    """Refuse a sheet whose cells span too many rows or columns, before calamine sizes its grid.
-
-    Every cell must name its position for the fast path (Excel, WPS and every library we know
-    write ``<c r="B7">``): the number of cell references must equal the number of cell tags.
-    Anything else (namespace prefixes, cells placed by counting) takes the slow path.
+def _last_named_row(sheet: bytes | bytearray) -> int | None:
+    """The furthest row any cell names, when every cell names its position (Excel, WPS and
+    every library we know write ``<c r="B7">``): the number of cell references must equal the
+    number of cell tags. None for anything else (namespace prefixes, cells placed by counting).
     """
     if _PREFIXED.search(sheet):
-        _check_extent_cell_by_cell(sheet, limits)
-        return
+        return None
     cells = sheet.count(b"<c ") + sheet.count(b"<c>") + sheet.count(b"<c/>")
     references = last_row = 0
     for numbers in _row_numbers(sheet):
         references += len(numbers)
         if numbers:
             last_row = max(last_row, max(map(int, numbers)))
-    if references != cells:
+    return last_row if references == cells else None
+
+
+def _check_extent(sheet: bytes | bytearray, limits: SheetLimits) -> None:
+    """Refuse a sheet whose cells span too many rows or columns, before calamine sizes its grid:
+    with byte scans when every cell names its position, else cell by cell (the slow path)."""
+    last_row = _last_named_row(sheet)
+    if last_row is None:
         _check_extent_cell_by_cell(sheet, limits)
         return
     _too_far(
@@ -245,6 +256,39 @@ def _check_extent(sheet: bytes | bytearray, limits: SheetLimits) -> None:
         rows=last_row - limits.header_rows > limits.max_rows,
         columns=_beyond_column(limits.max_columns).search(sheet) is not None,
     )
+
+
+@dataclass(frozen=True)
+class _Outline:
+    """The first sheet cut to its first and last rows (``xlsx_outline``), and the extent that
+    calamine must find in it for the cut to stand for the whole sheet (0-based, as calamine
+    gives it): from A1 to the furthest row and column any cell of the whole sheet names."""
+
+    xml: bytes
+    end: tuple[int, int]
+
+
+def _outline(sheet: bytes | bytearray, limits: SheetLimits, head: int) -> _Outline | None:
+    """``_check_extent``, and the sheet's outline when it may stand for the whole sheet: every
+    cell names its position, and no cell of the rows left out is in the first ``head`` rows
+    (the caller reads those) or further right than the rows kept reach. calamine's extent is
+    that of the cells with a value, so ``open_first_sheet`` still compares what calamine finds
+    in the cut with ``end``. The rows left out are scanned once (the column limit's own scan
+    of the whole sheet is only needed when they are not plain)."""
+    last_row = _last_named_row(sheet)
+    if last_row is None:
+        _check_extent_cell_by_cell(sheet, limits)
+        return None
+    rows = last_row - limits.header_rows > limits.max_rows
+    cut = None if rows else cut_sheet(sheet, head=head)
+    if cut is not None and 0 < cut.widest <= limits.max_columns:
+        outside = re.compile(f'r="(?:{_beyond(cut.widest)}|{first_rows(head)})'.encode())
+        if outside.search(memoryview(sheet)[cut.head_end : cut.tail_start]) is None:
+            return _Outline(xml=cut.xml, end=(last_row - 1, cut.widest - 1))
+    _too_far(
+        limits, rows=rows, columns=_beyond_column(limits.max_columns).search(sheet) is not None
+    )
+    return None
 
 
 def _check_extent_cell_by_cell(sheet: bytes | bytearray, limits: SheetLimits) -> None:
@@ -300,6 +344,15 @@ def _check_shared_strings(shared: bytes | bytearray, limits: SheetLimits) -> Non
 def checked_workbook(data: bytes, *, limits: SheetLimits) -> bytes:
     """Check the workbook (see the module docstring) and return the re-packed bytes that
     calamine may read, or raise ``UnreadableFileError``."""
+    return _checked(data, limits=limits, head=0)[0]
+
+
+def _checked(
+    data: bytes, *, limits: SheetLimits, head: int
+) -> tuple[bytes, tuple[bytes, tuple[int, int]] | None]:
+    """``checked_workbook``; with ``head``, also the same workbook with its first sheet cut to
+    its outline, and the extent calamine must find in it (``_outline``), when the cut may
+    stand for the sheet (else None)."""
     if not data:
         raise UnreadableFileError(_("The file is empty."))
     if len(data) > limits.max_file_bytes:
@@ -333,36 +386,77 @@ def checked_workbook(data: bytes, *, limits: SheetLimits) -> bytes:
                 package.read(rels) if rels in package.names else b"",
                 package.names,
             )
-            _check_parts(package, first_sheet, limits)
-            return package.repacked()
+            outline = _check_parts(package, first_sheet, limits, head)
+            return package.repacked(), (
+                None
+                if outline is None
+                else (package.repacked({first_sheet: outline.xml}), outline.end)
+            )
     except UnsafeZipError as error:
         raise _from_zip(error) from None
 
 
-def _check_parts(package: SafeZip, first_sheet: str, limits: SheetLimits) -> None:
+def _check_parts(
+    package: SafeZip, first_sheet: str, limits: SheetLimits, head: int = 0
+) -> _Outline | None:
+    outline = None
     for name, content in package.parts():
         if name == first_sheet:
-            _check_extent(content, limits)
+            if head:
+                outline = _outline(content, limits, head)
+            else:
+                _check_extent(content, limits)
         elif name == "xl/sharedStrings.xml":
             _check_shared_strings(content, limits)
         del content  # one part in memory at a time
+    return outline
+
+
+def _read_outline(
+    outline: tuple[bytes, tuple[int, int]] | None,
+) -> tuple[CalamineWorkbook, CalamineSheet] | None:
+    """calamine's reading of the workbook with its sheet cut to its outline, when calamine
+    finds in it the extent of the whole sheet (see ``_outline``); else None."""
+    if outline is None:
+        return None
+    data, end = outline
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # the whole workbook is read next, and says what is wrong
+        return None
+    try:
+        sheet = workbook.get_sheet_by_index(0)
+        same = sheet.start == (0, 0) and sheet.end == end
+    except Exception:  # likewise
+        same = False
+    if same:
+        return workbook, sheet
+    workbook.close()
+    return None
 
 
 def open_first_sheet(
-    data: bytes, *, limits: SheetLimits, proven: bool = False
+    data: bytes, *, limits: SheetLimits, proven: bool = False, head: int = 0
 ) -> tuple[CalamineWorkbook, CalamineSheet | None]:
     """calamine's workbook and its first sheet (None when the sheet is empty), checked.
 
     ``proven``: these very bytes passed ``checked_workbook`` before, so calamine may read them
     as they are (the caller proves it, e.g. with a digest it recorded then).
+
+    ``head``: the caller reads only the sheet's extent and its first ``head`` rows (the
+    registry's upload: the header and the number of rows), so calamine may be given the sheet
+    cut to its first and last rows (``xlsx_outline``) when that is proven to give the same
+    extent and first rows; the other rows are then missing from the sheet returned. calamine
+    parses every cell of a sheet it reads: for 100,000 people that was most of an upload.
     """
-    safe = data if proven else checked_workbook(data, limits=limits)
+    safe, outline = (data, None) if proven else _checked(data, limits=limits, head=head)
+    opened = _read_outline(outline)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(safe))
+        workbook = opened[0] if opened else CalamineWorkbook.from_filelike(io.BytesIO(safe))
     except Exception:  # calamine raises several types, all meaning "cannot be read"
         raise damaged_workbook() from None
     try:
-        sheet = workbook.get_sheet_by_index(0)
+        sheet = opened[1] if opened else workbook.get_sheet_by_index(0)
         start, end = sheet.start, sheet.end
         if start is None or end is None:
             return workbook, None

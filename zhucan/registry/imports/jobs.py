@@ -99,7 +99,9 @@ def upload_import(
     """Keep an uploaded sheet for its dry run; refuse a file that cannot be read safely."""
     _require_writer(by, organisation)
     try:
-        sheet = open_sheet(data)
+        # The header and the number of rows are all the upload needs: the rows are read by
+        # the dry run, once the person has confirmed which column holds what.
+        sheet = open_sheet(data, header_only=True)
     except UnreadableFileError as error:
         raise DomainError(error.message, field="file") from None
     try:

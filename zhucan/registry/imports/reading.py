@@ -86,9 +86,12 @@ class Sheet:
     data_rows: int  # rows under the header, empty ones included
     _iterator: Iterator[list[Cell]]
     _workbook: Any
+    whole: bool = True  # False when opened for the header only (``open_sheet``)
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
         """(Excel row number, cells) for every row under the header."""
+        if not self.whole:
+            raise RuntimeError("this sheet was opened for its header only")
         return enumerate(self._iterator, self.header_row + 1)
 
     def letter(self, index: int) -> str:
@@ -105,15 +108,24 @@ def _looks_like_header(cells: list[Cell]) -> bool:
     return sum(1 for value in cells if guess_field(cell_text(value))) >= 2
 
 
-def open_sheet(data: bytes, *, proven: bool = False) -> Sheet:
+def open_sheet(data: bytes, *, proven: bool = False, header_only: bool = False) -> Sheet:
     """The first sheet of a workbook. The header is the first of the top rows that names at
     least two known columns (姓名, 身份证号 …), else the first row with anything.
 
     ``proven``: these very bytes passed ``safe_workbook_bytes`` before (the import job checks
     the SHA-256 digest it recorded then), so calamine may read them as they are; the checks
     cost seconds on a sheet of 100,000 people, and the job reads its file three times.
+
+    ``header_only``: the caller wants the header and the number of rows, not the rows (the
+    upload), so calamine may read only the sheet's first and last rows (``open_first_sheet``'s
+    ``head``); ``rows()`` then refuses.
     """
-    workbook, sheet = open_first_sheet(data, limits=registry_limits(), proven=proven)
+    workbook, sheet = open_first_sheet(
+        data,
+        limits=registry_limits(),
+        proven=proven,
+        head=HEADER_SEARCH_ROWS if header_only else 0,
+    )
     if sheet is None or sheet.start is None or sheet.end is None:
         workbook.close()
         raise UnreadableFileError(
@@ -150,4 +162,5 @@ def open_sheet(data: bytes, *, proven: bool = False) -> Sheet:
         # itertools' chain rather than a generator of ours: one Python frame less per row.
         _iterator=chain(rest, iterator),
         _workbook=workbook,
+        whole=not header_only,
     )

@@ -286,7 +286,8 @@ def test_files_are_deleted_after_their_time(
 
 def test_reading_costs_one_query_per_chunk(world: World, story: Story) -> None:
     """Memory flatness is StreamingXlsx's (test_xlsx_stream.py); here, that the reports are
-    read a chunk at a time, with one more query per chunk for the indicator values."""
+    read a chunk at a time: on PostgreSQL in one query that brings each report's indicator
+    values with it, streamed; elsewhere with one more query per chunk for the values."""
 
     def queries(chunk_size: int) -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -297,6 +298,11 @@ def test_reading_costs_one_query_per_chunk(world: World, story: Story) -> None:
         return len(captured)
 
     one_chunk, four_chunks = queries(10), queries(1)
+    if connection.vendor == "postgresql":
+        assert four_chunks == one_chunk
+        # Indicators, the cascade, the transaction's own statements and the one reading.
+        assert one_chunk <= 7
+        return
     assert four_chunks - one_chunk == 3
     assert one_chunk <= 4  # indicators, the reports, the first chunk's values (and the empty end)
 

@@ -301,9 +301,26 @@ def test_what_the_plain_reading_expects_is_what_people_see(world: World, tree: T
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own reading")
-def test_postgresql_places_the_values_as_the_generic_reading_does(tree: Tree) -> None:
-    ids = list(ActivityReport.objects.values_list("pk", flat=True))
-    postgresql = exports._indicator_cells_postgresql(ids, tree.indicators)
-    generic = exports._indicator_cells_generic(ids, tree.indicators)
+def test_postgresql_places_the_values_as_the_generic_reading_does(
+    world: World, tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL gathers each report's values in the reports' own query and places them from
+    arrays; any other database reads them a chunk at a time and places them one by one."""
+    reports = scoped_reports(
+        tree.campaign, world.city, NO_FILTERS, cascade=exports._cascade(tree.campaign)
+    )
+
+    def rows() -> list[Row]:
+        return [
+            row
+            for _count, chunk in exports._report_rows(reports, tree.indicators, 3, None)
+            for row in chunk
+        ]
+
+    postgresql = rows()
+    monkeypatch.setattr(connection, "vendor", "generic")
+    generic = rows()
     assert postgresql == generic
-    assert {type(v) for cells in generic.values() for v in cells} == {int, Decimal, type(None)}
+    assert len(generic) == 11
+    figures = len(figure_names()) + 7
+    assert {type(v) for row in generic for v in row[figures:]} == {int, Decimal, type(None)}
