@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -275,7 +276,7 @@ STATICFILES_DIRS = [
 ]
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -286,6 +287,35 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
+# Uploads (photos, attachments, generated documents and exports) on an S3-compatible object
+# store instead of MEDIA_ROOT: for several application machines without a shared directory
+# (docs/deployment.md). Objects are private; every download still goes through the
+# application's permission checks, which open the file and stream it.
+S3_BUCKET = envstr("ZHUCAN_S3_BUCKET", "")
+if S3_BUCKET:
+    _s3_key = envstr("ZHUCAN_S3_ACCESS_KEY_ID", "")
+    _s3_secret = envstr("ZHUCAN_S3_SECRET_ACCESS_KEY", "")
+    if bool(_s3_key) != bool(_s3_secret):
+        raise ImproperlyConfigured(
+            "ZHUCAN_S3_ACCESS_KEY_ID and ZHUCAN_S3_SECRET_ACCESS_KEY go together: set both, or "
+            "neither to use the machine's own credentials."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            # An intranet's own store (MinIO, Ceph, a cloud's S3 service): its address.
+            "endpoint_url": envstr("ZHUCAN_S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("ZHUCAN_S3_REGION", "") or None,
+            "access_key": _s3_key or None,
+            "secret_key": _s3_secret or None,
+            "location": envstr("ZHUCAN_S3_PREFIX", ""),
+            "addressing_style": envstr("ZHUCAN_S3_ADDRESSING_STYLE", "path"),
+            "default_acl": "private",
+            # A name already taken gets a new one: nothing uploaded is ever replaced.
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
