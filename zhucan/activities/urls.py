@@ -29,6 +29,11 @@ urlpatterns = [
     path("photos/<int:photo_pk>/", photos.photo, name="photo"),
     path("photos/<int:photo_pk>/thumb/", photos.thumbnail, name="thumbnail"),
     path("photos/<int:photo_pk>/delete/", photos.delete_photo, name="delete_photo"),
+    path(
+        "photos/<int:photo_pk>/public-consent/",
+        photos.public_consent,
+        name="photo_public_consent",
+    ),
     path("<int:report_pk>/typical/", typical.propose, name="propose_typical"),
     path("typical/", typical.typical_list, name="typical"),
     path("typical/<int:typical_pk>/decide/", typical.decide, name="decide_typical"),

@@ -35,7 +35,9 @@ def _activity_changed(instance: PlannedActivity, **kwargs: Any) -> None:
 
 
 def _photo_changed(instance: Photo, **kwargs: Any) -> None:
-    if instance.public_consent:
+    # A consent just withdrawn leaves the photo without it: the pages that showed it are old.
+    update_fields = kwargs.get("update_fields") or ()
+    if instance.public_consent or "public_consent" in update_fields:
         _bump_on_commit()
 
 

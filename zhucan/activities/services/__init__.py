@@ -5,7 +5,11 @@ from zhucan.activities.services.duties import set_report_duties
 from zhucan.activities.services.indicators import add_indicator, remove_indicator
 from zhucan.activities.services.institutions import add_institution
 from zhucan.activities.services.media import add_media_report
-from zhucan.activities.services.photos import add_photo, remove_photo
+from zhucan.activities.services.photos import (
+    add_photo,
+    record_photo_public_consent,
+    remove_photo,
+)
 from zhucan.activities.services.quick import QuickPhoto, send_quick_report
 from zhucan.activities.services.reports import (
     ReportInput,
@@ -27,6 +31,7 @@ __all__ = [
     "add_media_report",
     "decide_typical",
     "propose_typical",
+    "record_photo_public_consent",
     "remove_photo",
     "return_report",
     "save_report",

@@ -174,6 +174,49 @@ def remove_photo(*, by: Actor, photo: Photo) -> None:
     transaction.on_commit(_delete_files(files))
 
 
+@transaction.atomic
+def record_photo_public_consent(*, photo: Photo, by: Actor, consent: bool, note: str) -> Photo:
+    """Record that the people shown agreed to the photo being published, or withdrew it.
+
+    Consent often comes after the upload (a family agrees a week later) and concerns the
+    people, not the report's content: so it may be recorded whatever the report's status, by
+    those who may add and remove the report's photos (``REPORT`` at its organisation or above,
+    which includes the coordinators of the office that adopts it as typical). ``note`` says how
+    consent was obtained; it is required when giving consent and kept in the audit entry.
+    Withdrawing takes the photo off the public site at once (``portal/receivers.py``).
+    Recording the state the photo is already in changes nothing and writes no entry.
+    """
+    locked = (
+        Photo.objects.select_for_update(of=("self",))
+        .select_related("report__organisation")
+        .get(pk=photo.pk)
+    )
+    report = locked.report
+    require(by, Capability.REPORT, report.organisation)
+    note = note.strip()
+    if consent and not note:
+        raise DomainError(
+            _("Say how the people shown agreed to publication, and when."), field="note"
+        )
+    if locked.public_consent == consent:
+        return locked
+    locked.public_consent = consent
+    locked.save(update_fields=["public_consent"])
+    audit.record(
+        by=by,
+        action="activities.photo.public_consent_given"
+        if consent
+        else "activities.photo.public_consent_withdrawn",
+        target=locked,
+        changes={
+            "report": report.pk,
+            "public_consent": [not consent, consent],
+            "note": note,
+        },
+    )
+    return locked
+
+
 def _delete_files(files: list[tuple[Storage, str]]) -> Callable[[], None]:
     def delete() -> None:
         for storage, name in files:

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_POST
 from zhucan.activities.access import can_write, get_report_for_user
 from zhucan.activities.images import thumbnail_size
 from zhucan.activities.models import Photo
-from zhucan.activities.services import add_photo, remove_photo
+from zhucan.activities.services import add_photo, record_photo_public_consent, remove_photo
 from zhucan.activities.services.photos import MAX_PHOTOS
 from zhucan.core.actors import AuthenticatedRequest
 from zhucan.core.errors import DomainError
-from zhucan.core.forms import CreateForm, apply_domain_error
+from zhucan.core.forms import CreateForm, Form, apply_domain_error
 from zhucan.orgs.access import has_capability
 from zhucan.orgs.roles import Capability
 
@@ -54,6 +54,22 @@ class PhotoForm(CreateForm):
     public_consent = forms.BooleanField(
         label=gettext_lazy("They also agreed to the photo being published on the public site"),
         help_text=gettext_lazy("Leave this empty unless they said yes to the public website."),
+        required=False,
+    )
+
+
+class PublicConsentForm(Form):
+    # The state asked for, fixed when the page was drawn: a form sent twice records it once
+    # instead of giving and then withdrawing.
+    consent = forms.TypedChoiceField(
+        choices=[("yes", "yes"), ("no", "no")],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("How and when they agreed"),
+        help_text=gettext_lazy("For example: written consent from the family, 2026-05-20."),
+        max_length=200,
         required=False,
     )
 
@@ -132,6 +148,10 @@ def photos(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
             "form": form,
             "may_add": may_add and len(shown) < MAX_PHOTOS,
             "may_remove": may_add,
+            # Consent concerns the people shown, not the report: recorded whatever its status.
+            "may_record_consent": has_capability(
+                request.user, Capability.REPORT, report.organisation
+            ),
             "max_photos": MAX_PHOTOS,
             "report_url": report_url,
         },
@@ -162,3 +182,43 @@ def delete_photo(request: AuthenticatedRequest, photo_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The photo was removed."))
     return redirect("activities:photos", report_pk=found.report_id)
+
+
+@login_required
+def public_consent(request: AuthenticatedRequest, photo_pk: int) -> HttpResponse:
+    """Record, for a photo already uploaded, that the people shown agreed to its publication
+    (or withdrew that agreement), with how it was obtained."""
+    found = _photo_for_user(request, photo_pk)
+    if not has_capability(request.user, Capability.REPORT, found.report.organisation):
+        raise PermissionDenied
+    giving = not found.public_consent
+    form = PublicConsentForm(request.POST or None, initial={"consent": "yes" if giving else "no"})
+    if request.method == "POST" and form.is_valid():
+        giving = form.cleaned_data["consent"]
+        try:
+            record_photo_public_consent(
+                photo=found, by=request.user, consent=giving, note=form.cleaned_data["note"]
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            if giving:
+                messages.success(request, _("Consent to publication was recorded."))
+            else:
+                messages.success(request, _("Consent to publication was withdrawn."))
+            return redirect("activities:photos", report_pk=found.report_id)
+    number = list(found.report.photos.values_list("pk", flat=True)).index(found.pk) + 1
+    return render(
+        request,
+        "activities/photo_public_consent.html",
+        {
+            "report": found.report,
+            "card": PhotoCard(
+                photo=found,
+                alt=found.caption or _("Photo %(n)d of the activity") % {"n": number},
+                thumb_size=thumbnail_size(found.width, found.height, long_side=200),
+            ),
+            "form": form,
+            "giving": giving,
+        },
+    )

@@ -229,6 +229,7 @@ RULES: dict[str, Rule] = {
     "activities:photo": R(),
     "activities:thumbnail": R(),
     "activities:delete_photo": R(cap(C.REPORT), method=POST, ok=302),
+    "activities:photo_public_consent": R(cap(C.REPORT)),
     "activities:propose_typical": R(
         any_of(C.REPORT, C.COORDINATE), args={"report_pk": "accepted_report"}
     ),
