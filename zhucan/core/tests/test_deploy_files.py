@@ -180,3 +180,18 @@ def test_nginx_and_pgbouncer_are_restarted_when_they_die(service: str) -> None:
     """Debian's own units do not restart them; the drop-ins do (and the cluster reads them)."""
     drop_in = DEPLOY / "systemd" / f"{service}.service.d" / "zhucan.conf"
     assert deployfiles.read_unit(drop_in)["Restart"] == ["always"]
+
+
+def test_nginx_does_not_take_a_server_out_for_the_databases_503() -> None:
+    """The application answers 503 while the database is out of reach (core/error_pages.py):
+    every server shares the database, so nginx must not count it against the server that
+    answered. With ``http_503`` here a database restart emptied the pool for fail_timeout."""
+    directives = [
+        line.split()
+        for line in (DEPLOY / "nginx" / "zhucan.conf").read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("proxy_next_upstream ")
+    ]
+    assert directives, "nginx no longer passes a dead server's requests to the next one"
+    for words in directives:
+        assert "error" in words
+        assert not any(w.rstrip(";") == "http_503" for w in words), words
