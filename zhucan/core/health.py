@@ -118,7 +118,9 @@ def check_storage() -> Result:
     return {"ok": True}
 
 
-# The replica's lag in seconds as one SQL expression (read by the router too, core/routing.py).
+# The replica's lag in seconds by its own account, as one SQL expression: 0 when it has replayed
+# all it received (however long the primary has been idle), else the age of the last transaction
+# it replayed. It cannot see a primary it no longer hears from: ``replica_reading`` checks that.
 LAG_SECONDS_SQL = (
     "CASE"
     " WHEN NOT pg_is_in_recovery() THEN 0"
@@ -126,22 +128,85 @@ LAG_SECONDS_SQL = (
     " ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())"
     " END"
 )
+_REPLICA_SQL = (
+    f"SELECT {LAG_SECONDS_SQL},"  # noqa: S608 - fixed SQL
+    " CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+    " ELSE pg_current_wal_lsn() END::text,"
+    " EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())"
+)
+
+
+def position_number(text: str) -> int:
+    """A WAL position as PostgreSQL writes it (``16/B374D848``) as a number to compare."""
+    high, low = text.split("/")
+    return (int(high, 16) << 32) | int(low, 16)
+
+
+@dataclass(frozen=True)
+class ReplicaReading:
+    lag_seconds: float | None
+    replayed: str | None
+
+
+def reconciled_lag(
+    *, own_lag: float | None, replayed: str | None, since_replay: float | None, primary: str | None
+) -> float | None:
+    """The replica's lag, not trusting its own 0 when the primary is further on.
+
+    A replica cut off from its primary (the network, its WAL receiver down) has replayed all
+    it received, so by its own account it is 0 behind, for ever. When the primary's WAL
+    position, read just before, is past what the replica has replayed, the lag is counted from
+    the last transaction the replica replayed instead: a healthy replica a moment behind a
+    busy primary replayed one a moment ago; one cut off grows older until it passes the bound.
+    """
+    if own_lag is None:
+        return None
+    if own_lag == 0 and primary and replayed:
+        if position_number(replayed) < position_number(primary):
+            return None if since_replay is None else max(since_replay, 0.0)
+    return max(own_lag, 0.0)
+
+
+def _primary_position() -> str | None:
+    """Where the primary's WAL is now; None when it cannot be read (the replica's own account
+    of its lag is then all there is)."""
+    try:
+        with short_transaction(DEFAULT_DB_ALIAS) as connection, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END"
+            )
+            row = cursor.fetchone()
+    except Exception:
+        logger.warning("Replica check: the primary's WAL position cannot be read", exc_info=True)
+        return None
+    return None if row is None else row[0]
+
+
+def replica_reading(alias: str) -> ReplicaReading:
+    """How far the replica ``alias`` is behind (seconds; None when it cannot tell) and what it
+    has replayed, checked against the primary's position. Raises the database's error when the
+    replica cannot be reached."""
+    if connections[alias].vendor != "postgresql":
+        return ReplicaReading(lag_seconds=None, replayed=None)
+    primary = _primary_position()
+    with short_transaction(alias) as connection, connection.cursor() as cursor:
+        cursor.execute(_REPLICA_SQL)
+        row = cursor.fetchone()
+    own_lag, replayed, since_replay = row if row else (None, None, None)
+    lag = reconciled_lag(
+        own_lag=None if own_lag is None else float(own_lag),
+        replayed=replayed,
+        since_replay=None if since_replay is None else float(since_replay),
+        primary=primary,
+    )
+    return ReplicaReading(lag_seconds=lag, replayed=replayed)
 
 
 def replica_lag_seconds(alias: str) -> float | None:
     """How far the replica database ``alias`` is behind its primary, in seconds; ``None`` when
-    it cannot tell (not PostgreSQL, or nothing replayed yet since it started). A replica that
-    has replayed everything it received is 0 behind, however long the primary has been idle
-    (``pg_last_xact_replay_timestamp`` alone would grow then). A server not in recovery is
-    a primary: 0. Raises the database's error when the replica cannot be reached."""
-    if connections[alias].vendor != "postgresql":
-        return None
-    with short_transaction(alias) as connection, connection.cursor() as cursor:
-        cursor.execute(f"SELECT {LAG_SECONDS_SQL}")
-        row = cursor.fetchone()
-    if row is None or row[0] is None:
-        return None
-    return max(float(row[0]), 0.0)
+    it cannot tell (not PostgreSQL, or nothing replayed yet since it started). A server not in
+    recovery is a primary: 0. Raises the database's error when the replica cannot be reached."""
+    return replica_reading(alias).lag_seconds
 
 
 def check_replicas() -> Result:

@@ -11,7 +11,7 @@ the primary, so that what a service reads before it writes is what it locked.
 
 When. The first read of a marked request (or job) asks the replica once how far it is, and the
 answer holds for the rest of that request (a context variable). The replica is used when its
-lag (``health.LAG_SECONDS_SQL``, as ``/readyz`` measures it) is at most
+lag (``health.replica_reading``, as ``/readyz`` measures it) is at most
 ``REPLICA_MAX_LAG_SECONDS`` and it has replayed the primary's WAL past the position the reader
 must see:
 
@@ -50,7 +50,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from zhucan.core.health import LAG_SECONDS_SQL, short_transaction
+from zhucan.core.health import position_number, replica_reading
 from zhucan.core.metrics import observe_replica_choice
 
 logger = logging.getLogger(__name__)
@@ -65,12 +65,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Always read from the primary: the session a sign-in wrote a moment ago must be found.
 PRIMARY_ONLY_APPS = frozenset({"sessions"})
 _POSITION = re.compile(r"[0-9A-F]{1,8}/[0-9A-F]{1,8}")
-
-
-def position_number(text: str) -> int:
-    """A WAL position as PostgreSQL writes it (``16/B374D848``) as a number to compare."""
-    high, low = text.split("/")
-    return (int(high, 16) << 32) | int(low, 16)
 
 
 def parse_position(text: str | None) -> int | None:
@@ -116,19 +110,12 @@ class ReplicaState:
 
 
 def measure_replica(alias: str) -> ReplicaState:
-    """One query on the replica, within ``READY_DB_TIMEOUT_MS``; raises the database's error
-    when it cannot be reached. (Tests replace this function.)"""
-    with short_transaction(alias) as connection, connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {LAG_SECONDS_SQL}, CASE WHEN pg_is_in_recovery()"  # noqa: S608 - fixed SQL
-            " THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text"
-        )
-        row = cursor.fetchone()
-    lag, replayed = row if row else (None, None)
-    return ReplicaState(
-        lag_seconds=None if lag is None else max(float(lag), 0.0),
-        replayed=parse_position(replayed),
-    )
+    """The replica's lag and replayed position as ``/readyz`` reads them
+    (``health.replica_reading``: one query on the primary, one on the replica, each within
+    ``READY_DB_TIMEOUT_MS``); raises the database's error when the replica cannot be reached.
+    (Tests replace this function.)"""
+    reading = replica_reading(alias)
+    return ReplicaState(lag_seconds=reading.lag_seconds, replayed=parse_position(reading.replayed))
 
 
 # Per process: when a replica that could not be reached may be tried again (time.monotonic).
