@@ -8,13 +8,10 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
-from moto import mock_aws
 from PIL import Image
 
 from zhucan.accounts.models import User
@@ -23,31 +20,14 @@ from zhucan.campaigns.models import Campaign
 from zhucan.conftest import World
 from zhucan.testing.auth import login_verified
 from zhucan.testing.factories import make_report
-
-BUCKET = "zhucan-media"
-S3_STORAGES: dict[str, Any] = {
-    **settings.STORAGES,
-    "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": BUCKET,
-            "region_name": "us-east-1",
-            "access_key": "test",
-            "secret_key": "test",  # noqa: S105 - the in-memory endpoint takes any
-            "default_acl": "private",
-            "file_overwrite": False,
-        },
-    },
-}
+from zhucan.testing.object_store import BUCKET
+from zhucan.testing.object_store import object_store as in_memory_object_store
 
 
 @pytest.fixture
 def object_store() -> Iterator[Any]:
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
-        with override_settings(STORAGES=S3_STORAGES):
-            yield client
+    with in_memory_object_store() as client:
+        yield client
 
 
 def _jpeg() -> SimpleUploadedFile:

@@ -11,32 +11,14 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.test import override_settings
-from moto import mock_aws
 
 from zhucan.core.health import readiness
-
-BUCKET = "zhucan-media"
-
-S3_STORAGES: dict[str, Any] = {
-    **settings.STORAGES,
-    "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": BUCKET,
-            "region_name": "us-east-1",
-            "access_key": "test",
-            "secret_key": "test",  # noqa: S105 - the in-memory endpoint takes any
-            "default_acl": "private",
-            "file_overwrite": False,
-        },
-    },
-}
+from zhucan.testing.object_store import BUCKET
+from zhucan.testing.object_store import object_store as in_memory_object_store
 
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
@@ -85,12 +67,8 @@ def test_half_a_pair_of_credentials_stops_the_start() -> None:
 
 @pytest.fixture
 def object_store() -> Iterator[Any]:
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
-        # Django builds the storages again when STORAGES changes (its setting_changed signal).
-        with override_settings(STORAGES=S3_STORAGES):
-            yield client
+    with in_memory_object_store() as client:
+        yield client
 
 
 def test_files_are_written_read_and_never_overwritten_on_the_object_store(
